@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The `beanstack` command line. A thin shell: each command lives in `bin/commands/<name>.ts`, which
+ * parses its flags, calls the pure stages in `lib/`, and does the I/O. Command modules must not load
+ * aws-cdk-lib or the AWS SDK at import time (only inside their action), so `config` and `dockerrun`
+ * start as fast as bare node.
+ */
+import { Command, CommanderError } from 'commander';
+import { formatError, isUserError } from '../lib/errors';
+import { CliContext, ExitCode } from './cli-context';
+import { COMMANDS } from './commands';
+
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = new Command('beanstack')
+    .description('take a docker-compose.yml to production on AWS Elastic Beanstalk')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+
+  let exitCode: number = ExitCode.OK;
+  for (const register of COMMANDS) {
+    register(program, ctx, (action) => async (...args) => {
+      exitCode = await action(...args);
+    });
+  }
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit through here with code 0
+      return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
+    }
+    if (isUserError(e)) {
+      ctx.stderr(`error: ${formatError(e, ctx.cwd)}\n`);
+      return ExitCode.USER_ERROR;
+    }
+    const err = e as Error;
+    ctx.stderr(`internal error (a bug in beanstack; please report it): ${err?.stack ?? String(e)}\n`);
+    return ExitCode.INTERNAL_ERROR;
+  }
+}
+
+if (require.main === module) {
+  const ctx: CliContext = {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTty: Boolean(process.stderr.isTTY),
+  };
+  main(process.argv.slice(2), ctx).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = ExitCode.INTERNAL_ERROR;
+    },
+  );
+}
