@@ -1,0 +1,323 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { DeploymentStage } from './stage';
+
+export type DatabaseEngineName = 'mysql' | 'mariadb' | 'postgres';
+
+/**
+ * The RDS engine version each major version maps to, pinned to a real minor version that
+ * aws-cdk-lib's template validation accepts (a bare `8.0` is rejected). The first entry of each
+ * engine is its default. Bump these on purpose: a new minor version is an in-place upgrade of the
+ * instance on the next deploy.
+ */
+export const ENGINE_VERSIONS: Readonly<Record<DatabaseEngineName, Readonly<Record<string, string>>>> = {
+  // MySQL 8.0 left RDS standard support in July 2026: 8.4 is the default.
+  mysql: { '8.4': '8.4.10', '8.0': '8.0.46' },
+  mariadb: { '11.8': '11.8.6', '11.4': '11.4.10', '10.11': '10.11.16', '10.6': '10.6.25' },
+  postgres: { '17': '17.9', '18': '18.3', '16': '16.13', '15': '15.17', '14': '14.22', '13': '13.23' },
+};
+
+export const DEFAULT_DATABASE_PORTS: Readonly<Record<DatabaseEngineName, number>> = {
+  mysql: 3306,
+  mariadb: 3306,
+  postgres: 5432,
+};
+
+export interface DatabaseProps {
+  /** The VPC the database is placed in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The database engine.
+   *
+   * @default 'mysql'
+   */
+  readonly engine?: DatabaseEngineName;
+
+  /**
+   * Major (`8.4`, `16`) or full (`8.4.10`) engine version. A major version is pinned to the minor
+   * version listed in `ENGINE_VERSIONS`.
+   *
+   * @default - the first entry of `ENGINE_VERSIONS` for the engine (MySQL 8.4, MariaDB 11.8, PostgreSQL 17)
+   */
+  readonly engineVersion?: string;
+
+  /**
+   * Subnets of the database subnet group. They must span two availability zones.
+   *
+   * @default - the VPC's isolated subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * Security group of the database. It should accept only the database port, only from the
+   * application (see `Network.databaseSecurityGroup`).
+   *
+   * @default - a new security group with no inbound rule (use `allowFrom`)
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * Name of the database created in the instance.
+   *
+   * @default 'app'
+   */
+  readonly databaseName?: string;
+
+  /**
+   * Master user name; its generated password is stored in Secrets Manager.
+   *
+   * @default 'app'
+   */
+  readonly username?: string;
+
+  /**
+   * Port the database listens on.
+   *
+   * @default - the engine's standard port (3306 for MySQL/MariaDB, 5432 for PostgreSQL)
+   */
+  readonly port?: number;
+
+  /**
+   * Instance class.
+   *
+   * @default - db.t4g.micro (burstable) for `dev`, db.t4g.medium for `prod`
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Allocated storage, in GiB (gp3). Storage autoscaling may grow it up to `maxAllocatedStorageGiB`.
+   *
+   * @default 20
+   */
+  readonly allocatedStorageGiB?: number;
+
+  /**
+   * Upper limit for storage autoscaling, in GiB.
+   *
+   * @default - 5 times `allocatedStorageGiB`
+   */
+  readonly maxAllocatedStorageGiB?: number;
+
+  /**
+   * Days automated backups are kept (1–35).
+   *
+   * @default - 1 for `dev`, 7 for `prod`
+   */
+  readonly backupRetentionDays?: number;
+
+  /**
+   * A standby instance in a second availability zone.
+   *
+   * @default - false for `dev`, true for `prod`
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * Refuse to delete the instance (the stack cannot be destroyed until it is turned off).
+   *
+   * @default - false for `dev`, true for `prod`
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the instance when it leaves the stack. `SNAPSHOT` keeps a final snapshot.
+   *
+   * @default - RemovalPolicy.DESTROY for `dev`, RemovalPolicy.SNAPSHOT for `prod`
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Drives the defaults of sizing, backups, Multi-AZ, deletion protection and removal.
+   *
+   * @default 'dev'
+   */
+  readonly stage?: DeploymentStage;
+}
+
+/**
+ * An RDS instance (MySQL, MariaDB or PostgreSQL) that only the application can reach: isolated
+ * subnets, not publicly accessible, encrypted storage, generated credentials in Secrets Manager,
+ * automated backups, utf8mb4 for MySQL/MariaDB; Multi-AZ, deletion protection and a final snapshot for
+ * production.
+ */
+export class Database extends Construct {
+  /** The RDS instance. */
+  readonly instance: rds.DatabaseInstance;
+  /** The generated secret: JSON with `username`, `password`, `host`, `port`, `engine`, `dbInstanceIdentifier`. */
+  readonly secret: secretsmanager.ISecret;
+  /** The database security group. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly engine: DatabaseEngineName;
+  /** The full engine version, e.g. `8.4.10`. */
+  readonly engineVersion: string;
+  readonly databaseName: string;
+  readonly username: string;
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+
+    const stage = props.stage ?? 'dev';
+    const prod = stage === 'prod';
+    const engine = props.engine ?? 'mysql';
+    if (!(engine in ENGINE_VERSIONS)) {
+      throw new Error(`\`engine\` must be one of ${Object.keys(ENGINE_VERSIONS).join(', ')}, got '${String(engine)}'`);
+    }
+    const { full, major } = resolveEngineVersion(engine, props.engineVersion);
+    const databaseName = props.databaseName ?? 'app';
+    const username = props.username ?? 'app';
+    const port = props.port ?? DEFAULT_DATABASE_PORTS[engine];
+    const instanceType = props.instanceType
+      ?? ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE4_GRAVITON, prod ? ec2.InstanceSize.MEDIUM : ec2.InstanceSize.MICRO);
+    const allocatedStorage = props.allocatedStorageGiB ?? 20;
+    const maxAllocatedStorage = props.maxAllocatedStorageGiB ?? allocatedStorage * 5;
+    const backupRetentionDays = props.backupRetentionDays ?? (prod ? 7 : 1);
+    const multiAz = props.multiAz ?? prod;
+    const deletionProtection = props.deletionProtection ?? prod;
+    const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
+
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(databaseName)) {
+      throw new Error(`\`databaseName\` '${databaseName}' is not a valid database name; use a letter followed by up to 62 letters, digits or underscores`);
+    }
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username) || RESERVED_USERNAMES[engine].includes(username.toLowerCase())) {
+      throw new Error(`\`username\` '${username}' cannot be the master user of ${engine}; use a letter followed by up to 15 letters, digits or underscores, not one of ${RESERVED_USERNAMES[engine].join(', ')}`);
+    }
+    if (!Number.isInteger(port) || port < 1150 || port > 65535) {
+      throw new Error(`\`port\` (${port}) is outside the range RDS accepts; use a port from 1150 to 65535`);
+    }
+    if (!Number.isInteger(allocatedStorage) || allocatedStorage < 20) {
+      throw new Error(`\`allocatedStorageGiB\` (${allocatedStorage}) must be an integer of at least 20 (the gp3 minimum)`);
+    }
+    if (maxAllocatedStorage < allocatedStorage) {
+      throw new Error(`\`maxAllocatedStorageGiB\` (${maxAllocatedStorage}) must not be below \`allocatedStorageGiB\` (${allocatedStorage})`);
+    }
+    if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 35) {
+      throw new Error(`\`backupRetentionDays\` (${backupRetentionDays}) must be from 1 to 35; automated backups cannot be turned off`);
+    }
+
+    this.engine = engine;
+    this.engineVersion = full;
+    this.databaseName = databaseName;
+    this.username = username;
+    this.port = port;
+
+    const instanceEngine = engineFor(engine, full, major);
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${engine} database: no inbound rule until allowFrom() is called`,
+      allowAllOutbound: false,
+    });
+
+    // utf8mb4 for MySQL/MariaDB (the compose-era images default to it; RDS defaults to latin1 on
+    // older engines). PostgreSQL keeps RDS's default parameter group (UTF8 databases).
+    const parameterGroup = engine === 'postgres' ? undefined : new rds.ParameterGroup(this, 'Parameters', {
+      engine: instanceEngine,
+      description: 'beanstack: utf8mb4 character set and collation',
+      parameters: {
+        character_set_client: 'utf8mb4',
+        character_set_connection: 'utf8mb4',
+        character_set_database: 'utf8mb4',
+        character_set_results: 'utf8mb4',
+        character_set_server: 'utf8mb4',
+        collation_connection: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
+        collation_server: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
+      },
+    });
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      engine: instanceEngine,
+      instanceType,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [this.securityGroup],
+      publiclyAccessible: false,
+      port,
+      databaseName,
+      credentials: rds.Credentials.fromGeneratedSecret(username),
+      parameterGroup,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage,
+      maxAllocatedStorage,
+      storageEncrypted: true,
+      backupRetention: Duration.days(backupRetentionDays),
+      multiAz,
+      deletionProtection,
+      removalPolicy,
+      autoMinorVersionUpgrade: false,
+      copyTagsToSnapshot: true,
+      cloudwatchLogsExports: logExports(engine),
+    });
+    this.secret = this.instance.secret!;
+
+    if (this.port === DEFAULT_DATABASE_PORTS[engine]) {
+      Validations.of(this.instance).acknowledge({
+        id: 'AwsSolutions-RDS11',
+        reason: 'the standard port is kept so compose-era clients and drivers work unchanged; the instance sits in isolated subnets and its security group admits the port only from the application security group',
+      });
+    }
+    if (!multiAz) {
+      Validations.of(this.instance).acknowledge({
+        id: 'AwsSolutions-RDS3',
+        reason: 'dev stage: a single-AZ instance keeps the cost of a disposable development database low; the prod stage (or multiAz: true) turns Multi-AZ on',
+      });
+    }
+    if (!deletionProtection) {
+      Validations.of(this.instance).acknowledge({
+        id: 'AwsSolutions-RDS10',
+        reason: 'dev stage: the development database is disposable and must go away with `cdk destroy`; the prod stage (or deletionProtection: true) turns deletion protection on',
+      });
+    }
+    // `instance.secret` is the attachment; the finding is on the generated secret itself.
+    Validations.of(this.instance.node.findChild('Secret')).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Elastic Beanstalk reads environment secrets only when instances bootstrap, so an automatic rotation would break running containers until the next deploy; the isolated VPC also gives a rotation Lambda no route to Secrets Manager. Rotate by hand, then redeploy (docs/deploy.md)',
+    });
+  }
+
+  /** Allows `peer` to reach the database port. */
+  allowFrom(peer: ec2.IConnectable, description = 'from the application'): void {
+    this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.port), description);
+  }
+}
+
+const RESERVED_USERNAMES: Readonly<Record<DatabaseEngineName, readonly string[]>> = {
+  mysql: ['rdsadmin', 'root'],
+  mariadb: ['rdsadmin', 'root'],
+  postgres: ['rdsadmin', 'rdsrepladmin', 'rds_superuser'],
+};
+
+/** The full and major version for `requested` (a major version, a full version, or undefined). */
+export function resolveEngineVersion(engine: DatabaseEngineName, requested?: string): { full: string; major: string } {
+  const table = ENGINE_VERSIONS[engine];
+  const majors = Object.keys(table);
+  if (requested === undefined) {
+    return { full: table[majors[0]], major: majors[0] };
+  }
+  if (table[requested] !== undefined) {
+    return { full: table[requested], major: requested };
+  }
+  const major = majors.find((m) => requested.startsWith(`${m}.`));
+  if (major !== undefined && /^\d+(\.\d+)+$/.test(requested)) {
+    return { full: requested, major };
+  }
+  throw new Error(`\`engineVersion\` '${requested}' is not a ${engine} version beanstack can deploy; use one of ${majors.join(', ')} (or a full version of one of them, e.g. ${table[majors[0]]})`);
+}
+
+function engineFor(engine: DatabaseEngineName, full: string, major: string): rds.IInstanceEngine {
+  switch (engine) {
+    case 'mysql':
+      return rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(full, major) });
+    case 'mariadb':
+      return rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.of(full, major) });
+    case 'postgres':
+      return rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(full, major) });
+  }
+}
+
+function logExports(engine: DatabaseEngineName): string[] {
+  return engine === 'postgres' ? ['postgresql'] : ['error', 'slowquery'];
+}
