@@ -34,6 +34,12 @@ export interface BundleOptions {
    * @default false
    */
   readonly containerHealthChecks?: boolean;
+  /**
+   * Image platform of the built images (must match the instance types' architecture).
+   *
+   * @default 'linux/amd64'
+   */
+  readonly imagePlatform?: string;
 }
 
 /** A file of the bundle: generated text, or a file of the user's project copied in. */
@@ -111,6 +117,25 @@ export interface BundleDescription {
   readonly healthCheckPath?: string;
   /** The service whose port 80 serves traffic (the one Beanstalk routes to). */
   readonly webService?: string;
+  /**
+   * Variables whose value is not known at conversion time (`- FOO` with no value and no value in the
+   * environment): the stack must set them as environment properties. Sorted by name.
+   */
+  readonly requiredVariables?: readonly RequiredVariable[];
+  /**
+   * Plain environment properties the stack must set because the bundle format cannot carry them
+   * (the `single` target: Dockerrun v1 has no environment field). Sorted by name.
+   */
+  readonly environmentProperties?: Readonly<Record<string, string>>;
+  /** The `executionRoleArn` written into Dockerrun v2 (ecs target with secrets), possibly a placeholder. */
+  readonly executionRoleArn?: string;
+}
+
+/** A variable the stack must provide as a plain environment property. */
+export interface RequiredVariable {
+  readonly name: string;
+  /** Services that read it, sorted. */
+  readonly services: readonly string[];
 }
 
 /** Result of a conversion: the description plus sorted warnings. */
@@ -121,6 +146,9 @@ export interface BundleResult {
 
 /** Marks an image reference that is not a real image; `--check` and deploy refuse bundles with it. */
 export const IMAGE_PLACEHOLDER_PREFIX = 'beanstack-placeholder/';
+
+/** Written as Dockerrun `executionRoleArn` when secrets are used and no ARN was given; `--check` and deploy refuse it. */
+export const EXECUTION_ROLE_PLACEHOLDER = 'arn:aws:iam::000000000000:role/beanstack-placeholder-execution-role';
 
 // ---- Dockerrun.aws.json shapes ---------------------------------------------------------------
 

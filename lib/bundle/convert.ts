@@ -1,0 +1,1005 @@
+/**
+ * The conversion planner: compose model → a target-independent plan of the production containers
+ * (what runs, built from what, with which ports, mounts, variables and links), plus the databases,
+ * secrets and shipped files. The emitters (ecs.ts, docker.ts, single.ts) render a plan into a bundle.
+ *
+ * Pure: never reads files, never mutates its input; every problem that keeps the project from running
+ * on Elastic Beanstalk is collected and thrown at once as one `BundleError`.
+ */
+import * as path from 'path';
+import type {
+  ComposeProject, DependsOnCondition, HealthcheckConfig, LoggingConfig, ServiceConfig, ServiceVolume, UlimitConfig,
+} from '../compose/model';
+import { BundleError, Diagnostic, ErrorDetail } from '../errors';
+import { databaseFacts, DatabaseFacts, detectEngine, majorVersion, parseImage, secretPath, variableRole } from './database';
+import { devCommandMatch, isDevBuildTarget, isDevDockerfile, isDevEnvironmentValue, isInside, isRemoteContext } from './dev-only';
+import {
+  ALLOWED_IPC_MODES, ALLOWED_NETWORK_MODES, ALLOWED_RUNTIMES, DEBUG_PORTS, DEFAULT_IMAGE_PLATFORM,
+  DEFAULT_MEMORY_RESERVATION_MIB, FATAL_CAPABILITIES, isSecretName, MIN_MEMORY_MIB, NAMED_VOLUME_ROOT, NEVER_SHIP, RESERVED_HOST_PORTS, SERVICE_KEY_RULES,
+} from './keys';
+import { buildLinkGraph, LinkEdge, mentionsHost } from './links';
+import { fromOverrideFile, humanPath, locate } from './locations';
+import { assignNames, envNameForSecret } from './names';
+import type {
+  BundleFile, BundleOptions, BundleTarget, DatabaseEngine, DatabaseReplacement, DatabaseVariable, ImageBuild, RequiredSecret,
+  RequiredVariable,
+} from './types';
+import { IMAGE_PLACEHOLDER_PREFIX } from './types';
+import { escapePointer, parseProjectOverrides, parseServiceOverrides, ProjectOverrides, ServiceOverrides } from './x-beanstack';
+
+/** A mount of a planned container. */
+export interface PlannedMount {
+  /**
+   * `shipped`: a file/dir of the bundle (`source` is its bundle path); `named`: a named volume
+   * (`source` is its name); `host`: a path of the instance (`source` is absolute); `tmpfs`.
+   */
+  readonly kind: 'shipped' | 'named' | 'host' | 'tmpfs';
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+export interface PlannedPort {
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+export interface PlannedService {
+  readonly service: string;
+  readonly containerName: string;
+  readonly image: string;
+  readonly build?: ImageBuild;
+  readonly essential: boolean;
+  readonly oneShot: boolean;
+  readonly memoryMiB?: number;
+  readonly memoryReservationMiB?: number;
+  readonly cpus?: number;
+  readonly cpuShares?: number;
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  /** Plain variables kept in the artifact. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Whether the service reads variables the stack provides (db values, secrets, required variables). */
+  readonly readsStackEnvironment: boolean;
+  readonly ports: readonly PlannedPort[];
+  readonly mounts: readonly PlannedMount[];
+  /** Kept services this one depends on, with the compose condition. */
+  readonly dependsOn: Readonly<Record<string, DependsOnCondition>>;
+  /** Kept services whose volumes this one mounts (`volumes_from`). */
+  readonly volumesFrom: readonly { readonly service: string; readonly readOnly: boolean }[];
+  readonly healthcheck?: HealthcheckConfig;
+  readonly restart?: string;
+  readonly workingDir?: string;
+  readonly user?: string;
+  readonly hostname?: string;
+  readonly domainname?: string;
+  readonly extraHosts: readonly { readonly hostname: string; readonly ipAddress: string }[];
+  readonly dns: readonly string[];
+  readonly dnsSearch: readonly string[];
+  readonly privileged?: boolean;
+  readonly readOnly?: boolean;
+  readonly init?: boolean;
+  readonly ulimits: Readonly<Record<string, UlimitConfig>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly logging?: LoggingConfig;
+  readonly stopGracePeriodMs?: number;
+  readonly stopSignal?: string;
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  readonly sysctls: Readonly<Record<string, string>>;
+  readonly tmpfs: readonly string[];
+  readonly shmSizeBytes?: number;
+  /** Networks the service joins (docker target), with aliases. */
+  readonly networks: Readonly<Record<string, readonly string[]>>;
+  /** Raw compose keys passed through unchanged on the docker target. */
+  readonly passThrough: Readonly<Record<string, unknown>>;
+}
+
+export interface Plan {
+  readonly target: BundleTarget;
+  readonly project: ComposeProject;
+  /** Sorted by service name. */
+  readonly services: readonly PlannedService[];
+  readonly images: readonly ImageBuild[];
+  readonly databases: readonly DatabaseReplacement[];
+  readonly secrets: readonly RequiredSecret[];
+  readonly requiredVariables: readonly RequiredVariable[];
+  /** Shipped files (not the main file), sorted by path. */
+  readonly files: readonly BundleFile[];
+  /** Named volumes used by kept services, sorted. */
+  readonly namedVolumes: readonly string[];
+  /** Networks used by kept services (docker target). */
+  readonly networks: readonly string[];
+  readonly containers: Readonly<Record<string, string>>;
+  /** service → services it links to (ecs target), targets sorted. */
+  readonly links: Readonly<Record<string, readonly string[]>>;
+  readonly webService?: string;
+  readonly healthCheckPath?: string;
+  readonly warnings: Diagnostic[];
+}
+
+interface Problem extends ErrorDetail {
+  readonly code: string;
+}
+
+const sp = (service: string, ...rest: (string | number)[]) =>
+  `/services/${escapePointer(service)}${rest.map((r) => `/${escapePointer(String(r))}`).join('')}`;
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** MiB (rounded up) from bytes. */
+const mib = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.ceil(bytes / (1024 * 1024)));
+
+class Collector {
+  readonly warnings: Diagnostic[] = [];
+  readonly problems: Problem[] = [];
+  constructor(readonly project: ComposeProject) {}
+
+  warn(code: string, message: string, service?: string, pointer?: string): void {
+    const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, message };
+    if (service !== undefined) d.service = service;
+    if (pointer !== undefined) {
+      d.path = humanPath(pointer);
+      const loc = locate(this.project, pointer);
+      if (loc) d.location = loc;
+    }
+    this.warnings.push(d);
+  }
+
+  fail(code: string, message: string, pointer?: string): void {
+    const location = pointer !== undefined ? locate(this.project, pointer) : undefined;
+    this.problems.push(location ? { code, message, location } : { code, message });
+  }
+
+  /** Throws every collected problem as one BundleError, sorted by file, line, column, message. */
+  throwIfProblems(fix: string): void {
+    if (this.problems.length === 0) return;
+    const sorted = [...this.problems].sort((a, b) => {
+      const ka = [a.location?.file ?? '\uffff', a.location?.line ?? 0, a.location?.column ?? 0, a.message] as const;
+      const kb = [b.location?.file ?? '\uffff', b.location?.line ?? 0, b.location?.column ?? 0, b.message] as const;
+      for (let i = 0; i < ka.length; i++) {
+        if (ka[i] < kb[i]) return -1;
+        if (ka[i] > kb[i]) return 1;
+      }
+      return 0;
+    });
+    const codes = [...new Set(sorted.map((p) => p.code))];
+    const code = codes.length === 1 ? codes[0] : 'bundle/multiple-problems';
+    const what = sorted.length === 1 ? '1 problem keeps' : `${sorted.length} problems keep`;
+    throw new BundleError(`${what} this compose project from running on Elastic Beanstalk`, {
+      code,
+      location: sorted.length === 1 ? sorted[0].location : undefined,
+      fix,
+      details: sorted.map(({ message, location }) => (location ? { message, location } : { message })),
+    });
+  }
+}
+
+/** The compose keys of a service that the key tables decide about, with their values. */
+function tableKeys(svc: ServiceConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...svc.other };
+  const typed: [string, unknown][] = [
+    ['cap_drop', svc.capDrop.length > 0 ? svc.capDrop : undefined],
+    ['container_name', svc.containerName],
+    ['domainname', svc.domainname],
+    ['external_links', svc.externalLinks.length > 0 ? svc.externalLinks : undefined],
+    ['init', svc.init],
+    ['memswap_limit', svc.memswapLimitBytes],
+    ['network_mode', svc.networkMode],
+    ['platform', svc.platform],
+    ['pull_policy', svc.pullPolicy],
+    ['scale', svc.scale],
+    ['shm_size', svc.shmSizeBytes],
+    ['stop_signal', svc.stopSignal],
+    ['sysctls', Object.keys(svc.sysctls).length > 0 ? svc.sysctls : undefined],
+    ['tmpfs', svc.tmpfs.length > 0 ? svc.tmpfs : undefined],
+  ];
+  for (const [k, v] of typed) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Whether a table key's value is harmless even though the key is listed as fatal. */
+function harmlessValue(key: string, value: unknown): boolean {
+  if (key === 'network_mode') return typeof value === 'string' && ALLOWED_NETWORK_MODES.includes(value);
+  if (key === 'ipc') return typeof value === 'string' && ALLOWED_IPC_MODES.includes(value);
+  if (key === 'runtime') return typeof value === 'string' && ALLOWED_RUNTIMES.includes(value);
+  if (key === 'pid' || key === 'uts' || key === 'userns_mode' || key === 'cgroup') return value === '' || value === 'private';
+  if (Array.isArray(value)) return value.length === 0;
+  return false;
+}
+
+/** The container port a healthcheck or the LB health check path probes, from a curl/wget command. */
+function healthPathFrom(hc: HealthcheckConfig | undefined): string | undefined {
+  if (!hc?.test || hc.test[0] === 'NONE') return undefined;
+  const text = hc.test.slice(1).join(' ');
+  const m = /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::\d+)?(\/[^\s'"|;&]*)?/.exec(text);
+  if (!m) return undefined;
+  return m[1] && m[1].length > 0 ? m[1] : '/';
+}
+
+function reservedPort(port: number): boolean {
+  return RESERVED_HOST_PORTS.some((r) => (typeof r === 'number' ? r === port : port >= r[0] && port <= r[1]));
+}
+
+/** Plans the bundle. Throws `BundleError` with every problem at once. */
+export function planBundle(project: ComposeProject, options: BundleOptions = {}): Plan {
+  const target: BundleTarget = options.target ?? 'ecs';
+  const c = new Collector(project);
+  const xProblems: ErrorDetail[] = [];
+  const top: ProjectOverrides = parseProjectOverrides(project, xProblems);
+  const overrides: Record<string, ServiceOverrides> = {};
+  const serviceNames = Object.keys(project.services).sort(byString);
+  for (const s of serviceNames) overrides[s] = parseServiceOverrides(project, s, xProblems);
+  for (const p of xProblems) c.problems.push({ code: 'bundle/x-beanstack', ...p });
+  c.throwIfProblems('correct the x-beanstack fields as listed (docs/x-beanstack.md documents each one)');
+
+  // ---- which services run -------------------------------------------------------------------
+  const excluded = new Set<string>(top.exclude.filter((s) => s in project.services));
+  for (const s of serviceNames) if (overrides[s].exclude) excluded.add(s);
+  for (const s of [...excluded].sort()) c.warn('bundle/excluded-service', `service "${s}" is left out of the bundle (x-beanstack exclude)`, s);
+  for (const s of [...project.disabledServices].sort()) {
+    c.warn('bundle/disabled-service', `service "${s}" is left out: none of its profiles is active (activate one with --profile)`, s);
+  }
+
+  // ---- databases ----------------------------------------------------------------------------
+  const dbCandidates: { service: string; engine: DatabaseEngine }[] = [];
+  for (const s of serviceNames) {
+    if (excluded.has(s)) continue;
+    const x = overrides[s].database;
+    const detected = detectEngine(project.services[s].image);
+    if (x === false) continue;
+    if (typeof x === 'string') dbCandidates.push({ service: s, engine: x });
+    else if (x === true) {
+      if (detected) dbCandidates.push({ service: s, engine: detected });
+      else c.fail('bundle/database-engine', `services.${s}.x-beanstack.database: cannot tell the engine of "${project.services[s].image ?? s}"; write mysql, mariadb or postgres`, sp(s, 'x-beanstack', 'database'));
+    } else if (detected) dbCandidates.push({ service: s, engine: detected });
+  }
+  let dbServices = dbCandidates;
+  if (top.database === false) dbServices = [];
+  else if (typeof top.database === 'string') {
+    const chosen = top.database;
+    const engine = overrides[chosen]?.database;
+    const detected = detectEngine(project.services[chosen].image);
+    const e = typeof engine === 'string' ? engine : detected;
+    if (!e) {
+      c.fail('bundle/database-engine', `x-beanstack.database: cannot tell the engine of service "${chosen}" (image ${project.services[chosen].image ?? 'none'}); add x-beanstack.database: mysql, mariadb or postgres to the service`, '/x-beanstack/database');
+      dbServices = [];
+    } else {
+      dbServices = [{ service: chosen, engine: e }];
+    }
+  } else if (dbCandidates.length > 1) {
+    c.fail('bundle/several-databases', `several database services could be replaced by Amazon RDS: ${dbCandidates.map((d) => `${d.service} (${d.engine})`).join(', ')}; the stack creates one database`, '/services');
+  }
+  c.throwIfProblems('name the one to replace with a top-level `x-beanstack: { database: <service> }`, and mark the others `x-beanstack: { database: false }` to keep them as containers');
+  const dbNames = new Set(dbServices.map((d) => d.service));
+  const facts: DatabaseFacts[] = dbServices.map((d) => databaseFacts(project, d.service, d.engine));
+  for (const d of dbServices) {
+    c.warn('bundle/database-replaced', `service "${d.service}" (${project.services[d.service].image ?? d.engine}) is replaced by Amazon RDS for ${d.engine === 'postgres' ? 'PostgreSQL' : d.engine === 'mysql' ? 'MySQL' : 'MariaDB'}; its data is not migrated`, d.service, sp(d.service));
+  }
+
+  const kept = serviceNames.filter((s) => !excluded.has(s) && !dbNames.has(s));
+  if (kept.length === 0) {
+    c.fail('bundle/no-services', 'no service is left to run after exclusions and database replacement', '/services');
+    c.throwIfProblems('keep at least one application service in the bundle');
+  }
+  const containers = assignNames(kept);
+  const keptSet = new Set(kept);
+
+  // ---- fatal and ignored keys -----------------------------------------------------------------
+  for (const s of kept) {
+    const svc = project.services[s];
+    const keys = tableKeys(svc);
+    for (const key of Object.keys(keys).sort()) {
+      const value = keys[key];
+      const rule = SERVICE_KEY_RULES[key];
+      if (!rule) {
+        c.warn('bundle/unknown-key', `services.${s}.${key} is not known to beanstack and is left out`, s, sp(s, key));
+        continue;
+      }
+      const policy = rule[target];
+      if (policy === 'fatal') {
+        if (harmlessValue(key, value)) continue;
+        c.fail('bundle/fatal-key', `services.${s}.${key}${typeof value === 'string' ? ` "${value}"` : ''}: ${rule.reason}`, sp(s, key));
+      } else if (policy === 'ignored') {
+        if (key === 'platform' || harmlessValue(key, value)) continue;
+        c.warn('bundle/ignored-key', `services.${s}.${key} is left out: ${rule.reason}`, s, sp(s, key));
+      }
+    }
+    const fatalCaps = svc.capAdd.filter((cap) => FATAL_CAPABILITIES.includes(cap.toUpperCase().replace(/^CAP_/, '')));
+    if (fatalCaps.length > 0) {
+      c.fail('bundle/fatal-key', `services.${s}.cap_add ${fatalCaps.join(', ')}: the capability gives the container control over the instance's kernel or network, which a managed Elastic Beanstalk instance does not allow`, sp(s, 'cap_add'));
+    } else if (svc.capAdd.length > 0 && target !== 'docker') {
+      c.warn('bundle/ignored-key', `services.${s}.cap_add is left out: Dockerrun has no documented field for Linux capabilities`, s, sp(s, 'cap_add'));
+    }
+    if (svc.privileged && target === 'single') c.warn('bundle/ignored-key', `services.${s}.privileged is left out: Dockerrun v1 has no privileged field`, s, sp(s, 'privileged'));
+    if (svc.privileged && target !== 'single') c.warn('bundle/privileged', `services.${s} runs privileged: it has full control of the instance; remove privileged unless the app truly needs it`, s, sp(s, 'privileged'));
+    svc.volumes.forEach((v, i) => {
+      if (v.type === 'npipe' || v.type === 'cluster') {
+        c.fail('bundle/fatal-key', `services.${s}.volumes[${i}] of type ${v.type}: ${v.type === 'npipe' ? 'named pipes are Windows-only' : 'cluster volumes need Docker Swarm'}`, sp(s, 'volumes', i));
+      }
+    });
+    if (svc.deploy?.resources?.reservations?.devices && svc.deploy.resources.reservations.devices.length > 0) {
+      c.fail('bundle/fatal-key', `services.${s}.deploy.resources.reservations.devices: host devices (GPUs) are not available on Elastic Beanstalk instances`, sp(s, 'deploy', 'resources', 'reservations', 'devices'));
+    }
+  }
+  c.throwIfProblems('remove these keys from the services (or leave the services out with `x-beanstack: { exclude: true }`); docs/bundle.md lists every key beanstack refuses and why');
+
+  // ---- images option ----------------------------------------------------------------------------
+  for (const s of Object.keys(options.images ?? {}).sort()) {
+    if (!keptSet.has(s)) {
+      c.fail('bundle/image-option', `--image ${s}=…: no service "${s}" runs in the bundle; the services are ${kept.join(', ')}`);
+    }
+  }
+  c.throwIfProblems('pass --image only for services of the bundle');
+
+  // ---- per service ----------------------------------------------------------------------------
+  const dbVariables: Record<string, DatabaseVariable[]> = {};
+  for (const f of facts) dbVariables[f.service] = [];
+  const secrets = new Map<string, { services: Set<string>; source: RequiredSecret['source']; composeSecret?: string }>();
+  const required = new Map<string, Set<string>>();
+  const files = new Map<string, BundleFile>();
+  const namedVolumes = new Set<string>();
+  const networks = new Set<string>();
+  const images: ImageBuild[] = [];
+  const planned: Record<string, PlannedService> = {};
+  const portsBy: Record<string, { port: PlannedPort; pointer?: string }[]> = {};
+  const addSecret = (name: string, service: string, source: RequiredSecret['source'], composeSecret?: string) => {
+    const e = secrets.get(name) ?? { services: new Set<string>(), source, composeSecret };
+    e.services.add(service);
+    if (composeSecret && !e.composeSecret) e.composeSecret = composeSecret;
+    secrets.set(name, e);
+  };
+
+  const oneShotTargets = new Set<string>();
+  for (const s of kept) {
+    for (const [dep, cfg] of Object.entries(project.services[s].dependsOn)) {
+      if (cfg.condition === 'service_completed_successfully') oneShotTargets.add(dep);
+    }
+  }
+
+  for (const s of kept) {
+    const svc = project.services[s];
+    const x = overrides[s];
+    let readsStack = false;
+
+    // -- image / build
+    let image: string;
+    let build: ImageBuild | undefined;
+    const given = options.images?.[s];
+    if (svc.build) {
+      const b = svc.build;
+      let usable = true;
+      if (isRemoteContext(b.context)) {
+        c.fail('bundle/remote-build-context', `services.${s}.build.context "${b.context}" is a remote context; beanstack builds images from a directory of the project`, sp(s, 'build', 'context'));
+        usable = false;
+      }
+      if (b.dockerfileInline !== undefined && x.dockerfile === undefined) {
+        c.fail('bundle/inline-dockerfile', `services.${s}.build.dockerfile_inline cannot be built by the deploy pipeline; write it to a Dockerfile in the build context (or set x-beanstack.dockerfile)`, sp(s, 'build', 'dockerfile_inline'));
+        usable = false;
+      }
+      const dockerfile = x.dockerfile ?? b.dockerfile ?? 'Dockerfile';
+      if (x.dockerfile === undefined && b.dockerfile && isDevDockerfile(b.dockerfile) && !fromOverrideFile(project, sp(s, 'build', 'dockerfile'))) {
+        c.warn('bundle/dev-dockerfile', `services.${s} is built from ${b.dockerfile}, which looks like a development Dockerfile; set x-beanstack.dockerfile (e.g. Dockerfile) or override build.dockerfile in a production override file`, s, sp(s, 'build', 'dockerfile'));
+      }
+      let buildTarget: string | undefined;
+      if (x.target !== undefined) buildTarget = x.target ?? undefined;
+      else if (b.target !== undefined) {
+        if (isDevBuildTarget(b.target) && !fromOverrideFile(project, sp(s, 'build', 'target'))) {
+          c.warn('bundle/dev-build-target', `services.${s}.build.target "${b.target}" is a development stage; the image is built from the Dockerfile's final stage (set x-beanstack.target to choose a production stage)`, s, sp(s, 'build', 'target'));
+        } else {
+          buildTarget = b.target;
+        }
+      }
+      const args: Record<string, string> = {};
+      for (const k of Object.keys(b.args).sort(byString)) {
+        const v = b.args[k];
+        if (x.args && k in x.args) continue;
+        if (v === null) {
+          c.warn('bundle/build-arg-unset', `services.${s}.build.args.${k} has no value and is not passed to the build (set it in x-beanstack.args)`, s, sp(s, 'build', 'args', k));
+          continue;
+        }
+        if (isDevEnvironmentValue(k, v)) {
+          c.warn('bundle/dev-build-arg', `services.${s}.build.args.${k}=${v} builds a development image; set x-beanstack.args.${k} to the production value`, s, sp(s, 'build', 'args', k));
+        }
+        args[k] = v;
+      }
+      for (const [k, v] of Object.entries(x.args ?? {})) args[k] = v;
+      if (!usable) continue;
+      const placeholder = given === undefined;
+      image = given ?? `${IMAGE_PLACEHOLDER_PREFIX}${containers[s].toLowerCase()}`;
+      if (placeholder) {
+        c.warn('bundle/placeholder-image', `services.${s} is built from ${path.posix.relative(project.projectDirectory, b.context) || '.'}; no image URI was given, so the bundle holds the placeholder ${image} (pass --image ${s}=<uri>; the CDK stack passes ECR URIs)`, s, sp(s, 'build'));
+      }
+      build = {
+        service: s,
+        containerName: containers[s],
+        context: b.context,
+        dockerfile,
+        ...(buildTarget !== undefined ? { target: buildTarget } : {}),
+        args: sortRecord(args),
+        platform: options.imagePlatform ?? svc.platform ?? b.platforms[0] ?? DEFAULT_IMAGE_PLATFORM,
+        imageRef: image,
+        placeholder,
+      };
+      images.push(build);
+    } else if (svc.image) {
+      image = given ?? svc.image;
+      const ref = parseImage(image);
+      if (!ref.digest && (ref.tag === undefined || ref.tag === 'latest')) {
+        c.warn('bundle/image-latest', `services.${s}.image "${svc.image}" is ${ref.tag ? 'tagged latest' : 'untagged (latest)'}: each deployment may run a different version; pin a version tag`, s, sp(s, 'image'));
+      }
+    } else {
+      c.fail('bundle/no-image', `services.${s} has neither image nor build`, sp(s));
+      continue;
+    }
+
+    // -- command
+    let command: readonly string[] | undefined = svc.command ?? undefined;
+    if (x.command !== undefined) command = x.command ?? undefined;
+    else if (command) {
+      const dev = devCommandMatch(command);
+      if (dev) c.warn('bundle/dev-command', `services.${s}.command runs "${dev}", a development watcher or server; set x-beanstack.command (null runs the image's own command)`, s, sp(s, 'command'));
+    }
+    const entrypoint = svc.entrypoint ?? undefined;
+
+    // -- dev-only flags
+    if (svc.stdinOpen) c.warn('bundle/dev-setting', `services.${s}.stdin_open is a development setting and is left out`, s, sp(s, 'stdin_open'));
+    if (svc.tty) c.warn('bundle/dev-setting', `services.${s}.tty is a development setting and is left out`, s, sp(s, 'tty'));
+    if (svc.develop !== undefined) c.warn('bundle/dev-setting', `services.${s}.develop (watch) is a development setting and is left out`, s, sp(s, 'develop'));
+
+    // -- environment
+    const environment: Record<string, string> = {};
+    const inlinedFromFiles = new Map<string, string[]>();
+    const allNames = new Set([...Object.keys(svc.envFileValues), ...Object.keys(svc.environment)]);
+    const secretRefs = new Map(svc.secrets.map((r) => [secretPath(r), r.source]));
+    for (const name of [...allNames].sort(byString)) {
+      const fromEnvironment = name in svc.environment;
+      const value = fromEnvironment ? svc.environment[name] : svc.envFileValues[name].value;
+      const pointer = fromEnvironment ? sp(s, 'environment', name) : sp(s, 'env_file');
+      // database variables
+      let role: DatabaseVariable['role'] | undefined;
+      let db: DatabaseFacts | undefined;
+      if (value !== null) {
+        for (const f of facts) {
+          role = variableRole(f, name, value);
+          if (role) {
+            db = f;
+            break;
+          }
+        }
+      }
+      if (role && db) {
+        dbVariables[db.service].push({ service: s, name, role });
+        readsStack = true;
+        if (role === 'url') {
+          c.warn('bundle/database-url', `services.${s}.environment.${name} is a connection URL to "${db.service}"; the stack cannot assemble a URL around a secret password: read host, port, user, password and database from separate variables (reported in the bundle's databases)`, s, pointer);
+        }
+        if (role === 'password' && value !== null && value.startsWith('/run/secrets/')) {
+          c.warn('bundle/secret-file', `services.${s}.environment.${name} points at the file ${value}; Beanstalk provides environment variables, not files: make the app read the password from ${name} itself`, s, pointer);
+        }
+        continue;
+      }
+      // *_FILE and /run/secrets/ paths
+      if (value !== null && value.startsWith('/run/secrets/')) {
+        const plain = name.endsWith('_FILE') ? name.slice(0, -'_FILE'.length) : name;
+        addSecret(plain, s, 'compose-secret', secretRefs.get(value));
+        readsStack = true;
+        c.warn('bundle/secret-file', name.endsWith('_FILE')
+          ? `services.${s}.environment.${name} points at the secret file ${value}; Beanstalk provides environment variables, not files: the value is provided as ${plain} — make the app read ${plain} instead of ${name}`
+          : `services.${s}.environment.${name} points at the secret file ${value}; Beanstalk provides environment variables, not files: the secret's value is provided as ${name} itself — make the app read the value, not a path`, s, pointer);
+        continue;
+      }
+      if (isSecretName(name)) {
+        addSecret(name, s, fromEnvironment ? 'variable' : 'env-file');
+        readsStack = true;
+        c.warn('bundle/secret-variable', `services.${s}: ${name} looks like a secret; its value is left out of the bundle and provided as a Beanstalk environment secret`, s, pointer);
+        continue;
+      }
+      if (value === null) {
+        const set = required.get(name) ?? new Set<string>();
+        set.add(s);
+        required.set(name, set);
+        readsStack = true;
+        c.warn('bundle/unset-variable', `services.${s}.environment.${name} has no value; the stack must set it as an environment property`, s, pointer);
+        continue;
+      }
+      if (!fromEnvironment) {
+        const file = svc.envFileValues[name].file;
+        inlinedFromFiles.set(file, [...(inlinedFromFiles.get(file) ?? []), name]);
+      }
+      if (isDevEnvironmentValue(name, value)) {
+        c.warn('bundle/dev-environment', `services.${s}.environment.${name}=${value} runs the app in development mode; override it for production`, s, pointer);
+      }
+      environment[name] = value;
+    }
+    for (const [file, names] of [...inlinedFromFiles.entries()].sort(([a], [b]) => byString(a, b))) {
+      c.warn('bundle/env-file-inlined', `services.${s}: ${names.join(', ')} from ${path.posix.relative(project.projectDirectory, file) || file} are written into the bundle (they do not look like secrets)`, s, sp(s, 'env_file'));
+    }
+    // compose secrets
+    svc.secrets.forEach((ref, i) => {
+      const p = secretPath(ref);
+      const pointer = sp(s, 'secrets', i);
+      const dbf = facts.find((f) => f.passwordSecrets.has(ref.source));
+      const coveredByVariable = Object.values(svc.environment).some((v) => v === p) || Object.values(svc.envFileValues).some((v) => v.value === p);
+      if (coveredByVariable) return;
+      const name = envNameForSecret(ref.source);
+      readsStack = true;
+      if (dbf) {
+        dbVariables[dbf.service].push({ service: s, name, role: 'password' });
+        c.warn('bundle/secret-file', `services.${s} reads the database password from the file ${p}; Beanstalk provides environment variables, not files: make the app read ${name} instead (the stack sets it to the RDS password)`, s, pointer);
+        return;
+      }
+      const top = project.secrets[ref.source];
+      if (top?.external) c.warn('bundle/external-secret', `secret "${ref.source}" is external; the stack creates a Beanstalk environment secret ${name} that you fill in`, s, `/secrets/${escapePointer(ref.source)}`);
+      addSecret(name, s, 'compose-secret', ref.source);
+      c.warn('bundle/secret-file', `services.${s} reads secret "${ref.source}" from the file ${p}; Beanstalk provides environment variables, not files: make the app read the environment variable ${name} instead`, s, pointer);
+    });
+
+    // -- database host without a variable
+    for (const f of facts) {
+      const usesDb = f.service in svc.dependsOn || svc.links.some((l) => l.split(':')[0] === f.service);
+      const hasHost = dbVariables[f.service].some((v) => v.service === s && (v.role === 'host' || v.role === 'url'));
+      if (usesDb && !hasHost) {
+        c.warn('bundle/database-host', `services.${s} depends on "${f.service}" but no variable of it holds the database host; the name "${f.service}" will not resolve to Amazon RDS: make the app read the host from a variable (e.g. DB_HOST) and set it in the compose file`, s, sp(s, 'depends_on', f.service));
+      }
+    }
+
+    // -- ports
+    const ports: { port: PlannedPort; pointer?: string }[] = [];
+    svc.ports.forEach((p, i) => {
+      const pointer = sp(s, 'ports', i);
+      if (p.published === undefined || p.published === '') {
+        c.warn('bundle/unpublished-port', `services.${s}.ports[${i}] publishes container port ${p.target} on a random host port, which nothing can reach on Elastic Beanstalk; other containers reach it anyway`, s, pointer);
+        return;
+      }
+      if (!/^\d+$/.test(p.published)) {
+        c.fail('bundle/port-range', `services.${s}.ports[${i}]: host port range "${p.published}" cannot be published; Dockerrun maps single ports`, pointer);
+        return;
+      }
+      if (p.protocol === 'sctp') {
+        c.fail('bundle/port-protocol', `services.${s}.ports[${i}]: protocol sctp is not supported; use tcp or udp`, pointer);
+        return;
+      }
+      const hostPort = Number(p.published);
+      const debug = DEBUG_PORTS[p.target];
+      if (debug && !fromOverrideFile(project, pointer) && !(x.keepPorts ?? []).includes(p.target)) {
+        c.warn('bundle/debug-port', `services.${s}.ports[${i}] publishes ${p.target} (${debug}), a debug port, and is left out (publish it in a production override file or x-beanstack.keep_ports to keep it)`, s, pointer);
+        return;
+      }
+      if (hostPort < 1 || hostPort > 65535) {
+        c.fail('bundle/port-invalid', `services.${s}.ports[${i}]: host port ${hostPort} is outside 1-65535`, pointer);
+        return;
+      }
+      if (reservedPort(hostPort)) {
+        c.fail('bundle/reserved-port', `services.${s}.ports[${i}]: host port ${hostPort} is reserved on ECS container instances (22, 2375, 2376, 51678-51680)`, pointer);
+        return;
+      }
+      if (p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::') {
+        c.warn('bundle/port-host-ip', `services.${s}.ports[${i}] binds to ${p.hostIp}; Dockerrun cannot bind an address, so the port is published on all interfaces of the instance (its security group still limits who reaches it)`, s, pointer);
+      }
+      ports.push({ port: { hostPort, containerPort: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp' }, pointer });
+    });
+    if (x.hostPort !== undefined) {
+      const candidates = [...new Set([...ports.filter((p) => p.port.protocol === 'tcp').map((p) => p.port.containerPort), ...svc.expose.filter((e) => /^\d+$/.test(e)).map(Number)])];
+      const containerPort = x.containerPort ?? (candidates.length === 1 ? candidates[0] : undefined);
+      if (containerPort === undefined) {
+        c.fail('bundle/host-port-ambiguous', `services.${s}.x-beanstack.host_port: ${candidates.length === 0 ? 'the service publishes and exposes no port' : `the service has several ports (${candidates.join(', ')})`}; set x-beanstack.container_port`, sp(s, 'x-beanstack', 'host_port'));
+      } else {
+        const rest = ports.filter((p) => !(p.port.protocol === 'tcp' && p.port.containerPort === containerPort));
+        ports.length = 0;
+        ports.push(...rest, { port: { hostPort: x.hostPort, containerPort, protocol: 'tcp' }, pointer: sp(s, 'x-beanstack', 'host_port') });
+      }
+    }
+    portsBy[s] = ports;
+
+    // -- mounts
+    const mounts: PlannedMount[] = [];
+    const keep = (targetPath: string) => x.keepMounts === true || (x.keepMounts ?? []).includes(targetPath);
+    const context = svc.build && !isRemoteContext(svc.build.context) ? svc.build.context : undefined;
+    svc.volumes.forEach((v: ServiceVolume, i) => {
+      const pointer = sp(s, 'volumes', i);
+      if (v.type === 'volume') {
+        if (!v.source) {
+          if (keep(v.target)) {
+            c.warn('bundle/anonymous-volume', `services.${s}.volumes[${i}] (${v.target}) is an anonymous volume; kept as an instance-local volume`, s, pointer);
+            const name = `${s}${v.target.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+            namedVolumes.add(name);
+            mounts.push({ kind: 'named', source: name, target: v.target, readOnly: v.readOnly });
+          } else {
+            c.warn('bundle/anonymous-volume', `services.${s}.volumes[${i}] (${v.target}) is an anonymous volume, a development pattern (e.g. keeping node_modules of the image); left out`, s, pointer);
+          }
+          return;
+        }
+        namedVolumes.add(v.source);
+        mounts.push({ kind: 'named', source: v.source, target: v.target, readOnly: v.readOnly });
+        return;
+      }
+      if (v.type === 'tmpfs') {
+        mounts.push({ kind: 'tmpfs', source: '', target: v.target, readOnly: false });
+        return;
+      }
+      if (v.type === 'image') {
+        c.warn('bundle/ignored-key', `services.${s}.volumes[${i}] mounts an image, which Elastic Beanstalk cannot do; left out`, s, pointer);
+        return;
+      }
+      if (v.type !== 'bind' || !v.source) return;
+      const src = v.source;
+      if (context && isInside(src, context) && !keep(v.target)) {
+        c.warn('bundle/dev-bind-mount', `services.${s}.volumes[${i}] mounts ${path.posix.relative(project.projectDirectory, src) || '.'} from the service's own build context (hot reload); the image already contains it, so the mount is left out (keep it with x-beanstack.keep_mounts)`, s, pointer);
+        return;
+      }
+      if (isInside(src, project.projectDirectory)) {
+        const rel = path.posix.relative(project.projectDirectory, src);
+        if (rel === '') {
+          c.warn('bundle/project-root-mount', `services.${s}.volumes[${i}] mounts the whole project directory, which cannot be shipped in the bundle; left out (mount a subdirectory instead)`, s, pointer);
+          return;
+        }
+        const base = path.posix.basename(rel);
+        if (NEVER_SHIP.includes(base)) {
+          c.fail('bundle/never-ship', `services.${s}.volumes[${i}] mounts ${rel}, which would ship a ${base} file (Beanstalk writes its own; secrets must not be in the bundle); pass its variables through environment instead`, pointer);
+          return;
+        }
+        if (rel === 'Dockerrun.aws.json' || rel === 'docker-compose.yml') {
+          c.fail('bundle/never-ship', `services.${s}.volumes[${i}] mounts ${rel}, which is the bundle's own file name; rename it`, pointer);
+          return;
+        }
+        files.set(rel, { path: rel, sourcePath: src });
+        mounts.push({ kind: 'shipped', source: rel, target: v.target, readOnly: v.readOnly });
+        return;
+      }
+      if (src === '/var/run/docker.sock' || src === '/run/docker.sock') {
+        c.warn('bundle/docker-socket', `services.${s}.volumes[${i}] mounts the Docker socket of the instance: the container controls every container of the environment (and the instance); avoid it in production`, s, pointer);
+      } else {
+        c.warn('bundle/host-path', `services.${s}.volumes[${i}] mounts ${src}, a path of the Elastic Beanstalk instance (not of your machine); its data is instance-local: use a named volume or S3/EFS for data you need to keep`, s, pointer);
+      }
+      mounts.push({ kind: 'host', source: src, target: v.target, readOnly: v.readOnly });
+    });
+    // compose configs: file → shipped, content → generated file
+    svc.configs.forEach((ref, i) => {
+      const pointer = sp(s, 'configs', i);
+      const cfg = project.configs[ref.source];
+      const targetPath = ref.target ? (ref.target.startsWith('/') ? ref.target : `/${ref.target}`) : `/${ref.source}`;
+      if (!cfg) return;
+      if (cfg.file && isInside(cfg.file, project.projectDirectory) && cfg.file !== project.projectDirectory) {
+        const rel = path.posix.relative(project.projectDirectory, cfg.file);
+        if (NEVER_SHIP.includes(path.posix.basename(rel))) {
+          c.fail('bundle/never-ship', `services.${s}.configs[${i}] would ship ${rel}; pass its variables through environment instead`, pointer);
+          return;
+        }
+        files.set(rel, { path: rel, sourcePath: cfg.file });
+        mounts.push({ kind: 'shipped', source: rel, target: targetPath, readOnly: true });
+      } else if (cfg.content !== undefined) {
+        const rel = `.beanstack/configs/${ref.source.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+        files.set(rel, { path: rel, content: cfg.content });
+        mounts.push({ kind: 'shipped', source: rel, target: targetPath, readOnly: true });
+      } else {
+        c.warn('bundle/config-unsupported', `services.${s}.configs[${i}] "${ref.source}" comes from ${cfg.external ? 'outside the project (external)' : cfg.environment !== undefined ? 'an environment variable' : 'a file outside the project'}, which beanstack cannot ship; left out`, s, pointer);
+      }
+    });
+
+    // -- memory
+    let memoryMiB = x.memory ?? mib(svc.deploy?.resources?.limits?.memoryBytes) ?? mib(svc.memLimitBytes);
+    let memoryReservationMiB = x.memoryReservation ?? mib(svc.deploy?.resources?.reservations?.memoryBytes) ?? mib(svc.memReservationBytes);
+    if (target === 'ecs' && memoryMiB === undefined && memoryReservationMiB === undefined) {
+      memoryReservationMiB = DEFAULT_MEMORY_RESERVATION_MIB;
+      c.warn('bundle/default-memory', `services.${s} sets no memory; it gets a ${DEFAULT_MEMORY_RESERVATION_MIB} MiB reservation (set deploy.resources, mem_limit/mem_reservation or x-beanstack.memory)`, s, sp(s));
+    }
+    if (target !== 'single') {
+      for (const [label, v] of [['memory', memoryMiB], ['memory reservation', memoryReservationMiB]] as const) {
+        if (v !== undefined && v < MIN_MEMORY_MIB) c.fail('bundle/memory-too-low', `services.${s}: ${label} ${v} MiB is below Docker's minimum of ${MIN_MEMORY_MIB} MiB`, sp(s));
+      }
+      if (memoryMiB !== undefined && memoryReservationMiB !== undefined) {
+        if (memoryMiB < memoryReservationMiB) {
+          c.fail('bundle/memory-below-reservation', `services.${s}: memory limit ${memoryMiB} MiB is below the reservation ${memoryReservationMiB} MiB; the limit must be greater`, sp(s));
+        } else if (memoryMiB === memoryReservationMiB) {
+          memoryReservationMiB = undefined;
+        }
+      }
+    }
+    if ((svc.deploy?.replicas ?? 1) > 1 || (svc.scale ?? 1) > 1) {
+      c.warn('bundle/replicas', `services.${s} asks for ${svc.deploy?.replicas ?? svc.scale} replicas; Elastic Beanstalk runs one copy per instance: scale with the number of instances`, s, sp(s, svc.deploy?.replicas ? 'deploy' : 'scale'));
+    }
+    for (const k of Object.keys(svc.deploy?.other ?? {}).sort()) {
+      c.warn('bundle/ignored-key', `services.${s}.deploy.${k} is a Swarm setting and is left out`, s, sp(s, 'deploy', k));
+    }
+
+    // -- one-shot / essential
+    const restartNo = svc.restart === 'no' || svc.deploy?.restartPolicy?.condition === 'none';
+    const oneShot = x.oneShot ?? (restartNo || oneShotTargets.has(s));
+    const essential = x.essential ?? !oneShot;
+    if (oneShot) {
+      c.warn('bundle/one-shot', `services.${s} runs once at each deployment (a non-essential container${target === 'docker' ? ', restart "no"' : ''})`, s, sp(s, x.oneShot !== undefined ? 'x-beanstack' : 'restart'));
+    }
+
+    // -- healthcheck and dependency conditions
+    const dependsOn: Record<string, DependsOnCondition> = {};
+    for (const dep of Object.keys(svc.dependsOn).sort(byString)) {
+      if (keptSet.has(dep)) dependsOn[dep] = svc.dependsOn[dep].condition;
+      else if (excluded.has(dep)) c.warn('bundle/dependency-excluded', `services.${s} depends on "${dep}", which is left out of the bundle`, s, sp(s, 'depends_on', dep));
+    }
+    if (target === 'ecs' && !options.containerHealthChecks) {
+      if (svc.healthcheck && svc.healthcheck.test?.[0] !== 'NONE' && !svc.healthcheck.disable) {
+        c.warn('bundle/healthcheck-not-mapped', `services.${s}.healthcheck is not written into Dockerrun: Elastic Beanstalk's support for container health checks is undocumented (enable it with the containerHealthChecks option)`, s, sp(s, 'healthcheck'));
+      }
+      for (const [dep, cond] of Object.entries(dependsOn)) {
+        if (cond !== 'service_started') {
+          c.warn('bundle/depends-on-condition', `services.${s}.depends_on.${dep}.condition ${cond} is not written into Dockerrun (enable it with the containerHealthChecks option); the app must retry until "${dep}" is ready`, s, sp(s, 'depends_on', dep));
+        }
+      }
+    }
+
+    // -- volumes_from
+    const volumesFrom: { service: string; readOnly: boolean }[] = [];
+    const vf = svc.other.volumes_from;
+    if (Array.isArray(vf)) {
+      vf.forEach((entry, i) => {
+        if (typeof entry !== 'string') return;
+        const [ref, mode] = entry.split(':');
+        if (ref.startsWith('container:')) {
+          c.fail('bundle/fatal-key', `services.${s}.volumes_from[${i}] "${entry}" names a container outside the project`, sp(s, 'volumes_from', i));
+          return;
+        }
+        if (!keptSet.has(ref)) {
+          c.fail('bundle/volumes-from-missing', `services.${s}.volumes_from[${i}]: service "${ref}" is not part of the bundle`, sp(s, 'volumes_from', i));
+          return;
+        }
+        volumesFrom.push({ service: ref, readOnly: mode === 'ro' });
+      });
+    }
+
+    // -- logging
+    let logging = svc.logging;
+    if (logging?.driver && target === 'ecs' && !['awsfirelens', 'awslogs', 'fluentd', 'gelf', 'journald', 'json-file', 'logentries', 'splunk', 'syslog'].includes(logging.driver)) {
+      c.warn('bundle/ignored-key', `services.${s}.logging.driver "${logging.driver}" is not an ECS log driver; left out (the default json-file driver is used)`, s, sp(s, 'logging', 'driver'));
+      logging = undefined;
+    }
+
+    // -- extra hosts
+    const extraHosts: { hostname: string; ipAddress: string }[] = [];
+    for (const host of Object.keys(svc.extraHosts).sort(byString)) {
+      for (const ip of svc.extraHosts[host]) {
+        if (ip === 'host-gateway' && target !== 'docker') {
+          c.warn('bundle/ignored-key', `services.${s}.extra_hosts ${host}:host-gateway cannot be written into Dockerrun; left out`, s, sp(s, 'extra_hosts'));
+          continue;
+        }
+        extraHosts.push({ hostname: host, ipAddress: ip });
+      }
+    }
+
+    // -- networks (docker target keeps them)
+    const svcNetworks: Record<string, string[]> = {};
+    for (const n of Object.keys(svc.networks).sort(byString)) {
+      const cfg = svc.networks[n];
+      const topNet = project.networks[n];
+      if (topNet?.external) {
+        c.warn('bundle/external-network', `services.${s} joins the external network "${n}", which does not exist on the instance; left out`, s, sp(s, 'networks', n));
+        continue;
+      }
+      if (cfg?.ipv4Address || cfg?.ipv6Address) {
+        c.warn('bundle/ignored-key', `services.${s}.networks.${n} fixed IP address is left out; reach the service by name`, s, sp(s, 'networks', n));
+      }
+      svcNetworks[n] = [...(cfg?.aliases ?? [])].sort(byString);
+      if (n !== 'default') networks.add(n);
+    }
+
+    // -- pass-through keys for the docker target
+    const passThrough: Record<string, unknown> = {};
+    for (const k of ['blkio_config', 'group_add', 'pids_limit', 'security_opt']) {
+      if (k in svc.other) passThrough[k] = svc.other[k];
+    }
+
+    planned[s] = {
+      service: s,
+      containerName: containers[s],
+      image,
+      ...(build ? { build } : {}),
+      essential,
+      oneShot,
+      ...(memoryMiB !== undefined ? { memoryMiB } : {}),
+      ...(memoryReservationMiB !== undefined ? { memoryReservationMiB } : {}),
+      ...((svc.deploy?.resources?.limits?.cpus ?? svc.cpus) !== undefined ? { cpus: svc.deploy?.resources?.limits?.cpus ?? svc.cpus } : {}),
+      ...(svc.cpuShares !== undefined ? { cpuShares: svc.cpuShares } : {}),
+      ...(command ? { command } : {}),
+      ...(entrypoint ? { entrypoint } : {}),
+      environment: sortRecord(environment),
+      readsStackEnvironment: readsStack,
+      ports: [],
+      mounts,
+      dependsOn,
+      volumesFrom,
+      ...(svc.healthcheck ? { healthcheck: svc.healthcheck } : {}),
+      ...(oneShot ? { restart: 'no' } : svc.restart !== undefined ? { restart: svc.restart } : {}),
+      ...(svc.workingDir !== undefined ? { workingDir: svc.workingDir } : {}),
+      ...(svc.user !== undefined ? { user: svc.user } : {}),
+      ...(svc.hostname !== undefined ? { hostname: svc.hostname } : {}),
+      ...(svc.domainname !== undefined ? { domainname: svc.domainname } : {}),
+      extraHosts,
+      dns: svc.dns,
+      dnsSearch: svc.dnsSearch,
+      ...(svc.privileged !== undefined ? { privileged: svc.privileged } : {}),
+      ...(svc.readOnly !== undefined ? { readOnly: svc.readOnly } : {}),
+      ...(svc.init !== undefined ? { init: svc.init } : {}),
+      ulimits: svc.ulimits,
+      labels: svc.labels,
+      ...(logging ? { logging } : {}),
+      ...(svc.stopGracePeriodMs !== undefined ? { stopGracePeriodMs: svc.stopGracePeriodMs } : {}),
+      ...(svc.stopSignal !== undefined ? { stopSignal: svc.stopSignal } : {}),
+      capAdd: svc.capAdd,
+      capDrop: svc.capDrop,
+      sysctls: svc.sysctls,
+      tmpfs: svc.tmpfs,
+      ...(svc.shmSizeBytes !== undefined ? { shmSizeBytes: svc.shmSizeBytes } : {}),
+      networks: svcNetworks,
+      passThrough,
+    };
+  }
+
+  // ---- web port ------------------------------------------------------------------------------
+  let webService: string | undefined;
+  if (top.web && keptSet.has(top.web) && !portsBy[top.web]?.some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp')) {
+    const ps = portsBy[top.web].filter((p) => p.port.protocol === 'tcp');
+    const exposed = project.services[top.web].expose.filter((e) => /^\d+$/.test(e)).map(Number);
+    const containerPort = ps.length === 1 ? ps[0].port.containerPort : ps.length === 0 && exposed.length === 1 ? exposed[0] : undefined;
+    if (containerPort === undefined) {
+      c.fail('bundle/host-port-ambiguous', `x-beanstack.web: service "${top.web}" has ${ps.length === 0 ? 'no port' : 'several ports'}; set x-beanstack.host_port and container_port on it`, '/x-beanstack/web');
+    } else {
+      portsBy[top.web] = [...portsBy[top.web].filter((p) => p !== ps[0]), { port: { hostPort: 80, containerPort, protocol: 'tcp' }, pointer: '/x-beanstack/web' }];
+    }
+  }
+  const on80 = kept.filter((s) => portsBy[s]?.some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp'));
+  if (on80.length >= 1) {
+    webService = on80[0];
+  } else if (target !== 'single') {
+    const publishers = kept.filter((s) => (portsBy[s] ?? []).length > 0);
+    const tcp = publishers.length === 1 ? portsBy[publishers[0]].filter((p) => p.port.protocol === 'tcp') : [];
+    if (publishers.length === 1 && tcp.length === 1 && !reservedPort(80)) {
+      const s = publishers[0];
+      const old = tcp[0];
+      portsBy[s] = portsBy[s].map((p) => (p === old ? { port: { ...p.port, hostPort: 80 }, pointer: p.pointer } : p));
+      webService = s;
+      c.warn('bundle/web-port-remapped', `services.${s} publishes container port ${old.port.containerPort} on host port 80 instead of ${old.port.hostPort}: Elastic Beanstalk's load balancer sends traffic to port 80 of the instance`, s, old.pointer);
+    } else {
+      c.warn('bundle/no-web-port', `no service publishes host port 80, where Elastic Beanstalk's load balancer sends traffic; set x-beanstack.host_port: 80 on the service that serves the app (or top-level x-beanstack.web)`, undefined, '/services');
+    }
+  }
+
+  // ---- duplicate host ports ------------------------------------------------------------------
+  const seen = new Map<string, string>();
+  for (const s of kept) {
+    for (const { port, pointer } of portsBy[s] ?? []) {
+      const key = `${port.hostPort}/${port.protocol}`;
+      const prev = seen.get(key);
+      if (prev !== undefined) {
+        c.fail('bundle/duplicate-host-port', `services.${s}: host port ${port.hostPort}/${port.protocol} is already published by ${prev}; each host port can be published once`, pointer);
+      } else {
+        seen.set(key, `services.${s}`);
+      }
+    }
+  }
+
+  // ---- links (ecs) ---------------------------------------------------------------------------
+  const edges: LinkEdge[] = [];
+  const hostNamesOf = (t: string): string[] => {
+    const svc = project.services[t];
+    const names = new Set<string>([t]);
+    if (svc.containerName) names.add(svc.containerName);
+    if (svc.hostname) names.add(svc.hostname);
+    for (const n of Object.values(svc.networks)) for (const a of n?.aliases ?? []) names.add(a);
+    return [...names];
+  };
+  for (const s of kept) {
+    const svc = project.services[s];
+    for (const dep of Object.keys(svc.dependsOn)) if (keptSet.has(dep)) edges.push({ from: s, to: dep, reason: 'depends_on', explicit: true });
+    for (const l of svc.links) {
+      const t = l.split(':')[0];
+      if (keptSet.has(t)) edges.push({ from: s, to: t, reason: 'links', explicit: true });
+    }
+    for (const v of planned[s]?.volumesFrom ?? []) edges.push({ from: s, to: v.service, reason: 'volumes_from', explicit: true });
+    const p = planned[s];
+    if (!p) continue;
+    const texts: [string, string][] = [
+      ...Object.entries(p.environment).map(([k, v]) => [`environment ${k}`, v] as [string, string]),
+      ...(p.command ? [['command', p.command.join(' ')] as [string, string]] : []),
+      ...(p.entrypoint ? [['entrypoint', p.entrypoint.join(' ')] as [string, string]] : []),
+    ];
+    for (const t of kept) {
+      if (t === s) continue;
+      const names = hostNamesOf(t);
+      const hit = texts.find(([, text]) => names.some((n) => mentionsHost(text, n)));
+      if (hit) edges.push({ from: s, to: t, reason: hit[0], explicit: false });
+    }
+  }
+  const graph = buildLinkGraph(edges);
+  if (target === 'ecs') {
+    for (const e of graph.explicitCycles) {
+      c.fail('bundle/link-cycle', `services.${e.from} and services.${e.to} reach each other through ${e.reason}; links on the ECS platform cannot form a cycle`, sp(e.from, e.reason === 'links' ? 'links' : e.reason === 'volumes_from' ? 'volumes_from' : 'depends_on'));
+    }
+    for (const e of graph.dropped) {
+      c.warn('bundle/link-cycle', `services.${e.from} mentions "${e.to}" (${e.reason}), but a link would close a cycle; no link is added, so "${e.to}" is not reachable by name from ${e.from}`, e.from, sp(e.from));
+    }
+  }
+
+  c.throwIfProblems('fix the listed settings in the compose file (or its production override file) and run again');
+
+  // ---- health check path -----------------------------------------------------------------------
+  const healthCheckPath = top.healthCheckPath
+    ?? (webService ? overrides[webService].healthCheckPath ?? healthPathFrom(project.services[webService].healthcheck) : undefined)
+    ?? kept.map((s) => overrides[s].healthCheckPath).find((p) => p !== undefined);
+
+  // ---- assemble ------------------------------------------------------------------------------
+  const services = kept.filter((s) => planned[s]).map((s) => ({
+    ...planned[s],
+    ports: [...(portsBy[s] ?? []).map((p) => p.port)].sort((a, b) => a.containerPort - b.containerPort || a.hostPort - b.hostPort || byString(a.protocol, b.protocol)),
+  }));
+  if (services.length > 0 && !services.some((p) => p.essential)) {
+    c.fail('bundle/no-essential', `every container is one-shot or non-essential (${services.map((p) => p.service).join(', ')}); a task needs at least one essential container`, '/services');
+    c.throwIfProblems('mark the long-running service `x-beanstack: { essential: true }`');
+  }
+
+  const databases: DatabaseReplacement[] = facts.map((f) => {
+    const svc = project.services[f.service];
+    const seenVar = new Set<string>();
+    const variables = dbVariables[f.service]
+      .filter((v) => {
+        const k = `${v.service}\u0000${v.name}`;
+        if (seenVar.has(k)) return false;
+        seenVar.add(k);
+        return true;
+      })
+      .sort((a, b) => byString(a.service, b.service) || byString(a.name, b.name));
+    const major = majorVersion(f.engine, svc.image);
+    return {
+      service: f.service,
+      engine: f.engine,
+      ...(svc.image ? { image: svc.image } : {}),
+      ...(major ? { majorVersion: major } : {}),
+      ...(f.databaseName ? { databaseName: f.databaseName } : {}),
+      ...(f.username ? { username: f.username } : {}),
+      port: f.port,
+      variables,
+    };
+  });
+  // secrets and database variables must not collide with plain variables of other services
+  const requiredSecrets: RequiredSecret[] = [...secrets.entries()]
+    .sort(([a], [b]) => byString(a, b))
+    .map(([name, e]) => ({ name, services: [...e.services].sort(byString), source: e.source, ...(e.composeSecret ? { composeSecret: e.composeSecret } : {}) }));
+  const requiredVariables: RequiredVariable[] = [...required.entries()]
+    .sort(([a], [b]) => byString(a, b))
+    .map(([name, set]) => ({ name, services: [...set].sort(byString) }));
+
+  // shipped files: a directory covers the files below it
+  const paths = [...files.keys()].sort(byString);
+  const shipped = paths
+    .filter((p) => !paths.some((q) => q !== p && p.startsWith(`${q}/`)))
+    .map((p) => files.get(p)!);
+
+  for (const v of [...namedVolumes].sort(byString)) {
+    const top = project.volumes[v];
+    c.warn('bundle/instance-local-volume', `volume "${v}" becomes ${target === 'docker' ? 'a Docker volume' : `the directory ${path.posix.join(NAMED_VOLUME_ROOT, v)}`} on each instance: its data is instance-local and lost when the instance is replaced${top?.external ? ' (it was external in compose)' : ''}; keep data in RDS, S3 or EFS`, undefined, `/volumes/${escapePointer(v)}`);
+  }
+
+  return {
+    target,
+    project,
+    services,
+    images: images.sort((a, b) => byString(a.service, b.service)),
+    databases,
+    secrets: requiredSecrets,
+    requiredVariables,
+    files: shipped,
+    namedVolumes: [...namedVolumes].sort(byString),
+    networks: [...networks].sort(byString),
+    containers,
+    links: graph.links,
+    ...(webService ? { webService } : {}),
+    ...(healthCheckPath ? { healthCheckPath } : {}),
+    warnings: c.warnings,
+  };
+}
+
+export function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(r).sort(byString)) out[k] = r[k];
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * The `ecs` target: Dockerrun.aws.json v2 for "ECS running on 64bit Amazon Linux 2023".
+ */
+import * as path from 'path';
+import type { HealthcheckConfig } from '../compose/model';
+import type { Plan, PlannedService } from './convert';
+import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
+import { assignNames, volumeSlug } from './names';
+import type { BundleOptions, ContainerDefinition, DockerrunV2, DockerrunVolume, MountPoint } from './types';
+import { EXECUTION_ROLE_PLACEHOLDER } from './types';
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Host path of a mount source on the instance. */
+export function hostSourcePath(kind: 'shipped' | 'named' | 'host', source: string): string {
+  if (kind === 'shipped') return path.posix.join(BUNDLE_ROOT_ON_INSTANCE, source);
+  if (kind === 'named') return path.posix.join(NAMED_VOLUME_ROOT, source);
+  return source;
+}
+
+function volumeKey(kind: string, source: string): string {
+  return `${kind}\u0000${source}`;
+}
+
+/** Seconds (integer, at least 1) from milliseconds. */
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000)));
+
+function healthCheck(hc: HealthcheckConfig | undefined): ContainerDefinition['healthCheck'] | undefined {
+  if (!hc || hc.disable || !hc.test || hc.test.length === 0 || hc.test[0] === 'NONE') return undefined;
+  const command = hc.test[0] === 'CMD' || hc.test[0] === 'CMD-SHELL' ? [...hc.test] : ['CMD-SHELL', hc.test.join(' ')];
+  return {
+    command,
+    ...(hc.intervalMs !== undefined ? { interval: Math.min(300, Math.max(5, seconds(hc.intervalMs)!)) } : {}),
+    ...(hc.timeoutMs !== undefined ? { timeout: Math.min(120, Math.max(2, seconds(hc.timeoutMs)!)) } : {}),
+    ...(hc.retries !== undefined ? { retries: Math.min(10, Math.max(1, hc.retries)) } : {}),
+    ...(hc.startPeriodMs !== undefined ? { startPeriod: Math.min(300, seconds(hc.startPeriodMs)!) } : {}),
+  };
+}
+
+const CONDITIONS = {
+  service_started: 'START',
+  service_healthy: 'HEALTHY',
+  service_completed_successfully: 'SUCCESS',
+} as const;
+
+/** Renders the plan as Dockerrun v2 (an object; render.ts turns it into bytes). */
+export function toDockerrunV2(plan: Plan, options: BundleOptions): DockerrunV2 {
+  // volumes: one per distinct source, named after it
+  const sources = new Map<string, { kind: 'shipped' | 'named' | 'host'; source: string; slug: string }>();
+  for (const s of plan.services) {
+    for (const m of s.mounts) {
+      if (m.kind === 'tmpfs') continue;
+      const prefix = m.kind === 'shipped' ? 'app' : m.kind === 'named' ? 'volume' : 'host';
+      sources.set(volumeKey(m.kind, m.source), { kind: m.kind, source: m.source, slug: `${prefix}-${volumeSlug(m.source)}` });
+    }
+  }
+  const keys = [...sources.keys()].sort(byString);
+  const slugs = keys.map((k) => sources.get(k)!.slug);
+  // distinct sources may share a slug (`a-b` and `a/b`): make names unique and stable
+  const bySlug = new Map<string, string[]>();
+  keys.forEach((k, i) => bySlug.set(slugs[i], [...(bySlug.get(slugs[i]) ?? []), k]));
+  const volumeName = new Map<string, string>();
+  for (const [slug, ks] of bySlug) {
+    if (ks.length === 1) volumeName.set(ks[0], slug);
+    else {
+      const names = assignNames(ks.map(() => slug).map((sl, i) => `${sl}\u0000${i}`), (x) => x.split('\u0000')[0]);
+      ks.forEach((k, i) => volumeName.set(k, names[`${slug}\u0000${i}`]));
+    }
+  }
+  const volumes: DockerrunVolume[] = keys
+    .map((k) => ({ name: volumeName.get(k)!, host: { sourcePath: hostSourcePath(sources.get(k)!.kind, sources.get(k)!.source) } }))
+    .sort((a, b) => byString(a.name, b.name));
+
+  const containerDefinitions = plan.services
+    .map((s) => containerDefinition(plan, s, options, (kind, source) => volumeName.get(volumeKey(kind, source))!))
+    .sort((a, b) => byString(a.name, b.name));
+
+  const executionRoleArn = plan.secrets.length > 0 ? options.executionRoleArn ?? EXECUTION_ROLE_PLACEHOLDER : options.executionRoleArn;
+  return {
+    AWSEBDockerrunVersion: 2,
+    ...(executionRoleArn ? { executionRoleArn } : {}),
+    ...(volumes.length > 0 ? { volumes } : {}),
+    containerDefinitions,
+  };
+}
+
+function containerDefinition(
+  plan: Plan,
+  s: PlannedService,
+  options: BundleOptions,
+  volumeOf: (kind: 'shipped' | 'named' | 'host', source: string) => string,
+): ContainerDefinition {
+  const mountPoints: MountPoint[] = s.mounts
+    .filter((m) => m.kind !== 'tmpfs')
+    .map((m) => ({ sourceVolume: volumeOf(m.kind as 'shipped' | 'named' | 'host', m.source), containerPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) }))
+    .sort((a, b) => byString(a.containerPath, b.containerPath) || byString(a.sourceVolume, b.sourceVolume));
+  const links: string[] = [];
+  for (const t of plan.links[s.service] ?? []) {
+    const name = plan.containers[t];
+    const aliases = new Set<string>([t]);
+    const svc = plan.project.services[t];
+    if (svc.containerName) aliases.add(svc.containerName);
+    if (svc.hostname) aliases.add(svc.hostname);
+    for (const n of Object.values(svc.networks)) for (const a of n?.aliases ?? []) aliases.add(a);
+    for (const l of plan.project.services[s.service].links) {
+      const [lt, alias] = l.split(':');
+      if (lt === t && alias) aliases.add(alias);
+    }
+    const valid = [...aliases].filter((a) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(a));
+    if (valid.length === 0) links.push(name);
+    for (const a of valid) links.push(a === name ? name : `${name}:${a}`);
+  }
+  const uniqueLinks = [...new Set(links)].sort(byString);
+  const deps = options.containerHealthChecks
+    ? Object.entries(s.dependsOn)
+      .map(([t, cond]) => ({ containerName: plan.containers[t], condition: CONDITIONS[cond] }))
+      .sort((a, b) => byString(a.containerName, b.containerName))
+    : [];
+  const hc = options.containerHealthChecks ? healthCheck(s.healthcheck) : undefined;
+  const cpu = s.cpus !== undefined ? Math.max(1, Math.round(s.cpus * 1024)) : s.cpuShares;
+  const environment = Object.entries(s.environment).map(([name, value]) => ({ name, value }));
+  const ulimits = Object.entries(s.ulimits)
+    .map(([name, u]) => ({ name, softLimit: u.soft, hardLimit: u.hard }))
+    .sort((a, b) => byString(a.name, b.name));
+  return {
+    name: s.containerName,
+    image: s.image,
+    essential: s.essential,
+    ...(s.memoryMiB !== undefined ? { memory: s.memoryMiB } : {}),
+    ...(s.memoryReservationMiB !== undefined ? { memoryReservation: s.memoryReservationMiB } : {}),
+    ...(cpu !== undefined ? { cpu } : {}),
+    ...(s.entrypoint && s.entrypoint.length > 0 ? { entryPoint: [...s.entrypoint] } : {}),
+    ...(s.command && s.command.length > 0 ? { command: [...s.command] } : {}),
+    ...(environment.length > 0 ? { environment } : {}),
+    ...(s.ports.length > 0
+      ? { portMappings: s.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, ...(p.protocol === 'udp' ? { protocol: 'udp' as const } : {}) })) }
+      : {}),
+    ...(uniqueLinks.length > 0 ? { links: uniqueLinks } : {}),
+    ...(mountPoints.length > 0 ? { mountPoints } : {}),
+    ...(s.volumesFrom.length > 0
+      ? { volumesFrom: s.volumesFrom.map((v) => ({ sourceContainer: plan.containers[v.service], ...(v.readOnly ? { readOnly: true } : {}) })).sort((a, b) => byString(a.sourceContainer, b.sourceContainer)) }
+      : {}),
+    ...(s.workingDir !== undefined ? { workingDirectory: s.workingDir } : {}),
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.hostname !== undefined ? { hostname: s.hostname } : {}),
+    ...(s.extraHosts.length > 0 ? { extraHosts: [...s.extraHosts] } : {}),
+    ...(s.dns.length > 0 ? { dnsServers: [...s.dns] } : {}),
+    ...(s.dnsSearch.length > 0 ? { dnsSearchDomains: [...s.dnsSearch] } : {}),
+    ...(s.privileged ? { privileged: true } : {}),
+    ...(s.readOnly ? { readonlyRootFilesystem: true } : {}),
+    ...(ulimits.length > 0 ? { ulimits } : {}),
+    ...(Object.keys(s.labels).length > 0 ? { dockerLabels: { ...s.labels } } : {}),
+    ...(s.logging?.driver ? { logConfiguration: { logDriver: s.logging.driver, ...(Object.keys(s.logging.options).length > 0 ? { options: { ...s.logging.options } } : {}) } } : {}),
+    ...(hc ? { healthCheck: hc } : {}),
+    ...(deps.length > 0 ? { dependsOn: deps } : {}),
+    ...(s.stopGracePeriodMs !== undefined ? { stopTimeout: Math.min(120, Math.max(1, Math.round(s.stopGracePeriodMs / 1000))) } : {}),
+  };
+}

@@ -1,0 +1,276 @@
+/**
+ * Data tables that decide what the converter does with compose keys and values it cannot map one to
+ * one. Keeping them as data (not code paths) keeps the policy reviewable in one place and lets the
+ * docs (docs/bundle.md) list them verbatim.
+ */
+import type { BundleTarget } from './types';
+
+/** What happens to a service key on a target. */
+export type KeyPolicy =
+  /** The key is mapped (or handled by a dedicated rule). */
+  | 'mapped'
+  /** Dropped with a `bundle/ignored-key` warning. */
+  | 'ignored'
+  /** The service cannot run on Elastic Beanstalk: a fatal error lists every such key at once. */
+  | 'fatal';
+
+export interface ServiceKeyRule {
+  readonly ecs: KeyPolicy;
+  readonly docker: KeyPolicy;
+  readonly single: KeyPolicy;
+  /** Why, shown in the warning or error. */
+  readonly reason: string;
+}
+
+const rule = (ecs: KeyPolicy, docker: KeyPolicy, single: KeyPolicy, reason: string): ServiceKeyRule => ({ ecs, docker, single, reason });
+
+/**
+ * Keys of `ServiceConfig.other` (service keys the model keeps raw) and of a few typed fields that have
+ * no Dockerrun equivalent. Keys not listed here and not mapped by the converter are ignored with a
+ * warning that says the key is unknown to beanstack.
+ */
+export const SERVICE_KEY_RULES: Readonly<Record<string, ServiceKeyRule>> = {
+  blkio_config: rule('ignored', 'mapped', 'ignored', 'block I/O weights are host tuning that Elastic Beanstalk instances do not offer'),
+  cap_drop: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no documented field for Linux capabilities'),
+  cgroup: rule('fatal', 'fatal', 'fatal', 'sharing the host cgroup namespace is not possible on a managed instance'),
+  cgroup_parent: rule('ignored', 'ignored', 'ignored', 'the cgroup parent of a managed instance is chosen by its agent'),
+  container_name: rule('ignored', 'ignored', 'ignored', 'Elastic Beanstalk names the containers itself; other services reach this one by its service name'),
+  cpu_count: rule('ignored', 'ignored', 'ignored', 'Windows-only CPU setting'),
+  cpu_percent: rule('ignored', 'ignored', 'ignored', 'Windows-only CPU setting'),
+  cpu_period: rule('ignored', 'ignored', 'ignored', 'CFS tuning is not available in Dockerrun; use `cpus`'),
+  cpu_quota: rule('ignored', 'ignored', 'ignored', 'CFS tuning is not available in Dockerrun; use `cpus`'),
+  cpu_rt_period: rule('ignored', 'ignored', 'ignored', 'real-time scheduling is not available on Elastic Beanstalk'),
+  cpu_rt_runtime: rule('ignored', 'ignored', 'ignored', 'real-time scheduling is not available on Elastic Beanstalk'),
+  cpuset: rule('ignored', 'ignored', 'ignored', 'CPU pinning depends on the instance type'),
+  credential_spec: rule('fatal', 'fatal', 'fatal', 'gMSA credential specs are Windows-only'),
+  device_cgroup_rules: rule('fatal', 'fatal', 'fatal', 'host devices are not available on Elastic Beanstalk instances'),
+  devices: rule('fatal', 'fatal', 'fatal', 'host devices are not available on Elastic Beanstalk instances'),
+  domainname: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no domain name field'),
+  external_links: rule('ignored', 'ignored', 'ignored', 'containers outside the bundle do not exist on the instance'),
+  gpus: rule('fatal', 'fatal', 'fatal', 'GPU reservations need a GPU instance type and platform that beanstack does not configure'),
+  group_add: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no supplementary-groups field'),
+  init: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no documented init-process field'),
+  ipc: rule('fatal', 'fatal', 'fatal', 'sharing IPC namespaces between containers or with the host is not possible on Elastic Beanstalk'),
+  isolation: rule('fatal', 'fatal', 'fatal', 'container isolation technologies are Windows-only'),
+  mac_address: rule('ignored', 'ignored', 'ignored', 'MAC addresses are assigned by the instance network'),
+  mem_swappiness: rule('ignored', 'ignored', 'ignored', 'swap tuning is host configuration'),
+  memswap_limit: rule('ignored', 'ignored', 'ignored', 'swap tuning is host configuration'),
+  network_mode: rule('fatal', 'fatal', 'fatal', 'Elastic Beanstalk runs containers on its own bridge network; host, service: and container: network modes cannot be reproduced'),
+  oom_kill_disable: rule('ignored', 'ignored', 'ignored', 'OOM tuning is host configuration'),
+  oom_score_adj: rule('ignored', 'ignored', 'ignored', 'OOM tuning is host configuration'),
+  pid: rule('fatal', 'fatal', 'fatal', 'sharing the host or another container\'s PID namespace is not possible on Elastic Beanstalk'),
+  pids_limit: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no PIDs-limit field'),
+  platform: rule('mapped', 'mapped', 'mapped', 'becomes the image platform of the build'),
+  pull_policy: rule('ignored', 'ignored', 'ignored', 'Elastic Beanstalk pulls images at each deployment'),
+  runtime: rule('fatal', 'fatal', 'fatal', 'Elastic Beanstalk instances only have the default runc runtime'),
+  scale: rule('ignored', 'ignored', 'ignored', 'Elastic Beanstalk runs one copy of the bundle per instance; scale with the number of instances'),
+  security_opt: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no documented security-options field'),
+  shm_size: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no documented shared-memory field'),
+  stop_signal: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no stop-signal field; the container receives SIGTERM'),
+  storage_opt: rule('ignored', 'ignored', 'ignored', 'storage driver options are host configuration'),
+  sysctls: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no documented sysctl field'),
+  tmpfs: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no documented tmpfs field'),
+  userns_mode: rule('fatal', 'fatal', 'fatal', 'user-namespace modes are host configuration'),
+  uts: rule('fatal', 'fatal', 'fatal', 'sharing the host UTS namespace is not possible on Elastic Beanstalk'),
+  volumes_from: rule('mapped', 'mapped', 'fatal', 'a single-container bundle has no other container to take volumes from'),
+  attach: rule('ignored', 'ignored', 'ignored', 'log attachment is a `docker compose up` option'),
+  annotations: rule('ignored', 'ignored', 'ignored', 'OCI annotations are not part of Dockerrun'),
+  provider: rule('fatal', 'fatal', 'fatal', 'provider services run on the developer machine, not on Elastic Beanstalk'),
+  models: rule('fatal', 'fatal', 'fatal', 'model runners are not available on Elastic Beanstalk'),
+  use_api_socket: rule('fatal', 'fatal', 'fatal', 'the Docker API socket of the instance must not be handed to an application'),
+};
+
+/** `network_mode` values that are fine (the default bridge network). */
+export const ALLOWED_NETWORK_MODES: readonly string[] = ['bridge', 'default'];
+
+/** `ipc` values that are fine (a private IPC namespace). */
+export const ALLOWED_IPC_MODES: readonly string[] = ['private', 'none'];
+
+/** `runtime` values that are fine (the default runtime). */
+export const ALLOWED_RUNTIMES: readonly string[] = ['runc', 'io.containerd.runc.v2'];
+
+/**
+ * Linux capabilities that give a container control over the host kernel or network stack. A service
+ * asking for one cannot run safely on a shared managed instance (e.g. WireGuard's NET_ADMIN +
+ * SYS_MODULE), so it is a fatal error on every target.
+ */
+export const FATAL_CAPABILITIES: readonly string[] = [
+  'ALL', 'BPF', 'DAC_READ_SEARCH', 'MAC_ADMIN', 'MAC_OVERRIDE', 'NET_ADMIN', 'PERFMON', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_RESOURCE', 'SYS_TIME',
+];
+
+/**
+ * Build targets that name a development stage. A service built with one of these, and no production
+ * target in `x-beanstack.target` or an override file, is built from the Dockerfile's final stage.
+ */
+export const DEV_BUILD_TARGETS: readonly string[] = [
+  'build', 'builder', 'debug', 'dev', 'develop', 'development', 'local', 'test', 'testing', 'tests', 'watch',
+];
+
+/** Dockerfile names that look like development Dockerfiles (matched case-insensitively). */
+export const DEV_DOCKERFILE_PATTERN = /(^|[./_-])(dev|develop|development|local|debug)([./_-]|$)/i;
+
+/**
+ * Container ports that are debuggers (Node inspector, JDWP, debugpy, Delve, Xdebug, Ruby debug). They
+ * are dropped unless the production overrides publish them.
+ */
+export const DEBUG_PORTS: Readonly<Record<number, string>> = {
+  1234: 'Ruby debug (rdbg)',
+  2345: 'Delve (Go debugger)',
+  5005: 'JDWP (Java debugger)',
+  5678: 'debugpy (Python debugger)',
+  9003: 'Xdebug 3',
+  9229: 'Node.js inspector',
+  9230: 'Node.js inspector',
+};
+
+/** Host ports ECS reserves on the container instance (ECS task definition parameters). */
+export const RESERVED_HOST_PORTS: readonly (number | readonly [number, number])[] = [22, 2375, 2376, [51678, 51680]];
+
+/**
+ * Variable names that hold secrets (matched case-insensitively against the whole name). Their values
+ * are never written into an artifact: they become Beanstalk environment secrets.
+ */
+export const SECRET_NAME_PATTERNS: readonly RegExp[] = [
+  /PASSWORD/i,
+  /PASSWD/i,
+  /(^|_)PASS($|_)/i,
+  /(^|_)PWD($|_)/i,
+  /SECRET/i,
+  /TOKEN/i,
+  /API_?KEY/i,
+  /ACCESS_?KEY/i,
+  /PRIVATE_?KEY/i,
+  /SIGNING_?KEY/i,
+  /ENCRYPTION_?KEY/i,
+  /(^|_)SALT($|_)/i,
+  /CREDENTIAL/i,
+  /(^|_)DSN($|_)/i,
+  /SESSION_?KEY/i,
+  /CLIENT_?KEY/i,
+  /MASTER_?KEY/i,
+  /LICENSE_?KEY/i,
+  /WEBHOOK_?URL/i,
+];
+
+/** Names that match a secret pattern but are known not to be secrets. */
+export const NOT_SECRET_NAMES: readonly string[] = [
+  'PASSWORD_FILE', 'TOKEN_TYPE', 'AUTH_TYPE', 'AUTH_MODE', 'SECRET_PATH',
+];
+
+/** Whether a variable name looks like it holds a secret. */
+export function isSecretName(name: string): boolean {
+  const upper = name.toUpperCase();
+  if (NOT_SECRET_NAMES.includes(upper)) return false;
+  if (upper.endsWith('_FILE')) return false;
+  return SECRET_NAME_PATTERNS.some((p) => p.test(name));
+}
+
+/**
+ * Variables whose value says the app runs in development mode (warned about, never changed: the app
+ * owner decides).
+ */
+export const DEV_ENVIRONMENT_VALUES: Readonly<Record<string, readonly string[]>> = {
+  APP_ENV: ['dev', 'development', 'local'],
+  ASPNETCORE_ENVIRONMENT: ['Development'],
+  DEBUG: ['1', 'true', 'True', 'TRUE'],
+  DJANGO_DEBUG: ['1', 'true', 'True', 'TRUE'],
+  ENV: ['dev', 'development', 'local'],
+  FLASK_DEBUG: ['1', 'true', 'True'],
+  FLASK_ENV: ['development'],
+  NODE_ENV: ['development', 'dev'],
+  RAILS_ENV: ['development'],
+  RACK_ENV: ['development'],
+  SPRING_PROFILES_ACTIVE: ['dev', 'development', 'local'],
+};
+
+/** Words in a command that mean a file watcher or dev server. */
+export const DEV_COMMAND_PATTERNS: readonly RegExp[] = [
+  /\bnodemon\b/,
+  /\bstart-watch\b/,
+  /\bts-node-dev\b/,
+  /(^|\s)--watch\b/,
+  /(^|\s)--reload\b/,
+  /\bnpm run dev\b/,
+  /\byarn dev\b/,
+  /\bpnpm dev\b/,
+  /\bflask run\b.*--debug/,
+  /\bmanage\.py runserver\b/,
+  /\bng serve\b/,
+  /\bvue-cli-service serve\b/,
+  /\breact-scripts start\b/,
+  /\bair\b -c/,
+];
+
+/**
+ * Images of database servers the stack replaces with Amazon RDS, by the last path component of the
+ * image repository.
+ */
+export const DATABASE_IMAGES: Readonly<Record<string, 'mysql' | 'mariadb' | 'postgres'>> = {
+  mariadb: 'mariadb',
+  'mariadb-server': 'mariadb',
+  mysql: 'mysql',
+  'mysql-server': 'mysql',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+};
+
+/** Default port of each engine. */
+export const DATABASE_PORTS: Readonly<Record<'mysql' | 'mariadb' | 'postgres', number>> = {
+  mariadb: 3306,
+  mysql: 3306,
+  postgres: 5432,
+};
+
+/** Variables of the database image that name its database, user and password (and their `_FILE` twins). */
+export const DATABASE_IMAGE_VARIABLES: Readonly<Record<'mysql' | 'mariadb' | 'postgres', {
+  readonly database: readonly string[];
+  readonly user: readonly string[];
+  readonly password: readonly string[];
+  /** User name when none is configured (MySQL's root; Postgres' postgres). */
+  readonly defaultUser: string;
+}>> = {
+  mariadb: {
+    database: ['MARIADB_DATABASE', 'MYSQL_DATABASE'],
+    user: ['MARIADB_USER', 'MYSQL_USER'],
+    password: ['MARIADB_PASSWORD', 'MYSQL_PASSWORD', 'MARIADB_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD'],
+    defaultUser: 'root',
+  },
+  mysql: {
+    database: ['MYSQL_DATABASE'],
+    user: ['MYSQL_USER'],
+    password: ['MYSQL_PASSWORD', 'MYSQL_ROOT_PASSWORD'],
+    defaultUser: 'root',
+  },
+  postgres: {
+    database: ['POSTGRES_DB'],
+    user: ['POSTGRES_USER'],
+    password: ['POSTGRES_PASSWORD'],
+    defaultUser: 'postgres',
+  },
+};
+
+/** URL schemes of database connection strings, per engine family. */
+export const DATABASE_URL_SCHEMES: readonly string[] = [
+  'jdbc:mariadb', 'jdbc:mysql', 'jdbc:postgresql', 'mariadb', 'mysql', 'mysql2', 'mysqlx', 'postgres', 'postgresql',
+];
+
+/** Default memory reservation (MiB) of a container that sets no memory. */
+export const DEFAULT_MEMORY_RESERVATION_MIB = 256;
+
+/** Smallest memory value Docker accepts (Docker ≥ 20.10 reserves 6 MiB). */
+export const MIN_MEMORY_MIB = 6;
+
+/** Default image platform of built images (Beanstalk's default instance types are x86_64). */
+export const DEFAULT_IMAGE_PLATFORM = 'linux/amd64';
+
+/** Where named volumes live on the instance (outside `/var/app/current`, which each deploy replaces). */
+export const NAMED_VOLUME_ROOT = '/var/lib/beanstack/volumes';
+
+/** Where Beanstalk unpacks the source bundle. */
+export const BUNDLE_ROOT_ON_INSTANCE = '/var/app/current';
+
+/** Names of files a bundle must never ship (Beanstalk writes `.env` on the Docker platform). */
+export const NEVER_SHIP: readonly string[] = ['.env'];
+
+/** Targets in a fixed order (for docs and flag validation). */
+export const TARGETS: readonly BundleTarget[] = ['ecs', 'docker', 'single'];

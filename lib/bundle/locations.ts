@@ -1,0 +1,43 @@
+/**
+ * Source positions for the converter's messages, from the model's `locations` map (JSON pointer →
+ * position in its source file).
+ */
+import type { ComposeProject } from '../compose/model';
+import type { SourceLocation } from '../errors';
+
+/**
+ * The position of the value at `pointer`, or of its nearest ancestor that has one (a default value
+ * has no position of its own, its mapping does).
+ */
+export function locate(project: ComposeProject, pointer: string): SourceLocation | undefined {
+  let p = pointer;
+  for (;;) {
+    const loc = project.locations[p];
+    if (loc) return loc;
+    if (p === '' || p === '/') return undefined;
+    const cut = p.lastIndexOf('/');
+    p = cut <= 0 ? '' : p.slice(0, cut);
+  }
+}
+
+/**
+ * Whether the value at `pointer` was written in an override file (any compose file but the first),
+ * i.e. is a production override the user gave on purpose.
+ */
+export function fromOverrideFile(project: ComposeProject, pointer: string): boolean {
+  if (project.composeFiles.length < 2) return false;
+  const loc = project.locations[pointer];
+  return loc !== undefined && loc.file !== project.composeFiles[0];
+}
+
+/** `services.web.ports[0]` for a pointer `/services/web/ports/0`. */
+export function humanPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = '';
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) out += `[${part}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}

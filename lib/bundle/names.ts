@@ -1,0 +1,53 @@
+/**
+ * Stable, collision-free names for containers, Dockerrun volumes and environment variables.
+ */
+
+/** `[A-Za-z0-9_-]`, 1-255 characters (the ECS container-name charset). */
+export const CONTAINER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** Replaces every character outside `[A-Za-z0-9_-]` with `-` and trims to 255 characters. */
+export function sanitizeName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
+  return s.length > 0 ? s : 'x';
+}
+
+/**
+ * Sanitized names for a set of originals. Names are assigned in sorted order of the originals, and a
+ * collision gets the smallest free `-2`, `-3`… suffix, so the mapping only depends on the set.
+ */
+export function assignNames(originals: readonly string[], sanitize: (s: string) => string = sanitizeName): Record<string, string> {
+  const out: Record<string, string> = {};
+  const used = new Set<string>();
+  const sorted = [...new Set(originals)].sort();
+  // names that need no change keep them, whatever their order
+  for (const o of sorted) {
+    const s = sanitize(o);
+    if (s === o && !used.has(s)) {
+      out[o] = s;
+      used.add(s);
+    }
+  }
+  for (const o of sorted) {
+    if (o in out) continue;
+    const base = sanitize(o);
+    let candidate = base;
+    for (let i = 2; used.has(candidate); i++) candidate = `${base.slice(0, 250)}-${i}`;
+    out[o] = candidate;
+    used.add(candidate);
+  }
+  return out;
+}
+
+/** Environment variable name for a compose secret: `db-password` → `DB_PASSWORD`. */
+export function envNameForSecret(secret: string): string {
+  let s = secret.toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  if (s === '') s = 'SECRET';
+  if (/^[0-9]/.test(s)) s = `_${s}`;
+  return s;
+}
+
+/** A Dockerrun volume name for a path or volume name, e.g. `nginx/default.conf` → `nginx-default-conf`. */
+export function volumeSlug(text: string): string {
+  const s = text.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return s.length > 0 ? s.slice(0, 200) : 'root';
+}

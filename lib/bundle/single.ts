@@ -1,0 +1,50 @@
+/**
+ * The `single` target: Dockerrun.aws.json v1 for one container on the Docker platform. Beanstalk's
+ * nginx proxies port 80 to the container port, so host ports are not written; variables become
+ * environment properties the stack sets (v1 has no environment field).
+ */
+import { BundleError } from '../errors';
+import type { Plan } from './convert';
+import { hostSourcePath } from './ecs';
+import { locate } from './locations';
+import type { DockerrunV1 } from './types';
+
+/** Quotes one argument for a POSIX shell when it needs it. */
+export function shellQuote(arg: string): string {
+  if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function toDockerrunV1(plan: Plan): DockerrunV1 {
+  if (plan.services.length !== 1) {
+    throw new BundleError(`the single target runs one container, but the bundle has ${plan.services.length}: ${plan.services.map((s) => s.service).join(', ')}`, {
+      code: 'bundle/single-container',
+      location: locate(plan.project, '/services'),
+      fix: 'use --target ecs or --target docker for several containers, or leave the others out with x-beanstack: { exclude: true }',
+    });
+  }
+  const s = plan.services[0];
+  const svc = plan.project.services[s.service];
+  const tcp = s.ports.filter((p) => p.protocol === 'tcp');
+  const exposed = svc.expose.filter((e) => /^\d+$/.test(e)).map(Number);
+  const containerPort = tcp.find((p) => p.hostPort === 80)?.containerPort ?? tcp[0]?.containerPort ?? exposed[0];
+  if (containerPort === undefined) {
+    throw new BundleError(`services.${s.service} publishes and exposes no port; Dockerrun v1 needs the port the app listens on`, {
+      code: 'bundle/single-no-port',
+      location: locate(plan.project, `/services/${s.service}`),
+      fix: `add \`expose: ["<port>"]\` (or a port mapping) to services.${s.service}`,
+    });
+  }
+  const volumes = s.mounts
+    .filter((m) => m.kind !== 'tmpfs')
+    .map((m) => ({ HostDirectory: hostSourcePath(m.kind as 'shipped' | 'named' | 'host', m.source), ContainerDirectory: m.target }))
+    .sort((a, b) => (a.ContainerDirectory < b.ContainerDirectory ? -1 : a.ContainerDirectory > b.ContainerDirectory ? 1 : 0));
+  return {
+    AWSEBDockerrunVersion: '1',
+    Image: { Name: s.image, Update: 'true' },
+    Ports: [{ ContainerPort: containerPort }],
+    ...(volumes.length > 0 ? { Volumes: volumes } : {}),
+    ...(s.command && s.command.length > 0 ? { Command: s.command.map(shellQuote).join(' ') } : {}),
+    ...(s.entrypoint && s.entrypoint.length > 0 ? { Entrypoint: s.entrypoint.map(shellQuote).join(' ') } : {}),
+  };
+}
