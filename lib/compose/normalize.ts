@@ -168,7 +168,7 @@ class Normalizer {
       this.fail(pointer('services'), '`services` must be a mapping of service names to service definitions', 'write `services:` followed by indented `name:` entries');
     }
     for (const [name, raw] of Object.entries(rawServices ?? {})) {
-      services[name] = this.service(name, raw);
+      setKey(services, name, this.service(name, raw));
     }
     const networks = this.topLevel('networks', (n, raw, p) => this.network(raw, p));
     const volumes = this.topLevel('volumes', (n, raw, p) => this.volumeDef(raw, p));
@@ -185,7 +185,7 @@ class Normalizer {
     }
 
     const extensions: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(data)) if (k.startsWith('x-')) extensions[k] = v;
+    for (const [k, v] of Object.entries(data)) if (k.startsWith('x-')) setKey(extensions, k, v);
     return { result: { services, networks, volumes, secrets, configs, extensions }, warnings: this.warnings };
   }
 
@@ -320,7 +320,7 @@ class Normalizer {
   /** Labels-like: nulls become ''. */
   private stringMap(v: unknown, ptr: string, what: string): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, val] of this.keyValues(v, ptr, what)) out[k] = val ?? '';
+    for (const [k, val] of this.keyValues(v, ptr, what)) setKey(out, k, val ?? '');
     return out;
   }
 
@@ -340,7 +340,7 @@ class Normalizer {
     const out: Record<string, T> = {};
     for (const [name, value] of Object.entries(this.map(raw, p, `\`${key}\``))) {
       if (name.startsWith('x-')) continue;
-      out[name] = fn(name, value, p + '/' + escapePointer(name));
+      setKey(out, name, fn(name, value, p + '/' + escapePointer(name)));
     }
     return out;
   }
@@ -357,13 +357,13 @@ class Normalizer {
     const other: Record<string, unknown> = {};
     const extensions: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(s)) {
-      if (k.startsWith('x-')) extensions[k] = v;
-      else if (!SERVICE_TYPED_KEYS.has(k) && k !== 'extends') other[k] = v;
+      if (k.startsWith('x-')) setKey(extensions, k, v);
+      else if (!SERVICE_TYPED_KEYS.has(k) && k !== 'extends') setKey(other, k, v);
     }
 
     const environment: Record<string, string | null> = {};
     for (const [k, v] of this.keyValues(s.environment, at('environment'), what('environment'))) {
-      environment[k] = v !== null ? v : (this.input.environment[k] ?? null);
+      setKey(environment, k, v !== null ? v : (this.input.environment[k] ?? null));
     }
 
     const envFiles = this.envFileRefs(s.env_file, at('env_file'), what('env_file'));
@@ -388,11 +388,11 @@ class Normalizer {
         if (soft === undefined || hard === undefined) {
           this.fail(p, `${what('ulimits')}.${k} needs both \`soft\` and \`hard\``, `write \`${k}: { soft: 20000, hard: 40000 }\` or a single number`);
         }
-        ulimits[k] = { soft, hard };
+        setKey(ulimits, k, { soft, hard });
       } else {
         const n = this.int(v, p, `${what('ulimits')}.${k}`);
         if (n === undefined) this.fail(p, `${what('ulimits')}.${k} has no value`, `write \`${k}: 65535\` or \`${k}: { soft: 20000, hard: 40000 }\``);
-        ulimits[k] = { soft: n, hard: n };
+        setKey(ulimits, k, { soft: n, hard: n });
       }
     }
 
@@ -515,7 +515,7 @@ class Normalizer {
       }
       const lookup = (name: string): string | undefined => values[name]?.value ?? this.input.environment[name];
       for (const entry of this.input.parseDotEnv(text, ref.path, { raw: ref.format === 'raw', lookup })) {
-        values[entry.name] = { value: entry.value, file: ref.path, line: entry.line };
+        setKey(values, entry.name, { value: entry.value, file: ref.path, line: entry.line });
       }
     });
     return values;
@@ -798,18 +798,18 @@ class Normalizer {
     const rawContext = this.optString(b.context, at('context'), `${what}.context`) ?? '.';
     const context = this.isRemoteContext(rawContext) ? rawContext : this.absPath(rawContext);
     const args: Record<string, string | null> = {};
-    for (const [k, val] of this.keyValues(b.args, at('args'), `${what}.args`)) args[k] = val;
+    for (const [k, val] of this.keyValues(b.args, at('args'), `${what}.args`)) setKey(args, k, val);
     const additionalContexts: Record<string, string> = {};
     for (const [k, val, p] of this.keyValues(b.additional_contexts, at('additional_contexts'), `${what}.additional_contexts`)) {
       if (val === null) this.fail(p, `${what}.additional_contexts.${k} has no value`, 'write `name: ./path`, `name: docker-image://image` or `name: service:other`');
-      additionalContexts[k] = val;
+      setKey(additionalContexts, k, val);
     }
     const ssh: string[] = [];
     if (isMap(b.ssh)) {
       for (const [k, val] of this.keyValues(b.ssh, at('ssh'), `${what}.ssh`)) ssh.push(val === null ? k : `${k}=${val}`);
     } else ssh.push(...this.stringOrList(b.ssh, at('ssh'), `${what}.ssh`));
     const other: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(b)) if (!typed.has(k)) other[k] = val;
+    for (const [k, val] of Object.entries(b)) if (!typed.has(k)) setKey(other, k, val);
     return {
       context,
       ...opt('dockerfile', this.optString(b.dockerfile, at('dockerfile'), `${what}.dockerfile`)),
@@ -841,7 +841,7 @@ class Normalizer {
     if (v === undefined || v === null) return out;
     if (Array.isArray(v)) {
       v.forEach((item, i) => {
-        out[this.scalar(item, ptr + '/' + i, `${what}[${i}]`)] = { condition: 'service_started', restart: false, required: true };
+        setKey(out, this.scalar(item, ptr + '/' + i, `${what}[${i}]`), { condition: 'service_started', restart: false, required: true });
       });
       return out;
     }
@@ -852,11 +852,11 @@ class Normalizer {
       if (!(CONDITIONS as readonly string[]).includes(condition)) {
         this.fail(p + '/condition', `${what}.${name}.condition: unknown condition "${condition}"`, 'use `service_started`, `service_healthy` or `service_completed_successfully`');
       }
-      out[name] = {
+      setKey(out, name, {
         condition: condition as DependsOnCondition,
         restart: this.bool(d.restart, p + '/restart', `${what}.${name}.restart`) ?? false,
         required: this.bool(d.required, p + '/required', `${what}.${name}.required`) ?? true,
-      };
+      });
     }
     return out;
   }
@@ -901,7 +901,7 @@ class Normalizer {
     const d = this.map(v, ptr, what);
     const typed = new Set(['mode', 'replicas', 'resources', 'restart_policy', 'labels']);
     const other: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(d)) if (!typed.has(k)) other[k] = val;
+    for (const [k, val] of Object.entries(d)) if (!typed.has(k)) setKey(other, k, val);
     const res = d.resources === undefined || d.resources === null ? undefined : this.map(d.resources, ptr + '/resources', `${what}.resources`);
     const rp = d.restart_policy === undefined || d.restart_policy === null ? undefined : this.map(d.restart_policy, ptr + '/restart_policy', `${what}.restart_policy`);
     return {
@@ -971,26 +971,26 @@ class Normalizer {
     if (v === undefined || v === null) return out;
     if (Array.isArray(v)) {
       v.forEach((item, i) => {
-        out[this.scalar(item, ptr + '/' + i, `${what}[${i}]`)] = null;
+        setKey(out, this.scalar(item, ptr + '/' + i, `${what}[${i}]`), null);
       });
       return out;
     }
     for (const [name, raw] of Object.entries(this.map(v, ptr, what))) {
       const p = ptr + '/' + escapePointer(name);
       if (raw === null || raw === undefined) {
-        out[name] = null;
+        setKey(out, name, null);
         continue;
       }
       const n = this.map(raw, p, `${what}.${name}`);
       const other: Record<string, unknown> = {};
-      for (const [k, val] of Object.entries(n)) if (!['aliases', 'ipv4_address', 'ipv6_address', 'priority'].includes(k)) other[k] = val;
-      out[name] = {
+      for (const [k, val] of Object.entries(n)) if (!['aliases', 'ipv4_address', 'ipv6_address', 'priority'].includes(k)) setKey(other, k, val);
+      setKey(out, name, {
         aliases: this.stringList(n.aliases, p + '/aliases', `${what}.${name}.aliases`),
         ...opt('ipv4Address', this.optString(n.ipv4_address, p + '/ipv4_address', `${what}.${name}.ipv4_address`)),
         ...opt('ipv6Address', this.optString(n.ipv6_address, p + '/ipv6_address', `${what}.${name}.ipv6_address`)),
         ...opt('priority', this.int(n.priority, p + '/priority', `${what}.${name}.priority`)),
         other,
-      };
+      });
     }
     return out;
   }
@@ -999,7 +999,8 @@ class Normalizer {
     const out: Record<string, string[]> = {};
     const add = (host: string, ip: string) => {
       const clean = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
-      (out[host] ??= []).push(clean);
+      if (!Object.prototype.hasOwnProperty.call(out, host)) setKey(out, host, []);
+      out[host].push(clean);
     };
     if (v === undefined || v === null) return out;
     if (Array.isArray(v)) {
@@ -1041,7 +1042,7 @@ class Normalizer {
     const { external, legacyName } = this.externalFlag(n, ptr, what);
     const other: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(n)) {
-      if (!['name', 'driver', 'driver_opts', 'external', 'internal', 'attachable', 'labels'].includes(k)) other[k] = v;
+      if (!['name', 'driver', 'driver_opts', 'external', 'internal', 'attachable', 'labels'].includes(k)) setKey(other, k, v);
     }
     return {
       ...opt('name', this.optString(n.name, ptr + '/name', `${what}.name`) ?? legacyName),
@@ -1061,7 +1062,7 @@ class Normalizer {
     const { external, legacyName } = this.externalFlag(v, ptr, what);
     const other: Record<string, unknown> = {};
     for (const [k, val] of Object.entries(v)) {
-      if (!['name', 'driver', 'driver_opts', 'external', 'labels'].includes(k)) other[k] = val;
+      if (!['name', 'driver', 'driver_opts', 'external', 'labels'].includes(k)) setKey(other, k, val);
     }
     return {
       ...opt('name', this.optString(v.name, ptr + '/name', `${what}.name`) ?? legacyName),
@@ -1092,7 +1093,7 @@ class Normalizer {
     }
     const other: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(s)) {
-      if (!['name', 'file', 'environment', 'content', 'external', 'labels'].includes(k)) other[k] = v;
+      if (!['name', 'file', 'environment', 'content', 'external', 'labels'].includes(k)) setKey(other, k, v);
     }
     return {
       ...opt('name', this.optString(s.name, ptr + '/name', `${what}.name`) ?? legacyName),
@@ -1104,6 +1105,14 @@ class Normalizer {
       other,
     };
   }
+}
+
+/**
+ * Sets an own, enumerable property — also for keys such as `__proto__`, which plain assignment
+ * would treat as the prototype. Every record keyed by user input is written through this.
+ */
+export function setKey<T>(o: Record<string, T>, key: string, value: NoInfer<T>): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** `{ key: value }` when value is defined, else `{}` — keeps absent optional fields absent. */

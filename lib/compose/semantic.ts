@@ -1,0 +1,270 @@
+/**
+ * Semantic validation: what the JSON schema cannot express.
+ *
+ * - `depends_on` cycles (the cycle path is reported);
+ * - references to unknown services (`depends_on`, `links`, `volumes_from`, `network_mode: service:x`);
+ * - references to services disabled by profiles (an error, except a `depends_on` entry with
+ *   `required: false`, which is dropped with a warning — 15-profiles.md, 05-services.md#depends_on);
+ * - named volumes, networks, secrets and configs used by services but not declared at the top level.
+ *
+ * Every problem is found before anything is thrown; they are reported together in `details`, sorted
+ * by file, line and column. A single problem is thrown with its own code and fix.
+ */
+import { ComposeError, Diagnostic, ErrorDetail, SourceLocation } from '../errors';
+import type { ComposeProject, DependsOnConfig, ServiceConfig } from './model';
+import { escapePointer, humanPath, locate, pointer, setKey } from './normalize';
+import { serviceProfiles } from './profiles';
+
+export interface SemanticInput {
+  /** The project after normalization, with only the enabled services. */
+  readonly project: ComposeProject;
+  /** The raw merged document (to point at list items by index). */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+interface Problem {
+  readonly code: string;
+  readonly message: string;
+  readonly fix: string;
+  readonly location?: SourceLocation;
+}
+
+/**
+ * Checks the project; returns it with non-required dependencies on disabled services removed.
+ * @throws ComposeError listing every problem found
+ */
+export function checkProject(input: SemanticInput): { result: ComposeProject; warnings: Diagnostic[] } {
+  const { project, data } = input;
+  const rawServices = (isMap(data.services) ? data.services : {}) as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const warnings: Diagnostic[] = [];
+  const loc = (ptr: string) => locate(project.locations, ptr);
+  const enabled = project.services;
+  const disabled = new Set(project.disabledServices);
+
+  /** Pointer to the list item or mapping key of `key` naming `name`. */
+  const refPointer = (service: string, key: string, match: (item: unknown) => boolean): string => {
+    const raw = isMap(rawServices[service]) ? (rawServices[service] as Record<string, unknown>)[key] : undefined;
+    const base = pointer('services', service, key);
+    if (Array.isArray(raw)) {
+      const i = raw.findIndex(match);
+      return i >= 0 ? `${base}/${i}` : base;
+    }
+    if (isMap(raw)) {
+      const k = Object.keys(raw).find((x) => match(x));
+      return k !== undefined ? `${base}/${escapePointer(k)}` : base;
+    }
+    return base;
+  };
+  const namesIt = (name: string) => (item: unknown) =>
+    item === name || (typeof item === 'string' && (item.split(':')[0] === name || item.split('=')[0] === name)) ||
+    (isMap(item) && item.source === name);
+
+  const profileFix = (target: string): string => {
+    const profiles = serviceProfiles(rawServices[target]);
+    return profiles.length
+      ? `activate one of its profiles (\`--profile ${profiles[0]}\` or COMPOSE_PROFILES=${profiles.join(',')}), or give both services a common profile`
+      : 'give both services a common profile';
+  };
+
+  /** Checks a reference from `service` to `target`; returns whether it is usable. */
+  const serviceRef = (service: string, key: string, target: string, ptr: string, what: string): boolean => {
+    if (enabled[target]) return true;
+    if (disabled.has(target)) {
+      problems.push({
+        code: 'compose/disabled-service-reference',
+        message: `service "${service}" ${what} "${target}", which is disabled by profiles`,
+        fix: profileFix(target),
+        location: loc(ptr),
+      });
+    } else {
+      const known = Object.keys(rawServices).sort();
+      problems.push({
+        code: 'compose/unknown-service',
+        message: `service "${service}" ${what} "${target}", which is not defined`,
+        fix: `define service "${target}" under \`services:\`, or use one of: ${known.join(', ') || '(no services)'}`,
+        location: loc(ptr),
+      });
+    }
+    return false;
+  };
+
+  const services: Record<string, ServiceConfig> = {};
+  for (const [name, svc] of Object.entries(enabled)) {
+    // depends_on
+    const dependsOn: Record<string, DependsOnConfig> = {};
+    for (const [target, dep] of Object.entries(svc.dependsOn)) {
+      const ptr = refPointer(name, 'depends_on', namesIt(target));
+      if (!enabled[target] && disabled.has(target) && !dep.required) {
+        warnings.push({
+          code: 'compose/optional-dependency-disabled',
+          message: `depends_on "${target}" is ignored: the service is disabled by profiles and the dependency has \`required: false\``,
+          service: name,
+          path: humanPath(ptr),
+          location: loc(ptr),
+        });
+        continue;
+      }
+      if (!enabled[target] && !disabled.has(target) && !dep.required) {
+        warnings.push({
+          code: 'compose/optional-dependency-missing',
+          message: `depends_on "${target}" is ignored: there is no such service and the dependency has \`required: false\``,
+          service: name,
+          path: humanPath(ptr),
+          location: loc(ptr),
+        });
+        continue;
+      }
+      serviceRef(name, 'depends_on', target, ptr, 'depends on');
+      setKey(dependsOn, target, dep);
+    }
+    setKey(services, name, dependsOn === svc.dependsOn || sameKeys(dependsOn, svc.dependsOn) ? svc : { ...svc, dependsOn });
+
+    // links: "service" or "service:alias"
+    for (const link of svc.links) {
+      const target = link.split(':')[0];
+      serviceRef(name, 'links', target, refPointer(name, 'links', (x) => x === link), 'links to');
+    }
+    // volumes_from: "service[:ro|rw]" or "container:name[:ro|rw]"
+    const volumesFrom = svc.other.volumes_from;
+    if (Array.isArray(volumesFrom)) {
+      volumesFrom.forEach((entry, i) => {
+        if (typeof entry !== 'string' || entry.startsWith('container:')) return;
+        const target = entry.split(':')[0];
+        serviceRef(name, 'volumes_from', target, pointer('services', name, 'volumes_from', i), 'mounts volumes from');
+      });
+    }
+    // network_mode: service:x
+    if (svc.networkMode?.startsWith('service:')) {
+      serviceRef(name, 'network_mode', svc.networkMode.slice('service:'.length), pointer('services', name, 'network_mode'), 'shares the network stack of');
+    }
+    if (svc.networkMode !== undefined && Object.keys(svc.networks).length > 0) {
+      problems.push({
+        code: 'compose/network-mode-and-networks',
+        message: `service "${name}" sets both \`network_mode\` and \`networks\``,
+        fix: 'remove one of them: `network_mode` replaces the service\'s networks',
+        location: loc(pointer('services', name, 'network_mode')),
+      });
+    }
+
+    // named volumes
+    svc.volumes.forEach((v, i) => {
+      if (v.type === 'volume' && v.source !== undefined && !project.volumes[v.source]) {
+        problems.push({
+          code: 'compose/undeclared-volume',
+          message: `service "${name}" uses the named volume "${v.source}", which is not declared under the top-level \`volumes:\``,
+          fix: `add \`${v.source}:\` under a top-level \`volumes:\` key, or write a path (\`./${v.source}\`) for a bind mount`,
+          location: loc(pointer('services', name, 'volumes', i)),
+        });
+      }
+    });
+    // networks
+    for (const net of Object.keys(svc.networks)) {
+      if (!project.networks[net]) {
+        problems.push({
+          code: 'compose/undeclared-network',
+          message: `service "${name}" joins the network "${net}", which is not declared under the top-level \`networks:\``,
+          fix: `add \`${net}:\` under a top-level \`networks:\` key`,
+          location: loc(refPointer(name, 'networks', (x) => x === net)),
+        });
+      }
+    }
+    // secrets and configs
+    const fileRefs = (kind: 'secrets' | 'configs', refs: readonly { source: string }[], key: string, base: (i: number) => string) => {
+      refs.forEach((ref, i) => {
+        if (!project[kind][ref.source]) {
+          problems.push({
+            code: kind === 'secrets' ? 'compose/undeclared-secret' : 'compose/undeclared-config',
+            message: `service "${name}" uses the ${kind.slice(0, -1)} "${ref.source}", which is not declared under the top-level \`${kind}:\``,
+            fix: `add \`${ref.source}:\` with a \`file:\` under a top-level \`${kind}:\` key`,
+            location: loc(base(i)),
+          });
+        }
+      });
+      void key;
+    };
+    fileRefs('secrets', svc.secrets, 'secrets', (i) => pointer('services', name, 'secrets', i));
+    fileRefs('configs', svc.configs, 'configs', (i) => pointer('services', name, 'configs', i));
+    if (svc.build) fileRefs('secrets', svc.build.secrets, 'build', (i) => pointer('services', name, 'build', 'secrets', i));
+  }
+
+  // depends_on cycles (only between enabled services)
+  for (const cycle of findCycles(services)) {
+    const [first, second] = cycle;
+    problems.push({
+      code: 'compose/dependency-cycle',
+      message: `depends_on cycle: ${cycle.join(' -> ')}`,
+      fix: 'remove one of the `depends_on` entries of the cycle',
+      location: loc(refPointer(first, 'depends_on', namesIt(second))),
+    });
+  }
+
+  if (problems.length === 1) {
+    const p = problems[0];
+    throw new ComposeError(p.message, { code: p.code, location: p.location, fix: p.fix });
+  }
+  if (problems.length > 1) {
+    problems.sort(compareProblems);
+    const details: ErrorDetail[] = problems.map((p) => ({ message: `${p.message} (${p.fix})`, ...(p.location ? { location: p.location } : {}) }));
+    throw new ComposeError(`the compose model has ${problems.length} problems`, {
+      code: 'compose/invalid-model',
+      location: problems[0].location,
+      fix: 'fix each problem listed above',
+      details,
+    });
+  }
+  return { result: { ...project, services }, warnings };
+}
+
+/**
+ * Every elementary cycle reachable in the `depends_on` graph, each once, rotated to start at its
+ * smallest service name (`a -> b -> a`).
+ */
+export function findCycles(services: Readonly<Record<string, Pick<ServiceConfig, 'dependsOn'>>>): string[][] {
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const seen = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (node: string) => {
+    state.set(node, 1);
+    stack.push(node);
+    for (const next of Object.keys(services[node]?.dependsOn ?? {}).sort()) {
+      if (!services[next]) continue;
+      const s = state.get(next);
+      if (s === 1) {
+        const cycle = stack.slice(stack.indexOf(next));
+        const minAt = cycle.indexOf([...cycle].sort()[0]);
+        const rotated = [...cycle.slice(minAt), ...cycle.slice(0, minAt)];
+        const key = rotated.join('\0');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push([...rotated, rotated[0]]);
+        }
+      } else if (s === undefined) visit(next);
+    }
+    stack.pop();
+    state.set(node, 2);
+  };
+  for (const name of Object.keys(services).sort()) if (!state.has(name)) visit(name);
+  return cycles;
+}
+
+function compareProblems(a: Problem, b: Problem): number {
+  const ka: (string | number)[] = [a.location?.file ?? '', a.location?.line ?? 0, a.location?.column ?? 0, a.message];
+  const kb: (string | number)[] = [b.location?.file ?? '', b.location?.line ?? 0, b.location?.column ?? 0, b.message];
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] < kb[i]) return -1;
+    if (ka[i] > kb[i]) return 1;
+  }
+  return 0;
+}
+
+function sameKeys(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
