@@ -10,6 +10,8 @@ const root = path.resolve(__dirname, '..');
 // [schema file, output file]; other stages add their schemas here
 const SCHEMAS = [
   ['schemas/compose-spec.json', 'lib/compose/compose-schema.generated.js'],
+  ['schemas/dockerrun-v1.schema.json', 'lib/bundle/dockerrun-v1-schema.generated.js'],
+  ['schemas/dockerrun-v2.schema.json', 'lib/bundle/dockerrun-v2-schema.generated.js'],
 ];
 
 for (const [input, output] of SCHEMAS) {
