@@ -1,0 +1,89 @@
+import type { ComposeProject } from '../../../lib/compose/model';
+import { checkProject, findCycles } from '../../../lib/compose/semantic';
+import { selectProfiles } from '../../../lib/compose/profiles';
+import { errorOf, fakeLocations, normalize, PROJECT } from './helpers';
+
+/** Normalizes, applies profiles and runs the semantic checks, like loadProject without the files. */
+function check(data: Record<string, unknown>, active: string[] = [], locations = {}) {
+  const sel = selectProfiles((data.services ?? {}) as Record<string, unknown>, active);
+  const n = normalize(data, { enabledServices: sel.enabled, locations }).result;
+  const services = Object.fromEntries(Object.entries(n.services).filter(([k]) => sel.enabled.has(k)));
+  const project: ComposeProject = {
+    name: 'p', projectDirectory: PROJECT, composeFiles: [], services, disabledServices: sel.disabled, networks: n.networks,
+    volumes: n.volumes, secrets: n.secrets, configs: n.configs, extensions: n.extensions, activeProfiles: active, locations,
+  };
+  return checkProject({ project, data });
+}
+
+describe('semantic checks', () => {
+  it('accepts a valid project', () => {
+    const r = check({
+      services: { web: { depends_on: ['db'], links: ['db:database'], volumes: ['data:/d', './x:/x'], networks: ['front'], secrets: ['pw'] }, db: { image: 'db' } },
+      volumes: { data: null }, networks: { front: null }, secrets: { pw: { file: './pw.txt' } },
+    });
+    expect(Object.keys(r.result.services)).toEqual(['web', 'db']);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('reports a depends_on cycle with its path and location', () => {
+    const locations = fakeLocations(['/services/a/depends_on/0', '/services/b/depends_on/b', '/services/c/depends_on/0']);
+    const e = errorOf(() => check({ services: { a: { depends_on: ['b'] }, b: { depends_on: { c: { condition: 'service_started' } } }, c: { depends_on: ['a'] } } }, [], locations));
+    expect(e.code).toBe('compose/dependency-cycle');
+    expect(e.message).toBe('depends_on cycle: a -> b -> c -> a');
+    expect(e.location?.line).toBe(1);
+  });
+
+  it('finds self-dependencies and separate cycles once each', () => {
+    expect(findCycles({ a: { dependsOn: { a: dep } } })).toEqual([['a', 'a']]);
+    expect(findCycles({ a: { dependsOn: { b: dep } }, b: { dependsOn: { a: dep } }, c: { dependsOn: { d: dep } }, d: { dependsOn: { c: dep } } })).toEqual([['a', 'b', 'a'], ['c', 'd', 'c']]);
+    expect(findCycles({ a: { dependsOn: { b: dep } }, b: { dependsOn: {} } })).toEqual([]);
+  });
+
+  it('reports every unknown reference together, sorted by location', () => {
+    const locations = fakeLocations([
+      '/services/web/depends_on/0', '/services/web/links/0', '/services/web/volumes_from/0', '/services/web/volumes/0',
+      '/services/web/networks/0', '/services/web/secrets/0', '/services/web/configs/0', '/services/side/network_mode',
+    ]);
+    const e = errorOf(() => check({
+      services: {
+        web: { depends_on: ['ghost'], links: ['phantom:alias'], volumes_from: ['spirit:ro', 'container:raw'], volumes: ['undeclared:/data'], networks: ['nonet'], secrets: ['nosecret'], configs: ['noconfig'] },
+        side: { network_mode: 'service:wraith' },
+      },
+    }, [], locations)) as Error & { details: { message: string; location?: { line: number } }[] };
+    expect(e.code).toBe('compose/invalid-model');
+    expect(e.message).toBe('the compose model has 8 problems');
+    expect(e.details.map((d) => d.location?.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(e.details.map((d) => d.message.split(' (')[0])).toEqual([
+      'service "web" depends on "ghost", which is not defined',
+      'service "web" links to "phantom", which is not defined',
+      'service "web" mounts volumes from "spirit", which is not defined',
+      'service "web" uses the named volume "undeclared", which is not declared under the top-level `volumes:`',
+      'service "web" joins the network "nonet", which is not declared under the top-level `networks:`',
+      'service "web" uses the secret "nosecret", which is not declared under the top-level `secrets:`',
+      'service "web" uses the config "noconfig", which is not declared under the top-level `configs:`',
+      'service "side" shares the network stack of "wraith", which is not defined',
+    ]);
+  });
+
+  it('rejects references to services disabled by profiles, naming the profile', () => {
+    // 15-profiles.md: with `debug` active, zot depends on bar which is disabled → invalid
+    const data = { services: { bar: { profiles: ['test'] }, zot: { depends_on: ['bar'], profiles: ['debug'] } } };
+    const e = errorOf(() => check(data, ['debug']));
+    expect(e.code).toBe('compose/disabled-service-reference');
+    expect(e.message).toBe('service "zot" depends on "bar", which is disabled by profiles');
+    expect(e.fix).toContain('--profile test');
+    expect(Object.keys(check(data, ['debug', 'test']).result.services).sort()).toEqual(['bar', 'zot']);
+  });
+
+  it('drops a non-required dependency on a disabled service with a warning', () => {
+    const r = check({ services: { bar: { profiles: ['test'] }, web: { depends_on: { bar: { required: false } } } } });
+    expect(r.result.services.web.dependsOn).toEqual({});
+    expect(r.warnings.map((w) => w.code)).toEqual(['compose/optional-dependency-disabled']);
+  });
+
+  it('rejects network_mode together with networks', () => {
+    expect(errorOf(() => check({ services: { a: { network_mode: 'host', networks: ['n'] } }, networks: { n: null } })).code).toBe('compose/network-mode-and-networks');
+  });
+});
+
+const dep = { condition: 'service_started' as const, restart: false, required: true };
