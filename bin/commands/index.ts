@@ -12,4 +12,5 @@ export type RegisterCommand = (
 ) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  require('./dockerrun').registerDockerrun as RegisterCommand,
 ];

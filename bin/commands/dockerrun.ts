@@ -1,0 +1,187 @@
+/**
+ * `beanstack dockerrun`: converts the compose project into an Elastic Beanstalk bundle — a
+ * Dockerrun.aws.json v2 (`--target ecs`, default), a production docker-compose.yml (`--target
+ * docker`) or a Dockerrun.aws.json v1 (`--target single`) — and writes the bundle directory
+ * (`--out`) or prints the main file. Warnings go to stderr, grouped by service.
+ *
+ * Exit codes: 0 done / up to date; 1 `--check` found the committed bundle stale or holding a
+ * placeholder; 2 bad compose files or flags (the message names file:line:column and the fix); 3 a
+ * bug in beanstack.
+ *
+ * Loads only the compose loader and the converter (never aws-cdk-lib), lazily.
+ */
+import * as path from 'path';
+import { Option } from 'commander';
+import { ExitCode } from '../cli-context';
+import type { CliContext } from '../cli-context';
+import { BundleError } from '../../lib/errors';
+import type { Diagnostic } from '../../lib/errors';
+import type { RegisterCommand } from './index';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface DockerrunFlags {
+  readonly file: string[];
+  readonly projectDirectory?: string;
+  readonly projectName?: string;
+  readonly envFile: string[];
+  readonly profile: string[];
+  readonly target: 'ecs' | 'docker' | 'single';
+  readonly image: string[];
+  readonly executionRoleArn?: string;
+  readonly imagePlatform?: string;
+  readonly containerHealthChecks?: boolean;
+  readonly out?: string;
+  readonly check?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** Parses `--image svc=uri` flags. */
+export function parseImageFlags(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0 || eq === v.length - 1) {
+      throw new BundleError(`--image ${v}: expected SERVICE=IMAGE_URI`, {
+        code: 'cli/image-flag',
+        fix: 'write it like --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2',
+      });
+    }
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Warnings grouped by service (project-wide ones first), each with its location. */
+export function formatWarnings(warnings: readonly Diagnostic[], cwd: string, formatLocation: (l: NonNullable<Diagnostic['location']>, rel?: string) => string): string {
+  if (warnings.length === 0) return '';
+  const groups = new Map<string, Diagnostic[]>();
+  for (const w of warnings) {
+    const key = w.service ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  const lines: string[] = [`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:`];
+  for (const key of [...groups.keys()].sort()) {
+    lines.push(key === '' ? '  project' : `  service ${key}`);
+    for (const w of groups.get(key)!) {
+      const where = w.location ? `${formatLocation(w.location, cwd)}: ` : '';
+      lines.push(`    ${where}${w.message} [${w.code}]`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function shellArg(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that regenerates the bundle (the same flags, without --check). */
+function regenerateCommand(flags: DockerrunFlags): string {
+  const args = ['beanstack', 'dockerrun'];
+  for (const f of flags.file) args.push('-f', f);
+  if (flags.projectDirectory) args.push('--project-directory', flags.projectDirectory);
+  if (flags.projectName) args.push('-p', flags.projectName);
+  for (const e of flags.envFile) args.push('--env-file', e);
+  for (const p of flags.profile) args.push('--profile', p);
+  if (flags.target !== 'ecs') args.push('--target', flags.target);
+  for (const i of flags.image) args.push('--image', i);
+  if (flags.executionRoleArn) args.push('--execution-role-arn', flags.executionRoleArn);
+  if (flags.imagePlatform) args.push('--image-platform', flags.imagePlatform);
+  if (flags.containerHealthChecks) args.push('--container-health-checks');
+  if (flags.out) args.push('--out', flags.out);
+  return args.map(shellArg).join(' ');
+}
+
+async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
+  const { loadProject } = await import('../../lib/compose');
+  const { composeToBundle, IMAGE_PLACEHOLDER_PREFIX, EXECUTION_ROLE_PLACEHOLDER } = await import('../../lib/bundle');
+  const { nodeFileReader } = await import('../../lib/io/node-reader');
+  const { formatLocation } = await import('../../lib/errors');
+  if (flags.check && !flags.out) {
+    throw new BundleError('--check compares the bundle in --out with the compose files, but --out is missing', {
+      code: 'cli/check-needs-out',
+      fix: 'pass the committed bundle directory, e.g. --check --out eb-bundle',
+    });
+  }
+  const images = parseImageFlags(flags.image);
+  const loaded = loadProject({
+    files: flags.file,
+    workingDirectory: ctx.cwd,
+    ...(flags.projectDirectory !== undefined ? { projectDirectory: path.resolve(ctx.cwd, flags.projectDirectory) } : {}),
+    ...(flags.projectName !== undefined ? { projectName: flags.projectName } : {}),
+    environment: ctx.env,
+    ...(flags.envFile.length > 0 ? { envFiles: flags.envFile.map((f) => path.resolve(ctx.cwd, f)) } : {}),
+    ...(flags.profile.length > 0 ? { profiles: flags.profile } : {}),
+    ...(ctx.env.HOME ? { homeDirectory: ctx.env.HOME } : {}),
+    reader: nodeFileReader,
+  });
+  const { result: bundle, warnings } = composeToBundle(loaded.result, {
+    target: flags.target,
+    images,
+    ...(flags.executionRoleArn ? { executionRoleArn: flags.executionRoleArn } : {}),
+    ...(flags.imagePlatform ? { imagePlatform: flags.imagePlatform } : {}),
+    ...(flags.containerHealthChecks ? { containerHealthChecks: true } : {}),
+  });
+  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...warnings], ctx.cwd, formatLocation));
+  const main = bundle.files[0];
+  const mainContent = 'content' in main ? main.content : '';
+
+  if (flags.check) {
+    const { diffBundle } = await import('../../lib/io/write-bundle');
+    const out = path.resolve(ctx.cwd, flags.out!);
+    const shown = path.relative(ctx.cwd, out) || '.';
+    const problems: string[] = [];
+    for (const img of bundle.images.filter((i) => i.placeholder)) {
+      problems.push(`service ${img.service} has no image URI: the bundle would hold the placeholder ${img.imageRef} (pass --image ${img.service}=<uri>)`);
+    }
+    for (const s of Object.keys(images).sort()) {
+      if (images[s].startsWith(IMAGE_PLACEHOLDER_PREFIX)) problems.push(`--image ${s} is a placeholder`);
+    }
+    if (bundle.executionRoleArn === EXECUTION_ROLE_PLACEHOLDER) problems.push('the bundle uses secrets but holds a placeholder execution role (pass --execution-role-arn)');
+    for (const d of diffBundle(bundle, out)) {
+      problems.push(d.kind === 'missing' ? `${shown}/${d.path} is missing` : d.kind === 'extra' ? `${shown}/${d.path} is not part of the bundle any more` : `${shown}/${d.path} differs from what the compose files produce`);
+    }
+    if (problems.length > 0) {
+      ctx.stderr(`the bundle in ${shown} is stale or not deployable:\n${problems.map((p) => `  - ${p}`).join('\n')}\nregenerate it with:\n  ${regenerateCommand(flags)}\n`);
+      return ExitCode.CHANGED;
+    }
+    ctx.stderr(`${shown} is up to date\n`);
+    return ExitCode.OK;
+  }
+
+  if (flags.out) {
+    const { writeBundle } = await import('../../lib/io/write-bundle');
+    const out = path.resolve(ctx.cwd, flags.out);
+    const { written, skipped } = writeBundle(bundle, out, { projectDirectory: loaded.result.projectDirectory });
+    const shown = path.relative(ctx.cwd, out) || '.';
+    for (const s of skipped) ctx.stderr(`note: ${s} was not copied into the bundle (never shipped)\n`);
+    ctx.stderr(`wrote ${shown}/ (${written.length} file${written.length === 1 ? '' : 's'}: ${main.path}${written.length > 1 ? ' and shipped files' : ''})\n`);
+    return ExitCode.OK;
+  }
+  ctx.stdout(mainContent);
+  const shipped = bundle.files.length - 1;
+  if (shipped > 0) ctx.stderr(`note: ${shipped} shipped file${shipped === 1 ? '' : 's'} (${bundle.files.slice(1).map((f) => f.path).join(', ')}) not written; pass --out DIR to write the whole bundle\n`);
+  return ExitCode.OK;
+}
+
+export const registerDockerrun: RegisterCommand = (program, ctx, run) => {
+  program
+    .command('dockerrun')
+    .description('convert the compose project into an Elastic Beanstalk bundle: Dockerrun.aws.json v2 (ecs), a production docker-compose.yml (docker) or Dockerrun.aws.json v1 (single)')
+    .option('-f, --file <path>', 'compose file; repeat to merge an override file (e.g. -f docker-compose.yml -f docker-compose.prod.yml)', collect, [])
+    .option('--project-directory <dir>', 'project directory (default: the directory of the first compose file)')
+    .option('-p, --project-name <name>', 'project name')
+    .option('--env-file <path>', 'environment file for interpolation; repeatable (default: .env of the project directory)', collect, [])
+    .option('--profile <name>', 'activate a profile; repeatable', collect, [])
+    .addOption(new Option('--target <target>', 'Elastic Beanstalk platform: ecs = ECS on AL2023 (Dockerrun v2), docker = Docker on AL2023 (docker-compose.yml), single = one container (Dockerrun v1)').choices(['ecs', 'docker', 'single']).default('ecs'))
+    .option('--image <service=uri>', 'image URI of a built service (repeatable); without it the bundle holds a placeholder', collect, [])
+    .option('--execution-role-arn <arn>', 'ECS task execution role for environment secrets (ecs target)')
+    .option('--image-platform <platform>', 'platform of the built images (default: linux/amd64)')
+    .option('--container-health-checks', 'write compose healthchecks and depends_on conditions into Dockerrun (undocumented on Elastic Beanstalk)')
+    .option('-o, --out <dir>', 'write the bundle directory (main file and shipped files) instead of printing the main file')
+    .option('--check', 'exit 1 when the bundle in --out is stale or holds a placeholder, saying which file differs')
+    .option('-q, --quiet', 'do not print warnings')
+    .action(run(async (flags: DockerrunFlags) => action(ctx, flags)));
+};
