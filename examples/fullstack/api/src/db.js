@@ -1,0 +1,63 @@
+// The database access of the API: one shared connection, opened on first use and reopened after it
+// fails. Configuration comes from the MYSQL_* variables (in production beanstack sets them from the
+// RDS instance and its secret).
+'use strict';
+const { Connection } = require('./mysql');
+
+function config(env = process.env) {
+  const missing = ['MYSQL_HOST', 'MYSQL_USER', 'MYSQL_PASSWORD', 'MYSQL_DATABASE'].filter((n) => !env[n]);
+  if (missing.length) throw new Error(`set ${missing.join(', ')} (the database connection settings)`);
+  return {
+    host: env.MYSQL_HOST,
+    port: Number(env.MYSQL_PORT || 3306),
+    user: env.MYSQL_USER,
+    password: env.MYSQL_PASSWORD,
+    database: env.MYSQL_DATABASE,
+  };
+}
+
+let current = null;
+
+async function connection() {
+  if (current && !current.failure) return current;
+  if (current) current.close().catch(() => undefined);
+  const c = new Connection(config());
+  current = c;
+  try {
+    await c.connect();
+  } catch (e) {
+    if (current === c) current = null;
+    throw e;
+  }
+  return c;
+}
+
+async function query(sql, params) {
+  const c = await connection();
+  return c.query(sql, params);
+}
+
+/** Creates the table, retrying while the database starts (up to `attempts` times, 2 s apart). */
+async function migrate(attempts = 30) {
+  for (let i = 1; ; i++) {
+    try {
+      await query(`CREATE TABLE IF NOT EXISTS messages (
+        id INT AUTO_INCREMENT PRIMARY KEY,
+        text VARCHAR(500) NOT NULL,
+        created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+      ) CHARACTER SET utf8mb4`);
+      return;
+    } catch (e) {
+      if (i >= attempts) throw e;
+      console.log(`database not ready (${e.message}); retrying in 2s (${i}/${attempts})`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function close() {
+  if (current) await current.close();
+  current = null;
+}
+
+module.exports = { config, query, migrate, close };
