@@ -50,15 +50,15 @@ export function composeToBundle(project: ComposeProject, options: BundleOptions 
         message: `the bundle uses environment secrets (${plan.secrets.map((s) => s.name).join(', ')}), which the ECS platform reads through a task execution role; no role ARN was given, so the bundle holds a placeholder (pass --execution-role-arn; the CDK stack passes its role)`,
       });
     }
-    validateOutput('ecs', doc);
+    warnings.push(...validateOutput('ecs', doc));
     main = { path: MAIN_FILE.ecs, content: renderJson(doc) };
   } else if (target === 'docker') {
     const doc = toProductionCompose(plan);
-    validateOutput('docker', doc);
+    warnings.push(...validateOutput('docker', doc, ['docker-compose.yml', ...plan.files.map((f) => f.path)]));
     main = { path: MAIN_FILE.docker, content: renderYaml(doc, COMPOSE_HEADER) };
   } else {
     const doc = toDockerrunV1(plan);
-    validateOutput('single', doc);
+    warnings.push(...validateOutput('single', doc));
     main = { path: MAIN_FILE.single, content: renderJson(doc) };
     environmentProperties = { ...plan.services[0].environment };
   }

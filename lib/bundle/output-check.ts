@@ -2,8 +2,9 @@
  * Every output is validated before it is returned (and so before it is written). A failure here is a
  * bug in the converter, not a user error: the error says so and names every broken rule.
  */
-import { BundleError } from '../errors';
+import { BundleError, Diagnostic } from '../errors';
 import type { BundleTarget, DockerrunV1, DockerrunV2 } from './types';
+import { PLACEHOLDER_ISSUE_CODES, validateDockerrunV1, validateDockerrunV2, validateProductionCompose, ValidationIssue } from './validate';
 
 /** Rules the converter guarantees itself (B2's schema validators check the full documents). */
 function ownChecksV2(doc: DockerrunV2): string[] {
@@ -49,17 +50,35 @@ function ownChecksCompose(doc: Record<string, unknown>): string[] {
   return issues;
 }
 
-/** Throws when the generated document breaks a rule. */
-export function validateOutput(target: BundleTarget, doc: unknown): void {
-  const issues = target === 'ecs'
+/**
+ * Validates a generated document with the converter's own rules and the bundle validators
+ * (lib/bundle/validate.ts: JSON schemas + cross-field rules). Throws when it breaks a rule;
+ * returns the validators' warnings as diagnostics. Placeholder images and roles are allowed here
+ * (the converter already warns about them; `--check` and deploy refuse them).
+ */
+export function validateOutput(target: BundleTarget, doc: unknown, bundleFiles?: readonly string[]): Diagnostic[] {
+  const own = target === 'ecs'
     ? ownChecksV2(doc as DockerrunV2)
     : target === 'single'
       ? ownChecksV1(doc as DockerrunV1)
       : ownChecksCompose(doc as Record<string, unknown>);
-  if (issues.length > 0) {
-    throw new BundleError(`the generated ${target === 'docker' ? 'docker-compose.yml' : 'Dockerrun.aws.json'} fails validation (a bug in beanstack; please report it with the compose file)`, {
+  const issues: ValidationIssue[] = target === 'ecs'
+    ? validateDockerrunV2(doc)
+    : target === 'single'
+      ? validateDockerrunV1(doc)
+      : validateProductionCompose(doc, bundleFiles ? { bundleFiles } : {});
+  const errors = issues.filter((i) => i.severity === 'error' && !PLACEHOLDER_ISSUE_CODES.has(i.code));
+  const file = target === 'docker' ? 'docker-compose.yml' : 'Dockerrun.aws.json';
+  if (own.length > 0 || errors.length > 0) {
+    throw new BundleError(`the generated ${file} fails validation (a bug in beanstack; please report it with the compose file)`, {
       code: 'bundle/invalid-output',
-      details: issues.sort().map((message) => ({ message })),
+      details: [
+        ...own.sort().map((message) => ({ message })),
+        ...errors.map((i) => ({ message: `${i.path ? `${i.path}: ` : ''}${i.message} [${i.code}]` })),
+      ],
     });
   }
+  return issues
+    .filter((i) => i.severity === 'warning')
+    .map((i) => ({ code: i.code, message: `${file}${i.path ? ` ${i.path}` : ''}: ${i.message}` }));
 }

@@ -1,0 +1,159 @@
+/**
+ * Unit tests of the converter's building blocks: names, links, database detection, secret names,
+ * x-beanstack parsing, rendering.
+ */
+import { parse as parseYaml } from 'yaml';
+import { databaseUrlHost, detectEngine, majorVersion, parseImage, variableRole, databaseFacts } from '../../../lib/bundle/database';
+import { isSecretName } from '../../../lib/bundle/keys';
+import { buildLinkGraph, mentionsHost } from '../../../lib/bundle/links';
+import { assignNames, envNameForSecret, sanitizeName, volumeSlug } from '../../../lib/bundle/names';
+import { renderJson, renderYaml } from '../../../lib/bundle/render';
+import { duration, escapeDollars } from '../../../lib/bundle/docker';
+import { shellQuote } from '../../../lib/bundle/single';
+import { parseMemoryMiB, splitCommand } from '../../../lib/bundle/x-beanstack';
+import { project, service } from './model-builders';
+
+describe('names', () => {
+  test('sanitizes to the ECS charset', () => {
+    expect(sanitizeName('web.frontend')).toBe('web-frontend');
+    expect(sanitizeName('a b/c')).toBe('a-b-c');
+    expect(sanitizeName('x'.repeat(300))).toHaveLength(255);
+  });
+  test('collisions get stable suffixes that do not depend on input order', () => {
+    const a = assignNames(['web.1', 'web-1', 'web_1', 'web:1']);
+    const b = assignNames(['web:1', 'web_1', 'web-1', 'web.1']);
+    expect(a).toEqual(b);
+    expect(a['web-1']).toBe('web-1');
+    expect(a['web_1']).toBe('web_1');
+    expect(new Set(Object.values(a)).size).toBe(4);
+    expect(a['web.1']).toBe('web-1-2');
+    expect(a['web:1']).toBe('web-1-3');
+  });
+  test('secret names become variable names', () => {
+    expect(envNameForSecret('db-password')).toBe('DB_PASSWORD');
+    expect(envNameForSecret('1st.key')).toBe('_1ST_KEY');
+    expect(volumeSlug('nginx/default.conf')).toBe('nginx-default-conf');
+  });
+});
+
+describe('links', () => {
+  test('a heuristic edge that closes a cycle is dropped; explicit edges win', () => {
+    const g = buildLinkGraph([
+      { from: 'worker', to: 'api', reason: 'environment API', explicit: false },
+      { from: 'api', to: 'worker', reason: 'depends_on', explicit: true },
+      { from: 'api', to: 'cache', reason: 'environment REDIS', explicit: false },
+    ]);
+    expect(g.links).toEqual({ api: ['cache', 'worker'] });
+    expect(g.dropped.map((e) => `${e.from}->${e.to}`)).toEqual(['worker->api']);
+    expect(g.explicitCycles).toEqual([]);
+  });
+  test('explicit cycles are reported', () => {
+    const g = buildLinkGraph([
+      { from: 'a', to: 'b', reason: 'depends_on', explicit: true },
+      { from: 'b', to: 'a', reason: 'links', explicit: true },
+    ]);
+    expect(g.explicitCycles).toHaveLength(1);
+  });
+  test.each([
+    ['redis://cache:6379', 'cache', true],
+    ['cache', 'cache', true],
+    ['http://user:pw@cache/x', 'cache', true],
+    ['--host=cache --port 1', 'cache', true],
+    ['the cache is warm', 'cache', true],
+    ['mongodb://mongo:27017/db', 'db', false],
+    ['cachedb', 'cache', false],
+    ['my-cache', 'cache', false],
+  ])('mentionsHost(%j, %j) = %j', (text, host, expected) => {
+    expect(mentionsHost(text, host)).toBe(expected);
+  });
+});
+
+describe('databases', () => {
+  test.each([
+    ['mysql:8.0.27', 'mysql', '8.0'],
+    ['mariadb:10.6.4-focal', 'mariadb', '10.6'],
+    ['postgres:16-alpine', 'postgres', '16'],
+    ['postgres:9.6.24', 'postgres', '9.6'],
+    ['docker.io/library/postgres:13.2', 'postgres', '13'],
+    ['bitnami/mysql', 'mysql', undefined],
+    ['mongo:7', undefined, undefined],
+  ])('%s → %s %s', (image, engine, major) => {
+    expect(detectEngine(image)).toBe(engine);
+    if (engine) expect(majorVersion(engine as 'mysql', image)).toBe(major);
+  });
+  test('image references', () => {
+    expect(parseImage('localhost:5000/app')).toEqual({ repository: 'localhost:5000/app' });
+    expect(parseImage('app:1@sha256:abc')).toEqual({ repository: 'app', tag: '1', digest: 'sha256:abc' });
+  });
+  test('connection URLs', () => {
+    expect(databaseUrlHost('mysql://u:p@db:3306/x')).toBe('db');
+    expect(databaseUrlHost('jdbc:postgresql://pg/x')).toBe('pg');
+    expect(databaseUrlHost('postgresql+asyncpg://u@pg:5432/x')).toBe('pg');
+    expect(databaseUrlHost('redis://cache:6379')).toBeUndefined();
+  });
+  test('variable roles', () => {
+    const p = project([
+      service('db', { image: 'mysql:8.0', environment: { MYSQL_USER: 'shop', MYSQL_PASSWORD: 'pw', MYSQL_DATABASE: 'shopdb' } }),
+    ]);
+    const f = databaseFacts(p, 'db', 'mysql');
+    expect(variableRole(f, 'DB_HOST', 'db')).toBe('host');
+    expect(variableRole(f, 'DB_PORT', '3306')).toBe('port');
+    expect(variableRole(f, 'TIMEOUT', '3306')).toBeUndefined();
+    expect(variableRole(f, 'DB_USER', 'shop')).toBe('user');
+    expect(variableRole(f, 'DB_USER', 'root')).toBe('user');
+    expect(variableRole(f, 'OWNER', 'root')).toBeUndefined();
+    expect(variableRole(f, 'DB_PASSWORD', 'pw')).toBe('password');
+    expect(variableRole(f, 'DB_NAME', 'shopdb')).toBe('database');
+    expect(variableRole(f, 'URL', 'mysql://shop:pw@db/shopdb')).toBe('url');
+    expect(variableRole(f, 'URL', 'mysql://shop:pw@elsewhere/shopdb')).toBeUndefined();
+  });
+});
+
+describe('secret names', () => {
+  test.each(['DB_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'JWT_SECRET', 'GITHUB_TOKEN', 'STRIPE_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'GOOGLE_APPLICATION_CREDENTIALS', 'DB_PASS', 'SENTRY_DSN'])('%s is secret', (n) => {
+    expect(isSecretName(n)).toBe(true);
+  });
+  test.each(['DB_HOST', 'PORT', 'NODE_ENV', 'PASSWORD_FILE', 'DB_PASSWORD_FILE', 'PASSPORT_STRATEGY', 'TOKEN_TYPE', 'KEYCLOAK_URL'])('%s is not secret', (n) => {
+    expect(isSecretName(n)).toBe(false);
+  });
+});
+
+describe('x-beanstack values', () => {
+  test.each([
+    [512, 512], ['512', 512], ['512m', 512], ['1g', 1024], ['1.5G', 1536], ['256MiB', 256], ['1048576b', 1], ['2048k', 2],
+  ])('memory %j = %j MiB', (v, mib) => expect(parseMemoryMiB(v)).toBe(mib));
+  test.each([['lots'], [-1], [0], [null], ['12x']])('memory %j is invalid', (v) => expect(parseMemoryMiB(v)).toBeUndefined());
+  test('commands split like a shell', () => {
+    expect(splitCommand(`gunicorn app:wsgi --bind "0.0.0.0:8000" --log 'a b' x\\ y`)).toEqual(['gunicorn', 'app:wsgi', '--bind', '0.0.0.0:8000', '--log', 'a b', 'x y']);
+    expect(splitCommand(`''`)).toEqual(['']);
+  });
+  test('shell quoting round-trips', () => {
+    const args = ['a b', "it's", '', '$HOME', 'plain'];
+    expect(splitCommand(args.map(shellQuote).join(' '))).toEqual(args);
+  });
+});
+
+describe('rendering', () => {
+  test('JSON has sorted keys, 2 spaces and a trailing newline', () => {
+    expect(renderJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } })).toBe('{\n  "a": {\n    "d": [\n      3,\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n');
+  });
+  test('YAML double-quotes strings and risky keys so YAML 1.1 readers see strings', () => {
+    const text = renderYaml({ services: { no: { ports: ['22:22', '80:80'], environment: { ON: 'yes', '1x': 'off' }, restart: 'no', cpus: 0.5 } } }, ['header']);
+    expect(text).toContain('"no":');
+    expect(text).toContain('- "22:22"');
+    expect(text).toContain('"ON": "yes"');
+    expect(text).toContain('"1x": "off"');
+    expect(text).toContain('restart: "no"');
+    expect(text).toContain('cpus: 0.5');
+    expect(text.startsWith('# header\n')).toBe(true);
+    expect(parseYaml(text)).toEqual({ services: { no: { cpus: 0.5, environment: { '1x': 'off', ON: 'yes' }, ports: ['22:22', '80:80'], restart: 'no' } } });
+  });
+  test('compose durations and $ escaping', () => {
+    expect(duration(45000)).toBe('45s');
+    expect(duration(90000)).toBe('1m30s');
+    expect(duration(3600000)).toBe('1h');
+    expect(duration(1500)).toBe('1500ms');
+    expect(duration(0)).toBe('0s');
+    expect(escapeDollars({ a: ['$x', 'b$$'], n: 1 })).toEqual({ a: ['$$x', 'b$$$$'], n: 1 });
+  });
+});
