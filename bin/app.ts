@@ -1,0 +1,232 @@
+/**
+ * The CDK app (`"app": "node dist/bin/app.js"` in cdk.json): one `BeanstackStack` built from CDK
+ * context. The only place (with bin/example.ts) that reads context and environment variables.
+ *
+ * Context keys (`cdk synth -c key=value`, or the `context` of cdk.json):
+ *   compose          compose files, comma-separated, in merge order
+ *                    (default: examples/fullstack/docker-compose.yml,examples/fullstack/docker-compose.prod.yml)
+ *   stage            dev | prod (default dev)
+ *   appName          application name; the stack and environment are <appName>-<stage> (default: the compose project name)
+ *   target           ecs | docker | single (default ecs)
+ *   account, region  the AWS account and region (default: CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION,
+ *                    which the CDK CLI sets from your credentials; for the example only, the
+ *                    placeholders 123456789012 / eu-west-1 so synth works offline)
+ *   instanceTypes, platformVersion, certificateArn, healthCheckPath, instanceSubnets (public | private),
+ *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
+ */
+import * as path from 'path';
+import { App, Annotations, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BeanstackStack } from '../constructs/stack';
+import { DeploymentStage, isDeploymentStage } from '../constructs/stage';
+import { InstanceSubnetPlacement } from '../constructs/network';
+import type { BundleTarget } from '../lib/bundle/types';
+import { loadProject } from '../lib/compose';
+import type { ComposeProject, FileReader } from '../lib/compose/model';
+import { BeanstackError, Diagnostic, formatError, isUserError } from '../lib/errors';
+import * as fs from 'fs';
+
+/** The README's example: synthesized when no `compose` context is given. */
+export const EXAMPLE_COMPOSE_FILES: readonly string[] = [
+  'examples/fullstack/docker-compose.yml',
+  'examples/fullstack/docker-compose.prod.yml',
+];
+
+/** Placeholder account and region of the example (cdk.context.json holds their AZs). */
+export const EXAMPLE_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
+
+/** Context the app always sets: aws-cdk-lib's template checks fail the synth. */
+export const APP_CONTEXT: Readonly<Record<string, unknown>> = {
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
+};
+
+export interface AppSettings {
+  readonly composeFiles: readonly string[];
+  /** True when the example's compose files are used (and may take the placeholder account). */
+  readonly isExample: boolean;
+  readonly stage: DeploymentStage;
+  readonly target: BundleTarget;
+  readonly appName?: string;
+  readonly account?: string;
+  readonly region?: string;
+  /** True when `account`/`region` are the example's placeholders. */
+  readonly placeholderEnv: boolean;
+  readonly instanceTypes?: string;
+  readonly platformVersion?: string;
+  readonly certificateArn?: string;
+  readonly healthCheckPath?: string;
+  readonly instanceSubnets?: InstanceSubnetPlacement;
+  readonly profiles?: readonly string[];
+  readonly environmentVariables: Readonly<Record<string, string>>;
+}
+
+/** Reads the settings from CDK context (`context`) and environment variables (`env`). */
+export function readSettings(context: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): AppSettings {
+  const str = (key: string): string | undefined => {
+    const v = context[key];
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new BeanstackError(`context ${key} must be a string, got ${JSON.stringify(v)}`, { code: 'app/context', fix: `pass it as -c ${key}=<value>` });
+    }
+    return String(v);
+  };
+  const list = (key: string): string[] | undefined => {
+    const v = context[key];
+    if (Array.isArray(v)) return v.map(String);
+    const s = str(key);
+    return s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  };
+
+  const composeFiles = list('compose') ?? [...EXAMPLE_COMPOSE_FILES];
+  const isExample = list('compose') === undefined;
+  const stage = str('stage') ?? 'dev';
+  if (!isDeploymentStage(stage)) {
+    throw new BeanstackError(`context stage '${stage}' is not a stage`, { code: 'app/stage', fix: 'use -c stage=dev or -c stage=prod' });
+  }
+  const target = str('target') ?? 'ecs';
+  if (target !== 'ecs' && target !== 'docker' && target !== 'single') {
+    throw new BeanstackError(`context target '${target}' is not a bundle target`, { code: 'app/target', fix: 'use -c target=ecs (Dockerrun v2), docker (production compose) or single (Dockerrun v1)' });
+  }
+  const instanceSubnets = str('instanceSubnets');
+  if (instanceSubnets !== undefined && instanceSubnets !== 'public' && instanceSubnets !== 'private') {
+    throw new BeanstackError(`context instanceSubnets '${instanceSubnets}' is not valid`, { code: 'app/instance-subnets', fix: 'use -c instanceSubnets=public (no NAT) or private (NAT gateways)' });
+  }
+  let account = str('account') ?? env.CDK_DEFAULT_ACCOUNT;
+  let region = str('region') ?? env.CDK_DEFAULT_REGION;
+  let placeholderEnv = false;
+  if (isExample && account === undefined && region === undefined) {
+    account = EXAMPLE_ENV.account;
+    region = EXAMPLE_ENV.region;
+    placeholderEnv = true;
+  } else if (isExample && (account === undefined || region === undefined)) {
+    account = account ?? EXAMPLE_ENV.account;
+    region = region ?? EXAMPLE_ENV.region;
+    placeholderEnv = true;
+  }
+  if (account !== undefined && !/^\d{12}$/.test(account)) {
+    throw new BeanstackError(`account '${account}' is not a 12-digit AWS account id`, { code: 'app/account', fix: 'pass -c account=<12 digits> or set CDK_DEFAULT_ACCOUNT' });
+  }
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new BeanstackError(`region '${region}' is not an AWS region name`, { code: 'app/region', fix: 'pass -c region=eu-west-1 (for example) or set CDK_DEFAULT_REGION' });
+  }
+  const environmentVariables: Record<string, string> = {};
+  for (const key of Object.keys(context).sort()) {
+    if (key.startsWith('env.')) environmentVariables[key.slice(4)] = String(context[key]);
+  }
+  return {
+    composeFiles,
+    isExample,
+    stage,
+    target,
+    appName: str('appName'),
+    account,
+    region,
+    placeholderEnv,
+    instanceTypes: str('instanceTypes'),
+    platformVersion: str('platformVersion'),
+    certificateArn: str('certificateArn'),
+    healthCheckPath: str('healthCheckPath'),
+    instanceSubnets: instanceSubnets as InstanceSubnetPlacement | undefined,
+    profiles: list('profiles'),
+    environmentVariables,
+  };
+}
+
+export interface BeanstackApp {
+  readonly app: App;
+  readonly stack: BeanstackStack;
+  readonly settings: AppSettings;
+  readonly project: ComposeProject;
+  /** Warnings of loading the compose files (the stack's own are `stack.application.warnings`). */
+  readonly loadWarnings: readonly Diagnostic[];
+}
+
+export interface CreateAppOptions {
+  /** Working directory: relative compose files resolve against it. */
+  readonly cwd: string;
+  /** Environment variables (CDK_DEFAULT_*, and compose interpolation). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Extra context (tests, bin/example.ts); the CLI's context (cdk.json, -c) comes through the environment. */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** @default - the CLI's CDK_OUTDIR, else a temporary directory */
+  readonly outdir?: string;
+}
+
+/** Builds the app: cdk-nag as a validation plugin, one stack from the settings. */
+export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
+  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const settings = readSettings(app.node.getAllContext(), options.env);
+
+  const loaded = loadProject({
+    files: settings.composeFiles,
+    workingDirectory: options.cwd,
+    environment: options.env,
+    profiles: settings.profiles,
+    reader: NODE_READER,
+  });
+  const project = loaded.result;
+  const appName = settings.appName ?? project.name;
+  const stack = new BeanstackStack(app, `${appName}-${settings.stage}`, {
+    env: settings.account !== undefined && settings.region !== undefined ? { account: settings.account, region: settings.region } : undefined,
+    project,
+    appName,
+    stage: settings.stage,
+    target: settings.target,
+    instanceTypes: settings.instanceTypes,
+    platformVersion: settings.platformVersion,
+    certificateArn: settings.certificateArn,
+    healthCheckPath: settings.healthCheckPath,
+    instanceSubnets: settings.instanceSubnets,
+    environmentVariables: settings.environmentVariables,
+    tags: { 'beanstack:app': appName, 'beanstack:stage': settings.stage },
+  });
+  for (const w of loaded.warnings) {
+    Annotations.of(stack).addWarningV2(`@beanstack/compose:${w.code}`, `${w.location ? `${path.relative(options.cwd, w.location.file)}:${w.location.line}:${w.location.column}: ` : ''}${w.message}`);
+  }
+  return { app, stack, settings, project, loadWarnings: loaded.warnings };
+}
+
+const NODE_READER: FileReader = {
+  readFile(file: string): string | undefined {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      throw e;
+    }
+  },
+  isDirectory(dir: string): boolean {
+    try {
+      return fs.statSync(dir).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** Runs the app as the CDK CLI does (`node dist/bin/app.js`); returns the exit code. */
+export function main(): number {
+  try {
+    const { app } = createBeanstackApp({ cwd: process.cwd(), env: process.env });
+    app.synth();
+    return 0;
+  } catch (e) {
+    if (isUserError(e)) {
+      process.stderr.write(`error: ${formatError(e, process.cwd())}\n`);
+      return 2;
+    }
+    const msg = (e as Error)?.message ?? String(e);
+    if (/^Validation failed/.test(msg)) {
+      process.stderr.write(`${msg}\n`);
+      return 1;
+    }
+    process.stderr.write(`internal error (a bug in beanstack; please report it): ${(e as Error)?.stack ?? String(e)}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main();
+}

@@ -1,0 +1,501 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+import { composeToBundle } from '../lib/bundle';
+import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
+import { loadProject } from '../lib/compose';
+import type { ComposeProject, FileReader } from '../lib/compose/model';
+import { BeanstackError, Diagnostic, sortDiagnostics } from '../lib/errors';
+import { writeBundle } from '../lib/io/write-bundle';
+import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
+import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS } from './database';
+import { InstanceSubnetPlacement, Network } from './network';
+import { DeploymentStage, physicalName, WARNING_PREFIX } from './stage';
+
+export interface ComposeApplicationProps {
+  /**
+   * Compose files, in merge order (`docker-compose.yml`, then overrides such as
+   * `docker-compose.prod.yml`), absolute or relative to `workingDirectory`.
+   *
+   * @default - the Compose default file names in `workingDirectory`
+   */
+  readonly composeFiles?: readonly string[];
+
+  /**
+   * Directory relative `composeFiles` are resolved against.
+   *
+   * @default - the process's working directory
+   */
+  readonly workingDirectory?: string;
+
+  /**
+   * Variables for `${VAR}` interpolation in the compose files (the shell environment of `docker
+   * compose`). The `.env` file of the project is read as Compose does.
+   *
+   * @default - no variables besides the project's `.env`
+   */
+  readonly interpolationVariables?: Readonly<Record<string, string | undefined>>;
+
+  /**
+   * Compose profiles to activate.
+   *
+   * @default - none
+   */
+  readonly profiles?: readonly string[];
+
+  /**
+   * An already loaded project; `composeFiles`, `workingDirectory`, `interpolationVariables` and
+   * `profiles` are then ignored.
+   *
+   * @default - loaded from `composeFiles`
+   */
+  readonly project?: ComposeProject;
+
+  /**
+   * Which bundle to build: `ecs` (Dockerrun v2 on the ECS AL2023 platform), `docker` (a production
+   * `docker-compose.yml` on the Docker AL2023 platform) or `single` (Dockerrun v1, one container, on
+   * the Docker platform).
+   *
+   * @default 'ecs'
+   */
+  readonly target?: BundleTarget;
+
+  /**
+   * Application name: the Beanstalk application and environment are named `<appName>-<stage>`.
+   *
+   * @default - the compose project name
+   */
+  readonly appName?: string;
+
+  /**
+   * Drives sizing, load balancing, deployment policy and data protection of every part.
+   *
+   * @default 'dev'
+   */
+  readonly stage?: DeploymentStage;
+
+  /**
+   * Instance types of the environment (comma-separated, one architecture). The images are built for
+   * that architecture.
+   *
+   * @default 't3.small'
+   */
+  readonly instanceTypes?: string;
+
+  /**
+   * Platform version of the chosen branch.
+   *
+   * @default - `DEFAULT_PLATFORM_VERSIONS`
+   */
+  readonly platformVersion?: string;
+
+  /**
+   * ACM certificate ARN for HTTPS on the load balancer (port 80 then redirects to 443). Needs a
+   * load-balanced environment (the `prod` stage).
+   *
+   * @default - HTTP only
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * Health check path.
+   *
+   * @default - `x-beanstack.health_check_path` of the compose file, else '/'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Autoscaling minimum and maximum (load balanced only).
+   *
+   * @default - 2 and 4
+   */
+  readonly minInstances?: number;
+  readonly maxInstances?: number;
+
+  /**
+   * Use this VPC instead of creating one (see `NetworkProps.vpc`).
+   *
+   * @default - a new VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where the instances run (see `NetworkProps.instanceSubnets`).
+   *
+   * @default 'public'
+   */
+  readonly instanceSubnets?: InstanceSubnetPlacement;
+
+  /**
+   * Instance class of every database.
+   *
+   * @default - see `DatabaseProps.instanceType`
+   */
+  readonly databaseInstanceType?: ec2.InstanceType;
+
+  /**
+   * Plain environment properties for the containers, e.g. the values of variables the compose file
+   * leaves unset (`- API_URL`). Never put secrets here.
+   *
+   * @default - none
+   */
+  readonly environmentVariables?: Readonly<Record<string, string>>;
+
+  /**
+   * Map compose health checks and `depends_on` conditions into the Dockerrun (ECS target; undocumented
+   * in Elastic Beanstalk).
+   *
+   * @default false
+   */
+  readonly containerHealthChecks?: boolean;
+}
+
+/**
+ * A compose project on Elastic Beanstalk: the compose files are loaded and converted to a bundle;
+ * each built service becomes a `DockerImageAsset` (built and pushed to ECR by `cdk deploy`) whose
+ * concrete URI goes into the bundle; database services become RDS instances whose settings reach the
+ * containers as environment properties and the password as an environment secret; other secrets are
+ * created in Secrets Manager for the user to fill; everything runs in a `Network`.
+ *
+ * The bundle holds literal image URIs and role ARNs, so the stack needs an explicit account and region.
+ */
+export class ComposeApplication extends Construct {
+  /** The loaded compose project. */
+  readonly project: ComposeProject;
+  /** The bundle as written into the source bundle. */
+  readonly bundle: BundleDescription;
+  /** Directory the bundle was written to (inside the cloud assembly). */
+  readonly bundleDirectory: string;
+  /** Warnings of loading, converting and wiring, sorted. */
+  readonly warnings: readonly Diagnostic[];
+  readonly network: Network;
+  /** RDS instance per replaced database service. */
+  readonly databases: Readonly<Record<string, Database>>;
+  /** Image asset per built service. */
+  readonly images: Readonly<Record<string, ecrAssets.DockerImageAsset>>;
+  /** Concrete ECR image URI per built service. */
+  readonly imageUris: Readonly<Record<string, string>>;
+  /** Application secret per environment variable name (created with a random value; fill them). */
+  readonly secrets: Readonly<Record<string, secretsmanager.Secret>>;
+  readonly environment: BeanstalkEnvironment;
+  /** `<appName>-<stage>`: the Beanstalk application and environment name. */
+  readonly environmentName: string;
+
+  constructor(scope: Construct, id: string, props: ComposeApplicationProps = {}) {
+    super(scope, id);
+
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+      throw new BeanstackError(`stack ${stack.stackName} has no explicit account and region, but the bundle's Dockerrun holds literal ECR image URIs (<account>.dkr.ecr.<region>...) and role ARNs`, {
+        code: 'constructs/stack-env',
+        fix: 'give the stack env: { account, region }; with the beanstack CDK app run `cdk synth -c account=123456789012 -c region=eu-west-1`, or set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION (the CDK CLI does when it has credentials)',
+      });
+    }
+    const account = stack.account;
+    const region = stack.region;
+    const stage = props.stage ?? 'dev';
+    const prod = stage === 'prod';
+    const target = props.target ?? 'ecs';
+    const instanceTypes = props.instanceTypes ?? 't3.small';
+    if (target !== 'ecs' && target !== 'docker' && target !== 'single') {
+      throw new BeanstackError(`\`target\` '${String(target)}' is not a bundle target`, { code: 'constructs/target', fix: "use 'ecs', 'docker' or 'single'" });
+    }
+    const warnings: Diagnostic[] = [];
+
+    // ---- the compose project ----
+    if (props.project) {
+      this.project = props.project;
+    } else {
+      const loaded = loadProject({
+        files: props.composeFiles ?? [],
+        workingDirectory: path.resolve(props.workingDirectory ?? process.cwd()),
+        environment: props.interpolationVariables ?? {},
+        profiles: props.profiles,
+        reader: NODE_READER,
+      });
+      this.project = loaded.result;
+      warnings.push(...loaded.warnings);
+    }
+    const appName = props.appName ?? this.project.name;
+    const environmentName = `${appName}-${stage}`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(environmentName)) {
+      throw new BeanstackError(`the environment name '${environmentName}' (\`appName\`-stage) must be 4 to 40 letters, digits and hyphens`, {
+        code: 'constructs/app-name',
+        fix: 'set a shorter appName of letters, digits and hyphens (-c appName=myapp), or rename the compose project (top-level name:)',
+      });
+    }
+    this.environmentName = environmentName;
+
+    const architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
+    const imagePlatform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+    const partition = RegionInfo.get(region).partition ?? 'aws';
+    const domainSuffix = RegionInfo.get(region).domainSuffix ?? 'amazonaws.com';
+
+    // ---- first conversion: which images, databases and secrets ----
+    const planned = composeToBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks }).result;
+
+    // ---- images ----
+    const images: Record<string, ecrAssets.DockerImageAsset> = {};
+    const imageUris: Record<string, string> = {};
+    const repositoryArns = new Set<string>();
+    const imagesScope = new Construct(this, 'Images');
+    for (const build of [...planned.images].sort((a, b) => (a.service < b.service ? -1 : 1))) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(build.context) || build.context.startsWith('git@') || !fs.existsSync(build.context) || !fs.statSync(build.context).isDirectory()) {
+        throw new BeanstackError(`services.${build.service}.build.context '${build.context}' is not a local directory; the CDK builds images from a local build context`, {
+          code: 'constructs/build-context',
+          fix: `check out the context locally and point services.${build.service}.build.context at it`,
+        });
+      }
+      if (build.platform !== imagePlatform) {
+        throw new BeanstackError(`services.${build.service} is built for ${build.platform}, but the instances (${instanceTypes}) are ${architecture}`, {
+          code: 'constructs/image-platform',
+          fix: `build for ${imagePlatform} (remove build.platforms / platform: from the production compose file) or choose instance types of the image's architecture`,
+        });
+      }
+      const asset = new ecrAssets.DockerImageAsset(imagesScope, build.service, {
+        directory: build.context,
+        file: build.dockerfile,
+        target: build.target,
+        buildArgs: Object.keys(build.args).length > 0 ? { ...build.args } : undefined,
+        platform: ecrAssets.Platform.custom(build.platform),
+        assetName: build.service.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
+      });
+      const repositoryName = asset.repository.repositoryName;
+      if (Token.isUnresolved(repositoryName) || Token.isUnresolved(asset.imageTag)) {
+        throw new Error(`internal: the image asset repository of ${build.service} is not concrete; the stack synthesizer must be the default one`);
+      }
+      images[build.service] = asset;
+      imageUris[build.service] = `${account}.dkr.ecr.${region}.${domainSuffix}/${repositoryName}:${asset.imageTag}`;
+      repositoryArns.add(`arn:${partition}:ecr:${region}:${account}:repository/${repositoryName}`);
+    }
+    this.images = images;
+    this.imageUris = imageUris;
+
+    // ---- databases and secrets: what reaches the containers through the environment ----
+    const passwordVariables = planned.databases.flatMap((d) => d.variables.filter((v) => v.role === 'password'));
+    const usesSecrets = planned.secrets.length > 0 || passwordVariables.length > 0;
+    const taskExecutionRoleName = target === 'ecs' && usesSecrets
+      ? physicalName([appName, stage, region, 'ecs-task-execution'], 64)
+      : undefined;
+    const executionRoleArn = taskExecutionRoleName ? BeanstalkEnvironment.taskExecutionRoleArnFor(this, taskExecutionRoleName) : undefined;
+
+    // ---- second conversion: the bundle that ships ----
+    const converted = composeToBundle(this.project, {
+      target,
+      images: imageUris,
+      executionRoleArn,
+      imagePlatform,
+      containerHealthChecks: props.containerHealthChecks,
+    });
+    this.bundle = converted.result;
+    warnings.push(...converted.warnings);
+
+    const outdir = Stage.of(this)?.outdir;
+    if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
+    this.bundleDirectory = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
+    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory });
+
+    // ---- network ----
+    const dbPorts = new Map<string, number>();
+    for (const db of this.bundle.databases) {
+      const engine = db.engine as DatabaseEngineName;
+      dbPorts.set(db.service, db.port >= 1150 && db.port <= 65535 ? db.port : DEFAULT_DATABASE_PORTS[engine]);
+    }
+    this.network = new Network(this, 'Network', {
+      vpc: props.vpc,
+      stage,
+      instanceSubnets: props.instanceSubnets,
+      https: props.certificateArn !== undefined,
+      databasePorts: [...dbPorts.values()],
+    });
+
+    // ---- databases ----
+    const databases: Record<string, Database> = {};
+    const variables: Record<string, { value: string; from: string }> = {};
+    const secretVariables: Record<string, { value: EnvironmentSecret; from: string }> = {};
+    const setVariable = (name: string, value: string, from: string) => {
+      const existing = variables[name] ?? secretVariables[name];
+      if (existing && !(name in variables && variables[name].value === value)) {
+        throw new BeanstackError(`the environment variable ${name} would be set twice (${existing.from} and ${from}); Elastic Beanstalk environment properties are shared by every container`, {
+          code: 'constructs/variable-conflict',
+          fix: `give the variable a different name in one of the services, e.g. ${name}_2`,
+        });
+      }
+      variables[name] = { value, from };
+    };
+    const setSecret = (name: string, value: EnvironmentSecret, from: string) => {
+      const existing = variables[name] ?? secretVariables[name];
+      if (existing && !(name in secretVariables && secretVariables[name].value.secret === value.secret && secretVariables[name].value.jsonKey === value.jsonKey)) {
+        throw new BeanstackError(`the environment variable ${name} would be set twice (${existing.from} and ${from}); Elastic Beanstalk environment properties are shared by every container`, {
+          code: 'constructs/variable-conflict',
+          fix: `give the variable a different name in one of the services, e.g. ${name}_2`,
+        });
+      }
+      secretVariables[name] = { value, from };
+    };
+
+    const databasesScope = new Construct(this, 'Databases');
+    for (const replacement of [...this.bundle.databases].sort((a, b) => (a.service < b.service ? -1 : 1))) {
+      const engine = replacement.engine as DatabaseEngineName;
+      const { version, warning } = chooseEngineVersion(replacement);
+      if (warning) warnings.push(warning);
+      const { username, warning: userWarning } = chooseUsername(replacement);
+      if (userWarning) warnings.push(userWarning);
+      const databaseName = replacement.databaseName && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(replacement.databaseName) ? replacement.databaseName : 'app';
+      if (replacement.databaseName && databaseName !== replacement.databaseName) {
+        warnings.push({ code: 'constructs/database-name', service: replacement.service, message: `database name '${replacement.databaseName}' is not valid on RDS; the database is named '${databaseName}' (the variables that carry the name are set accordingly)` });
+      }
+      const db = new Database(databasesScope, replacement.service, {
+        vpc: this.network.vpc,
+        engine,
+        engineVersion: version,
+        securityGroup: this.network.databaseSecurityGroup,
+        subnets: this.network.databaseSubnets,
+        databaseName,
+        username,
+        port: dbPorts.get(replacement.service),
+        instanceType: props.databaseInstanceType,
+        stage,
+      });
+      databases[replacement.service] = db;
+      const from = `database ${replacement.service}`;
+      for (const v of replacement.variables) {
+        switch (v.role) {
+          case 'host': setVariable(v.name, db.instance.dbInstanceEndpointAddress, from); break;
+          case 'port': setVariable(v.name, db.instance.dbInstanceEndpointPort, from); break;
+          case 'database': setVariable(v.name, db.databaseName, from); break;
+          case 'user': setVariable(v.name, db.username, from); break;
+          case 'password': setSecret(v.name, { secret: db.secret, jsonKey: 'password' }, from); break;
+          case 'url': break; // the converter warned: a URL cannot wrap a secret password
+        }
+      }
+    }
+    this.databases = databases;
+
+    // ---- application secrets ----
+    const secrets: Record<string, secretsmanager.Secret> = {};
+    const secretsScope = new Construct(this, 'Secrets');
+    for (const required of [...this.bundle.secrets].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const secret = new secretsmanager.Secret(secretsScope, required.name, {
+        description: `${environmentName}: ${required.name} for ${required.services.join(', ')}. Created with a random value; set the real one with: aws secretsmanager put-secret-value --secret-id <this secret> --secret-string <value>, then redeploy`,
+        generateSecretString: { passwordLength: 40, excludePunctuation: true },
+        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'an application secret carried over from the compose file (an API key, a session key): only the application\'s owner can produce a new value, so Secrets Manager cannot rotate it; Beanstalk reads it at instance bootstrap',
+      });
+      secrets[required.name] = secret;
+      setSecret(required.name, { secret }, `secret ${required.name}`);
+    }
+    this.secrets = secrets;
+
+    // ---- plain variables: the compose file's unset ones and the single target's ----
+    for (const [name, value] of Object.entries(this.bundle.environmentProperties ?? {})) {
+      setVariable(name, value, 'the compose file');
+    }
+    const given = props.environmentVariables ?? {};
+    for (const required of this.bundle.requiredVariables ?? []) {
+      if (!(required.name in given)) {
+        warnings.push({
+          code: 'constructs/unset-variable',
+          message: `${required.name} (read by ${required.services.join(', ')}) has no value in the compose files and none was given; the containers will not see it — pass it in environmentVariables (beanstack app: -c env.${required.name}=value)`,
+        });
+      }
+    }
+    for (const name of Object.keys(given).sort()) {
+      setVariable(name, given[name], 'environmentVariables');
+    }
+
+    // ---- the environment ----
+    this.environment = new BeanstalkEnvironment(this, 'Beanstalk', {
+      vpc: this.network.vpc,
+      bundleDirectory: this.bundleDirectory,
+      appSecurityGroup: this.network.appSecurityGroup,
+      loadBalancerSecurityGroup: this.network.loadBalancerSecurityGroup,
+      instanceSubnets: this.network.instanceSubnets,
+      loadBalancerSubnets: this.network.loadBalancerSubnets,
+      associatePublicIpAddress: this.network.instancesNeedPublicIp,
+      loadBalanced: this.network.loadBalanced,
+      platform: target === 'ecs' ? 'ecs' : 'docker',
+      platformVersion: props.platformVersion,
+      applicationName: environmentName,
+      environmentName,
+      instanceTypes,
+      minInstances: props.minInstances,
+      maxInstances: props.maxInstances,
+      healthCheckPath: props.healthCheckPath ?? this.bundle.healthCheckPath,
+      certificateArn: props.certificateArn,
+      environmentVariables: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.value])),
+      environmentSecrets: Object.fromEntries(Object.entries(secretVariables).map(([k, v]) => [k, v.value])),
+      imageRepositoryArns: [...repositoryArns],
+      taskExecutionRoleName,
+      stage,
+    });
+
+    // ---- outputs ----
+    new CfnOutput(this, 'EnvironmentUrl', { value: this.environment.url, description: `URL of the ${environmentName} environment` });
+    for (const [service, db] of Object.entries(databases)) {
+      new CfnOutput(this, `DatabaseEndpoint-${service}`, { value: `${db.instance.dbInstanceEndpointAddress}:${db.instance.dbInstanceEndpointPort}`, description: `endpoint of the RDS instance replacing the compose service ${service}` });
+      new CfnOutput(this, `DatabaseSecretName-${service}`, { value: db.secret.secretName, description: `Secrets Manager secret with the credentials of ${service} (username, password, host, port)` });
+    }
+    for (const [name, secret] of Object.entries(secrets)) {
+      new CfnOutput(this, `SecretName-${name}`, { value: secret.secretName, description: `fill with: aws secretsmanager put-secret-value --secret-id <this> --secret-string <value> (then redeploy) — the value of ${name}` });
+    }
+
+    this.warnings = sortDiagnostics(warnings);
+    for (const w of this.warnings) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.code}`, `${w.service ? `${w.service}: ` : ''}${w.message}`);
+    }
+  }
+}
+
+/** Reads the compose files from disk. */
+const NODE_READER: FileReader = {
+  readFile(file: string): string | undefined {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw e;
+    }
+  },
+  isDirectory(dir: string): boolean {
+    try {
+      return fs.statSync(dir).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+};
+
+function chooseEngineVersion(db: DatabaseReplacement): { version?: string; warning?: Diagnostic } {
+  const table = ENGINE_VERSIONS[db.engine as DatabaseEngineName];
+  const majors = Object.keys(table);
+  if (db.majorVersion === undefined) {
+    return {
+      warning: { code: 'constructs/database-version', service: db.service, message: `the image ${db.image ?? db.engine} names no version; RDS runs ${db.engine} ${table[majors[0]]} (pin the image tag, e.g. ${db.engine}:${majors[0]}, to choose)` },
+    };
+  }
+  if (db.majorVersion in table) return { version: db.majorVersion };
+  const sameMajor = majors.find((m) => m.startsWith(`${db.majorVersion}.`));
+  if (sameMajor) return { version: sameMajor };
+  return {
+    warning: { code: 'constructs/database-version', service: db.service, message: `${db.engine} ${db.majorVersion} (image ${db.image ?? db.engine}) is not a version beanstack deploys on RDS; RDS runs ${db.engine} ${table[majors[0]]} — test the app against it or use one of ${majors.join(', ')}` },
+  };
+}
+
+function chooseUsername(db: DatabaseReplacement): { username: string; warning?: Diagnostic } {
+  const u = db.username;
+  if (u === undefined) return { username: 'app' };
+  if (/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(u) && !['rdsadmin', 'root', 'rdsrepladmin', 'rds_superuser'].includes(u.toLowerCase())) return { username: u };
+  return {
+    username: 'app',
+    warning: { code: 'constructs/database-user', service: db.service, message: `'${u}' cannot be the RDS master user; the user is 'app' (the variables that carry the user name are set accordingly)` },
+  };
+}
