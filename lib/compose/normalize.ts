@@ -686,9 +686,10 @@ class Normalizer {
     parts.push(cur);
     if (parts.length > 3 || parts.some((x) => x === '')) this.fail(ptr, `${what}: cannot read "${spec}" as a volume`, syntax);
     if (parts.length === 1) {
-      return { type: 'volume', target: parts[0], readOnly: false };
+      return { type: 'volume', target: cleanTarget(parts[0]), readOnly: false };
     }
-    const [source, target, mode] = parts;
+    const [source, rawTarget, mode] = parts;
+    const target = cleanTarget(rawTarget);
     if (!target.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(target)) {
       this.fail(ptr, `${what}: the container path "${target}" of "${spec}" is not absolute`, syntax);
     }
@@ -766,7 +767,7 @@ class Normalizer {
     return {
       type,
       ...opt('source', source),
-      target,
+      target: cleanTarget(target),
       readOnly: this.bool(item.read_only, ptr + '/read_only', `${what}.read_only`) ?? false,
       ...opt('bind', bind),
       ...(Object.keys(volume).length ? { volume } : {}),
@@ -1113,6 +1114,13 @@ class Normalizer {
  */
 export function setKey<T>(o: Record<string, T>, key: string, value: NoInfer<T>): void {
   Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A POSIX container path without `.`/`..` segments, doubled or trailing slashes (Windows paths unchanged). */
+function cleanTarget(target: string): string {
+  if (!target.startsWith('/')) return target;
+  const clean = path.posix.normalize(target);
+  return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean;
 }
 
 /** `{ key: value }` when value is defined, else `{}` — keeps absent optional fields absent. */

@@ -49,7 +49,7 @@ describe('semantic checks', () => {
         web: { depends_on: ['ghost'], links: ['phantom:alias'], volumes_from: ['spirit:ro', 'container:raw'], volumes: ['undeclared:/data'], networks: ['nonet'], secrets: ['nosecret'], configs: ['noconfig'] },
         side: { network_mode: 'service:wraith' },
       },
-    }, [], locations)) as Error & { details: { message: string; location?: { line: number } }[] };
+    }, [], locations)) as ReturnType<typeof errorOf> & { details: { message: string; location?: { line: number } }[] };
     expect(e.code).toBe('compose/invalid-model');
     expect(e.message).toBe('the compose model has 8 problems');
     expect(e.details.map((d) => d.location?.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

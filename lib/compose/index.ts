@@ -1,0 +1,132 @@
+/**
+ * The Compose loader's public API.
+ *
+ * `loadProject` runs the whole pipeline: read and merge the files (`document.ts`: YAML with
+ * positions, interpolation, `.env`, merge, `extends`, `include`, schema validation) → profiles →
+ * normalization to the typed model → semantic checks. `renderConfig` prints the model like
+ * `docker compose config`.
+ *
+ * Pure: files are read only through `options.reader`; nothing is printed; errors are thrown as
+ * `ComposeError` with `file:line:column`; warnings are returned, sorted.
+ */
+import * as path from 'path';
+import { ComposeError, Diagnostic, SourceLocation, StageResult, sortDiagnostics } from '../errors';
+import { loadMergedDocument } from './document';
+import { parseDotEnv } from './dotenv';
+import type { ComposeProject, LoadOptions } from './model';
+import { locate, normalizeDocument, pointer } from './normalize';
+import { selectProfiles } from './profiles';
+import { checkProject } from './semantic';
+
+export * from './model';
+export { renderConfig, toComposeDocument, relativePath } from './render-config';
+export type { RenderOptions } from './render-config';
+export { splitShellWords, ShellWordsError } from './shell-words';
+export { parseBytes, parseCpus, parseDuration, formatDuration } from './units';
+export { findCycles } from './semantic';
+
+/** What Compose accepts as an explicit project name. */
+const PROJECT_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * Loads a compose project: the files of `options`, merged, with profiles applied, normalized and
+ * checked.
+ * @throws ComposeError for any problem of the input, with its location and a fix
+ */
+export function loadProject(options: LoadOptions): StageResult<ComposeProject> {
+  const merged = loadMergedDocument(options);
+  const doc = merged.result;
+  const data = doc.data as Record<string, unknown>;
+  const rawServices =
+    typeof data.services === 'object' && data.services !== null && !Array.isArray(data.services)
+      ? (data.services as Record<string, unknown>)
+      : {};
+  const selection = selectProfiles(rawServices, doc.activeProfiles);
+
+  const normalized = normalizeDocument({
+    data,
+    locations: doc.locations,
+    projectDirectory: doc.projectDirectory,
+    environment: doc.environment,
+    reader: options.reader,
+    homeDirectory: options.homeDirectory,
+    enabledServices: selection.enabled,
+    parseDotEnv: (text, file, opts) => parseDotEnv(text, file, opts),
+  });
+  const n = normalized.result;
+
+  const services: ComposeProject['services'] = {};
+  for (const [name, svc] of Object.entries(n.services)) {
+    if (selection.enabled.has(name)) Object.defineProperty(services, name, { value: svc, enumerable: true, writable: true, configurable: true });
+  }
+
+  const project: ComposeProject = {
+    name: projectName(options, doc),
+    projectDirectory: doc.projectDirectory,
+    composeFiles: doc.composeFiles,
+    services,
+    disabledServices: selection.disabled,
+    networks: n.networks,
+    volumes: n.volumes,
+    secrets: n.secrets,
+    configs: n.configs,
+    extensions: n.extensions,
+    activeProfiles: doc.activeProfiles,
+    locations: doc.locations,
+  };
+  const checked = checkProject({ project, data });
+  const warnings: Diagnostic[] = [...merged.warnings, ...normalized.warnings, ...checked.warnings];
+  return { result: checked.result, warnings: sortDiagnostics(warnings) };
+}
+
+/**
+ * The project name, in Compose's order: `--project-name`, top-level `name`, `COMPOSE_PROJECT_NAME`
+ * (the environment, including the `.env` file), the project directory's base name. Explicit names
+ * must already be valid; the directory name is normalized (lowercase, only `a-z 0-9 _ -`).
+ */
+export function projectName(
+  options: Pick<LoadOptions, 'projectName' | 'environment'>,
+  doc: {
+    readonly name?: string;
+    readonly projectDirectory: string;
+    readonly environment: Readonly<Record<string, string | undefined>>;
+    readonly locations: Readonly<Record<string, SourceLocation>>;
+  },
+): string {
+  const invalid = (value: string, where: string, location?: SourceLocation): never => {
+    throw new ComposeError(`invalid project name "${value}" (${where})`, {
+      code: 'compose/invalid-project-name',
+      location,
+      fix: 'use only lowercase letters, digits, dashes and underscores, starting with a letter or digit (e.g. `my-app`)',
+    });
+  };
+  if (options.projectName !== undefined && options.projectName !== '') {
+    if (!PROJECT_NAME_RE.test(options.projectName)) invalid(options.projectName, 'from --project-name');
+    return options.projectName;
+  }
+  if (doc.name !== undefined && doc.name !== '') {
+    if (!PROJECT_NAME_RE.test(doc.name)) invalid(doc.name, 'the top-level `name`', locate(doc.locations, pointer('name')));
+    return doc.name;
+  }
+  const fromEnv = doc.environment.COMPOSE_PROJECT_NAME ?? options.environment.COMPOSE_PROJECT_NAME;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!PROJECT_NAME_RE.test(fromEnv)) invalid(fromEnv, 'from COMPOSE_PROJECT_NAME');
+    return fromEnv;
+  }
+  const normalized = normalizeProjectName(path.posix.basename(doc.projectDirectory));
+  if (normalized === '') {
+    throw new ComposeError(`cannot derive a project name from the directory "${doc.projectDirectory}"`, {
+      code: 'compose/invalid-project-name',
+      fix: 'set a top-level `name: my-app` in the compose file, COMPOSE_PROJECT_NAME, or pass --project-name',
+    });
+  }
+  return normalized;
+}
+
+/** Compose's normalization of a derived project name: lowercase, only `a-z 0-9 _ -`, no leading `_`/`-`. */
+export function normalizeProjectName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '')
+    .replace(/^[_-]+/, '');
+}
