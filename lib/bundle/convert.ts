@@ -25,6 +25,7 @@ import type {
   RequiredVariable,
 } from './types';
 import { IMAGE_PLACEHOLDER_PREFIX } from './types';
+import { isValidImageReference } from './validate';
 import { escapePointer, parseProjectOverrides, parseServiceOverrides, ProjectOverrides, ServiceOverrides } from './x-beanstack';
 
 /** A mount of a planned container. */
@@ -222,6 +223,38 @@ function reservedPort(port: number): boolean {
   return RESERVED_HOST_PORTS.some((r) => (typeof r === 'number' ? r === port : port >= r[0] && port <= r[1]));
 }
 
+/** Service names and images that usually front an app (reverse proxies, web UIs). */
+const WEB_LIKE = /(^|[/_.-])(nginx|traefik|caddy|haproxy|envoy|httpd|apache|proxy|gateway|ingress|frontend|front|web|www|ui|client|app)([/_.:-]|$)/i;
+
+/** Container ports that usually serve HTTP, in order of preference. */
+const HTTP_PORTS = [80, 8080, 3000, 8000, 5000, 4200, 8081, 9000];
+
+/**
+ * The published TCP port to move to host port 80 when no service publishes 80: the only publishing
+ * service, or the only web-like one among several; its HTTP-looking port, else its lowest one.
+ */
+function chooseWebPort(
+  kept: readonly string[],
+  portsBy: Readonly<Record<string, readonly { port: PlannedPort; pointer?: string }[]>>,
+  project: ComposeProject,
+): { service: string; mapping: { port: PlannedPort; pointer?: string } } | undefined {
+  const publishers = kept.filter((s) => (portsBy[s] ?? []).some((p) => p.port.protocol === 'tcp'));
+  let chosen: string | undefined;
+  if (publishers.length === 1) chosen = publishers[0];
+  else {
+    const webLike = publishers.filter((s) => WEB_LIKE.test(s) || WEB_LIKE.test(project.services[s].image ?? ''));
+    if (webLike.length === 1) chosen = webLike[0];
+  }
+  if (!chosen) return undefined;
+  const tcp = portsBy[chosen].filter((p) => p.port.protocol === 'tcp');
+  const ranked = [...tcp].sort((a, b) => {
+    const ra = HTTP_PORTS.indexOf(a.port.containerPort);
+    const rb = HTTP_PORTS.indexOf(b.port.containerPort);
+    return (ra < 0 ? 99 : ra) - (rb < 0 ? 99 : rb) || a.port.containerPort - b.port.containerPort;
+  });
+  return { service: chosen, mapping: ranked[0] };
+}
+
 /** Plans the bundle. Throws `BundleError` with every problem at once. */
 export function planBundle(project: ComposeProject, options: BundleOptions = {}): Plan {
   const target: BundleTarget = options.target ?? 'ecs';
@@ -407,6 +440,10 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       for (const [k, v] of Object.entries(x.args ?? {})) args[k] = v;
       if (!usable) continue;
       const placeholder = given === undefined;
+      if (given !== undefined && !isValidImageReference(given)) {
+        c.fail('bundle/invalid-image', `--image ${s}=${given} is not a valid image reference ([registry/]repository[:tag][@digest], lowercase repository)`);
+        continue;
+      }
       image = given ?? `${IMAGE_PLACEHOLDER_PREFIX}${containers[s].toLowerCase()}`;
       if (placeholder) {
         c.warn('bundle/placeholder-image', `services.${s} is built from ${path.posix.relative(project.projectDirectory, b.context) || '.'}; no image URI was given, so the bundle holds the placeholder ${image} (pass --image ${s}=<uri>; the CDK stack passes ECR URIs)`, s, sp(s, 'build'));
@@ -425,6 +462,10 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       images.push(build);
     } else if (svc.image) {
       image = given ?? svc.image;
+      if (!isValidImageReference(image)) {
+        c.fail('bundle/invalid-image', `services.${s}.image "${image}" is not a valid image reference ([registry/]repository[:tag][@digest], lowercase repository)`, given ? undefined : sp(s, 'image'));
+        continue;
+      }
       const ref = parseImage(image);
       if (!ref.digest && (ref.tag === undefined || ref.tag === 'latest')) {
         c.warn('bundle/image-latest', `services.${s}.image "${svc.image}" is ${ref.tag ? 'tagged latest' : 'untagged (latest)'}: each deployment may run a different version; pin a version tag`, s, sp(s, 'image'));
@@ -678,6 +719,12 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       }
     });
 
+    const targets = new Map<string, number>();
+    mounts.forEach((m) => targets.set(m.target, (targets.get(m.target) ?? 0) + 1));
+    for (const [t, n] of [...targets.entries()].sort(([a], [b]) => byString(a, b))) {
+      if (n > 1) c.fail('bundle/duplicate-mount', `services.${s} mounts ${n} volumes at ${t}; Docker refuses duplicate mount points`, sp(s, 'volumes'));
+    }
+
     // -- memory
     let memoryMiB = x.memory ?? mib(svc.deploy?.resources?.limits?.memoryBytes) ?? mib(svc.memLimitBytes);
     let memoryReservationMiB = x.memoryReservation ?? mib(svc.deploy?.resources?.reservations?.memoryBytes) ?? mib(svc.memReservationBytes);
@@ -851,14 +898,14 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   if (on80.length >= 1) {
     webService = on80[0];
   } else if (target !== 'single') {
-    const publishers = kept.filter((s) => (portsBy[s] ?? []).length > 0);
-    const tcp = publishers.length === 1 ? portsBy[publishers[0]].filter((p) => p.port.protocol === 'tcp') : [];
-    if (publishers.length === 1 && tcp.length === 1 && !reservedPort(80)) {
-      const s = publishers[0];
-      const old = tcp[0];
+    const choice = chooseWebPort(kept, portsBy, project);
+    if (choice) {
+      const { service: s, mapping: old } = choice;
       portsBy[s] = portsBy[s].map((p) => (p === old ? { port: { ...p.port, hostPort: 80 }, pointer: p.pointer } : p));
       webService = s;
-      c.warn('bundle/web-port-remapped', `services.${s} publishes container port ${old.port.containerPort} on host port 80 instead of ${old.port.hostPort}: Elastic Beanstalk's load balancer sends traffic to port 80 of the instance`, s, old.pointer);
+      c.warn('bundle/web-port-remapped', `services.${s} publishes container port ${old.port.containerPort} on host port 80 instead of ${old.port.hostPort}: Elastic Beanstalk's load balancer sends traffic to port 80 of the instance (set x-beanstack.web or host_port to choose another)`, s, old.pointer);
+    } else if (target === 'docker') {
+      c.fail('bundle/no-web-port', 'no service publishes host port 80, where the Docker platform sends load-balancer traffic, and none can be chosen: set top-level `x-beanstack: { web: <service> }` or `x-beanstack: { host_port: 80 }` on the service that serves HTTP', '/services');
     } else {
       c.warn('bundle/no-web-port', `no service publishes host port 80, where Elastic Beanstalk's load balancer sends traffic; set x-beanstack.host_port: 80 on the service that serves the app (or top-level x-beanstack.web)`, undefined, '/services');
     }
