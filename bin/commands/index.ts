@@ -12,5 +12,6 @@ export type RegisterCommand = (
 ) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  require('./config').registerConfig as RegisterCommand,
   require('./dockerrun').registerDockerrun as RegisterCommand,
 ];

@@ -1,0 +1,196 @@
+/**
+ * `beanstack config`, run in-process through the CLI's `main()` on fixture folders.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../bin/cli';
+import type { CliContext } from '../../bin/cli-context';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir = '';
+
+async function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const ctx: CliContext = {
+    cwd: options.cwd ?? dir,
+    env: { HOME: '/home/tester', ...(options.env ?? {}) },
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    isTty: false,
+  };
+  const code = await main(['config', ...args], ctx);
+  return { code, stdout, stderr };
+}
+
+function write(rel: string, text: string): void {
+  const p = path.join(dir, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+}
+
+const APP = `services:
+  web:
+    build: ./web
+    command: npm run start
+    ports:
+      - "127.0.0.1:8080:80"
+    volumes:
+      - ./web/src:/app/src:ro
+      - data:/data
+    environment:
+      - NODE_ENV=\${NODE_ENV:-development}
+    env_file: ./web.env
+    depends_on:
+      - db
+  db:
+    image: mariadb:10.6
+    mem_limit: 512m
+    healthcheck:
+      test: mysqladmin ping
+      interval: 1m30s
+    profiles: [db]
+volumes:
+  data:
+`;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-config-'));
+  write('app/compose.yaml', APP);
+  write('app/web.env', 'SECRET_TOKEN=do-not-print\n');
+  write('app/.env', 'NODE_ENV=production\n');
+});
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('beanstack config', () => {
+  it('prints the normalized model with paths relative to the project directory', async () => {
+    const r = await run(['-f', 'app/compose.yaml', '--profile', 'db']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('context: ./web');
+    expect(r.stdout).toContain('source: ./web/src');
+    expect(r.stdout).toContain('NODE_ENV: production');
+    expect(r.stdout).toContain('interval: 1m30s');
+    expect(r.stdout).toContain('mem_limit: 536870912');
+    expect(r.stdout).toMatch(/command:\n\s+- npm\n\s+- run\n\s+- start/);
+    expect(r.stdout).not.toContain(dir);
+    // env_file values are never printed, only the reference
+    expect(r.stdout).not.toContain('do-not-print');
+    expect(r.stdout).toContain('path: ./web.env');
+    expect(r.stdout.startsWith('name: app\n')).toBe(true);
+  });
+
+  it('is deterministic and independent of the machine (two directories, byte-identical output)', async () => {
+    const a = await run(['-f', 'app/compose.yaml', '--profile', 'db']);
+    const b = await run(['-f', 'app/compose.yaml', '--profile', 'db']);
+    expect(b.stdout).toBe(a.stdout);
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-config-other-'));
+    try {
+      fs.cpSync(path.join(dir, 'app'), path.join(other, 'app'), { recursive: true });
+      const c = await run(['-f', 'app/compose.yaml', '--profile', 'db'], { cwd: other });
+      expect(c.stdout).toBe(a.stdout);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('prints JSON with 2-space indentation and a trailing newline', async () => {
+    const r = await run(['-f', 'app/compose.yaml', '--format', 'json', '--profile', 'db']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.services.web.ports).toEqual([{ host_ip: '127.0.0.1', protocol: 'tcp', published: '8080', target: 80 }]);
+    expect(r.stdout).toBe(JSON.stringify(doc, null, 2) + '\n');
+    expect(Object.keys(doc)).toEqual([...Object.keys(doc)].sort());
+  });
+
+  it('applies profiles, --services and --quiet', async () => {
+    const off = await run(['-f', 'app/compose.yaml']);
+    // web depends on db, which the inactive profile disables: a user error
+    expect(off.code).toBe(2);
+    expect(off.stderr).toMatch(/app\/compose\.yaml:\d+:\d+: service "web" depends on "db", which is disabled by profiles/);
+    expect(off.stderr).toContain('--profile db');
+    const names = await run(['-f', 'app/compose.yaml', '--services', '--profile', 'db']);
+    expect(names.stdout).toBe('db\nweb\n');
+    const viaEnv = await run(['-f', 'app/compose.yaml', '--services'], { env: { COMPOSE_PROFILES: 'db' } });
+    expect(viaEnv.stdout).toBe('db\nweb\n');
+    const quiet = await run(['-f', 'app/compose.yaml', '-q', '--profile', 'db']);
+    expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('finds the default compose file in the working directory and honours --project-directory and -p', async () => {
+    const r = await run(['--services', '--profile', 'db'], { cwd: path.join(dir, 'app') });
+    expect(r.stdout).toBe('db\nweb\n');
+    const named = await run(['-f', 'app/compose.yaml', '--profile', 'db', '-p', 'shop', '--format', 'json']);
+    expect(JSON.parse(named.stdout).name).toBe('shop');
+  });
+
+  it('--no-interpolate keeps ${VARIABLES}', async () => {
+    const r = await run(['-f', 'app/compose.yaml', '--profile', 'db', '--no-interpolate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('NODE_ENV: ${NODE_ENV:-development}');
+  });
+
+  it('uses --env-file instead of .env', async () => {
+    write('app/prod.env', 'NODE_ENV=staging\n');
+    const r = await run(['-f', 'app/compose.yaml', '--profile', 'db', '--env-file', 'app/prod.env']);
+    expect(r.stdout).toContain('NODE_ENV: staging');
+  });
+
+  it('reports an unreadable value with file:line:column and the accepted syntax, exit 2', async () => {
+    write('bad/compose.yaml', 'services:\n  db:\n    image: db\n    mem_limit: lots\n');
+    const r = await run(['-f', 'bad/compose.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('bad/compose.yaml:4:16: services.db.mem_limit: cannot read "lots" as a byte size');
+    expect(r.stderr).toMatch(/fix: write a byte size such as `512m`/);
+  });
+
+  it('reports several problems together, sorted', async () => {
+    write('bad/compose.yaml', 'services:\n  a:\n    image: a\n    depends_on: [ghost]\n    volumes: ["undeclared:/data"]\n');
+    const r = await run(['-f', 'bad/compose.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the compose model has 2 problems');
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('  - '));
+    expect(lines[0]).toMatch(/bad\/compose\.yaml:4:\d+: service "a" depends on "ghost"/);
+    expect(lines[1]).toMatch(/bad\/compose\.yaml:5:\d+: service "a" uses the named volume "undeclared"/);
+  });
+
+  it('reports a missing env_file at the service\'s env_file entry', async () => {
+    write('bad/compose.yaml', 'services:\n  a:\n    image: a\n    env_file:\n      - ./missing.env\n');
+    const r = await run(['-f', 'bad/compose.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\/compose\.yaml:5:\d+: env_file ".*missing\.env" does not exist/);
+  });
+
+  it('prints warnings to stderr as "warning: file:line:col: message" and still succeeds', async () => {
+    write('warn/compose.yaml', 'services:\n  a:\n    image: a\n    secrets: [s]\nsecrets:\n  s:\n    environment: UNSET_SECRET_VAR\n');
+    const r = await run(['-f', 'warn/compose.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: warn\/compose\.yaml:7:\d+: secrets\.s: the variable "UNSET_SECRET_VAR" is not set\n$/);
+  });
+
+  it('rejects an unknown --format with exit 2', async () => {
+    const r = await run(['-f', 'app/compose.yaml', '--format', 'toml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/toml/);
+  });
+
+  it('exits 2 with a message when no compose file exists', async () => {
+    const r = await run([], { cwd: path.join(dir, 'nowhere-' + Date.now()) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: /);
+  });
+});
