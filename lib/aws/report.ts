@@ -1,0 +1,90 @@
+/**
+ * Renders check results as a table grouped by resource (text) or as JSON. Deterministic: the order
+ * of the checks list, fixed column widths computed from the content, no timestamps, no colours.
+ */
+import { CheckResult, CheckSummary, summarize } from './check';
+
+export interface Report {
+  /** `preflight` or `doctor`. */
+  readonly command: string;
+  readonly stackName: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly results: readonly CheckResult[];
+}
+
+/** The fix of the first failed check, else of the first warning. */
+export function nextStep(results: readonly CheckResult[]): string | undefined {
+  const first = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn');
+  return first?.fix !== undefined ? `${first.id}: ${first.fix}` : undefined;
+}
+
+export function hasFailure(results: readonly CheckResult[], strict = false): boolean {
+  return results.some((r) => r.status === 'fail' || (strict && r.status === 'warn'));
+}
+
+function summaryLine(s: CheckSummary, total: number): string {
+  const parts = [`${s.pass} passed`, `${s.warn} ${s.warn === 1 ? 'warning' : 'warnings'}`, `${s.fail} failed`];
+  if (s.skip > 0) parts.push(`${s.skip} skipped`);
+  return `${total} checks: ${parts.join(', ')}`;
+}
+
+/** The table. */
+export function formatReport(report: Report): string {
+  const { results } = report;
+  const idWidth = Math.max(5, ...results.map((r) => r.id.length));
+  const where = report.account && report.region ? `aws://${report.account}/${report.region}` : (report.region ?? 'unknown region');
+  const lines: string[] = [`beanstack ${report.command}: stack ${report.stackName} in ${where}`, ''];
+  const groups: string[] = [];
+  for (const r of results) if (!groups.includes(r.group)) groups.push(r.group);
+  const pad = ' '.repeat(2 + 4 + 2 + idWidth + 2);
+  for (const group of groups) {
+    lines.push(group);
+    for (const r of results.filter((x) => x.group === group)) {
+      lines.push(`  ${r.status.padEnd(4)}  ${r.id.padEnd(idWidth)}  ${r.summary}`);
+      for (const d of r.details ?? []) lines.push(`${pad}- ${d}`);
+      if (r.fix !== undefined) lines.push(`${pad}fix: ${r.fix}`);
+    }
+  }
+  lines.push('', summaryLine(summarize(results), results.length));
+  const next = nextStep(results);
+  if (next !== undefined) lines.push(`next step: ${next}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Sorted-key, 2-space JSON with a trailing newline. */
+export function formatReportJson(report: Report): string {
+  const value = {
+    account: report.account ?? null,
+    checks: report.results.map((r) => ({
+      details: r.details ?? [],
+      fix: r.fix ?? null,
+      group: r.group,
+      id: r.id,
+      status: r.status,
+      summary: r.summary,
+      title: r.title,
+    })),
+    command: report.command,
+    nextStep: nextStep(report.results) ?? null,
+    region: report.region ?? null,
+    stack: report.stackName,
+    summary: summarize(report.results),
+  };
+  return stableStringify(value) + '\n';
+}
+
+/** JSON.stringify with object keys sorted at every level. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 2);
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
