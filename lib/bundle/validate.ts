@@ -419,8 +419,14 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
   let usesSecrets = false;
   const hostPorts = new Map<string, string>();
   const usedVolumes = new Set<string>();
-  const linkEdges = new Map<string, string[]>();
-  const dependsEdges = new Map<string, string[]>();
+  /** Start-order edges (links, volumesFrom, dependsOn): container → containers that must start first. */
+  const startEdges = new Map<string, Map<string, string>>();
+  const addEdge = (from: string | undefined, to: string, why: string) => {
+    if (!from) return;
+    const m = startEdges.get(from) ?? new Map<string, string>();
+    if (!m.has(to)) m.set(to, why);
+    startEdges.set(from, m);
+  };
 
   containers.forEach((c, i) => {
     if (!isObject(c)) return;
@@ -456,7 +462,6 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
     }
 
     // links
-    const links: string[] = [];
     arrayOf(c.links).forEach((l, j) => {
       if (typeof l !== 'string') return;
       const [target, alias, extra] = l.split(':');
@@ -469,10 +474,9 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
       } else if (!names.has(target)) {
         list.add([...at, 'links', j], 'dockerrun/unknown-link', `${label} links to ${describe(target)}, which is not a container of this file; use the name of one of: ${[...names.keys()].sort().join(', ')}`);
       } else {
-        links.push(target);
+        addEdge(self, target, 'links');
       }
     });
-    if (self) linkEdges.set(self, links);
 
     // volumesFrom
     arrayOf(c.volumesFrom).forEach((v, j) => {
@@ -481,17 +485,18 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
         list.add([...at, 'volumesFrom', j, 'sourceContainer'], 'dockerrun/unknown-volumes-from', `${label} takes volumes from itself; remove the entry`);
       } else if (!names.has(v.sourceContainer)) {
         list.add([...at, 'volumesFrom', j, 'sourceContainer'], 'dockerrun/unknown-volumes-from', `${label} takes volumes from ${describe(v.sourceContainer)}, which is not a container of this file`);
+      } else {
+        addEdge(self, v.sourceContainer, 'volumesFrom');
       }
     });
 
     // dependsOn
-    const deps: string[] = [];
     arrayOf(c.dependsOn).forEach((d, j) => {
       if (!isObject(d) || typeof d.containerName !== 'string') return;
       if (d.containerName === self || !names.has(d.containerName)) {
         list.add([...at, 'dependsOn', j, 'containerName'], 'dockerrun/unknown-depends-on', `${label} depends on ${describe(d.containerName)}, which is ${d.containerName === self ? 'itself' : 'not a container of this file'}`);
       } else {
-        deps.push(d.containerName);
+        addEdge(self, d.containerName, 'dependsOn');
         const target = containers[names.get(d.containerName)!];
         if ((d.condition === 'COMPLETE' || d.condition === 'SUCCESS') && isObject(target) && target.essential !== false) {
           list.add(
@@ -502,7 +507,6 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
         }
       }
     });
-    if (self) dependsEdges.set(self, deps);
 
     // mountPoints
     const containerPaths = new Map<string, number>();
@@ -577,14 +581,14 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
     list.add(['containerDefinitions'], 'dockerrun/no-essential-container', 'every container has "essential": false; a task needs at least one essential container (the one whose exit stops the task), so mark the main container essential');
   }
 
-  for (const [edges, code, what] of [
-    [linkEdges, 'dockerrun/link-cycle', 'links'],
-    [dependsEdges, 'dockerrun/depends-on-cycle', 'dependsOn'],
-  ] as const) {
-    const cycle = findCycle(edges);
-    if (cycle) {
-      list.add(['containerDefinitions', names.get(cycle[0])!, what], code, `${what} form a cycle (${cycle.join(' → ')}); containers cannot start in a cycle, so remove one of them`);
-    }
+  const cycle = findCycle(new Map([...startEdges].map(([k, m]) => [k, [...m.keys()]])));
+  if (cycle) {
+    const steps = cycle.slice(0, -1).map((from, k) => `${from} → ${cycle[k + 1]} (${startEdges.get(from)!.get(cycle[k + 1])})`);
+    list.add(
+      ['containerDefinitions', names.get(cycle[0])!],
+      'dockerrun/start-order-cycle',
+      `links, volumesFrom and dependsOn form a cycle: ${steps.join(', ')}; each of them makes a container start after the other, so none can start: remove one of them`,
+    );
   }
 
   for (const [name, i] of volumeNames) {

@@ -87,7 +87,7 @@ describe('validateDockerrunV2', () => {
     ['link to unknown container', (d) => (d.containerDefinitions[1].links = ['php']), 'dockerrun/unknown-link', 'containerDefinitions[1].links[0]', 'error'],
     ['link with two colons', (d) => (d.containerDefinitions[1].links = ['php-app:a:b']), 'dockerrun/invalid-link', 'containerDefinitions[1].links[0]', 'error'],
     ['link to itself', (d) => (d.containerDefinitions[1].links = ['nginx-proxy']), 'dockerrun/invalid-link', 'containerDefinitions[1].links[0]', 'error'],
-    ['link cycle', (d) => (d.containerDefinitions[0].links = ['nginx-proxy']), 'dockerrun/link-cycle', 'containerDefinitions[1].links', 'error'],
+    ['link + volumesFrom cycle', (d) => (d.containerDefinitions[0].links = ['nginx-proxy']), 'dockerrun/start-order-cycle', 'containerDefinitions[1]', 'error'],
     ['mountPoint of an undeclared volume', (d) => (d.containerDefinitions[0].mountPoints[0].sourceVolume = 'app'), 'dockerrun/unknown-volume', 'containerDefinitions[0].mountPoints[0].sourceVolume', 'error'],
     ['awseb-logs volume of an unknown container', (d) => (d.containerDefinitions[1].mountPoints[2].sourceVolume = 'awseb-logs-nginx'), 'dockerrun/unknown-volume', 'containerDefinitions[1].mountPoints[2].sourceVolume', 'error'],
     ['duplicate mount path', (d) => (d.containerDefinitions[1].mountPoints[1].containerPath = '/var/www/html/'), 'dockerrun/duplicate-mount', 'containerDefinitions[1].mountPoints[1].containerPath', 'error'],
@@ -107,8 +107,8 @@ describe('validateDockerrunV2', () => {
         d.containerDefinitions[0].dependsOn = [{ containerName: 'nginx-proxy', condition: 'START' }];
         d.containerDefinitions[1].dependsOn = [{ containerName: 'php-app', condition: 'START' }];
       },
-      'dockerrun/depends-on-cycle',
-      'containerDefinitions[1].dependsOn',
+      'dockerrun/start-order-cycle',
+      'containerDefinitions[1]',
       'error',
     ],
     ['duplicate host port', (d) => (d.containerDefinitions[0].portMappings = [{ hostPort: 80, containerPort: 9000 }]), 'dockerrun/duplicate-host-port', 'containerDefinitions[1].portMappings[0].hostPort', 'error'],

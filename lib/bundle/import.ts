@@ -1,0 +1,525 @@
+/**
+ * The reverse direction: Dockerrun.aws.json (v2 or v1) → a docker-compose.yml that runs the same
+ * containers locally and that `beanstack dockerrun` turns back into the same Dockerrun file.
+ *
+ * Pure: data in, `{ result, warnings }` out. Every Dockerrun field compose cannot express is kept
+ * verbatim under an `x-dockerrun` extension (top level or per service) and reported as a warning with
+ * its Dockerrun path. Compose interpolates every value, so `$` in imported values is written `$$`.
+ *
+ * The mapping (docs/import.md has the full table):
+ * - a container → a service of the same name; image, command/entryPoint arrays, environment (a
+ *   mapping, sorted), `hostPort:containerPort[/udp]` ports, cpu → cpu_shares, memory /
+ *   memoryReservation → deploy.resources limits / reservations, dockerLabels → labels,
+ *   logConfiguration → logging, workingDirectory, user, hostname, extraHosts, dnsServers,
+ *   dnsSearchDomains, privileged, readonlyRootFilesystem, ulimits, healthCheck, stopTimeout.
+ * - links: `name` → depends_on (or links when the container also has dependsOn), `name:alias` →
+ *   links; dependsOn conditions → depends_on conditions; volumesFrom → volumes_from.
+ * - essential: false → `restart: "no"` (a one-shot container, which beanstack maps back to a
+ *   non-essential one).
+ * - mountPoints: a host volume below /var/app/current → a bind mount of the same path relative to
+ *   the project (`/var/app/current/conf` → `./conf`); below beanstack's named-volume root or without a
+ *   host path → a named volume; any other host path → a bind mount of that path; awseb-logs-* (the
+ *   Beanstalk log volumes) → kept in x-dockerrun.
+ * - secrets → a variable taken from the environment (`NAME: null`) plus its valueFrom in x-dockerrun;
+ *   executionRoleArn and authentication → top-level x-dockerrun.
+ */
+import * as path from 'path';
+import type { Diagnostic, SourceLocation, StageResult } from '../errors';
+import { BundleError, sortDiagnostics } from '../errors';
+import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
+import { renderYaml } from './render';
+import { assertValidDockerrun, formatPath, locate, parseJsonWithLocations } from './validate';
+
+export interface ImportOptions {
+  /**
+   * Name of the Dockerrun file, for messages and the header of the generated file.
+   *
+   * @default 'Dockerrun.aws.json'
+   */
+  readonly file?: string;
+  /** JSON pointer → position in the file (from `parseJsonWithLocations`), so warnings name line:column. */
+  readonly locations?: Readonly<Record<string, SourceLocation>>;
+}
+
+export interface ImportedCompose {
+  /** The Dockerrun version that was read. */
+  readonly version: 1 | 2;
+  /** The compose document as YAML: keys sorted, strings double-quoted, 2-space indent, trailing newline. */
+  readonly yaml: string;
+  /** The same document as plain data. */
+  readonly project: Record<string, unknown>;
+}
+
+/** The extension key that keeps Dockerrun fields compose cannot express. */
+export const DOCKERRUN_EXTENSION = 'x-dockerrun';
+
+type Json = Record<string, unknown>;
+type Segment = string | number;
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function arrayOf<T = unknown>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+
+/** Compose interpolates `$`; a literal `$` is written `$$`. */
+function esc(s: string): string {
+  return s.replace(/\$/g, '$$$$');
+}
+
+/** Escapes every string value (not keys) of a JSON value. */
+function escDeep(v: unknown): unknown {
+  if (typeof v === 'string') return esc(v);
+  if (Array.isArray(v)) return v.map(escDeep);
+  if (isObject(v)) {
+    const out: Json = {};
+    for (const [k, x] of Object.entries(v)) out[k] = escDeep(x);
+    return out;
+  }
+  return v;
+}
+
+function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(r).sort(byString)) out[k] = r[k];
+  return out;
+}
+
+/** Seconds → a compose duration. */
+const duration = (s: number) => `${s}s`;
+
+class Warnings {
+  readonly list: Diagnostic[] = [];
+  constructor(private readonly locations?: Readonly<Record<string, SourceLocation>>) {}
+
+  add(at: readonly Segment[], code: string, message: string, service?: string): void {
+    const pointer = at.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+    const location = locate(pointer, this.locations);
+    this.list.push({
+      code,
+      message,
+      ...(service !== undefined ? { service } : {}),
+      path: formatPath(at),
+      ...(location ? { location } : {}),
+    });
+  }
+}
+
+/** Where a host path of the instance goes in compose. */
+function hostPathToCompose(sourcePath: string | undefined, volumeName: string): { kind: 'bind' | 'volume'; source: string } {
+  if (sourcePath === undefined) return { kind: 'volume', source: volumeName };
+  const p = path.posix.normalize(sourcePath);
+  if (p === BUNDLE_ROOT_ON_INSTANCE || p.startsWith(`${BUNDLE_ROOT_ON_INSTANCE}/`)) {
+    const rel = path.posix.relative(BUNDLE_ROOT_ON_INSTANCE, p);
+    return { kind: 'bind', source: rel === '' ? '.' : `./${rel}` };
+  }
+  if (p.startsWith(`${NAMED_VOLUME_ROOT}/`)) {
+    const rel = path.posix.relative(NAMED_VOLUME_ROOT, p);
+    if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(rel)) return { kind: 'volume', source: rel };
+  }
+  return { kind: 'bind', source: p };
+}
+
+const CONDITIONS: Readonly<Record<string, string>> = {
+  START: 'service_started',
+  HEALTHY: 'service_healthy',
+  SUCCESS: 'service_completed_successfully',
+  COMPLETE: 'service_completed_successfully',
+};
+
+/** Container-definition keys handled by `containerToService` (everything else goes to x-dockerrun). */
+const HANDLED_KEYS = new Set([
+  'name', 'image', 'essential', 'memory', 'memoryReservation', 'cpu', 'command', 'entryPoint', 'environment', 'secrets', 'portMappings',
+  'links', 'mountPoints', 'volumesFrom', 'workingDirectory', 'user', 'hostname', 'extraHosts', 'dnsServers', 'dnsSearchDomains',
+  'privileged', 'readonlyRootFilesystem', 'ulimits', 'dockerLabels', 'logConfiguration', 'healthCheck', 'dependsOn', 'stopTimeout',
+  'linuxParameters', 'interactive', 'pseudoTerminal', 'dockerSecurityOptions', 'systemControls',
+]);
+
+/** Why a Dockerrun key is kept in x-dockerrun instead of being mapped. */
+const UNMAPPED_REASONS: Readonly<Record<string, string>> = {
+  disableNetworking: 'compose would need `network_mode: none`, which beanstack refuses for Elastic Beanstalk',
+  environmentFiles: 'compose env files are local files, not S3 objects',
+  repositoryCredentials: 'compose authenticates to registries with `docker login`',
+  restartPolicy: 'ECS container restart policies have no exact compose equivalent',
+  startTimeout: 'compose has no container start timeout',
+  resourceRequirements: 'GPU and accelerator requirements are not compose settings',
+  firelensConfiguration: 'FireLens log routing is an ECS feature',
+  credentialSpecs: 'gMSA credential specs are Windows-only',
+  versionConsistency: 'image digest pinning is an ECS feature',
+};
+
+interface Context {
+  readonly w: Warnings;
+  /** Dockerrun volumes by name. */
+  readonly volumes: ReadonlyMap<string, { readonly sourcePath?: string; readonly index: number; readonly raw: Json }>;
+  /** Named compose volumes used, with their top-level definition. */
+  readonly namedVolumes: Map<string, Json>;
+  readonly containerNames: ReadonlySet<string>;
+}
+
+function containerToService(c: Json, at: Segment[], ctx: Context): Json {
+  const { w } = ctx;
+  const name = String(c.name);
+  const svc: Json = {};
+  const extra: Json = {};
+  svc.image = esc(String(c.image));
+
+  // essential / one-shot
+  if (c.essential === false) svc.restart = 'no';
+
+  // memory and cpu
+  const limits: Json = {};
+  const reservations: Json = {};
+  if (typeof c.memory === 'number' && c.memory > 0) limits.memory = `${c.memory}M`;
+  if (typeof c.memoryReservation === 'number' && c.memoryReservation > 0) reservations.memory = `${c.memoryReservation}M`;
+  if (Object.keys(limits).length > 0 || Object.keys(reservations).length > 0) {
+    svc.deploy = {
+      resources: {
+        ...(Object.keys(limits).length > 0 ? { limits } : {}),
+        ...(Object.keys(reservations).length > 0 ? { reservations } : {}),
+      },
+    };
+  }
+  if (typeof c.cpu === 'number' && c.cpu > 0) svc.cpu_shares = c.cpu;
+
+  // command / entrypoint
+  if (arrayOf(c.command).length > 0) svc.command = arrayOf<string>(c.command).map(esc);
+  if (arrayOf(c.entryPoint).length > 0) svc.entrypoint = arrayOf<string>(c.entryPoint).map(esc);
+
+  // environment and secrets
+  const environment: Record<string, string | null> = {};
+  for (const e of arrayOf<Json>(c.environment)) environment[String(e.name)] = esc(typeof e.value === 'string' ? e.value : '');
+  const secrets = arrayOf<Json>(c.secrets);
+  if (secrets.length > 0) {
+    const refs: Json[] = [];
+    secrets.forEach((s, i) => {
+      environment[String(s.name)] = null;
+      refs.push({ name: String(s.name), valueFrom: String(s.valueFrom) });
+      w.add([...at, 'secrets', i], 'import/secret', `container "${name}" reads ${String(s.name)} from ${String(s.valueFrom)}; compose takes it from the environment of \`docker compose\` (set it in your shell or .env). The reference is kept in x-dockerrun.secrets; on Elastic Beanstalk, beanstack provides it as an environment secret`, name);
+    });
+    extra.secrets = refs;
+  }
+  if (Object.keys(environment).length > 0) svc.environment = sortRecord(environment);
+
+  // ports
+  const ports: string[] = [];
+  arrayOf<Json>(c.portMappings).forEach((p, i) => {
+    const proto = p.protocol === 'udp' ? '/udp' : '';
+    const host = typeof p.hostPort === 'number' && p.hostPort > 0 ? p.hostPort : undefined;
+    if (typeof p.containerPortRange === 'string' || typeof p.hostPortRange === 'string') {
+      w.add([...at, 'portMappings', i], 'import/unmapped-key', `container "${name}": port ranges are kept in x-dockerrun.portMappings; publish them in compose by hand`, name);
+      extra.portMappings = [...arrayOf(extra.portMappings), p];
+      return;
+    }
+    ports.push(host !== undefined ? `${host}:${String(p.containerPort)}${proto}` : `${String(p.containerPort)}${proto}`);
+    if (p.name !== undefined || p.appProtocol !== undefined) {
+      w.add([...at, 'portMappings', i], 'import/unmapped-key', `container "${name}": the port name and appProtocol (Service Connect settings) have no effect in compose and are left out`, name);
+    }
+  });
+  if (ports.length > 0) svc.ports = ports;
+
+  // links and dependsOn
+  const dependsOn = arrayOf<Json>(c.dependsOn);
+  const dependsTargets = new Set(dependsOn.map((d) => String(d.containerName)));
+  const dependsOnOut: Record<string, Json> = {};
+  for (const d of dependsOn) {
+    const cond = CONDITIONS[String(d.condition)] ?? 'service_started';
+    dependsOnOut[String(d.containerName)] = { condition: cond };
+  }
+  dependsOn.forEach((d, i) => {
+    if (d.condition === 'COMPLETE') {
+      w.add([...at, 'dependsOn', i, 'condition'], 'import/depends-on-complete', `container "${name}" waits for "${String(d.containerName)}" to exit with any code (COMPLETE); compose can only wait for a successful exit, so it becomes service_completed_successfully`, name);
+    }
+  });
+  const bareLinks: string[] = [];
+  const aliasLinks: string[] = [];
+  for (const l of arrayOf<string>(c.links)) {
+    const [target, alias] = l.split(':');
+    if (alias === undefined || alias === target) bareLinks.push(target);
+    else aliasLinks.push(`${target}:${alias}`);
+  }
+  const links = new Set<string>(aliasLinks);
+  if (dependsOn.length > 0) {
+    for (const t of bareLinks) if (!dependsTargets.has(t)) links.add(t);
+    svc.depends_on = sortRecord(dependsOnOut);
+  } else {
+    const targets = [...new Set(bareLinks)].sort(byString);
+    if (targets.length > 0) svc.depends_on = targets;
+  }
+  if (links.size > 0) svc.links = [...links].sort(byString);
+
+  // volumesFrom
+  const volumesFrom = arrayOf<Json>(c.volumesFrom).map((v) => `${String(v.sourceContainer)}${v.readOnly === true ? ':ro' : ''}`);
+  if (volumesFrom.length > 0) svc.volumes_from = volumesFrom;
+
+  // mounts
+  const mounts: { target: string; text: string }[] = [];
+  const logMounts: Json[] = [];
+  arrayOf<Json>(c.mountPoints).forEach((m, i) => {
+    const src = String(m.sourceVolume);
+    const target = String(m.containerPath);
+    const ro = m.readOnly === true ? ':ro' : '';
+    if (src.startsWith('awseb-logs-')) {
+      logMounts.push(m);
+      w.add([...at, 'mountPoints', i], 'import/log-volume', `container "${name}" writes logs to ${target} for Elastic Beanstalk's log bundles (${src}); compose has no such volume, so the mount is kept in x-dockerrun.mountPoints (read the logs with \`docker compose logs\` or mount a directory there)`, name);
+      return;
+    }
+    const vol = ctx.volumes.get(src);
+    if (!vol) return; // the validator refused undeclared volumes
+    const where = hostPathToCompose(vol.sourcePath, src);
+    if (where.kind === 'volume') {
+      if (!ctx.namedVolumes.has(where.source)) {
+        const def: Json = {};
+        const dvc = vol.raw.dockerVolumeConfiguration;
+        if (isObject(dvc)) {
+          if (typeof dvc.driver === 'string') def.driver = dvc.driver;
+          if (isObject(dvc.driverOpts)) def.driver_opts = sortRecord(dvc.driverOpts as Record<string, unknown>);
+          if (isObject(dvc.labels)) def.labels = sortRecord(dvc.labels as Record<string, unknown>);
+          if (dvc.scope === 'shared') {
+            w.add(['volumes', vol.index, 'dockerVolumeConfiguration', 'scope'], 'import/unmapped-key', `volume "${src}" is shared between tasks; a compose volume lives as long as you keep it (docker compose down -v removes it)`);
+          }
+        }
+        ctx.namedVolumes.set(where.source, def);
+      }
+    } else if (where.source === '.') {
+      w.add([...at, 'mountPoints', i], 'import/bundle-root-mount', `container "${name}" mounts the whole application bundle (${BUNDLE_ROOT_ON_INSTANCE}); it becomes a mount of the project directory`, name);
+    }
+    mounts.push({ target, text: `${esc(where.source)}:${esc(target)}${ro}` });
+  });
+  if (logMounts.length > 0) extra.mountPoints = logMounts;
+
+  // linuxParameters
+  const lp = isObject(c.linuxParameters) ? c.linuxParameters : undefined;
+  const tmpfs: string[] = [];
+  if (lp) {
+    const lpAt = [...at, 'linuxParameters'];
+    const rest: Json = {};
+    for (const [k, v] of Object.entries(lp)) {
+      if (k === 'capabilities' && isObject(v)) {
+        if (arrayOf(v.add).length > 0) svc.cap_add = arrayOf<string>(v.add).map(esc);
+        if (arrayOf(v.drop).length > 0) svc.cap_drop = arrayOf<string>(v.drop).map(esc);
+      } else if (k === 'initProcessEnabled' && typeof v === 'boolean') {
+        svc.init = v;
+      } else if (k === 'sharedMemorySize' && typeof v === 'number') {
+        svc.shm_size = `${v}M`;
+      } else if (k === 'tmpfs') {
+        for (const t of arrayOf<Json>(v)) {
+          if (typeof t.containerPath !== 'string') continue;
+          const opts = [...(typeof t.size === 'number' ? [`size=${t.size}m`] : []), ...arrayOf<string>(t.mountOptions)];
+          tmpfs.push(esc(opts.length > 0 ? `${t.containerPath}:${opts.join(',')}` : t.containerPath));
+        }
+      } else {
+        rest[k] = v;
+        w.add([...lpAt, k], 'import/unmapped-key', `container "${name}": linuxParameters.${k} is kept in x-dockerrun.linuxParameters; ${k === 'devices' ? 'host devices are not available on Elastic Beanstalk instances' : 'compose has no equivalent beanstack maps back'}`, name);
+      }
+    }
+    if (Object.keys(rest).length > 0) extra.linuxParameters = rest;
+  }
+  if (tmpfs.length > 0) svc.tmpfs = tmpfs;
+  if (mounts.length > 0) svc.volumes = mounts.sort((a, b) => byString(a.target, b.target) || byString(a.text, b.text)).map((m) => m.text);
+
+  // plain fields
+  if (typeof c.workingDirectory === 'string') svc.working_dir = esc(c.workingDirectory);
+  if (typeof c.user === 'string') svc.user = esc(c.user);
+  if (typeof c.hostname === 'string') svc.hostname = esc(c.hostname);
+  if (arrayOf(c.extraHosts).length > 0) svc.extra_hosts = arrayOf<Json>(c.extraHosts).map((h) => esc(`${String(h.hostname)}:${String(h.ipAddress)}`));
+  if (arrayOf(c.dnsServers).length > 0) svc.dns = arrayOf<string>(c.dnsServers).map(esc);
+  if (arrayOf(c.dnsSearchDomains).length > 0) svc.dns_search = arrayOf<string>(c.dnsSearchDomains).map(esc);
+  if (c.privileged === true) svc.privileged = true;
+  if (c.readonlyRootFilesystem === true) svc.read_only = true;
+  if (c.interactive === true) svc.stdin_open = true;
+  if (c.pseudoTerminal === true) svc.tty = true;
+  if (arrayOf(c.dockerSecurityOptions).length > 0) svc.security_opt = arrayOf<string>(c.dockerSecurityOptions).map(esc);
+  if (arrayOf(c.systemControls).length > 0) {
+    const sysctls: Record<string, string> = {};
+    for (const s of arrayOf<Json>(c.systemControls)) if (typeof s.namespace === 'string') sysctls[s.namespace] = esc(String(s.value ?? ''));
+    svc.sysctls = sortRecord(sysctls);
+  }
+  if (arrayOf(c.ulimits).length > 0) {
+    const ulimits: Record<string, Json> = {};
+    for (const u of arrayOf<Json>(c.ulimits)) ulimits[String(u.name)] = { soft: u.softLimit, hard: u.hardLimit };
+    svc.ulimits = sortRecord(ulimits);
+  }
+  if (isObject(c.dockerLabels) && Object.keys(c.dockerLabels).length > 0) svc.labels = escDeep(sortRecord(c.dockerLabels));
+  if (isObject(c.logConfiguration)) {
+    const lc = c.logConfiguration;
+    svc.logging = {
+      driver: esc(String(lc.logDriver)),
+      ...(isObject(lc.options) && Object.keys(lc.options).length > 0 ? { options: escDeep(sortRecord(lc.options)) } : {}),
+    };
+    if (arrayOf(lc.secretOptions).length > 0) {
+      extra.logConfiguration = { secretOptions: lc.secretOptions };
+      w.add([...at, 'logConfiguration', 'secretOptions'], 'import/unmapped-key', `container "${name}": log driver secret options are kept in x-dockerrun.logConfiguration; compose log options are plain values`, name);
+    }
+  }
+  if (isObject(c.healthCheck)) {
+    const hc = c.healthCheck;
+    svc.healthcheck = {
+      test: arrayOf<string>(hc.command).map(esc),
+      ...(typeof hc.interval === 'number' ? { interval: duration(hc.interval) } : {}),
+      ...(typeof hc.timeout === 'number' ? { timeout: duration(hc.timeout) } : {}),
+      ...(typeof hc.retries === 'number' ? { retries: hc.retries } : {}),
+      ...(typeof hc.startPeriod === 'number' ? { start_period: duration(hc.startPeriod) } : {}),
+    };
+  }
+  if (typeof c.stopTimeout === 'number') svc.stop_grace_period = duration(c.stopTimeout);
+
+  // everything else
+  for (const key of Object.keys(c).sort(byString)) {
+    if (HANDLED_KEYS.has(key)) continue;
+    extra[key] = c[key];
+    const reason = UNMAPPED_REASONS[key] ?? 'compose has no equivalent';
+    w.add([...at, key], 'import/unmapped-key', `container "${name}": ${key} is kept in x-dockerrun.${key}; ${reason}`, name);
+  }
+  if (Object.keys(extra).length > 0) svc[DOCKERRUN_EXTENSION] = escDeep(sortRecord(extra));
+  return svc;
+}
+
+function importV2(doc: Json, w: Warnings): Json {
+  const volumes = new Map<string, { sourcePath?: string; index: number; raw: Json }>();
+  arrayOf<Json>(doc.volumes).forEach((v, index) => {
+    const host = isObject(v.host) ? v.host : undefined;
+    volumes.set(String(v.name), { ...(typeof host?.sourcePath === 'string' ? { sourcePath: host.sourcePath } : {}), index, raw: v });
+  });
+  const containers = arrayOf<Json>(doc.containerDefinitions);
+  const ctx: Context = { w, volumes, namedVolumes: new Map(), containerNames: new Set(containers.map((c) => String(c.name))) };
+  const services: Record<string, Json> = {};
+  containers.forEach((c, i) => {
+    services[String(c.name)] = containerToService(c, ['containerDefinitions', i], ctx);
+  });
+  arrayOf<Json>(doc.localContainerDefinitions).forEach((c, i) => {
+    const name = String(c.name);
+    if (name in services) {
+      w.add(['localContainerDefinitions', i, 'name'], 'import/duplicate-local-container', `local container "${name}" has the name of a container of containerDefinitions; it is left out`);
+      return;
+    }
+    const svc = containerToService(c, ['localContainerDefinitions', i], ctx);
+    svc['x-beanstack'] = { exclude: true };
+    services[name] = svc;
+    w.add(['localContainerDefinitions', i], 'import/local-container', `local container "${name}" (eb local only) becomes a service marked x-beanstack.exclude, so it runs locally but is not deployed`, name);
+  });
+  // volumes no container mounts are reported by the validator (dockerrun/unused-volume) and left out
+  const out: Json = { services: sortRecord(services) };
+  if (ctx.namedVolumes.size > 0) out.volumes = sortRecord(Object.fromEntries(ctx.namedVolumes));
+  const extra: Json = {};
+  if (typeof doc.executionRoleArn === 'string') {
+    extra.executionRoleArn = doc.executionRoleArn;
+    w.add(['executionRoleArn'], 'import/execution-role', 'the task execution role is kept in x-dockerrun.executionRoleArn; beanstack passes a role to `beanstack dockerrun --execution-role-arn` (the CDK stack creates one)');
+  }
+  if (isObject(doc.authentication)) {
+    extra.authentication = doc.authentication;
+    w.add(['authentication'], 'import/authentication', 'registry authentication from S3 is kept in x-dockerrun.authentication; locally, run `docker login` for the registry (ECR images need none on Elastic Beanstalk)');
+  }
+  if (Object.keys(extra).length > 0) out[DOCKERRUN_EXTENSION] = escDeep(sortRecord(extra));
+  return out;
+}
+
+/** A compose service name for the image of a v1 file: the last path component of the repository. */
+export function serviceNameForImage(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const repo = withoutDigest.slice(lastSlash + 1).split(':')[0];
+  const name = repo.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  return name.length > 0 ? name : 'app';
+}
+
+function importV1(doc: Json, w: Warnings): Json {
+  const image = isObject(doc.Image) ? String(doc.Image.Name) : '';
+  const name = serviceNameForImage(image);
+  const svc: Json = { image: esc(image) };
+  const ports = arrayOf<Json>(doc.Ports);
+  if (ports.length > 0) {
+    const p = ports[0];
+    // Beanstalk's nginx proxy listens on port 80 and forwards to the first container port
+    const host = p.HostPort !== undefined ? Number(p.HostPort) : 80;
+    svc.ports = [`${host}:${Number(p.ContainerPort)}`];
+    if (host !== 80) {
+      w.add(['Ports', 0, 'HostPort'], 'import/v1-host-port', `HostPort ${host} is published as is; Elastic Beanstalk's proxy sends traffic to port 80 of the instance`);
+    }
+    if (ports.length > 1) {
+      svc.expose = ports.slice(1).map((x) => String(Number(x.ContainerPort)));
+      w.add(['Ports'], 'import/v1-extra-ports', `only the first port is published; the other ${ports.length - 1} become expose entries (Elastic Beanstalk used only the first)`);
+    }
+  }
+  const mounts: { target: string; text: string }[] = [];
+  const named = new Map<string, Json>();
+  arrayOf<Json>(doc.Volumes).forEach((v) => {
+    const where = hostPathToCompose(String(v.HostDirectory), '');
+    if (where.kind === 'volume') named.set(where.source, {});
+    mounts.push({ target: String(v.ContainerDirectory), text: `${esc(where.source)}:${esc(String(v.ContainerDirectory))}` });
+  });
+  if (mounts.length > 0) svc.volumes = mounts.sort((a, b) => byString(a.target, b.target)).map((m) => m.text);
+  // Command and Entrypoint are strings: compose splits them like a shell
+  if (typeof doc.Command === 'string' && doc.Command.trim() !== '') svc.command = esc(doc.Command);
+  if (typeof doc.Entrypoint === 'string' && doc.Entrypoint.trim() !== '') svc.entrypoint = esc(doc.Entrypoint);
+  const extra: Json = {};
+  if (typeof doc.Logging === 'string') {
+    extra.Logging = doc.Logging;
+    w.add(['Logging'], 'import/log-volume', `Elastic Beanstalk collects the container's logs from ${doc.Logging}; compose has no equivalent, so it is kept in x-dockerrun.Logging (read the logs with \`docker compose logs\`)`, name);
+  }
+  if (isObject(doc.Image) && doc.Image.Update === 'false') {
+    extra.Image = { Update: 'false' };
+    w.add(['Image', 'Update'], 'import/unmapped-key', 'Image.Update "false" (do not pull at deploy) is kept in x-dockerrun.Image; compose pulls missing images only', name);
+  }
+  if (Object.keys(extra).length > 0) svc[DOCKERRUN_EXTENSION] = escDeep(sortRecord(extra));
+  const out: Json = { services: { [name]: svc } };
+  if (named.size > 0) out.volumes = sortRecord(Object.fromEntries(named));
+  if (isObject(doc.Authentication)) {
+    out[DOCKERRUN_EXTENSION] = escDeep({ Authentication: doc.Authentication });
+    w.add(['Authentication'], 'import/authentication', 'registry authentication from S3 is kept in x-dockerrun.Authentication; locally, run `docker login` for the registry');
+  }
+  return out;
+}
+
+/**
+ * Converts a Dockerrun.aws.json document (parsed, or its JSON text) into a compose document.
+ *
+ * @throws BundleError `bundle/json-syntax` (with line:column) when the text is not JSON, and
+ *   `bundle/invalid-dockerrun` listing every problem when the document is not a valid Dockerrun file
+ *   (placeholder images are allowed and reported as warnings)
+ */
+export function dockerrunToCompose(doc: unknown, options: ImportOptions = {}): StageResult<ImportedCompose> {
+  const file = options.file ?? 'Dockerrun.aws.json';
+  let locations = options.locations;
+  let value = doc;
+  if (typeof doc === 'string') {
+    const parsed = parseJsonWithLocations(doc, file);
+    value = parsed.value;
+    locations = parsed.locations;
+  }
+  const w = new Warnings(locations);
+  const issues = assertValidDockerrun(value, file, { allowPlaceholders: true, locations });
+  for (const i of issues) w.add(pointerSegments(i.pointer), i.code, i.message);
+  const d = value as Json;
+  const version: 1 | 2 = d.AWSEBDockerrunVersion === '1' || d.AWSEBDockerrunVersion === 1 ? 1 : 2;
+  const project = version === 1 ? importV1(d, w) : importV2(d, w);
+  const yaml = renderYaml(project, [
+    `Imported by beanstack (\`beanstack import\`) from ${path.posix.basename(file.replace(/\\/g, '/'))}.`,
+    'x-dockerrun keeps the Dockerrun fields compose cannot express; `beanstack dockerrun` regenerates the Dockerrun file.',
+  ]);
+  return { result: { version, yaml, project }, warnings: sortDiagnostics(w.list) };
+}
+
+function pointerSegments(pointer: string): Segment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+/** Re-exported for callers that hold the text. */
+export { parseJsonWithLocations };
+
+/** Thrown by the CLI when the output exists; kept here so tests can match the code. */
+export function outputExistsError(output: string): BundleError {
+  return new BundleError(`${output} already exists`, {
+    code: 'import/output-exists',
+    fix: 'pass --force to overwrite it, or -o to write another file',
+  });
+}
