@@ -1,0 +1,192 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { ComposeApplication, ComposeApplicationProps } from '../../constructs/compose-application';
+import { isUserError } from '../../lib/errors';
+import { fixtureProject, FIXTURE_SECRET_VALUES } from './fixtures/project';
+import { optionSettings, resourcesOfType, synth, Synthesized, walk } from './helpers';
+
+function build(props: Partial<ComposeApplicationProps> = {}, capture?: (a: ComposeApplication) => void) {
+  return (stack: Stack) => {
+    const app = new ComposeApplication(stack, 'App', { project: fixtureProject(), ...props });
+    capture?.(app);
+  };
+}
+
+function readDockerrun(a: ComposeApplication): any {
+  return JSON.parse(fs.readFileSync(path.join(a.bundleDirectory, 'Dockerrun.aws.json'), 'utf8'));
+}
+
+describe('ComposeApplication, dev stage, ECS target', () => {
+  let s: Synthesized;
+  let a: ComposeApplication;
+  let options: Record<string, unknown>;
+  beforeAll(() => {
+    s = synth(build({}, (x) => { a = x; }));
+    options = optionSettings(s);
+  });
+
+  test('synthesizes with zero findings (cdk-nag AwsSolutions and the built-in template checks)', () => {
+    expect(s.error).toBeUndefined();
+    expect(s.violations).toEqual([]);
+  });
+
+  test('one image asset per built service, for the instances\' platform', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(s.outdir, `${s.stack.artifactId}.assets.json`), 'utf8'));
+    const images = Object.values(manifest.dockerImages) as any[];
+    expect(images).toHaveLength(3);
+    expect(images.map((i) => i.source.platform)).toEqual(['linux/amd64', 'linux/amd64', 'linux/amd64']);
+    expect(Object.keys(a.images).sort()).toEqual(['api', 'nginx', 'web']);
+  });
+
+  test('the Dockerrun holds concrete ECR URIs built from the assets\' repository and hash', () => {
+    const doc = readDockerrun(a);
+    const byName = Object.fromEntries(doc.containerDefinitions.map((c: any) => [c.name, c.image]));
+    for (const svc of ['api', 'nginx', 'web']) {
+      expect(byName[svc]).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/cdk-hnb659fds-container-assets-123456789012-eu-west-1:${a.images[svc].assetHash}`);
+      expect(byName[svc]).not.toMatch(/\$\{|Token|placeholder/);
+    }
+    expect(a.warnings.map((w) => w.code)).not.toContain('bundle/placeholder-image');
+  });
+
+  test('the Dockerrun names the task execution role by its concrete ARN, the role the stack creates', () => {
+    const doc = readDockerrun(a);
+    expect(doc.executionRoleArn).toBe('arn:aws:iam::123456789012:role/fixture-dev-eu-west-1-ecs-task-execution');
+    s.template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'fixture-dev-eu-west-1-ecs-task-execution' });
+  });
+
+  test('the source bundle asset is the written bundle', () => {
+    const assetDir = path.join(s.outdir, `asset.${a.environment.bundleAsset.assetHash}`);
+    expect(fs.readFileSync(path.join(assetDir, 'Dockerrun.aws.json'), 'utf8')).toBe(fs.readFileSync(path.join(a.bundleDirectory, 'Dockerrun.aws.json'), 'utf8'));
+  });
+
+  test('the MySQL service becomes RDS MySQL 8.4, and the api\'s variables are rewired to it', () => {
+    s.template.hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'mysql', EngineVersion: '8.4.10', DBName: 'messages', PubliclyAccessible: false, StorageEncrypted: true });
+    expect(options['aws:elasticbeanstalk:application:environment/MYSQL_HOST']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AppDatabasesmysql/), 'Endpoint.Address'] });
+    expect(options['aws:elasticbeanstalk:application:environment/MYSQL_PORT']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AppDatabasesmysql/), 'Endpoint.Port'] });
+    expect(options['aws:elasticbeanstalk:application:environment/MYSQL_USER']).toBe('app');
+    expect(options['aws:elasticbeanstalk:application:environment/MYSQL_DATABASE']).toBe('messages');
+    expect(options['aws:elasticbeanstalk:application:environment/MYSQL_PASSWORD']).toBeUndefined();
+    expect(options['aws:elasticbeanstalk:application:environmentsecrets/MYSQL_PASSWORD']).toEqual({
+      'Fn::Join': ['', [{ Ref: expect.stringMatching(/^AppDatabasesmysqlInstanceSecretAttachment/) }, ':password::']],
+    });
+  });
+
+  test('other secrets are created in Secrets Manager and passed as environment secrets', () => {
+    const [[secretId]] = resourcesOfType(s, 'AWS::SecretsManager::Secret').filter(([id]) => id.startsWith('AppSecretsSESSIONSECRET'));
+    s.template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Delete',
+      Properties: { Description: Match.stringLikeRegexp('SESSION_SECRET for api.*put-secret-value'), GenerateSecretString: Match.objectLike({ PasswordLength: 40 }) },
+    });
+    expect(options['aws:elasticbeanstalk:application:environmentsecrets/SESSION_SECRET']).toEqual({ Ref: secretId });
+  });
+
+  test('the instance profile reads exactly the two secrets and pulls only from the assets repository', () => {
+    const statements = resourcesOfType(s, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('AppBeanstalkInstanceRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const read = statements.find((x: any) => x.Sid === 'ReadEnvironmentSecrets');
+    expect(read.Resource).toHaveLength(2);
+    const pull = statements.find((x: any) => x.Sid === 'PullImages');
+    expect(pull.Resource).toBe('arn:aws:ecr:eu-west-1:123456789012:repository/cdk-hnb659fds-container-assets-123456789012-eu-west-1');
+  });
+
+  test('the environment and application are named <app>-<stage>, health check from x-beanstack', () => {
+    s.template.hasResourceProperties('AWS::ElasticBeanstalk::Environment', { EnvironmentName: 'fixture-dev', ApplicationName: 'fixture-dev' });
+    s.template.hasResourceProperties('AWS::ElasticBeanstalk::Application', { ApplicationName: 'fixture-dev' });
+    expect(options['aws:elasticbeanstalk:application/Application Healthcheck URL']).toBe('/api/health');
+  });
+
+  test('outputs: the environment URL, the database endpoint, the secrets\' names', () => {
+    const outputs = s.json.Outputs ?? {};
+    const keys = Object.keys(outputs).sort();
+    expect(keys).toEqual([
+      expect.stringMatching(/^AppDatabaseEndpointmysql/),
+      expect.stringMatching(/^AppDatabaseSecretNamemysql/),
+      expect.stringMatching(/^AppEnvironmentUrl/),
+      expect.stringMatching(/^AppSecretNameSESSIONSECRET/),
+    ]);
+    const url = Object.entries(outputs).find(([k]) => k.startsWith('AppEnvironmentUrl'))![1];
+    expect(url.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [expect.stringMatching(/^AppBeanstalkEnvironment/), 'EndpointURL'] }]] });
+  });
+
+  test('no secret value of the compose file reaches the cloud assembly (templates, bundle, staged assets)', () => {
+    const hits: string[] = [];
+    for (const file of walk(s.outdir)) {
+      const text = fs.readFileSync(file).toString('latin1');
+      for (const value of FIXTURE_SECRET_VALUES) if (text.includes(value)) hits.push(`${path.relative(s.outdir, file)}: ${value}`);
+    }
+    expect(hits).toEqual([]);
+  });
+});
+
+describe('ComposeApplication, prod stage', () => {
+  let s: Synthesized;
+  beforeAll(() => { s = synth(build({ stage: 'prod' })); });
+
+  test('synthesizes with zero findings', () => {
+    expect(s.error).toBeUndefined();
+    expect(s.violations).toEqual([]);
+  });
+
+  test('Multi-AZ, deletion protection and snapshots for the database; app secrets are retained', () => {
+    s.template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: Match.objectLike({ MultiAZ: true, DeletionProtection: true }) });
+    s.template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Description: Match.stringLikeRegexp('SESSION_SECRET') }) });
+  });
+
+  test('load balanced and immutable', () => {
+    expect(optionSettings(s)).toMatchObject({
+      'aws:elasticbeanstalk:environment/EnvironmentType': 'LoadBalanced',
+      'aws:elasticbeanstalk:command/DeploymentPolicy': 'Immutable',
+    });
+  });
+});
+
+describe('ComposeApplication targets and architectures', () => {
+  test('docker target: a production docker-compose.yml with concrete URIs on the Docker platform', () => {
+    let a!: ComposeApplication;
+    const s = synth(build({ target: 'docker' }, (x) => { a = x; }));
+    expect(s.violations).toEqual([]);
+    const compose = fs.readFileSync(path.join(a.bundleDirectory, 'docker-compose.yml'), 'utf8');
+    expect(compose).toContain(`image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/cdk-hnb659fds-container-assets-123456789012-eu-west-1:${a.images.api.assetHash}"`);
+    const [[, env]] = resourcesOfType(s, 'AWS::ElasticBeanstalk::Environment');
+    expect(JSON.stringify(env.Properties.PlatformArn)).toContain('Docker running on 64bit Amazon Linux 2023');
+    expect(optionSettings(s)['aws:elasticbeanstalk:application:environmentsecrets/MYSQL_PASSWORD']).toEqual({
+      'Fn::Join': ['', [{ Ref: expect.stringMatching(/SecretAttachment/) }, ':password']],
+    });
+  });
+
+  test('Graviton instances build arm64 images', () => {
+    const s = synth(build({ instanceTypes: 't4g.small' }));
+    const manifest = JSON.parse(fs.readFileSync(path.join(s.outdir, `${s.stack.artifactId}.assets.json`), 'utf8'));
+    expect(new Set((Object.values(manifest.dockerImages) as any[]).map((i) => i.source.platform))).toEqual(new Set(['linux/arm64']));
+  });
+});
+
+describe('ComposeApplication errors', () => {
+  test('a stack without an explicit account and region fails with how to set them', () => {
+    const stack = new Stack(new App(), 'NoEnv');
+    let error: unknown;
+    try {
+      new ComposeApplication(stack, 'App', { project: fixtureProject() });
+    } catch (e) {
+      error = e;
+    }
+    expect(isUserError(error)).toBe(true);
+    expect((error as any).code).toBe('constructs/stack-env');
+    expect((error as any).message).toMatch(/no explicit account and region/);
+    expect((error as any).fix).toMatch(/-c account=123456789012 -c region=eu-west-1.*CDK_DEFAULT_ACCOUNT/);
+  });
+
+  test('an application name that makes an invalid environment name', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    expect(() => new ComposeApplication(stack, 'App', { project: fixtureProject(), appName: 'a'.repeat(40) })).toThrow(/must be 4 to 40 letters/);
+  });
+
+  test('a variable set by two sources is a conflict', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    expect(() => new ComposeApplication(stack, 'App', { project: fixtureProject(), environmentVariables: { MYSQL_HOST: 'elsewhere' } }))
+      .toThrow(/MYSQL_HOST would be set twice \(database mysql and environmentVariables\)/);
+  });
+});
