@@ -14,4 +14,5 @@ export type RegisterCommand = (
 export const COMMANDS: readonly RegisterCommand[] = [
   require('./config').registerConfig as RegisterCommand,
   require('./dockerrun').registerDockerrun as RegisterCommand,
+  require('./import').registerImport as RegisterCommand,
 ];
