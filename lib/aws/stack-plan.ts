@@ -147,7 +147,12 @@ interface FoundStack {
 export function readStackPlan(
   assemblyDir: string,
   read: FileReader,
-  options: { readonly stackName?: string; readonly context?: Readonly<Record<string, unknown>> } = {},
+  options: {
+    readonly stackName?: string;
+    readonly context?: Readonly<Record<string, unknown>>;
+    /** Account and region that resolve `AWS::Region`/`AWS::AccountId` in an environment-agnostic template. */
+    readonly fallbackEnv?: { readonly account?: string; readonly region?: string };
+  } = {},
 ): StackPlan {
   const stacks = findStacks(assemblyDir, read, 0);
   if (stacks.length === 0) {
@@ -209,6 +214,7 @@ export function readStackPlan(
       }
       : undefined,
     context: options.context,
+    fallbackEnv: options.fallbackEnv,
   });
 }
 
@@ -255,6 +261,7 @@ interface PlanOptions {
   readonly region?: string;
   readonly bootstrap?: StackPlan['bootstrap'];
   readonly context?: Readonly<Record<string, unknown>>;
+  readonly fallbackEnv?: { readonly account?: string; readonly region?: string };
 }
 
 /** Builds the plan of one template. Exported for tests that build templates by hand. */
@@ -262,7 +269,11 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
   const resources = template.Resources ?? {};
   const ids = Object.keys(resources).sort();
   const ofType = (type: string) => ids.filter((id) => resources[id].Type === type);
-  const resolver = new Resolver({ region: o.region, account: o.account, stackName: o.stackName });
+  const resolver = new Resolver({
+    region: o.region ?? o.fallbackEnv?.region,
+    account: o.account ?? o.fallbackEnv?.account,
+    stackName: o.stackName,
+  });
 
   // availability zones: literal subnet AZs, else the context lookup for this account/region
   let availabilityZones = [...new Set(ofType('AWS::EC2::Subnet')
