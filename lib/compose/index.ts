@@ -11,7 +11,7 @@
  */
 import * as path from 'path';
 import { ComposeError, Diagnostic, SourceLocation, StageResult, sortDiagnostics } from '../errors';
-import { loadMergedDocument } from './document';
+import { loadMergedDocument, normalizeProjectName } from './document';
 import { parseDotEnv } from './dotenv';
 import type { ComposeProject, LoadOptions } from './model';
 import { locate, normalizeDocument, pointer } from './normalize';
@@ -24,6 +24,7 @@ export type { RenderOptions } from './render-config';
 export { splitShellWords, ShellWordsError } from './shell-words';
 export { parseBytes, parseCpus, parseDuration, formatDuration } from './units';
 export { findCycles } from './semantic';
+export { normalizeProjectName };
 
 /** What Compose accepts as an explicit project name. */
 const PROJECT_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
@@ -80,9 +81,9 @@ export function loadProject(options: LoadOptions): StageResult<ComposeProject> {
 }
 
 /**
- * The project name, in Compose's order: `--project-name`, top-level `name`, `COMPOSE_PROJECT_NAME`
- * (the environment, including the `.env` file), the project directory's base name. Explicit names
- * must already be valid; the directory name is normalized (lowercase, only `a-z 0-9 _ -`).
+ * The project name, in Docker Compose v2's order: `--project-name`, `COMPOSE_PROJECT_NAME` (the
+ * environment or the `.env` file), the top-level `name`, the project directory's base name
+ * (normalized: lowercase, only `a-z 0-9 _ -`). Explicit names must already be valid.
  */
 export function projectName(
   options: Pick<LoadOptions, 'projectName' | 'environment'>,
@@ -104,29 +105,23 @@ export function projectName(
     if (!PROJECT_NAME_RE.test(options.projectName)) invalid(options.projectName, 'from --project-name');
     return options.projectName;
   }
+  const derived = normalizeProjectName(path.posix.basename(doc.projectDirectory));
+  // the document stage exposes the name it found to interpolation as COMPOSE_PROJECT_NAME (process
+  // environment, then the env files, then the top-level `name`, then the directory)
+  const fromEnv = options.environment.COMPOSE_PROJECT_NAME || doc.environment.COMPOSE_PROJECT_NAME;
+  if (fromEnv && fromEnv !== doc.name && fromEnv !== derived) {
+    if (!PROJECT_NAME_RE.test(fromEnv)) invalid(fromEnv, 'from COMPOSE_PROJECT_NAME');
+    return fromEnv;
+  }
   if (doc.name !== undefined && doc.name !== '') {
     if (!PROJECT_NAME_RE.test(doc.name)) invalid(doc.name, 'the top-level `name`', locate(doc.locations, pointer('name')));
     return doc.name;
   }
-  const fromEnv = doc.environment.COMPOSE_PROJECT_NAME ?? options.environment.COMPOSE_PROJECT_NAME;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (!PROJECT_NAME_RE.test(fromEnv)) invalid(fromEnv, 'from COMPOSE_PROJECT_NAME');
-    return fromEnv;
-  }
-  const normalized = normalizeProjectName(path.posix.basename(doc.projectDirectory));
-  if (normalized === '') {
+  if (derived === '') {
     throw new ComposeError(`cannot derive a project name from the directory "${doc.projectDirectory}"`, {
       code: 'compose/invalid-project-name',
       fix: 'set a top-level `name: my-app` in the compose file, COMPOSE_PROJECT_NAME, or pass --project-name',
     });
   }
-  return normalized;
-}
-
-/** Compose's normalization of a derived project name: lowercase, only `a-z 0-9 _ -`, no leading `_`/`-`. */
-export function normalizeProjectName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '')
-    .replace(/^[_-]+/, '');
+  return derived;
 }

@@ -11,7 +11,10 @@
 import type { SourceLocation } from '../errors';
 
 export interface ComposeProject {
-  /** Project name: top-level `name`, else `COMPOSE_PROJECT_NAME`, else the project directory's base name (normalized). */
+  /**
+   * Project name: `--project-name`, else `COMPOSE_PROJECT_NAME` (environment or `.env`), else top-level
+   * `name`, else the project directory's base name (normalized) — Docker Compose v2's precedence.
+   */
   readonly name: string;
   /** Absolute project directory (the first compose file's directory unless given). */
   readonly projectDirectory: string;

@@ -330,7 +330,9 @@ class Normalizer {
       if (this.home) return path.posix.join(this.home, p.slice(1));
       return p;
     }
-    if (path.posix.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')) return p;
+    if (/^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')) return p;
+    // `/etc/pihole/` and `/etc/pihole` are the same host path: keep one spelling
+    if (path.posix.isAbsolute(p)) return cleanTarget(p);
     return path.posix.resolve(this.input.projectDirectory, p);
   }
 

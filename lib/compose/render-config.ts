@@ -208,7 +208,8 @@ function renderHealthcheck(h: HealthcheckConfig): Obj {
 function renderResources(r: ResourceValues & { devices?: readonly unknown[]; genericResources?: readonly unknown[] }): Obj {
   const o: Obj = {};
   put(o, 'cpus', r.cpus);
-  put(o, 'memory', r.memoryBytes);
+  // the schema types deploy memory as a string; a plain number of bytes is a valid byte value
+  if (r.memoryBytes !== undefined) o.memory = String(r.memoryBytes);
   put(o, 'pids', r.pids);
   put(o, 'devices', r.devices);
   put(o, 'generic_resources', r.genericResources);

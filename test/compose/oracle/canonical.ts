@@ -27,6 +27,8 @@
  * - `healthcheck.disable: true` is printed by 1.29.2 as `test: [NONE]`; the spec calls them
  *   equivalent (05-services.md#healthcheck).
  * - 1.29.2 prints `volumes_from` entries as `service:<name>`; the spec's form is `<name>`.
+ * - 1.29.2 sorts a service's `secrets`/`configs` by name; their order carries no meaning
+ *   (05-services.md#secrets) — both sides are sorted by source.
  * - Our short-syntax secret targets are filled in as `/run/secrets/<source>` (09-secrets.md);
  *   1.29.2 leaves them out — filled in here.
  */
@@ -53,6 +55,10 @@ function unescapeDollars(v: unknown): unknown {
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : String(v);
+}
+
+function sortRefs(refs: Obj[]): Obj[] {
+  return [...refs].sort((a, b) => (String(a.source) < String(b.source) ? -1 : String(a.source) > String(b.source) ? 1 : 0));
 }
 
 function port(ip: string | undefined, published: string | undefined, target: number, protocol: string | undefined): string {
@@ -193,14 +199,14 @@ function oracleService(name: string, s: Obj, fixPath: (p: string) => string, spl
       }
       o.healthcheck = c;
     } else if (key === 'secrets' || key === 'configs') {
-      o[key] = (v as unknown[]).map((x) => {
+      o[key] = sortRefs((v as unknown[]).map((x) => {
         const r = isMap(x) ? x : { source: x };
         const c: Obj = { source: str(r.source) };
         let target = r.target === undefined ? undefined : str(r.target);
         if (key === 'secrets') target = target === undefined ? `/run/secrets/${c.source}` : target.startsWith('/') ? target : `/run/secrets/${target}`;
         if (target !== undefined) c.target = target;
         return c;
-      });
+      }));
     } else if (key === 'networks') {
       o.networks = Object.fromEntries(
         Object.entries(v as Obj).map(([n, x]) => {
@@ -354,8 +360,8 @@ export function canonicalFromModel(project: ComposeProject): Canonical {
       if (h.disable) c.test = ['NONE'];
       o.healthcheck = c;
     }
-    set('secrets', s.secrets.map((r) => ({ source: r.source, ...(r.target !== undefined ? { target: r.target } : {}) })));
-    set('configs', s.configs.map((r) => ({ source: r.source, ...(r.target !== undefined ? { target: r.target } : {}) })));
+    set('secrets', sortRefs(s.secrets.map((r) => ({ source: r.source, ...(r.target !== undefined ? { target: r.target } : {}) }))));
+    set('configs', sortRefs(s.configs.map((r) => ({ source: r.source, ...(r.target !== undefined ? { target: r.target } : {}) }))));
     const nets: Obj = {};
     for (const [n, c] of Object.entries(s.networks)) {
       if (n === 'default' && implicitDefault) continue;
