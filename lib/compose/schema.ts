@@ -45,6 +45,10 @@ export interface SchemaProblem {
   readonly fix: string;
   /** The JSON pointer it concerns. */
   readonly pointer: string;
+  /** The ajv keyword (`type`, `additionalProperties`, …). */
+  readonly keyword: string;
+  /** The offending value. */
+  readonly value: unknown;
 }
 
 /** Most problems listed in one error. */
@@ -57,13 +61,15 @@ const MAX_PROBLEMS = 10;
 export function validateDocument(doc: Node, file: string): void {
   const stripped = stripTags(doc);
   const data = toPlain(stripped);
+  // a null is a no-op in an override (the earlier value is kept); the merged document is validated again
   const problems = schemaProblems(data, () => {
     const locations: Record<string, SourceLocation> = {};
     const keyLocations: Record<string, SourceLocation> = {};
     collectLocations(stripped, '', locations, keyLocations);
     return { locations, keyLocations };
   });
-  if (problems.length > 0) throw schemaError(problems, file);
+  const real = problems.filter((p) => !(p.keyword === 'type' && p.value === null));
+  if (real.length > 0) throw schemaError(real, file);
 }
 
 /**
@@ -81,7 +87,7 @@ export function schemaProblems(
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    const problem = describe(error, data, locations, keyLocations);
+    const problem = { ...describe(error, data, locations, keyLocations), keyword: error.keyword, value: valueAt(data, error.instancePath) };
     const key = problem.pointer + '\0' + problem.message;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -256,7 +262,7 @@ function describe(
   data: unknown,
   locations: Record<string, SourceLocation>,
   keyLocations: Record<string, SourceLocation>,
-): SchemaProblem {
+): Omit<SchemaProblem, 'keyword' | 'value'> {
   const pointer = error.instancePath;
   const where = humanPointer(pointer, data);
   const value = valueAt(data, pointer);

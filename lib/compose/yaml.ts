@@ -395,6 +395,10 @@ class Converter {
 
   private scalarValue(scalar: Scalar): string | number | boolean | null {
     const v = scalar.value;
+    // Compose reads YAML with go-yaml, where a plain `0440` is octal (file modes); YAML 1.2 says decimal
+    if (scalar.type === 'PLAIN' && typeof v === 'number' && scalar.source && /^[-+]?0[0-7]+$/.test(scalar.source)) {
+      return parseInt(scalar.source, 8);
+    }
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
     if (typeof v === 'number') {
       // `.inf` / `.nan` have no JSON form: keep what was written

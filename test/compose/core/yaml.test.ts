@@ -33,16 +33,19 @@ describe('YAML documents and positions', () => {
     expect(keys['/services/web/ports']).toBe('4:5');
   });
 
-  test('YAML 1.2 core schema: yes/on stay strings, numbers and booleans are typed', () => {
-    expect(plain('a: yes\nb: on\nc: true\nd: 012\ne: 1.5\nf: null\ng: ~\nh: "1"\n')).toEqual({
+  test('YAML 1.2 core schema (yes/on stay strings), with the go-yaml octal `0NNN` as Compose reads it', () => {
+    expect(plain('a: yes\nb: on\nc: true\nd: 012\ne: 1.5\nf: null\ng: ~\nh: "1"\ni: 0o17\nj: 0x1F\nk: 089\n')).toEqual({
       a: 'yes',
       b: 'on',
       c: true,
-      d: 12,
+      d: 10,
       e: 1.5,
       f: null,
       g: null,
       h: '1',
+      i: 15,
+      j: 31,
+      k: 89,
     });
   });
 
