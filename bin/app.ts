@@ -22,9 +22,9 @@ import { DeploymentStage, isDeploymentStage } from '../constructs/stage';
 import { InstanceSubnetPlacement } from '../constructs/network';
 import type { BundleTarget } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
-import type { ComposeProject, FileReader } from '../lib/compose/model';
+import type { ComposeProject } from '../lib/compose/model';
+import { nodeFileReader } from '../lib/io/node-reader';
 import { BeanstackError, Diagnostic, formatError, isUserError } from '../lib/errors';
-import * as fs from 'fs';
 
 /** The README's example: synthesized when no `compose` context is given. */
 export const EXAMPLE_COMPOSE_FILES: readonly string[] = [
@@ -91,16 +91,18 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
   if (instanceSubnets !== undefined && instanceSubnets !== 'public' && instanceSubnets !== 'private') {
     throw new BeanstackError(`context instanceSubnets '${instanceSubnets}' is not valid`, { code: 'app/instance-subnets', fix: 'use -c instanceSubnets=public (no NAT) or private (NAT gateways)' });
   }
-  let account = str('account') ?? env.CDK_DEFAULT_ACCOUNT;
-  let region = str('region') ?? env.CDK_DEFAULT_REGION;
+  // CDK_DEFAULT_ACCOUNT/REGION come as a pair from the CDK CLI's credentials; the CLI sets
+  // CDK_DEFAULT_REGION alone (us-east-1) when there are none, which must not move the example.
+  const envAccount = env.CDK_DEFAULT_ACCOUNT || undefined;
+  let account = str('account') ?? envAccount;
+  let region = str('region') ?? (envAccount !== undefined || !isExample ? env.CDK_DEFAULT_REGION || undefined : undefined);
   let placeholderEnv = false;
-  if (isExample && account === undefined && region === undefined) {
+  if (isExample && account === undefined) {
     account = EXAMPLE_ENV.account;
-    region = EXAMPLE_ENV.region;
     placeholderEnv = true;
-  } else if (isExample && (account === undefined || region === undefined)) {
-    account = account ?? EXAMPLE_ENV.account;
-    region = region ?? EXAMPLE_ENV.region;
+  }
+  if (isExample && region === undefined) {
+    region = EXAMPLE_ENV.region;
     placeholderEnv = true;
   }
   if (account !== undefined && !/^\d{12}$/.test(account)) {
@@ -163,7 +165,7 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     workingDirectory: options.cwd,
     environment: options.env,
     profiles: settings.profiles,
-    reader: NODE_READER,
+    reader: nodeFileReader,
   });
   const project = loaded.result;
   const appName = settings.appName ?? project.name;
@@ -187,24 +189,6 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
   return { app, stack, settings, project, loadWarnings: loaded.warnings };
 }
 
-const NODE_READER: FileReader = {
-  readFile(file: string): string | undefined {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-      throw e;
-    }
-  },
-  isDirectory(dir: string): boolean {
-    try {
-      return fs.statSync(dir).isDirectory();
-    } catch {
-      return false;
-    }
-  },
-};
 
 /** Runs the app as the CDK CLI does (`node dist/bin/app.js`); returns the exit code. */
 export function main(): number {

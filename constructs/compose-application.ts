@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import { composeToBundle } from '../lib/bundle';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
-import type { ComposeProject, FileReader } from '../lib/compose/model';
+import type { ComposeProject } from '../lib/compose/model';
+import { nodeFileReader } from '../lib/io/node-reader';
 import { BeanstackError, Diagnostic, sortDiagnostics } from '../lib/errors';
 import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
@@ -216,7 +217,7 @@ export class ComposeApplication extends Construct {
         workingDirectory: path.resolve(props.workingDirectory ?? process.cwd()),
         environment: props.interpolationVariables ?? {},
         profiles: props.profiles,
-        reader: NODE_READER,
+        reader: nodeFileReader,
       });
       this.project = loaded.result;
       warnings.push(...loaded.warnings);
@@ -455,24 +456,6 @@ export class ComposeApplication extends Construct {
   }
 }
 
-/** Reads the compose files from disk. */
-const NODE_READER: FileReader = {
-  readFile(file: string): string | undefined {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-      throw e;
-    }
-  },
-  isDirectory(dir: string): boolean {
-    try {
-      return fs.statSync(dir).isDirectory();
-    } catch {
-      return false;
-    }
-  },
-};
 
 function chooseEngineVersion(db: DatabaseReplacement): { version?: string; warning?: Diagnostic } {
   const table = ENGINE_VERSIONS[db.engine as DatabaseEngineName];
