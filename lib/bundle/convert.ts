@@ -586,7 +586,21 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       }
     }
 
-    // -- ports
+    // the loader expands a short-syntax range into one entry per port; more entries than source items
+    // (by their positions) means a range was written
+    const sourceItems = Object.keys(project.locations).filter((k) => k.startsWith(sp(s, 'ports') + '/') && /^\d+$/.test(k.slice(sp(s, 'ports').length + 1))).length;
+    if (sourceItems > 0 && svc.ports.length > sourceItems) {
+      const runs: string[] = [];
+      for (let i = 0; i < svc.ports.length; i++) {
+        let j = i;
+        const num = (k: number) => Number(svc.ports[k].published);
+        while (j + 1 < svc.ports.length && svc.ports[j + 1].published !== undefined && svc.ports[j].published !== undefined
+          && num(j + 1) === num(j) + 1 && svc.ports[j + 1].target === svc.ports[j].target + 1 && svc.ports[j + 1].protocol === svc.ports[j].protocol) j++;
+        if (j > i) runs.push(`${svc.ports[i].published}-${svc.ports[j].published}:${svc.ports[i].target}-${svc.ports[j].target}`);
+        i = j;
+      }
+      c.fail('bundle/port-range', `services.${s}.ports publishes a port range${runs.length > 0 ? ` (${runs.join(', ')})` : ''}; Dockerrun maps single ports: publish the ports the app needs one by one`, sp(s, 'ports'));
+    }
     const ports: { port: PlannedPort; pointer?: string }[] = [];
     svc.ports.forEach((p, i) => {
       const pointer = sp(s, 'ports', i);
@@ -711,7 +725,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         files.set(rel, { path: rel, sourcePath: cfg.file });
         mounts.push({ kind: 'shipped', source: rel, target: targetPath, readOnly: true });
       } else if (cfg.content !== undefined) {
-        const rel = `.beanstack/configs/${ref.source.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+        const rel = `beanstack-configs/${ref.source.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
         files.set(rel, { path: rel, content: cfg.content });
         mounts.push({ kind: 'shipped', source: rel, target: targetPath, readOnly: true });
       } else {
@@ -732,13 +746,17 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       memoryReservationMiB = DEFAULT_MEMORY_RESERVATION_MIB;
       c.warn('bundle/default-memory', `services.${s} sets no memory; it gets a ${DEFAULT_MEMORY_RESERVATION_MIB} MiB reservation (set deploy.resources, mem_limit/mem_reservation or x-beanstack.memory)`, s, sp(s));
     }
+    const limitPointer = x.memory !== undefined ? sp(s, 'x-beanstack', 'memory')
+      : svc.deploy?.resources?.limits?.memoryBytes !== undefined ? sp(s, 'deploy', 'resources', 'limits', 'memory') : sp(s, 'mem_limit');
+    const reservationPointer = x.memoryReservation !== undefined ? sp(s, 'x-beanstack', 'memory_reservation')
+      : svc.deploy?.resources?.reservations?.memoryBytes !== undefined ? sp(s, 'deploy', 'resources', 'reservations', 'memory') : sp(s, 'mem_reservation');
     if (target !== 'single') {
-      for (const [label, v] of [['memory', memoryMiB], ['memory reservation', memoryReservationMiB]] as const) {
-        if (v !== undefined && v < MIN_MEMORY_MIB) c.fail('bundle/memory-too-low', `services.${s}: ${label} ${v} MiB is below Docker's minimum of ${MIN_MEMORY_MIB} MiB`, sp(s));
+      for (const [label, v, ptr] of [['memory', memoryMiB, limitPointer], ['memory reservation', memoryReservationMiB, reservationPointer]] as const) {
+        if (v !== undefined && v < MIN_MEMORY_MIB) c.fail('bundle/memory-too-low', `services.${s}: ${label} ${v} MiB is below Docker's minimum of ${MIN_MEMORY_MIB} MiB`, ptr);
       }
       if (memoryMiB !== undefined && memoryReservationMiB !== undefined) {
         if (memoryMiB < memoryReservationMiB) {
-          c.fail('bundle/memory-below-reservation', `services.${s}: memory limit ${memoryMiB} MiB is below the reservation ${memoryReservationMiB} MiB; the limit must be greater`, sp(s));
+          c.fail('bundle/memory-below-reservation', `services.${s}: memory limit ${memoryMiB} MiB is below the reservation ${memoryReservationMiB} MiB; the limit must be greater`, limitPointer);
         } else if (memoryMiB === memoryReservationMiB) {
           memoryReservationMiB = undefined;
         }
@@ -756,7 +774,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const oneShot = x.oneShot ?? (restartNo || oneShotTargets.has(s));
     const essential = x.essential ?? !oneShot;
     if (oneShot) {
-      c.warn('bundle/one-shot', `services.${s} runs once at each deployment (a non-essential container${target === 'docker' ? ', restart "no"' : ''})`, s, sp(s, x.oneShot !== undefined ? 'x-beanstack' : 'restart'));
+      c.warn('bundle/one-shot', `services.${s} runs once at each deployment (a non-essential container${target === 'docker' ? ', restart "no"' : ''})`, s, x.oneShot !== undefined ? sp(s, 'x-beanstack', 'one_shot') : svc.restart === 'no' ? sp(s, 'restart') : restartNo ? sp(s, 'deploy', 'restart_policy') : sp(s));
     }
 
     // -- healthcheck and dependency conditions
@@ -835,6 +853,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     for (const k of ['blkio_config', 'group_add', 'pids_limit', 'security_opt']) {
       if (k in svc.other) passThrough[k] = svc.other[k];
     }
+    if (svc.containerName !== undefined) passThrough.container_name = svc.containerName;
 
     planned[s] = {
       service: s,

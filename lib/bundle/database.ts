@@ -139,11 +139,12 @@ export function variableRole(facts: DatabaseFacts, name: string, value: string):
   if (value === '') return undefined;
   const urlHost = databaseUrlHost(value);
   if (urlHost !== undefined) return facts.hostNames.has(urlHost) ? 'url' : undefined;
-  if (facts.hostNames.has(value)) return 'host';
+  if (/(HOST|SERVER|ADDR|ENDPOINT)/i.test(name) && facts.hostNames.has(value)) return 'host';
   if (/PORT/i.test(name) && value === String(facts.port)) return 'port';
   if (facts.passwords.has(value) || facts.passwordSecretPaths.has(value)) return 'password';
   if ([...facts.passwordSecrets].some((s) => value === `/run/secrets/${s}`)) return 'password';
   if (/(USER|LOGIN|UID)/i.test(name) && facts.users.has(value)) return 'user';
   if (/(DB|DATABASE|NAME|SCHEMA)/i.test(name) && facts.databaseNames.has(value)) return 'database';
+  if (facts.hostNames.has(value)) return 'host';
   return undefined;
 }

@@ -35,7 +35,9 @@ export function assignNames(originals: readonly string[], sanitize: (s: string) 
     out[o] = candidate;
     used.add(candidate);
   }
-  return out;
+  const sortedOut: Record<string, string> = {};
+  for (const o of sorted) sortedOut[o] = out[o];
+  return sortedOut;
 }
 
 /** Environment variable name for a compose secret: `db-password` → `DB_PASSWORD`. */

@@ -81,10 +81,12 @@ class FieldReader {
     private readonly project: ComposeProject,
     private readonly pointer: string,
     private readonly problems: ErrorDetail[],
+    private readonly label: string,
   ) {}
 
   fail(field: string, message: string): void {
-    this.problems.push({ message: `x-beanstack.${field}: ${message}`, location: locate(this.project, `${this.pointer}/${field}`) });
+    const shown = field.split('/').map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('');
+    this.problems.push({ message: `${this.label}${shown}: ${message}`, location: locate(this.project, `${this.pointer}/${field}`) });
   }
 }
 
@@ -156,7 +158,7 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
   const raw = project.services[service]?.extensions['x-beanstack'];
   if (raw === undefined || raw === null) return {};
   const pointer = `/services/${escapePointer(service)}/x-beanstack`;
-  const r = new FieldReader(project, pointer, problems);
+  const r = new FieldReader(project, pointer, problems, `services.${service}.x-beanstack`);
   if (!isRecord(raw)) {
     problems.push({ message: `services.${service}.x-beanstack: expected a mapping of fields`, location: locate(project, pointer) });
     return {};
@@ -242,7 +244,7 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   const raw = project.extensions['x-beanstack'];
   if (raw === undefined || raw === null) return { exclude: [] };
   const pointer = '/x-beanstack';
-  const r = new FieldReader(project, pointer, problems);
+  const r = new FieldReader(project, pointer, problems, 'x-beanstack');
   if (!isRecord(raw)) {
     problems.push({ message: 'x-beanstack: expected a mapping of fields', location: locate(project, pointer) });
     return { exclude: [] };

@@ -157,3 +157,12 @@ describe('rendering', () => {
     expect(escapeDollars({ a: ['$x', 'b$$'], n: 1 })).toEqual({ a: ['$$x', 'b$$$$'], n: 1 });
   });
 });
+
+test('a user name equal to the database service name is a user, not a host', () => {
+  const p = project([service('postgres', { image: 'postgres:16' })]);
+  const f = databaseFacts(p, 'postgres', 'postgres');
+  expect(variableRole(f, 'SPRING_DATASOURCE_USERNAME', 'postgres')).toBe('user');
+  expect(variableRole(f, 'PGHOST', 'postgres')).toBe('host');
+  expect(variableRole(f, 'PGDATABASE', 'postgres')).toBe('database');
+  expect(variableRole(f, 'TARGET', 'postgres')).toBe('host');
+});
