@@ -9,7 +9,6 @@
  */
 import * as fc from 'fast-check';
 import * as fs from 'fs';
-import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { loadProject } from '../../../lib/compose';
 import type { FileReader } from '../../../lib/compose/model';
@@ -19,6 +18,8 @@ import { corpusComposeFiles } from '../oracle/env';
 const ROOT = '/virtual/project';
 const COMPOSE = `${ROOT}/compose.yaml`;
 const PER_RUN_LIMIT_MS = 2000;
+/** Fixed so failures reproduce; BEANSTACK_PROPERTY_SEED explores other inputs. */
+const SEED = Number(process.env.BEANSTACK_PROPERTY_SEED ?? 4242);
 
 /** Codes of user errors that do not stem from a place in the document (flags, files, directories). */
 const NOT_FROM_DOCUMENT = new Set(['compose/no-compose-file', 'compose/file-not-found', 'compose/invalid-project-name', 'compose/env-file-not-found']);
@@ -58,6 +59,12 @@ function reader(text: string): FileReader {
   };
 }
 
+const trickyStrings = fc.constantFrom(
+  'lots', '', '8080:80', '127.0.0.1:8000-8001:80-81/udp', '80-81:90', '8000-8002:80-81', 'a:b:c:d', './x:/y:ro,z', './x:rel', 'vol:/x:fast', '/abs', '~/x',
+  '1m30s', '10 s', '512m', '1.5GB', '-1', 'service:web', 'service:ghost', 'container:x', 'on-failure:3', 'sometimes', 'sh -c "unterminated', "it's",
+  'db', 'web', 'ghost', 'x=1', 'host:1.2.3.4', 'noequals', '${TAG}', '${UNSET:-d}', '$$', '70000', '0', 'udp', 'xtp',
+);
+
 const tricky = fc.oneof(
   fc.constantFrom<unknown>(
     'lots', '', ' ', '8080:80', '127.0.0.1:8000-8001:80-81/udp', '80-81:90', 'a:b:c:d', './x:/y:ro,z', '/abs', '~/x', '${UNSET', '${A:?required}', '$$',
@@ -80,11 +87,21 @@ function paths(v: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   return out;
 }
 
+function get(root: unknown, p: Path): unknown {
+  let cur = root;
+  for (const seg of p) cur = (cur as Record<string | number, unknown>)?.[seg];
+  return cur;
+}
+
 function setAt(root: unknown, p: Path, value: unknown, op: 'set' | 'delete' | 'addKey', key: string): unknown {
   if (p.length === 0) return op === 'set' ? value : root;
+  if (!root || typeof root !== 'object') return root;
   const copy = structuredClone(root) as Record<string | number, unknown>;
   let cur = copy as Record<string | number, unknown>;
-  for (const seg of p.slice(0, -1)) cur = cur[seg] as Record<string | number, unknown>;
+  for (const seg of p.slice(0, -1)) {
+    cur = cur[seg] as Record<string | number, unknown>;
+    if (!cur || typeof cur !== 'object') return root;
+  }
   const last = p[p.length - 1];
   if (op === 'set') cur[last] = value;
   else if (op === 'delete') {
@@ -101,7 +118,9 @@ function setAt(root: unknown, p: Path, value: unknown, op: 'set' | 'delete' | 'a
 
 const mutation = fc.record({
   pick: fc.nat(),
-  op: fc.constantFrom<'set' | 'delete' | 'addKey'>('set', 'set', 'delete', 'addKey'),
+  op: fc.constantFrom<'set' | 'delete' | 'addKey' | 'leaf' | 'service'>('set', 'delete', 'addKey', 'leaf', 'leaf', 'leaf', 'service'),
+  text: trickyStrings,
+  refs: fc.record({ dep: trickyStrings, vol: trickyStrings, net: trickyStrings, profile: fc.constantFrom<string[]>([], ['p'], ['debug']) }),
   value: tricky,
   key: fc.constantFrom('depends_on', 'ports', 'volumes', 'environment', 'env_file', 'mem_limit', 'healthcheck', 'extends', 'profiles', 'networks', 'secrets', 'x-y', 'command', 'build', 'deploy', 'restart', 'links', 'volumes_from', 'network_mode', 'include', 'name', '__proto__'),
 });
@@ -112,7 +131,17 @@ const mutatedCorpus = fc
     let d: unknown = DOCS[doc];
     for (const m of mutations) {
       const all = paths(d);
-      d = setAt(d, all[m.pick % all.length], m.value, m.op, m.key);
+      if (m.op === 'leaf') {
+        // a string (schema-valid in most places) where a string was: exercises normalization
+        const leaves = all.filter((p) => typeof get(d, p) === 'string' || typeof get(d, p) === 'number');
+        if (leaves.length) d = setAt(d, leaves[m.pick % leaves.length], m.text, 'set', m.key);
+      } else if (m.op === 'service') {
+        // a service with references that may or may not resolve (semantic checks, profiles)
+        const svc = { image: 'x', depends_on: [m.refs.dep], volumes: [`${m.refs.vol}:/data`], networks: [m.refs.net], ...(m.refs.profile.length ? { profiles: m.refs.profile } : {}) };
+        d = setAt(d, ['services'], svc, 'addKey', `extra${m.pick % 3}`);
+      } else {
+        d = setAt(d, all[m.pick % all.length], m.value, m.op, m.key);
+      }
     }
     return stringify(d);
   });
@@ -141,14 +170,22 @@ const randomDocs = fc
   })
   .map((d) => stringify(JSON.parse(JSON.stringify(d))));
 
+/** Outcomes seen, so each property also proves it exercised both paths. */
+const outcomes = { loaded: 0, errors: new Map<string, number>() };
+
 function checkOne(text: string): void {
   const started = Date.now();
   try {
     const { result } = loadProject({ files: [COMPOSE], workingDirectory: ROOT, environment: { HOME: '/home/u', TAG: '2' }, reader: reader(text) });
     expect(typeof result.name).toBe('string');
     JSON.stringify(result);
+    outcomes.loaded++;
   } catch (e) {
     if (!isUserError(e)) throw new Error(`not a user error for input:\n${text}\n---\n${(e as Error)?.stack ?? String(e)}`);
+    outcomes.errors.set(e.code, (outcomes.errors.get(e.code) ?? 0) + 1);
+    for (const d of e.details) {
+      if (d.location) expect(d.location.line).toBeGreaterThanOrEqual(1);
+    }
     if (!NOT_FROM_DOCUMENT.has(e.code)) {
       if (!e.location) throw new Error(`user error without a location (${e.code}: ${e.message}) for input:\n${text}`);
       expect(e.location.file).toBe(COMPOSE);
@@ -161,18 +198,33 @@ function checkOne(text: string): void {
 }
 
 describe('loader property: a ComposeProject or a located user error, nothing else', () => {
+  beforeEach(() => {
+    outcomes.loaded = 0;
+    outcomes.errors.clear();
+  });
+
+  /** Both outcomes must have happened, with several kinds of error: the inputs really vary. */
+  function expectBothOutcomes(minErrorKinds: number): void {
+    // eslint-disable-next-line no-console
+    if (process.env.BEANSTACK_PROPERTY_STATS) console.log(outcomes.loaded, [...outcomes.errors]);
+    expect(outcomes.loaded).toBeGreaterThan(0);
+    expect(outcomes.errors.size).toBeGreaterThanOrEqual(minErrorKinds);
+  }
+
   it('mutated corpus documents', () => {
-    fc.assert(fc.property(mutatedCorpus, checkOne), { numRuns: 150, seed: 4242 });
+    fc.assert(fc.property(mutatedCorpus, checkOne), { numRuns: 150, seed: SEED });
+    expectBothOutcomes(5);
   });
   it('corpus texts with character edits', () => {
-    fc.assert(fc.property(textEdits, checkOne), { numRuns: 80, seed: 4243 });
+    fc.assert(fc.property(textEdits, checkOne), { numRuns: 80, seed: SEED + 1 });
+    expectBothOutcomes(2);
   });
   it('random compose-like documents', () => {
-    fc.assert(fc.property(randomDocs, checkOne), { numRuns: 70, seed: 4244 });
+    fc.assert(fc.property(randomDocs, checkOne), { numRuns: 70, seed: SEED + 2 });
+    expectBothOutcomes(3);
   });
   it('every corpus document itself loads', () => {
     for (const t of TEXTS) checkOne(t);
   });
 });
 
-void path;
