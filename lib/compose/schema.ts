@@ -220,13 +220,41 @@ function describeContainer(pointer: string, data: unknown): string {
   return `\`${humanPointer(pointer, data)}\``;
 }
 
-function schemaAt(schemaPath: string): Record<string, unknown> | undefined {
-  let node: unknown = schemaJson;
-  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+function resolveIn(base: unknown, path: string): Record<string, unknown> | undefined {
+  let node = base;
+  for (const seg of path.replace(/^#\/?/, '').split('/').filter(Boolean)) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[unescapeSegment(decodeURIComponent(seg))];
   }
   return node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
+}
+
+/** Which definition an instance path most likely sits in (ajv's schema paths are relative to the `$ref`'d definition). */
+const DEFINITION_HINTS: ReadonlyArray<[RegExp, string]> = [
+  [/^\/services\/[^/]+/, 'service'],
+  [/^\/services\/[^/]+\/deploy(\/|$)/, 'deployment'],
+  [/^\/services\/[^/]+\/healthcheck(\/|$)/, 'healthcheck'],
+  [/^\/services\/[^/]+\/develop(\/|$)/, 'development'],
+  [/^\/networks\/[^/]+/, 'network'],
+  [/^\/volumes\/[^/]+/, 'volume'],
+  [/^\/secrets\/[^/]+/, 'secret'],
+  [/^\/configs\/[^/]+/, 'config'],
+  [/^\/models\/[^/]+/, 'model'],
+  [/^\/include\/[^/]+/, 'include'],
+];
+
+/** The schema object an error's schema path (minus its keyword) points at, with `properties`. */
+function schemaAt(schemaPath: string, instancePath: string): Record<string, unknown> | undefined {
+  const definitions = (schemaJson as { definitions: Record<string, unknown> }).definitions;
+  const hinted = DEFINITION_HINTS.filter(([re]) => re.test(instancePath))
+    .map(([, name]) => name)
+    .reverse();
+  const bases: unknown[] = [...hinted.map((n) => definitions[n]), schemaJson, ...Object.values(definitions)];
+  for (const base of bases) {
+    const found = resolveIn(base, schemaPath);
+    if (found && typeof found.properties === 'object') return found;
+  }
+  return undefined;
 }
 
 /** The closest allowed key, when it is close enough to be a likely typo. */
@@ -244,17 +272,18 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestDistance <= limit ? best : undefined;
 }
 
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    previous = current;
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }
 
 function describe(
@@ -271,7 +300,7 @@ function describe(
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const keyPointer = childPointer(pointer, key);
-      const parentSchema = schemaAt(error.schemaPath.replace(/\/additionalProperties$/, ''));
+      const parentSchema = schemaAt(error.schemaPath.replace(/\/additionalProperties$/, ''), pointer);
       const properties = Object.keys((parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
       const container = describeContainer(pointer, data);
       const loc = keyLocations[keyPointer] ?? location;
@@ -288,7 +317,7 @@ function describe(
       return {
         pointer: keyPointer,
         location: loc,
-        message: `unknown key \`${key}\` in ${container}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
+        message: `unknown key \`${key}\` ${container === 'the top level' ? 'at' : 'in'} ${container}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
         fix: guess
           ? `rename \`${key}\` to \`${guess}\``
           : `remove \`${key}\`, or prefix it with \`x-\` to keep it as an extension field (allowed keys: ${properties.slice(0, 12).join(', ')}${properties.length > 12 ? ', …' : ''})`,

@@ -1,5 +1,5 @@
 import { parseYamlFile } from '../../../lib/compose/yaml';
-import { collectLocations, toPlain, Node } from '../../../lib/compose/node';
+import { collectLocations, getEntry, toPlain, Node } from '../../../lib/compose/node';
 import { composeError } from './helpers';
 
 const FILE = '/app/compose.yaml';
@@ -134,11 +134,11 @@ describe('fragments (10-fragments.md) and extensions (11-extension.md)', () => {
 describe('merge tags', () => {
   test('!reset and !override are kept on the nodes, without warnings', () => {
     const r = parse('services:\n  app:\n    ports: !reset []\n    environment: !override\n      A: "1"\n    image: !reset null\n');
-    const app = (r.documents[0] as { entries: Map<string, { value: Node }> }).entries.get('services')!.value;
-    const entries = (app as { entries: Map<string, { value: Node }> }).entries.get('app')!.value as { entries: Map<string, { value: Node }> };
-    expect(entries.entries.get('ports')!.value.tag).toBe('reset');
-    expect(entries.entries.get('environment')!.value.tag).toBe('override');
-    expect(entries.entries.get('image')!.value.tag).toBe('reset');
+    const app = getEntry(getEntry(r.documents[0], 'services'), 'app');
+    const tagOf = (key: string) => getEntry(app, key)?.tag;
+    expect(tagOf('ports')).toBe('reset');
+    expect(tagOf('environment')).toBe('override');
+    expect(tagOf('image')).toBe('reset');
     expect(r.warnings).toEqual([]);
   });
 
