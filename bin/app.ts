@@ -190,6 +190,12 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
 }
 
 
+/** Whether `app.synth()` failed because a validation plugin (cdk-nag, the template checks) reported errors. */
+export function isValidationFailure(e: unknown): boolean {
+  const msg = (e as Error)?.message ?? '';
+  return /Validation failed|validation-report\.json/.test(msg);
+}
+
 /** Runs the app as the CDK CLI does (`node dist/bin/app.js`); returns the exit code. */
 export function main(): number {
   try {
@@ -202,7 +208,7 @@ export function main(): number {
       return 2;
     }
     const msg = (e as Error)?.message ?? String(e);
-    if (/^Validation failed/.test(msg)) {
+    if (isValidationFailure(e)) {
       process.stderr.write(`${msg}\n`);
       return 1;
     }

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatError, isUserError } from '../lib/errors';
-import { createBeanstackApp } from './app';
+import { createBeanstackApp, isValidationFailure } from './app';
 
 /** Repository root (dist/bin/example.js → ../..). */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -35,14 +35,16 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   try {
     const started = Date.now();
-    const built = createBeanstackApp({ cwd: root, env, context: { stage }, outdir });
+    // like the CDK CLI: the context of cdk.json and cdk.context.json (the example's AZs: no lookups)
+    const context: Record<string, unknown> = { ...readJson(path.join(root, 'cdk.json'))?.context, ...readJson(path.join(root, 'cdk.context.json')), stage };
+    const built = createBeanstackApp({ cwd: root, env, context, outdir });
     const { app, stack, settings } = built;
     const application = stack.application;
     let validationError: Error | undefined;
     try {
       app.synth();
     } catch (e) {
-      if (!/^Validation failed/.test((e as Error).message)) throw e;
+      if (!isValidationFailure(e)) throw e;
       validationError = e as Error;
     }
     const ms = Date.now() - started;
@@ -85,7 +87,7 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
     }
     if (validationError || findings > 0) {
       out('');
-      out(`validation failed: ${validationError?.message.split('\n')[0] ?? `${findings} finding(s)`}`);
+      out(`validation failed: ${findings} finding(s); see ${rel(report)}`);
       return { exitCode: 1, output: lines.join('\n') + '\n' };
     }
     return { exitCode: 0, output: lines.join('\n') + '\n' };
@@ -93,6 +95,10 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
     if (isUserError(e)) return { exitCode: 2, output: `${lines.join('\n')}${lines.length ? '\n' : ''}error: ${formatError(e, process.cwd())}\n` };
     return { exitCode: 3, output: `internal error (a bug in beanstack; please report it): ${(e as Error)?.stack ?? String(e)}\n` };
   }
+}
+
+function readJson(file: string): Record<string, any> | undefined {
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
 }
 
 function countFindings(report: string): number {

@@ -64,7 +64,7 @@ export function readViolations(outdir: string): Violation[] {
   for (const plugin of report.pluginReports ?? []) {
     for (const v of plugin.violations ?? []) {
       out.push({
-        plugin: plugin.summary?.pluginName ?? plugin.pluginName ?? '?',
+        plugin: plugin.pluginName ?? '?',
         ruleName: v.ruleName,
         paths: (v.violatingConstructs ?? []).map((c: { constructPath?: string }) => c.constructPath ?? '?'),
       });
