@@ -175,3 +175,17 @@ export function summarize(results: readonly CheckResult[]): CheckSummary {
   const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
   return { pass: count('pass'), warn: count('warn'), fail: count('fail'), skip: count('skip') };
 }
+
+/** The most severe of several outcomes, their summaries joined. */
+export function worstOf(outcomes: readonly CheckOutcome[]): CheckOutcome | undefined {
+  if (outcomes.length === 0) return undefined;
+  const rank = { fail: 3, warn: 2, pass: 1, skip: 0 } as const;
+  const worst = [...outcomes].sort((a, b) => rank[b.status] - rank[a.status])[0];
+  if (outcomes.length === 1) return worst;
+  return {
+    status: worst.status,
+    summary: outcomes.map((o) => o.summary).join('; '),
+    fix: outcomes.map((o) => o.fix).filter((f): f is string => f !== undefined).join('; ') || undefined,
+    details: outcomes.flatMap((o) => o.details ?? []),
+  };
+}

@@ -18,6 +18,8 @@ export interface DeployedStack {
   readonly stackId?: string;
   readonly status: string;
   readonly statusReason?: string;
+  /** When the last create or update started. */
+  readonly lastUpdated?: Date;
   readonly outputs: Readonly<Record<string, string>>;
   readonly resources: readonly DeployedResource[];
 }
@@ -61,6 +63,7 @@ export async function describeDeployedStack(clients: AwsClients, stackName: stri
     stackId: stack.StackId,
     status: stack.StackStatus ?? 'UNKNOWN',
     statusReason: stack.StackStatusReason,
+    lastUpdated: stack.LastUpdatedTime ?? stack.CreationTime,
     outputs: outputsOf(stack.Outputs),
     resources,
   };

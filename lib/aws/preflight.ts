@@ -21,7 +21,7 @@ import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsComm
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { errorName } from './aws-errors';
-import { Check, CheckOutcome } from './check';
+import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
 import type { PlannedCounts, StackPlan } from './stack-plan';
@@ -640,20 +640,6 @@ export const PREFLIGHT_CHECKS: readonly Check<PreflightContext>[] = [
   existingEnvironmentCheck,
   cnameCheck,
 ];
-
-/** The most severe of several outcomes, their summaries joined. */
-export function worstOf(outcomes: readonly CheckOutcome[]): CheckOutcome | undefined {
-  if (outcomes.length === 0) return undefined;
-  const rank = { fail: 3, warn: 2, pass: 1, skip: 0 } as const;
-  const worst = [...outcomes].sort((a, b) => rank[b.status] - rank[a.status])[0];
-  if (outcomes.length === 1) return worst;
-  return {
-    status: worst.status,
-    summary: outcomes.map((o) => o.summary).join('; '),
-    fix: outcomes.map((o) => o.fix).filter((f): f is string => f !== undefined).join('; ') || undefined,
-    details: outcomes.flatMap((o) => o.details ?? []),
-  };
-}
 
 /** -1, 0 or 1 for two dotted numeric versions (`4.10.0` > `4.9.1`). */
 export function compareVersions(a: string, b: string): number {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
-import { ElasticBeanstalkServiceException } from '@aws-sdk/client-elastic-beanstalk';
+import { ElasticBeanstalkSyntheticServiceException } from '@aws-sdk/client-elastic-beanstalk';
 import { IAMServiceException } from '@aws-sdk/client-iam';
 import { RDSServiceException } from '@aws-sdk/client-rds';
 import { ServiceQuotasServiceException } from '@aws-sdk/client-service-quotas';
@@ -86,7 +86,7 @@ export const denied = {
     name: 'AccessDenied', $fault: 'client', $metadata: meta,
     message: `User: ${USER} is not authorized to perform: ${action} on resource: arn:aws:rds:eu-west-1:123456789012:db:* because no identity-based policy allows the ${action} action`,
   }),
-  eb: (action: string) => new ElasticBeanstalkServiceException({
+  eb: (action: string) => new ElasticBeanstalkSyntheticServiceException({
     name: 'AccessDenied', $fault: 'client', $metadata: meta,
     message: `User: ${USER} is not authorized to perform: ${action} on resource: arn:aws:elasticbeanstalk:eu-west-1:123456789012:platform/ECS running on 64bit Amazon Linux 2023/4.7.7 because no identity-based policy allows the ${action} action`,
   }),

@@ -13,7 +13,7 @@ import {
   DescribeEnvironmentsCommand,
   DescribePlatformVersionCommand,
   ElasticBeanstalkClient,
-  ElasticBeanstalkServiceException,
+  ElasticBeanstalkSyntheticServiceException,
   ListPlatformVersionsCommand,
 } from '@aws-sdk/client-elastic-beanstalk';
 import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -127,7 +127,7 @@ function happyPath(): void {
   eb.on(ListPlatformVersionsCommand).resolves({ PlatformSummaryList: [platformSummary('4.7.7'), platformSummary('4.7.1'), platformSummary('4.6.3')] });
   sq.on(GetServiceQuotaCommand).callsFake((input: { ServiceCode: string; QuotaCode: string }) => quota(input.ServiceCode, input.QuotaCode, input.QuotaCode === 'L-E79EC296' ? 2500 : 5));
   ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a1b2c3d', CidrBlock: '172.31.0.0/16', State: 'available', IsDefault: true, OwnerId: ACCOUNT }] });
-  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [{ InternetGatewayId: 'igw-0a1b2c3d', OwnerId: ACCOUNT, Attachments: [{ VpcId: 'vpc-0a1b2c3d', State: 'available' }] }] });
+  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [{ InternetGatewayId: 'igw-0a1b2c3d', OwnerId: ACCOUNT, Attachments: [{ VpcId: 'vpc-0a1b2c3d', State: 'attached' }] }] });
   ec2.on(DescribeAddressesCommand).resolves({ Addresses: [] });
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0default', GroupName: 'default', VpcId: 'vpc-0a1b2c3d', Description: 'default VPC security group', OwnerId: ACCOUNT }] });
   cfn.on(DescribeStacksCommand).rejects(stackMissing('shop-dev'));
@@ -368,7 +368,7 @@ describe('platform/platform-version', () => {
     expect(r).toMatchObject({ status: 'warn', summary: `${ECS_BRANCH} 4.7.7 is not the newest of its branch: 4.10.0 is`, fix: 'set the platform version to 4.10.0' });
   });
   test('fail: the version does not exist', async () => {
-    eb.on(DescribePlatformVersionCommand).rejects(new ElasticBeanstalkServiceException({
+    eb.on(DescribePlatformVersionCommand).rejects(new ElasticBeanstalkSyntheticServiceException({
       name: 'InvalidParameterValue', $fault: 'client', $metadata: { httpStatusCode: 400 },
       message: `No Platform named '${ECS_ARN}' found.`,
     }));
