@@ -24,7 +24,7 @@ import { ExtendsResolver } from './extends';
 import { applyInclude } from './include';
 import { InterpolationFailure, interpolateNode, substitute } from './interpolate';
 import { mergeDocuments } from './merge';
-import { MapNode, collectLocations, getEntry, mapNode, scalarNode, setEntry, stringValue, toPlain } from './node';
+import { MapEntry, MapNode, collectLocations, getEntry, mapNode, scalarNode, setEntry, stringValue, toPlain } from './node';
 import { resolveFilePaths } from './paths';
 import { schemaError, schemaProblems, validateDocument } from './schema';
 import type { LoaderHost, Scope } from './scope';
@@ -371,12 +371,17 @@ class Loader implements LoaderHost {
 function defaultBuildContexts(doc: MapNode, projectDirectory: string): MapNode {
   const services = getEntry(doc, 'services');
   if (services?.kind !== 'map') return doc;
-  let out = services;
+  let changed = false;
+  const entries = new Map<string, MapEntry>();
   for (const [name, entry] of services.entries) {
     const build = getEntry(entry.value, 'build');
-    if (entry.value.kind !== 'map' || build?.kind !== 'map' || build.entries.has('context')) continue;
+    if (entry.value.kind !== 'map' || build?.kind !== 'map' || build.entries.has('context')) {
+      entries.set(name, entry);
+      continue;
+    }
     const withContext = setEntry(build, 'context', scalarNode(projectDirectory, build.loc), build.loc);
-    out = setEntry(out, name, setEntry(entry.value, 'build', withContext));
+    entries.set(name, { keyLoc: entry.keyLoc, value: setEntry(entry.value, 'build', withContext) });
+    changed = true;
   }
-  return out === services ? doc : setEntry(doc, 'services', out);
+  return changed ? setEntry(doc, 'services', mapNode(entries, services.loc)) : doc;
 }
