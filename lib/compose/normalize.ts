@@ -33,6 +33,7 @@ import type {
   VolumeConfig,
   VolumeType,
 } from './model';
+import { isRemoteContext } from './paths';
 import { ShellWordsError, splitShellWords } from './shell-words';
 import {
   BYTES_SYNTAX,
@@ -788,10 +789,6 @@ class Normalizer {
     return this.buildFrom(v, ptr, what, false);
   }
 
-  private isRemoteContext(context: string): boolean {
-    return /^(https?:\/\/|git@|git:\/\/|github\.com\/|ssh:\/\/)/.test(context) || /\.git(#.*)?$/.test(context);
-  }
-
   private buildFrom(b: Obj, ptr: string, what: string, short: boolean): BuildConfig {
     const typed = new Set([
       'context', 'dockerfile', 'dockerfile_inline', 'target', 'args', 'platforms', 'labels', 'cache_from', 'cache_to',
@@ -799,7 +796,7 @@ class Normalizer {
     ]);
     const at = (k: string) => (short ? ptr : ptr + '/' + k);
     const rawContext = this.optString(b.context, at('context'), `${what}.context`) ?? '.';
-    const context = this.isRemoteContext(rawContext) ? rawContext : this.absPath(rawContext);
+    const context = isRemoteContext(rawContext) ? rawContext : this.absPath(rawContext);
     const args: Record<string, string | null> = {};
     for (const [k, val] of this.keyValues(b.args, at('args'), `${what}.args`)) setKey(args, k, val);
     const additionalContexts: Record<string, string> = {};

@@ -147,6 +147,18 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
       });
     }
 
+    // 05-services.md#ports: "Port mapping must not be used with `network_mode: host`"
+    if (svc.networkMode === 'host' && svc.ports.some((p) => p.published !== undefined)) {
+      const ptr = pointer('services', name, 'ports');
+      warnings.push({
+        code: 'compose/ports-with-host-network',
+        message: 'published ports are ignored with `network_mode: host`: the container already uses the host\'s ports',
+        service: name,
+        path: humanPath(ptr),
+        location: loc(ptr),
+      });
+    }
+
     // named volumes
     svc.volumes.forEach((v, i) => {
       if (v.type === 'volume' && v.source !== undefined && !project.volumes[v.source]) {

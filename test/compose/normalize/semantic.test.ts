@@ -87,3 +87,10 @@ describe('semantic checks', () => {
 });
 
 const dep = { condition: 'service_started' as const, restart: false, required: true };
+
+describe('warnings', () => {
+  it('warns about published ports with network_mode: host', () => {
+    const r = check({ services: { a: { network_mode: 'host', ports: ['8080:80'] } } });
+    expect(r.warnings.map((w) => [w.code, w.service, w.path])).toEqual([['compose/ports-with-host-network', 'a', 'services.a.ports']]);
+  });
+});
