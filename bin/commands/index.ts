@@ -13,6 +13,11 @@ export type RegisterCommand = (
 
 export const COMMANDS: readonly RegisterCommand[] = [
   require('./config').registerConfig as RegisterCommand,
+  require('./deploy').registerDeploy as RegisterCommand,
+  require('./doctor').registerDoctor as RegisterCommand,
   require('./dockerrun').registerDockerrun as RegisterCommand,
   require('./import').registerImport as RegisterCommand,
+  require('./local').registerLocal as RegisterCommand,
+  require('./preflight').registerPreflight as RegisterCommand,
+  require('./rollback').registerRollback as RegisterCommand,
 ];

@@ -101,7 +101,7 @@ function healthy(): void {
     })),
   });
   eb.on(DescribeEnvironmentHealthCommand).resolves({
-    EnvironmentName: 'shop-dev', HealthStatus: 'Ok', Status: 'Ready', Color: 'Green', Causes: [],
+    EnvironmentName: 'shop-dev', HealthStatus: 'Ok', Status: 'Ready' as never, Color: 'Green', Causes: [],
     InstancesHealth: { NoData: 0, Unknown: 0, Pending: 0, Ok: 1, Info: 0, Warning: 0, Degraded: 0, Severe: 0 },
     RefreshedAt: new Date('2026-11-23T12:30:00Z'),
   });
@@ -117,7 +117,7 @@ function healthy(): void {
   eb.on(DescribeApplicationVersionsCommand).resolves({
     ApplicationVersions: [{
       ApplicationName: 'shop', VersionLabel: 'shop-dev-appversion592a4adc-q1w2e3r4t5y6', Description: 'bundle 361968a7f2af',
-      SourceBundle: { S3Bucket: `cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`, S3Key: BUNDLE }, Status: 'PROCESSED', DateCreated: DEPLOYED_AT,
+      SourceBundle: { S3Bucket: `cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`, S3Key: BUNDLE }, Status: 'Processed', DateCreated: DEPLOYED_AT,
     }],
   });
   rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [DB] });
@@ -192,7 +192,7 @@ describe('environment/health', () => {
   });
   test('warn: yellow with causes', async () => {
     eb.on(DescribeEnvironmentHealthCommand).resolves({
-      EnvironmentName: 'shop-dev', HealthStatus: 'Warning', Status: 'Ready', Color: 'Yellow',
+      EnvironmentName: 'shop-dev', HealthStatus: 'Warning', Status: 'Ready' as never, Color: 'Yellow',
       Causes: ['15.2 % of the requests are failing with HTTP 5xx.'],
       InstancesHealth: { Ok: 0, Warning: 1 },
     });
@@ -203,7 +203,7 @@ describe('environment/health', () => {
   });
   test('fail: red, with the fix the cause points to', async () => {
     eb.on(DescribeEnvironmentHealthCommand).resolves({
-      EnvironmentName: 'shop-dev', HealthStatus: 'Severe', Status: 'Ready', Color: 'Red',
+      EnvironmentName: 'shop-dev', HealthStatus: 'Severe', Status: 'Ready' as never, Color: 'Red',
       Causes: ['ECS task stopped due to: Essential container in task exited. (api: CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.eu-west-1.amazonaws.com/cdk-hnb659fds-container-assets-123456789012-eu-west-1:abc: not found)'],
       InstancesHealth: { Severe: 1 },
     });

@@ -1,0 +1,70 @@
+/**
+ * `beanstack deploy`: preflight (stop on a failed check) → `cdk deploy` of exactly the assembly that
+ * was checked, through the installed aws-cdk CLI, with its progress → doctor → the environment URL.
+ *
+ * Exit codes: 0 deployed and the doctor found no failure; 1 preflight failed (nothing deployed),
+ * cdk deploy failed, or the deployed environment is unhealthy; 2 bad flags, no credentials, no
+ * region, no cloud assembly; 3 a bug in beanstack.
+ */
+import { Option } from 'commander';
+import type { RegisterCommand } from './index';
+import { addAwsOptions, AwsFlags, openCliSession } from './preflight';
+
+interface DeployFlags extends AwsFlags {
+  readonly strict?: boolean;
+  readonly requireApproval: string;
+}
+
+export const registerDeploy: RegisterCommand = (program, ctx, run) => {
+  addAwsOptions(
+    program
+      .command('deploy')
+      .description('preflight, then cdk deploy of the checked stack, then doctor; prints the environment URL'),
+  )
+    .option('--json', 'print the preflight and doctor reports as JSON')
+    .option('--strict', 'stop on preflight warnings too')
+    .addOption(new Option('--require-approval <level>', 'cdk deploy\'s approval of security-sensitive changes').choices(['never', 'any-change', 'broadening']).default('broadening'))
+    .action(
+      run(async (flags: DeployFlags) => {
+        const session = await openCliSession(ctx, flags);
+        try {
+          const { runChecks } = await import('../../lib/aws/check');
+          const { PREFLIGHT_CHECKS, preflightContext } = await import('../../lib/aws/preflight');
+          const { DOCTOR_CHECKS, doctorContext, environmentUrl } = await import('../../lib/aws/doctor');
+          const { formatReport, formatReportJson } = await import('../../lib/aws/report');
+          const { installedBootstrapVersion, runCdk } = await import('../../lib/aws/session');
+          const { DEPLOY_EXIT, runDeploy } = await import('../../lib/aws/deploy');
+          const { plan, clients, identity, region } = session;
+          // the doctor's context is built after the deploy, so it sees the new stack
+          let doctorCtx: ReturnType<typeof doctorContext> | undefined;
+          const freshDoctor = () => (doctorCtx = doctorContext(plan, clients, identity.account, region));
+          const outcome = await runDeploy({
+            preflight: () => runChecks(PREFLIGHT_CHECKS, preflightContext(plan, clients, identity, region, installedBootstrapVersion())),
+            cdkDeploy: () => runCdk([
+              'deploy', plan.artifactId,
+              '--app', session.assembly.dir,
+              '--require-approval', flags.requireApproval,
+              '--progress', 'events',
+              ...(flags.profile ? ['--profile', flags.profile] : []),
+            ], {
+              cwd: ctx.cwd,
+              env: { ...ctx.env, ...(plan.region === undefined ? { AWS_REGION: region, CDK_DEFAULT_REGION: region } : {}) },
+              stdout: ctx.stderr,
+              stderr: ctx.stderr,
+            }),
+            doctor: () => runChecks(DOCTOR_CHECKS, freshDoctor()),
+            environmentUrl: () => environmentUrl(doctorCtx ?? freshDoctor()),
+            printReport: (command, results) => {
+              const report = { command, stackName: plan.stackName, account: identity.account, region, results };
+              ctx.stdout(flags.json ? formatReportJson(report) : formatReport(report));
+            },
+            log: (line) => ctx.stderr(`${line}\n`),
+            out: (line) => ctx.stdout(`${line}\n`),
+          }, { strict: flags.strict });
+          return DEPLOY_EXIT[outcome];
+        } finally {
+          session.close();
+        }
+      }),
+    );
+};

@@ -1,0 +1,38 @@
+/**
+ * `beanstack doctor`: read-only checks of a deployed stack, grouped by resource — environment health
+ * and its causes, recent error events, the running vs the synthesized version, the database (status,
+ * endpoint, public access, encryption, backups), security-group intent and drift, and the instances'
+ * access to the database secret — each with the next step to take.
+ *
+ * Exit codes: 0 no check failed; 1 a check failed (or the stack is not deployed); 2 bad flags, no
+ * credentials, no region, no cloud assembly; 3 a bug in beanstack.
+ */
+import { ExitCode } from '../cli-context';
+import type { RegisterCommand } from './index';
+import { addAwsOptions, AwsFlags, openCliSession } from './preflight';
+
+export const registerDoctor: RegisterCommand = (program, ctx, run) => {
+  addAwsOptions(
+    program
+      .command('doctor')
+      .description('diagnose a deployed stack, read-only: environment health and causes, recent errors, running version, database, security groups, secret access; exit 1 on a failed check'),
+  )
+    .option('--json', 'print the results as JSON')
+    .action(
+      run(async (flags: AwsFlags) => {
+        const session = await openCliSession(ctx, flags);
+        try {
+          const { runChecks } = await import('../../lib/aws/check');
+          const { DOCTOR_CHECKS, doctorContext } = await import('../../lib/aws/doctor');
+          const { formatReport, formatReportJson, hasFailure } = await import('../../lib/aws/report');
+          const checkCtx = doctorContext(session.plan, session.clients, session.identity.account, session.region);
+          const results = await runChecks(DOCTOR_CHECKS, checkCtx);
+          const report = { command: 'doctor', stackName: session.plan.stackName, account: session.identity.account, region: session.region, results };
+          ctx.stdout(flags.json ? formatReportJson(report) : formatReport(report));
+          return hasFailure(results) ? ExitCode.CHANGED : ExitCode.OK;
+        } finally {
+          session.close();
+        }
+      }),
+    );
+};
