@@ -12,8 +12,8 @@
  *   memoryReservation → deploy.resources limits / reservations, dockerLabels → labels,
  *   logConfiguration → logging, workingDirectory, user, hostname, extraHosts, dnsServers,
  *   dnsSearchDomains, privileged, readonlyRootFilesystem, ulimits, healthCheck, stopTimeout.
- * - links: `name` → depends_on (or links when the container also has dependsOn), `name:alias` →
- *   links; dependsOn conditions → depends_on conditions; volumesFrom → volumes_from.
+ * - links (`name`, `name:alias`) → compose links (Docker links: names, aliases and start order);
+ *   dependsOn conditions → depends_on conditions; volumesFrom → volumes_from.
  * - essential: false → `restart: "no"` (a one-shot container, which beanstack maps back to a
  *   non-essential one).
  * - mountPoints: a host volume below /var/app/current → a bind mount of the same path relative to
@@ -122,6 +122,18 @@ function hostPathToCompose(sourcePath: string | undefined, volumeName: string): 
     if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(rel)) return { kind: 'volume', source: rel };
   }
   return { kind: 'bind', source: p };
+}
+
+/**
+ * A service volume entry: the short syntax `source:target[:ro]` when it reads back unambiguously,
+ * else the long syntax (a one-letter source reads as a Windows drive, `a:/data` → `a:\data`, and
+ * a `:` in a path splits the short syntax).
+ */
+function mountEntry(kind: 'bind' | 'volume', source: string, target: string, readOnly: boolean): unknown {
+  if (/^[A-Za-z]$/.test(source) || source.includes(':') || target.includes(':')) {
+    return { type: kind, source: esc(source), target: esc(target), ...(readOnly ? { read_only: true } : {}) };
+  }
+  return `${esc(source)}:${esc(target)}${readOnly ? ':ro' : ''}`;
 }
 
 const CONDITIONS: Readonly<Record<string, string>> = {
@@ -242,14 +254,11 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
     if (alias === undefined || alias === target) bareLinks.push(target);
     else aliasLinks.push(`${target}:${alias}`);
   }
+  // Docker links (bridge network): compose `links` keeps the names and aliases and the start order;
+  // a link whose target is also in dependsOn is expressed by depends_on alone
   const links = new Set<string>(aliasLinks);
-  if (dependsOn.length > 0) {
-    for (const t of bareLinks) if (!dependsTargets.has(t)) links.add(t);
-    svc.depends_on = sortRecord(dependsOnOut);
-  } else {
-    const targets = [...new Set(bareLinks)].sort(byString);
-    if (targets.length > 0) svc.depends_on = targets;
-  }
+  for (const t of bareLinks) if (!dependsTargets.has(t)) links.add(t);
+  if (dependsOn.length > 0) svc.depends_on = sortRecord(dependsOnOut);
   if (links.size > 0) svc.links = [...links].sort(byString);
 
   // volumesFrom
@@ -257,12 +266,11 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   if (volumesFrom.length > 0) svc.volumes_from = volumesFrom;
 
   // mounts
-  const mounts: { target: string; text: string }[] = [];
+  const mounts: { target: string; entry: unknown }[] = [];
   const logMounts: Json[] = [];
   arrayOf<Json>(c.mountPoints).forEach((m, i) => {
     const src = String(m.sourceVolume);
     const target = String(m.containerPath);
-    const ro = m.readOnly === true ? ':ro' : '';
     if (src.startsWith('awseb-logs-')) {
       logMounts.push(m);
       w.add([...at, 'mountPoints', i], 'import/log-volume', `container "${name}" writes logs to ${target} for Elastic Beanstalk's log bundles (${src}); compose has no such volume, so the mount is kept in x-dockerrun.mountPoints (read the logs with \`docker compose logs\` or mount a directory there)`, name);
@@ -288,7 +296,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
     } else if (where.source === '.') {
       w.add([...at, 'mountPoints', i], 'import/bundle-root-mount', `container "${name}" mounts the whole application bundle (${BUNDLE_ROOT_ON_INSTANCE}); it becomes a mount of the project directory`, name);
     }
-    mounts.push({ target, text: `${esc(where.source)}:${esc(target)}${ro}` });
+    mounts.push({ target, entry: mountEntry(where.kind, where.source, target, m.readOnly === true) });
   });
   if (logMounts.length > 0) extra.mountPoints = logMounts;
 
@@ -320,7 +328,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
     if (Object.keys(rest).length > 0) extra.linuxParameters = rest;
   }
   if (tmpfs.length > 0) svc.tmpfs = tmpfs;
-  if (mounts.length > 0) svc.volumes = mounts.sort((a, b) => byString(a.target, b.target) || byString(a.text, b.text)).map((m) => m.text);
+  if (mounts.length > 0) svc.volumes = mounts.sort((a, b) => byString(a.target, b.target)).map((m) => m.entry);
 
   // plain fields
   if (typeof c.workingDirectory === 'string') svc.working_dir = esc(c.workingDirectory);
@@ -440,19 +448,20 @@ function importV1(doc: Json, w: Warnings): Json {
     if (host !== 80) {
       w.add(['Ports', 0, 'HostPort'], 'import/v1-host-port', `HostPort ${host} is published as is; Elastic Beanstalk's proxy sends traffic to port 80 of the instance`);
     }
+    // the app's port(s), also when beanstack drops the published one (e.g. 1234 looks like a debugger port)
+    svc.expose = [...new Set(ports.map((x) => String(Number(x.ContainerPort))))];
     if (ports.length > 1) {
-      svc.expose = ports.slice(1).map((x) => String(Number(x.ContainerPort)));
-      w.add(['Ports'], 'import/v1-extra-ports', `only the first port is published; the other ${ports.length - 1} become expose entries (Elastic Beanstalk used only the first)`);
+      w.add(['Ports'], 'import/v1-extra-ports', `only the first port is published; the other ${ports.length - 1} are only exposed (Elastic Beanstalk used only the first)`);
     }
   }
-  const mounts: { target: string; text: string }[] = [];
+  const mounts: { target: string; entry: unknown }[] = [];
   const named = new Map<string, Json>();
   arrayOf<Json>(doc.Volumes).forEach((v) => {
     const where = hostPathToCompose(String(v.HostDirectory), '');
     if (where.kind === 'volume') named.set(where.source, {});
-    mounts.push({ target: String(v.ContainerDirectory), text: `${esc(where.source)}:${esc(String(v.ContainerDirectory))}` });
+    mounts.push({ target: String(v.ContainerDirectory), entry: mountEntry(where.kind, where.source, String(v.ContainerDirectory), false) });
   });
-  if (mounts.length > 0) svc.volumes = mounts.sort((a, b) => byString(a.target, b.target)).map((m) => m.text);
+  if (mounts.length > 0) svc.volumes = mounts.sort((a, b) => byString(a.target, b.target)).map((m) => m.entry);
   // Command and Entrypoint are strings: compose splits them like a shell
   if (typeof doc.Command === 'string' && doc.Command.trim() !== '') svc.command = esc(doc.Command);
   if (typeof doc.Entrypoint === 'string' && doc.Entrypoint.trim() !== '') svc.entrypoint = esc(doc.Entrypoint);

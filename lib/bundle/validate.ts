@@ -7,6 +7,7 @@
  * below check what a schema cannot (unique names, memory, links, volumes, host ports, the execution
  * role). Sources of every rule: /work/shared/reference/aws-beanstalk-facts.md §1 and docs/dockerrun-validation.md.
  */
+import * as path from 'path';
 import { BundleError, type ErrorDetail, type SourceLocation, type Diagnostic } from '../errors';
 import { IMAGE_PLACEHOLDER_PREFIX } from './types';
 import v1Schema from '../../schemas/dockerrun-v1.schema.json';
@@ -528,7 +529,7 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
         if (!m.containerPath.startsWith('/')) {
           list.add([...at, 'mountPoints', j, 'containerPath'], 'dockerrun/relative-container-path', `containerPath ${describe(m.containerPath)} must be an absolute path inside the container`);
         }
-        const norm = m.containerPath.replace(/\/+$/, '') || '/';
+        const norm = path.posix.normalize(m.containerPath).replace(/\/+$/, '') || '/';
         if (containerPaths.has(norm)) {
           list.add([...at, 'mountPoints', j, 'containerPath'], 'dockerrun/duplicate-mount', `${label} mounts two volumes at ${describe(norm)} (also mountPoints[${containerPaths.get(norm)}]); Docker refuses duplicate mount points`);
         } else {

@@ -91,6 +91,7 @@ describe('validateDockerrunV2', () => {
     ['mountPoint of an undeclared volume', (d) => (d.containerDefinitions[0].mountPoints[0].sourceVolume = 'app'), 'dockerrun/unknown-volume', 'containerDefinitions[0].mountPoints[0].sourceVolume', 'error'],
     ['awseb-logs volume of an unknown container', (d) => (d.containerDefinitions[1].mountPoints[2].sourceVolume = 'awseb-logs-nginx'), 'dockerrun/unknown-volume', 'containerDefinitions[1].mountPoints[2].sourceVolume', 'error'],
     ['duplicate mount path', (d) => (d.containerDefinitions[1].mountPoints[1].containerPath = '/var/www/html/'), 'dockerrun/duplicate-mount', 'containerDefinitions[1].mountPoints[1].containerPath', 'error'],
+    ['duplicate mount path after normalization', (d) => (d.containerDefinitions[1].mountPoints[1].containerPath = '/var/www/./html'), 'dockerrun/duplicate-mount', 'containerDefinitions[1].mountPoints[1].containerPath', 'error'],
     ['relative container path', (d) => (d.containerDefinitions[0].mountPoints[0].containerPath = 'html'), 'dockerrun/relative-container-path', 'containerDefinitions[0].mountPoints[0].containerPath', 'error'],
     ['relative host sourcePath', (d) => (d.volumes[0].host.sourcePath = 'php-app'), 'dockerrun/relative-source-path', 'volumes[0].host.sourcePath', 'error'],
     ['duplicate volume names', (d) => (d.volumes[1].name = 'php-app'), 'dockerrun/duplicate-volume', 'volumes[1].name', 'error'],
