@@ -23,7 +23,7 @@ import { parseDotEnv } from './dotenv';
 import { ExtendsResolver } from './extends';
 import { applyInclude } from './include';
 import { InterpolationFailure, interpolateNode, substitute } from './interpolate';
-import { mergeDocuments } from './merge';
+import { enforceUnicity, mergeDocuments } from './merge';
 import { MapEntry, MapNode, collectLocations, getEntry, mapNode, scalarNode, setEntry, stringValue, toPlain } from './node';
 import { resolveFilePaths } from './paths';
 import { schemaError, schemaProblems, validateDocument } from './schema';
@@ -293,7 +293,8 @@ class Loader implements LoaderHost {
       if (this.interpolate) {
         doc = interpolateNode(doc, [], { lookup: scope.lookup, warnings: this.warnings, warned: this.warned, sourceHint: scope.envHint }) as MapNode;
       }
-      validateDocument(doc, file);
+      // Compose validates after removing duplicate entries of the unique sequences (ports, volumes, …)
+      validateDocument(enforceUnicity(doc, []), file);
       return resolveFilePaths(doc, { baseDir: scope.baseDir, homeDirectory: this.homeDirectory });
     });
     this.loadedFiles.set(key, docs);

@@ -361,11 +361,12 @@ function describe(
       };
     case 'uniqueItems': {
       const items = Array.isArray(value) ? value : [];
-      const dup = items[Number(error.params.i)];
+      const first = Math.min(Number(error.params.i), Number(error.params.j));
+      const second = Math.max(Number(error.params.i), Number(error.params.j));
       return {
-        pointer: childPointer(pointer, Number(error.params.i)),
-        location: nearest(locations, childPointer(pointer, Number(error.params.i))),
-        message: `\`${where}\` lists ${describeValue(dup)} more than once (items ${Number(error.params.j)} and ${Number(error.params.i)})`,
+        pointer: childPointer(pointer, second),
+        location: nearest(locations, childPointer(pointer, second)),
+        message: `\`${where}\` lists ${describeValue(items[second])} more than once (items ${first} and ${second})`,
         fix: 'remove the duplicate entry',
       };
     }

@@ -45,9 +45,16 @@ describe('schema validation of each file', () => {
 
   test('enum, required and duplicates', () => {
     expect(fail('services:\n  web:\n    image: x\n    cgroup: shared\n').message).toBe('`services.web.cgroup` must be one of `host` or `private`, not the string `shared`');
-    expect(fail('services:\n  web:\n    image: x\n    cap_add: [NET_ADMIN, NET_ADMIN]\n').message).toContain('lists the string `NET_ADMIN` more than once');
+    expect(fail('services:\n  web:\n    build:\n      context: .\n      ssh: [default, default]\n').message).toBe(
+      '`services.web.build.ssh` lists the string `default` more than once (items 0 and 1)',
+    );
     const e = fail('services:\n  web:\n    image: x\n    depends_on:\n      db:\n        restart: true\n  db:\n    image: y\n');
     expect(e.message).toBe('`services.web.depends_on.db` is missing the required key `condition`');
+  });
+
+  test('exact duplicates of unique entries are removed before validation, as Compose does', () => {
+    const d = load({ [F]: 'services:\n  web:\n    image: x\n    ports: ["80:80", "80:80"]\n    volumes: ["a:/data", "b:/data"]\nvolumes:\n  a: {}\n  b: {}\n' }).result.data;
+    expect((d.services as Record<string, Record<string, unknown>>).web).toEqual({ image: 'x', ports: ['80:80'], volumes: ['b:/data'] });
   });
 
   test('invalid service names', () => {
