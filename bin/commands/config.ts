@@ -69,7 +69,7 @@ export const registerConfig: RegisterCommand = (program, ctx, run) => {
           ctx.stdout(names.map((n) => n + '\n').join(''));
           return ExitCode.OK;
         }
-        ctx.stdout(renderConfig(project, { format: flags.format }));
+        ctx.stdout(renderConfig(project, { format: flags.format, interpolated: flags.interpolate }));
         return ExitCode.OK;
       }),
     );

@@ -537,7 +537,19 @@ class Normalizer {
 
   // ---- ports
 
+  /** Port entries; an entry identical to an earlier one (e.g. `"3000"` next to `"3000-3002"`) is kept once. */
   private ports(v: unknown, ptr: string, what: string): PortConfig[] {
+    const all = this.portEntries(v, ptr, what);
+    const seen = new Set<string>();
+    return all.filter((p) => {
+      const key = JSON.stringify([p.target, p.published, p.hostIp, p.protocol, p.mode, p.name, p.appProtocol]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  private portEntries(v: unknown, ptr: string, what: string): PortConfig[] {
     const out: PortConfig[] = [];
     this.list(v, ptr, what).forEach((item, i) => {
       const p = ptr + '/' + i;

@@ -31,6 +31,13 @@ import { formatDuration } from './units';
 
 export interface RenderOptions {
   readonly format: 'yaml' | 'json';
+  /**
+   * Whether the project was loaded with interpolation. Then every `$` of a value is written as `$$`,
+   * as `docker compose config` does, so the output is a compose file that loads to the same model;
+   * without interpolation values are printed exactly as written.
+   * @default true
+   */
+  readonly interpolated?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -52,7 +59,8 @@ export function toComposeDocument(project: ComposeProject): Obj {
 
 /** `docker compose config`-style text of the project. */
 export function renderConfig(project: ComposeProject, options: RenderOptions): string {
-  const doc = toComposeDocument(project);
+  const plain = toComposeDocument(project);
+  const doc = options.interpolated === false ? plain : (escapeDollars(plain) as Obj);
   if (options.format === 'json') return JSON.stringify(doc, null, 2) + '\n';
   return stringify(doc, { lineWidth: 0, version: '1.1', indentSeq: true, aliasDuplicateObjects: false });
 }
@@ -293,6 +301,18 @@ function mapValues<T>(rec: Readonly<Record<string, T>>, fn: (v: T) => unknown): 
   const out: Obj = {};
   for (const [k, v] of Object.entries(rec)) setKey(out, k, fn(v));
   return out;
+}
+
+/** Writes every `$` of a string value as `$$` (keys are never interpolated, so they stay). */
+function escapeDollars(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/\$/g, '$$$$');
+  if (Array.isArray(v)) return v.map(escapeDollars);
+  if (typeof v === 'object' && v !== null) {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) setKey(out, k, escapeDollars(x));
+    return out;
+  }
+  return v;
 }
 
 /** Copies plain data with every mapping's keys sorted (code-point order); lists keep their order. */

@@ -194,3 +194,13 @@ describe('beanstack config', () => {
     expect(r.stderr).toMatch(/^error: /);
   });
 });
+
+describe('beanstack config and dollar signs', () => {
+  it('escapes $ as $$ after interpolation and prints values as written with --no-interpolate', async () => {
+    write('d/compose.yaml', 'services:\n  a:\n    image: a\n    command: sh -c "echo $$HOME"\n');
+    const r = await run(['-f', 'd/compose.yaml', '--format', 'json']);
+    expect(JSON.parse(r.stdout).services.a.command).toEqual(['sh', '-c', 'echo $$HOME']);
+    const raw = await run(['-f', 'd/compose.yaml', '--format', 'json', '--no-interpolate']);
+    expect(JSON.parse(raw.stdout).services.a.command).toEqual(['sh', '-c', 'echo $$HOME']);
+  });
+});

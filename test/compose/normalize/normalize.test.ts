@@ -5,8 +5,8 @@ describe('ports', () => {
     const s = service({
       ports: ['3000', '3000-3002', '8000:8000', '9090-9091:8080-8081', '8000-9000:80', '127.0.0.1:8001:8001', '::1:6000:6000', '[::1]:6001:6001', '6060:6060/udp', 3001, '127.0.0.1::5000'],
     });
+    // "3000" and the first port of "3000-3002" are the same entry: kept once
     expect(s.ports).toEqual([
-      { target: 3000, protocol: 'tcp' },
       { target: 3000, protocol: 'tcp' },
       { target: 3001, protocol: 'tcp' },
       { target: 3002, protocol: 'tcp' },
@@ -18,7 +18,6 @@ describe('ports', () => {
       { target: 6000, published: '6000', hostIp: '::1', protocol: 'tcp' },
       { target: 6001, published: '6001', hostIp: '::1', protocol: 'tcp' },
       { target: 6060, published: '6060', protocol: 'udp' },
-      { target: 3001, protocol: 'tcp' },
       { target: 5000, hostIp: '127.0.0.1', protocol: 'tcp' },
     ]);
   });

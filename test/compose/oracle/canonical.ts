@@ -29,6 +29,9 @@
  * - 1.29.2 prints `volumes_from` entries as `service:<name>`; the spec's form is `<name>`.
  * - 1.29.2 sorts a service's `secrets`/`configs` by name; their order carries no meaning
  *   (05-services.md#secrets) — both sides are sorted by source.
+ * - Identical port entries (`"3000"` next to `"3000-3002"`) are kept once by our loader (the schema
+ *   requires unique `ports` items, so `config` output stays loadable); 1.29.2 prints both — the
+ *   oracle's list is de-duplicated the same way.
  * - Our short-syntax secret targets are filled in as `/run/secrets/<source>` (09-secrets.md);
  *   1.29.2 leaves them out — filled in here.
  */
@@ -164,6 +167,7 @@ function oracleService(name: string, s: Obj, fixPath: (p: string) => string, spl
         const c2 = hostPart.lastIndexOf(':');
         return port(hostPart.slice(0, c2), hostPart.slice(c2 + 1) || undefined, target, proto);
       });
+      o.ports = [...new Set(o.ports as string[])];
     } else if (key === 'expose') {
       o.expose = (v as unknown[]).map(str);
     } else if (key === 'volumes') {
