@@ -183,6 +183,12 @@ class Loader implements LoaderHost {
           });
         }
         const file = path.resolve(this.workingDirectory, f);
+        if (this.safeRead(file) === undefined && this.reader.isDirectory?.(file)) {
+          throw new ComposeError(`${file} is a directory, not a compose file`, {
+            code: 'compose/file-not-found',
+            fix: `pass the compose file inside it, e.g. -f ${path.join(f, DEFAULT_COMPOSE_FILES[0])}`,
+          });
+        }
         if (this.safeRead(file) === undefined) {
           throw new ComposeError(`compose file ${file} not found`, {
             code: 'compose/file-not-found',

@@ -128,6 +128,12 @@ describe('compose file discovery', () => {
     expect(e.fix).toContain('/app');
   });
 
+  test('a directory given with -f is explained', () => {
+    const e = composeError(() => load({ '/app/deploy/compose.yaml': 'services: {}\n' }, { files: ['deploy'] }));
+    expect(e.message).toBe('/app/deploy is a directory, not a compose file');
+    expect(e.fix).toBe('pass the compose file inside it, e.g. -f deploy/compose.yaml');
+  });
+
   test('COMPOSE_FILE lists the files when -f is not given', () => {
     const r = load(
       { '/app/a.yaml': 'services:\n  a:\n    image: x\n', '/app/b.yaml': 'services:\n  b:\n    image: y\n' },
