@@ -223,8 +223,14 @@ function reservedPort(port: number): boolean {
   return RESERVED_HOST_PORTS.some((r) => (typeof r === 'number' ? r === port : port >= r[0] && port <= r[1]));
 }
 
+/** Shortest value treated as a secret when searching commands and other values for it. */
+const MIN_SECRET_LENGTH = 4;
+
+/** Container paths where a volume only hides dependencies of the image during development. */
+const DEPENDENCY_DIRS = /\/(node_modules|\.venv|bower_components)\/?$/;
+
 /** Service names and images that usually front an app (reverse proxies, web UIs). */
-const WEB_LIKE = /(^|[/_.-])(nginx|traefik|caddy|haproxy|envoy|httpd|apache|proxy|gateway|ingress|frontend|front|web|www|ui|client|app)([/_.:-]|$)/i;
+const WEB_LIKE = /(^|[/_.-])(nginx|traefik|caddy|haproxy|envoy|httpd|apache|proxy|gateway|ingress|frontend|front|web|www|ui|client|app|kibana|grafana)([/_.:-]|$)/i;
 
 /** Container ports that usually serve HTTP, in order of preference. */
 const HTTP_PORTS = [80, 8080, 3000, 8000, 5000, 4200, 8081, 9000];
@@ -243,7 +249,9 @@ function chooseWebPort(
   if (publishers.length === 1) chosen = publishers[0];
   else {
     const webLike = publishers.filter((s) => WEB_LIKE.test(s) || WEB_LIKE.test(project.services[s].image ?? ''));
+    const httpPorts = publishers.filter((s) => portsBy[s].some((p) => p.port.protocol === 'tcp' && HTTP_PORTS.includes(p.port.containerPort)));
     if (webLike.length === 1) chosen = webLike[0];
+    else if (webLike.length === 0 && httpPorts.length === 1) chosen = httpPorts[0];
   }
   if (!chosen) return undefined;
   const tcp = portsBy[chosen].filter((p) => p.port.protocol === 'tcp');
@@ -391,10 +399,22 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     }
   }
 
+  // values of secrets anywhere in the project (any service's secret-looking variables, database passwords)
+  const secretValues = new Map<string, string>();
+  for (const name of serviceNames) {
+    const svc = project.services[name];
+    const vars: [string, string | null][] = [...Object.entries(svc.envFileValues).map(([k, v]) => [k, v.value] as [string, string]), ...Object.entries(svc.environment)];
+    for (const [k, v] of vars) {
+      if (v !== null && v.length >= MIN_SECRET_LENGTH && !v.startsWith('/run/secrets/') && isSecretName(k) && !secretValues.has(v)) secretValues.set(v, k);
+    }
+  }
+  for (const f of facts) for (const v of f.passwords) if (v.length >= MIN_SECRET_LENGTH && !secretValues.has(v)) secretValues.set(v, `the ${f.service} password`);
+
   for (const s of kept) {
     const svc = project.services[s];
     const x = overrides[s];
     let readsStack = false;
+    const ownSecrets = new Map<string, string>();
 
     // -- image / build
     let image: string;
@@ -513,6 +533,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       if (role && db) {
         dbVariables[db.service].push({ service: s, name, role });
         readsStack = true;
+        if (role === 'password' && value !== null) ownSecrets.set(value, name);
         if (role === 'url') {
           c.warn('bundle/database-url', `services.${s}.environment.${name} is a connection URL to "${db.service}"; the stack cannot assemble a URL around a secret password: read host, port, user, password and database from separate variables (reported in the bundle's databases)`, s, pointer);
         }
@@ -532,6 +553,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         continue;
       }
       if (isSecretName(name)) {
+        if (value !== null) ownSecrets.set(value, name);
         addSecret(name, s, fromEnvironment ? 'variable' : 'env-file');
         readsStack = true;
         c.warn('bundle/secret-variable', `services.${s}: ${name} looks like a secret; its value is left out of the bundle and provided as a Beanstalk environment secret`, s, pointer);
@@ -557,6 +579,49 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     for (const [file, names] of [...inlinedFromFiles.entries()].sort(([a], [b]) => byString(a, b))) {
       c.warn('bundle/env-file-inlined', `services.${s}: ${names.join(', ')} from ${path.posix.relative(project.projectDirectory, file) || file} are written into the bundle (they do not look like secrets)`, s, sp(s, 'env_file'));
     }
+    // a kept value that contains a secret's value is a secret too
+    for (const name of Object.keys(environment)) {
+      const value = environment[name];
+      const hit = [...secretValues.keys()].find((v) => value.includes(v));
+      if (hit === undefined) continue;
+      delete environment[name];
+      ownSecrets.set(value, name);
+      addSecret(name, s, 'variable');
+      readsStack = true;
+      c.warn('bundle/secret-variable', `services.${s}.environment.${name} contains the value of ${secretValues.get(hit)}, a secret; it is left out of the bundle and provided as a Beanstalk environment secret`, s, sp(s, 'environment', name));
+    }
+    const scrub = (argv: readonly string[] | undefined, where: string, pointer: string, shellIndex: number | undefined): readonly string[] | undefined => {
+      if (!argv) return argv;
+      const out = [...argv];
+      for (let i = 0; i < out.length; i++) {
+        for (const [v, holder] of secretValues) {
+          if (!out[i].includes(v)) continue;
+          const own = ownSecrets.get(v);
+          const inShell = shellIndex !== undefined && i === shellIndex;
+          const quoted = inShell && (out[i].slice(0, out[i].indexOf(v)).split("'").length - 1) % 2 === 1;
+          if (own && inShell && !quoted) {
+            out[i] = out[i].split(v).join(`\${${own}}`);
+            c.warn('bundle/secret-in-command', `services.${s}.${where} contained the value of ${own}, a secret; it is replaced by \${${own}}, which the shell reads from the environment`, s, pointer);
+          } else {
+            c.fail('bundle/secret-in-command', `services.${s}.${where} contains the value of ${holder}, a secret, which would be written into the bundle; read it from the environment instead (e.g. "\$${own ?? holder}" in a shell command)`, pointer);
+          }
+        }
+      }
+      return out;
+    };
+    const shellScript = (argv: readonly string[] | undefined): number | undefined => {
+      if (!argv) return undefined;
+      const i = argv.findIndex((a, k) => /^(\/bin\/|\/usr\/bin\/)?(sh|bash|ash|dash|zsh)$/.test(a) && argv[k + 1] === '-c');
+      return i >= 0 && i + 2 < argv.length ? i + 2 : undefined;
+    };
+    command = scrub(command, 'command', sp(s, 'command'), shellScript(command));
+    const scrubbedEntrypoint = scrub(entrypoint, 'entrypoint', sp(s, 'entrypoint'), shellScript(entrypoint));
+    let healthcheck = svc.healthcheck;
+    if (healthcheck?.test && (target === 'docker' || (target === 'ecs' && options.containerHealthChecks))) {
+      const test = scrub(healthcheck.test, 'healthcheck.test', sp(s, 'healthcheck', 'test'), healthcheck.test[0] === 'CMD-SHELL' ? 1 : shellScript(healthcheck.test.slice(1)) !== undefined ? shellScript(healthcheck.test.slice(1))! + 1 : undefined);
+      healthcheck = { ...healthcheck, test };
+    }
+
     // compose secrets
     svc.secrets.forEach((ref, i) => {
       const p = secretPath(ref);
@@ -666,6 +731,10 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           }
           return;
         }
+        if (DEPENDENCY_DIRS.test(v.target) && !keep(v.target)) {
+          c.warn('bundle/dev-volume', `services.${s}.volumes[${i}] mounts volume "${v.source}" over ${v.target}, the development trick that keeps the image's dependencies out of a bind mount; left out (the image has them)`, s, pointer);
+          return;
+        }
         namedVolumes.add(v.source);
         mounts.push({ kind: 'named', source: v.source, target: v.target, readOnly: v.readOnly });
         return;
@@ -771,7 +840,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 
     // -- one-shot / essential
     const restartNo = svc.restart === 'no' || svc.deploy?.restartPolicy?.condition === 'none';
-    const oneShot = x.oneShot ?? (restartNo || oneShotTargets.has(s));
+    // `restart: "no"` marks a job (migrations, seeding), unless the service publishes ports: a server
+    const oneShot = x.oneShot ?? ((restartNo && svc.ports.every((p) => p.published === undefined)) || oneShotTargets.has(s));
     const essential = x.essential ?? !oneShot;
     if (oneShot) {
       c.warn('bundle/one-shot', `services.${s} runs once at each deployment (a non-essential container${target === 'docker' ? ', restart "no"' : ''})`, s, x.oneShot !== undefined ? sp(s, 'x-beanstack', 'one_shot') : svc.restart === 'no' ? sp(s, 'restart') : restartNo ? sp(s, 'deploy', 'restart_policy') : sp(s));
@@ -867,14 +937,14 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       ...((svc.deploy?.resources?.limits?.cpus ?? svc.cpus) !== undefined ? { cpus: svc.deploy?.resources?.limits?.cpus ?? svc.cpus } : {}),
       ...(svc.cpuShares !== undefined ? { cpuShares: svc.cpuShares } : {}),
       ...(command ? { command } : {}),
-      ...(entrypoint ? { entrypoint } : {}),
+      ...(scrubbedEntrypoint ? { entrypoint: scrubbedEntrypoint } : {}),
       environment: sortRecord(environment),
       readsStackEnvironment: readsStack,
       ports: [],
       mounts,
       dependsOn,
       volumesFrom,
-      ...(svc.healthcheck ? { healthcheck: svc.healthcheck } : {}),
+      ...(healthcheck ? { healthcheck } : {}),
       ...(oneShot ? { restart: 'no' } : svc.restart !== undefined ? { restart: svc.restart } : {}),
       ...(svc.workingDir !== undefined ? { workingDir: svc.workingDir } : {}),
       ...(svc.user !== undefined ? { user: svc.user } : {}),
@@ -1042,7 +1112,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 
   for (const v of [...namedVolumes].sort(byString)) {
     const top = project.volumes[v];
-    c.warn('bundle/instance-local-volume', `volume "${v}" becomes ${target === 'docker' ? 'a Docker volume' : `the directory ${path.posix.join(NAMED_VOLUME_ROOT, v)}`} on each instance: its data is instance-local and lost when the instance is replaced${top?.external ? ' (it was external in compose)' : ''}; keep data in RDS, S3 or EFS`, undefined, `/volumes/${escapePointer(v)}`);
+    c.warn('bundle/instance-local-volume', `volume "${v}" becomes ${target === 'docker' ? 'a Docker volume' : `the directory ${path.posix.join(NAMED_VOLUME_ROOT, v)}`} on each instance: its data is instance-local and lost when the instance is replaced${top?.external ? ' (it was external in compose)' : ''}${target === 'docker' ? '' : '; unlike a Docker volume it starts empty, not filled from the image'}; keep data in RDS, S3 or EFS`, undefined, `/volumes/${escapePointer(v)}`);
   }
 
   return {

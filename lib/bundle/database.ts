@@ -139,12 +139,19 @@ export function variableRole(facts: DatabaseFacts, name: string, value: string):
   if (value === '') return undefined;
   const urlHost = databaseUrlHost(value);
   if (urlHost !== undefined) return facts.hostNames.has(urlHost) ? 'url' : undefined;
-  if (/(HOST|SERVER|ADDR|ENDPOINT)/i.test(name) && facts.hostNames.has(value)) return 'host';
-  if (/PORT/i.test(name) && value === String(facts.port)) return 'port';
-  if (facts.passwords.has(value) || facts.passwordSecretPaths.has(value)) return 'password';
-  if ([...facts.passwordSecrets].some((s) => value === `/run/secrets/${s}`)) return 'password';
-  if (/(USER|LOGIN|UID)/i.test(name) && facts.users.has(value)) return 'user';
+  // `db:5432`: the host with its port (the stack sets the RDS endpoint; RDS listens on the engine's port)
+  const hostPort = /^([^:/\s]+):(\d+)$/.exec(value);
+  const isHost = facts.hostNames.has(value) || (hostPort !== null && facts.hostNames.has(hostPort[1]) && Number(hostPort[2]) === facts.port);
+  const isPassword = facts.passwords.has(value) || facts.passwordSecretPaths.has(value)
+    || [...facts.passwordSecrets].some((s) => value === `/run/secrets/${s}`);
+  // the variable's name says what it is; the value confirms it
+  if (/(HOST|SERVER|ADDR|ENDPOINT)/i.test(name)) return isHost ? 'host' : undefined;
+  if (/PORT/i.test(name)) return value === String(facts.port) ? 'port' : undefined;
+  if (/(USER|LOGIN|UID)/i.test(name)) return facts.users.has(value) ? 'user' : isPassword && /(PASS|PWD)/i.test(name) ? 'password' : undefined;
+  if (/(PASS|PWD|SECRET)/i.test(name)) return isPassword ? 'password' : undefined;
   if (/(DB|DATABASE|NAME|SCHEMA)/i.test(name) && facts.databaseNames.has(value)) return 'database';
-  if (facts.hostNames.has(value)) return 'host';
+  // no telling name: a password value or a host name is still the database's
+  if (isPassword) return 'password';
+  if (isHost) return 'host';
   return undefined;
 }

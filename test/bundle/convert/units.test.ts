@@ -166,3 +166,15 @@ test('a user name equal to the database service name is a user, not a host', () 
   expect(variableRole(f, 'PGDATABASE', 'postgres')).toBe('database');
   expect(variableRole(f, 'TARGET', 'postgres')).toBe('host');
 });
+
+test('the variable name decides between equal values (gitea: user, password and database are all "gitea")', () => {
+  const p = project([service('db', { image: 'postgres:14', environment: { POSTGRES_USER: 'gitea', POSTGRES_PASSWORD: 'gitea', POSTGRES_DB: 'gitea' } })]);
+  const f = databaseFacts(p, 'db', 'postgres');
+  expect(variableRole(f, 'DB_USER', 'gitea')).toBe('user');
+  expect(variableRole(f, 'DB_PASSWD', 'gitea')).toBe('password');
+  expect(variableRole(f, 'DB_NAME', 'gitea')).toBe('database');
+  expect(variableRole(f, 'DB_HOST', 'db:5432')).toBe('host');
+  expect(variableRole(f, 'DB_HOST', 'db:6000')).toBeUndefined();
+  expect(variableRole(f, 'DB_HOST', 'elsewhere')).toBeUndefined();
+  expect(variableRole(f, 'GREETING', 'gitea')).toBe('password');
+});
