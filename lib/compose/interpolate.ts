@@ -261,6 +261,8 @@ export interface InterpolationContext {
 
 /** Interpolates every string value below `node` (`path` is where `node` sits in the file). */
 export function interpolateNode(node: Node, path: readonly (string | number)[], ctx: InterpolationContext): Node {
+  // the value under `!reset` is ignored (13-merge.md); it is neither interpolated nor cast
+  if (node.tag === 'reset') return node;
   if (node.kind === 'map') {
     const entries = new Map<string, MapEntry>();
     let changed = false;

@@ -242,7 +242,9 @@ class Converter {
       }
       node = seqNode(items, loc, tag);
     } else if (isScalar(yamlNode)) {
-      node = scalarNode(this.scalarValue(yamlNode), loc, tag);
+      // a tag the yaml package does not know leaves the scalar a string: resolve `!override 8080` as untagged
+      const value = tag && yamlNode.type === 'PLAIN' && typeof yamlNode.value === 'string' ? plainScalar(yamlNode.value) : this.scalarValue(yamlNode);
+      node = scalarNode(value, loc, tag);
     } else {
       throw new ComposeError(`unsupported YAML node at ${humanPath(path)}`, { code: 'compose/yaml-syntax', location: loc });
     }
@@ -422,6 +424,19 @@ class Converter {
     }
     return undefined;
   }
+}
+
+/** A plain scalar resolved with the YAML 1.2 core schema (for scalars whose custom tag kept them strings). */
+function plainScalar(source: string): string | number | boolean | null {
+  if (/^(null|Null|NULL|~|)$/.test(source)) return null;
+  if (/^(true|True|TRUE)$/.test(source)) return true;
+  if (/^(false|False|FALSE)$/.test(source)) return false;
+  if (/^[-+]?0[0-7]+$/.test(source)) return parseInt(source, 8);
+  if (/^[-+]?[0-9]+$/.test(source)) return Number(source);
+  if (/^0o[0-7]+$/.test(source)) return parseInt(source.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.slice(2), 16);
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(source)) return Number(source);
+  return source;
 }
 
 function describeParent(path: readonly (string | number)[]): string {

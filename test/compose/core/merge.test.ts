@@ -94,6 +94,14 @@ describe('13-merge.md examples', () => {
     ).toEqual({ C: '3' });
   });
 
+  test('tagged scalars keep their YAML type and a !reset value is never interpolated or cast', () => {
+    const s = merged(
+      'services:\n  app:\n    image: x\n    read_only: true\n    privileged: false\n    stop_grace_period: 10s\n',
+      'services:\n  app:\n    read_only: !reset null\n    privileged: !override true\n    stop_grace_period: !reset ${UNSET:?never checked}\n',
+    ).app;
+    expect(s).toEqual({ image: 'x', privileged: true });
+  });
+
   test('!reset in the first file just leaves the attribute out', () => {
     expect(data({ '/app/compose.yaml': 'services:\n  app:\n    image: a\n    ports: !reset ["1:1"]\n' }).services).toEqual({ app: { image: 'a' } });
   });
