@@ -5,6 +5,10 @@
  * loaded by both implementations; both results are mapped to one canonical shape (canonical.ts,
  * where each legitimate difference is documented with its spec reference) and compared.
  *
+ * 1.29.2 runs through its own entry point (`compose.cli.main.main`, what the `docker-compose` script
+ * calls) in one Python process for all folders (driver.py), so the suite pays the interpreter
+ * start-up once.
+ *
  * 1.29.2 predates parts of the specification and refuses absent build directories, so it runs on
  * a temporary COPY of each folder where:
  * - the top-level `name:` is removed (04-version-and-name.md; 1.29.2 rejects it) — the project
@@ -13,7 +17,7 @@
  *   needs the directory at build time; 1.29.2 checks it at load time).
  * Our loader runs on the original files; paths of the copy are mapped back before comparing.
  */
-import { execFile, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -55,7 +59,7 @@ const CASES: Case[] = [...corpus.map((file) => ({ id: path.relative(CORPUS_DIR, 
 
 let tmpRoot = '';
 let home = '';
-const oracle = new Map<string, { copyDir: string; stdout: string; stderr: string; status: number }>();
+const oracle = new Map<string, OracleResult & { copyDir: string }>();
 
 function baseEnv(extra?: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...(extra ?? {}) };
@@ -83,35 +87,34 @@ function prepareCopy(c: Case, index: number): string {
   return dst;
 }
 
-function runOracle(c: Case, copyDir: string): Promise<{ stdout: string; stderr: string; status: number }> {
-  return new Promise((resolve) => {
-    execFile(
-      'docker-compose',
-      ['-f', path.join(copyDir, path.basename(c.file)), 'config'],
-      { cwd: copyDir, env: baseEnv(c.env), encoding: 'utf8', timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ stdout, stderr, status: error ? ((error as { code?: number }).code ?? 1) : 0 }),
-    );
-  });
+/** The Python interpreter of the `docker-compose` script (its shebang), which has its modules. */
+function composePython(): string {
+  const script = spawnSync('sh', ['-c', 'command -v docker-compose'], { encoding: 'utf8' }).stdout.trim();
+  const first = fs.readFileSync(script, 'utf8').split('\n')[0];
+  return first.startsWith('#!') ? first.slice(2).trim().split(/\s+/)[0] : 'python3';
 }
 
-/** Python's shlex.split, batched: an implementation of shell splitting independent from ours. */
-function pythonShlex(commands: string[]): Map<string, string[]> {
-  const r = spawnSync('python3', ['-c', 'import json,shlex,sys; print(json.dumps([shlex.split(c) for c in json.load(sys.stdin)]))'], {
-    input: JSON.stringify(commands),
+interface OracleResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** command/entrypoint strings of the output → Python shlex words. */
+  readonly shlex: Record<string, string[]>;
+}
+
+/**
+ * Runs 1.29.2's `config` on every copy in one Python process (driver.py calls the entry point of
+ * the `docker-compose` script, `compose.cli.main.main`, once per folder).
+ */
+function runOracle(jobs: { cwd: string; file: string; env: Record<string, string> }[]): OracleResult[] {
+  const r = spawnSync(composePython(), [path.join(__dirname, 'driver.py')], {
+    input: JSON.stringify({ jobs }),
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 170_000,
   });
-  if (r.status !== 0) throw new Error(`python3 shlex failed: ${r.stderr}`);
-  const words = JSON.parse(r.stdout) as string[][];
-  return new Map(commands.map((c, i) => [c, words[i]]));
-}
-
-function commandStrings(doc: unknown): string[] {
-  const out: string[] = [];
-  const services = (doc as { services?: Record<string, Record<string, unknown>> }).services ?? {};
-  for (const s of Object.values(services)) {
-    for (const k of ['command', 'entrypoint']) if (typeof s[k] === 'string') out.push((s[k] as string).replace(/\$\$/g, '$'));
-  }
-  return out;
+  if (r.status !== 0) throw new Error(`the docker-compose driver failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as OracleResult[];
 }
 
 /**
@@ -150,18 +153,13 @@ if (!available) {
   }
 } else {
   describe('conformance with docker-compose 1.29.2', () => {
-    beforeAll(async () => {
+    beforeAll(() => {
       tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-oracle-'));
       home = path.join(tmpRoot, 'home');
       fs.mkdirSync(home);
-      const queue = CASES.map((c, i) => ({ c, copyDir: prepareCopy(c, i) }));
-      // a few at a time: each run is a Python start-up
-      const workers = Array.from({ length: 4 }, async () => {
-        for (let job = queue.shift(); job; job = queue.shift()) {
-          oracle.set(job.c.id, { copyDir: job.copyDir, ...(await runOracle(job.c, job.copyDir)) });
-        }
-      });
-      await Promise.all(workers);
+      const copies = CASES.map((c, i) => prepareCopy(c, i));
+      const results = runOracle(CASES.map((c, i) => ({ cwd: copies[i], file: path.join(copies[i], path.basename(c.file)), env: baseEnv(c.env) })));
+      CASES.forEach((c, i) => oracle.set(c.id, { copyDir: copies[i], ...results[i] }));
     }, 180_000);
 
     afterAll(() => {
@@ -178,9 +176,8 @@ if (!available) {
       const o = oracle.get(c.id)!;
       if (o.status !== 0) throw new Error(`docker-compose config failed on ${c.id}:\n${o.stderr}`);
       const raw = parse(o.stdout) as Record<string, unknown>;
-      const words = pythonShlex(commandStrings(raw));
       const split: ShellSplit = (s) => {
-        const w = words.get(s);
+        const w = o.shlex[s];
         if (!w) throw new Error(`no shlex result for ${s}`);
         return w;
       };
