@@ -123,7 +123,7 @@ export async function executeRollback(clients: AwsClients, plan: RollbackPlan, o
       const key = `${e.EventDate?.toISOString()}|${e.Message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      o.log(`  ${e.EventDate?.toISOString() ?? ''} ${e.Severity ?? ''} ${e.Message ?? ''}`.replace(/ +/g, ' '));
+      o.log(`  ${[e.EventDate?.toISOString(), e.Severity, e.Message].filter((x) => x).join(' ')}`);
     }
     const out = await clients.elasticbeanstalk.send(new DescribeEnvironmentsCommand({ EnvironmentNames: [plan.environmentName], IncludeDeleted: false }));
     const env = out.Environments?.[0];
