@@ -198,7 +198,6 @@ export function isValidImageReference(image: string): boolean {
 }
 
 const EXECUTION_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
-const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 function checkImage(list: IssueList, at: Segment[], image: unknown, label: string): void {
   if (typeof image !== 'string') return; // the schema reports missing / wrong type
@@ -473,7 +472,7 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
       if (target === self) {
         list.add([...at, 'links', j], 'dockerrun/invalid-link', `${label} links to itself; remove the link`);
       } else if (!names.has(target)) {
-        list.add([...at, 'links', j], 'dockerrun/unknown-link', `${label} links to ${describe(target)}, which is not a container of this file; use the name of one of: ${[...names.keys()].sort().join(', ')}`);
+        list.add([...at, 'links', j], 'dockerrun/unknown-link', `${label} links to ${describe(target)}, which is not a container of this file${names.size > 1 ? `; the other containers are ${[...names.keys()].filter((n) => n !== self).sort().join(', ')}` : ''}`);
       } else {
         addEdge(self, target, 'links');
       }
@@ -738,7 +737,7 @@ export function assertValidDockerrun(doc: unknown, file: string, options: Assert
   const errors = issues.filter((i) => i.severity === 'error' && !(options.allowPlaceholders && PLACEHOLDER_ISSUE_CODES.has(i.code)));
   if (errors.length > 0) {
     const onlyPlaceholders = errors.every((e) => PLACEHOLDER_ISSUE_CODES.has(e.code));
-    throw new BundleError(`${file} is not a valid Dockerrun.aws.json: ${errors.length} problem${errors.length === 1 ? '' : 's'}`, {
+    throw new BundleError(`${path.basename(file)} is not a valid Dockerrun.aws.json: ${errors.length} problem${errors.length === 1 ? '' : 's'}`, {
       code: onlyPlaceholders ? 'bundle/dockerrun-placeholder' : 'bundle/invalid-dockerrun',
       location: locate(errors[0].pointer, options.locations),
       details: issuesToDetails(errors, options.locations),
@@ -778,7 +777,7 @@ export function parseJsonWithLocations(text: string, file: string): LocatedJson 
         ls = k + 1;
       }
     }
-    throw new BundleError(`${file} is not valid JSON: ${message}`, {
+    throw new BundleError(`${path.basename(file)} is not valid JSON: ${message}`, {
       code: 'bundle/json-syntax',
       location: { file, line: l, column: at - ls + 1 },
       fix: 'fix the JSON syntax at that position (Dockerrun.aws.json is plain JSON: no comments, no trailing commas, double-quoted keys)',
@@ -966,10 +965,6 @@ function bundlePath(p: string): string | undefined {
     } else out.push(part);
   }
   return out.join('/');
-}
-
-function isRelativePath(p: string): boolean {
-  return p.startsWith('./') || p.startsWith('../') || p === '.' || p === '..';
 }
 
 /**

@@ -235,7 +235,7 @@ describe('round trip', () => {
         const second = toDockerrun(toCompose(first), { containerHealthChecks: healthChecks });
         expect(second).toBe(first);
       }),
-      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 150) },
+      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 100) },
     );
   });
 
@@ -246,7 +246,7 @@ describe('round trip', () => {
         const compose = toCompose(toDockerrun(yaml, { images }));
         expect(toCompose(toDockerrun(compose))).toBe(compose);
       }),
-      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 100) },
+      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 60) },
     );
   });
 });
@@ -329,7 +329,7 @@ describe('import side', () => {
         expectValid(first);
         expect(toDockerrun(toCompose(first))).toBe(first);
       }),
-      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 150) },
+      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 100) },
     );
   });
 
@@ -347,7 +347,7 @@ describe('import side', () => {
 describe('the generators', () => {
   test('cover the mappings the round trip is about', () => {
     const seen = new Set<string>();
-    for (const p of fc.sample(project, { numRuns: 300, seed: 42 })) {
+    for (const p of fc.sample(project, { numRuns: 200, seed: 42 })) {
       const { yaml, images } = render(p);
       const doc = JSON.parse(toDockerrun(yaml, { images, containerHealthChecks: true }));
       for (const c of doc.containerDefinitions) {
