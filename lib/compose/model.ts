@@ -129,7 +129,7 @@ export interface BuildConfig {
   readonly dockerfile?: string;
   readonly dockerfileInline?: string;
   readonly target?: string;
-  /** Build args; `null` = take from the environment at build time. */
+  /** Build args; a bare `ARG` takes the loader environment's value; `null` = not set (no value, not in the environment). */
   readonly args: Readonly<Record<string, string | null>>;
   readonly platforms: readonly string[];
   readonly labels: Readonly<Record<string, string>>;

@@ -810,7 +810,9 @@ class Normalizer {
     const rawContext = this.optString(b.context, at('context'), `${what}.context`) ?? '.';
     const context = isRemoteContext(rawContext) ? rawContext : this.absPath(rawContext);
     const args: Record<string, string | null> = {};
-    for (const [k, val] of this.keyValues(b.args, at('args'), `${what}.args`)) setKey(args, k, val);
+    // a bare `ARG` takes the loader environment's value, as `environment:` does; unset → null, which
+    // build.md#args defines as "the build arg won't be set"
+    for (const [k, val] of this.keyValues(b.args, at('args'), `${what}.args`)) setKey(args, k, val ?? this.input.environment[k] ?? null);
     const additionalContexts: Record<string, string> = {};
     for (const [k, val, p] of this.keyValues(b.additional_contexts, at('additional_contexts'), `${what}.additional_contexts`)) {
       if (val === null) this.fail(p, `${what}.additional_contexts.${k} has no value`, 'write `name: ./path`, `name: docker-image://image` or `name: service:other`');

@@ -110,6 +110,7 @@ describe('build', () => {
     }).build!;
     expect(b.context).toBe('/abs/ctx');
     expect(b.args).toEqual({ NODE_ENV: 'development', FROM_HOST: null });
+    expect(service({ build: { args: ['FROM_HOST', 'UNSET'] } }, { environment: { FROM_HOST: 'h' } }).build!.args).toEqual({ FROM_HOST: 'h', UNSET: null });
     expect(b.shmSizeBytes).toBe(2 * 1024 ** 3);
     expect(b.additionalContexts).toEqual({ base: '../base' });
     expect(b.secrets).toEqual([{ source: 'npmrc', target: '/run/secrets/npmrc' }]);

@@ -32,6 +32,8 @@
  * - Identical port entries (`"3000"` next to `"3000-3002"`) are kept once by our loader (the schema
  *   requires unique `ports` items, so `config` output stays loadable); 1.29.2 prints both — the
  *   oracle's list is de-duplicated the same way.
+ * - A bare build arg (`- GIT_COMMIT`) missing from the environment: 1.29.2 prints `''`, build.md#args
+ *   says the arg is not set (our `null`) — compared as `''`.
  * - Our short-syntax secret targets are filled in as `/run/secrets/<source>` (09-secrets.md);
  *   1.29.2 leaves them out — filled in here.
  */
@@ -331,7 +333,8 @@ export function canonicalFromModel(project: ComposeProject): Canonical {
       if (s.build.dockerfile !== undefined) b.dockerfile = s.build.dockerfile;
       if (s.build.target !== undefined) b.target = s.build.target;
       if (s.build.network !== undefined) b.network = s.build.network;
-      if (Object.keys(s.build.args).length) b.args = { ...s.build.args };
+      // a bare build arg the environment lacks: 1.29.2 prints '', build.md#args says it is not set (our null)
+      if (Object.keys(s.build.args).length) b.args = Object.fromEntries(Object.entries(s.build.args).map(([k, v]) => [k, v ?? '']));
       o.build = b;
     }
     const env: Record<string, string | null> = {};

@@ -2,7 +2,7 @@
 `docker-compose` script) for many folders in ONE Python process: the test suite would otherwise pay
 the interpreter and import start-up once per file.
 
-stdin: {"jobs": [{"cwd", "file", "env"}]}; stdout: JSON list of {"status", "stdout", "stderr", "shlex"}.
+stdin: {"jobs": [{"cwd", "files", "env"}]}; stdout: JSON list of {"status", "stdout", "stderr", "shlex"}.
 Each result also carries "shlex": the `command`/`entrypoint` strings of the output (with `$$`
 unescaped) split by Python's shlex, which is what 1.29.2 itself does with them at `up` time.
 """
@@ -26,7 +26,7 @@ for job in request["jobs"]:
     os.chdir(job["cwd"])
     out, err = io.StringIO(), io.StringIO()
     status = 0
-    sys.argv = ["docker-compose", "-f", job["file"], "config"]
+    sys.argv = ["docker-compose"] + [arg for f in job["files"] for arg in ("-f", f)] + ["config"]
     # docker-compose logs through handlers on the root logger; start each run with none
     logging.getLogger().handlers.clear()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -35,11 +35,16 @@ interface Case {
   readonly id: string;
   /** The original compose file. */
   readonly file: string;
+  /** Files merged over it (`-f` order), e.g. `compose.override.yaml` of a case. */
+  readonly overrides?: readonly string[];
   /** Extra environment for both implementations. */
   readonly env?: Record<string, string>;
 }
 
-/** Spec-derived cases: `cases/<name>/compose.yaml`, optional `cases/<name>/env.json`. */
+/**
+ * Spec-derived cases: `cases/<name>/compose.yaml`, optional `cases/<name>/compose.override.yaml`
+ * (merged over it) and `cases/<name>/env.json` (environment variables).
+ */
 function specCases(): Case[] {
   return fs
     .readdirSync(CASES_DIR)
@@ -47,9 +52,11 @@ function specCases(): Case[] {
     .filter((d) => fs.existsSync(path.join(CASES_DIR, d, 'compose.yaml')))
     .map((d) => {
       const envFile = path.join(CASES_DIR, d, 'env.json');
+      const override = path.join(CASES_DIR, d, 'compose.override.yaml');
       return {
         id: `case ${d}`,
         file: path.join(CASES_DIR, d, 'compose.yaml'),
+        ...(fs.existsSync(override) ? { overrides: [override] } : {}),
         ...(fs.existsSync(envFile) ? { env: JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string> } : {}),
       };
     });
@@ -106,7 +113,7 @@ interface OracleResult {
  * Runs 1.29.2's `config` on every copy in one Python process (driver.py calls the entry point of
  * the `docker-compose` script, `compose.cli.main.main`, once per folder).
  */
-function runOracle(jobs: { cwd: string; file: string; env: Record<string, string> }[]): OracleResult[] {
+function runOracle(jobs: { cwd: string; files: string[]; env: Record<string, string> }[]): OracleResult[] {
   const r = spawnSync(composePython(), [path.join(__dirname, 'driver.py')], {
     input: JSON.stringify({ jobs }),
     encoding: 'utf8',
@@ -134,7 +141,7 @@ function applyProfiles(doc: Canonical, composeProfiles: string | undefined): Can
 
 function ours(c: Case): Canonical {
   const { result } = loadProject({
-    files: [c.file],
+    files: [c.file, ...(c.overrides ?? [])],
     workingDirectory: path.dirname(c.file),
     environment: baseEnv(c.env),
     reader: nodeFileReader,
@@ -158,7 +165,13 @@ if (!available) {
       home = path.join(tmpRoot, 'home');
       fs.mkdirSync(home);
       const copies = CASES.map((c, i) => prepareCopy(c, i));
-      const results = runOracle(CASES.map((c, i) => ({ cwd: copies[i], file: path.join(copies[i], path.basename(c.file)), env: baseEnv(c.env) })));
+      const results = runOracle(
+        CASES.map((c, i) => ({
+          cwd: copies[i],
+          files: [c.file, ...(c.overrides ?? [])].map((f) => path.join(copies[i], path.basename(f))),
+          env: baseEnv(c.env),
+        })),
+      );
       CASES.forEach((c, i) => oracle.set(c.id, { copyDir: copies[i], ...results[i] }));
     }, 180_000);
 
