@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledgeManagedPolicies, acknowledgeWildcardResource } from './nag';
-import { DeploymentStage, WARNING_PREFIX } from './stage';
+import { DeploymentStage, regionFacts, WARNING_PREFIX } from './stage';
 
 /** The Elastic Beanstalk platform branch: `ecs` runs Dockerrun v2, `docker` a compose file or Dockerrun v1. */
 export type BeanstalkPlatform = 'ecs' | 'docker';
@@ -242,7 +242,7 @@ export class BeanstalkEnvironment extends Construct {
   /** The ARN the task execution role named `roleName` will have in `scope`'s stack. */
   static taskExecutionRoleArnFor(scope: Construct, roleName: string): string {
     const stack = Stack.of(scope);
-    const partition = !Token.isUnresolved(stack.region) ? RegionInfo.get(stack.region).partition ?? 'aws' : stack.partition;
+    const partition = !Token.isUnresolved(stack.region) ? regionFacts(stack.region, (r) => RegionInfo.get(r)).partition : stack.partition;
     return `arn:${partition}:iam::${stack.account}:role/${roleName}`;
   }
 

@@ -6,7 +6,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { composeToBundle } from '../lib/bundle';
+import { composeToBundle, planBundle } from '../lib/bundle';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
@@ -16,7 +16,7 @@ import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS } from './database';
 import { InstanceSubnetPlacement, Network } from './network';
-import { DeploymentStage, physicalName, WARNING_PREFIX } from './stage';
+import { DeploymentStage, physicalName, regionFacts, WARNING_PREFIX } from './stage';
 
 export interface ComposeApplicationProps {
   /**
@@ -234,11 +234,11 @@ export class ComposeApplication extends Construct {
 
     const architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
     const imagePlatform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
-    const partition = RegionInfo.get(region).partition ?? 'aws';
-    const domainSuffix = RegionInfo.get(region).domainSuffix ?? 'amazonaws.com';
+    const { partition, domainSuffix } = regionFacts(region, (r) => RegionInfo.get(r));
 
     // ---- first conversion: which images, databases and secrets ----
-    const planned = composeToBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks }).result;
+    // (the plan is the conversion without rendering: the same images, databases and secrets)
+    const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks });
 
     // ---- images ----
     const images: Record<string, ecrAssets.DockerImageAsset> = {};

@@ -35,6 +35,20 @@ export function physicalName(parts: readonly string[], maxLength: number): strin
   return `${full.slice(0, maxLength - hash.length - 1).replace(/-$/, '')}-${hash}`;
 }
 
+/**
+ * Partition and DNS suffix of a region, without RegionInfo's fact tables for the common partitions
+ * (RegionInfo.get costs milliseconds per call). Other partitions (ISO) ask RegionInfo.
+ */
+export function regionFacts(region: string, lookup: (region: string) => { partition?: string; domainSuffix?: string }): { partition: string; domainSuffix: string } {
+  if (region.startsWith('cn-')) return { partition: 'aws-cn', domainSuffix: 'amazonaws.com.cn' };
+  if (region.startsWith('us-gov-')) return { partition: 'aws-us-gov', domainSuffix: 'amazonaws.com' };
+  if (/^[a-z]{2}-iso/.test(region)) {
+    const facts = lookup(region);
+    return { partition: facts.partition ?? 'aws', domainSuffix: facts.domainSuffix ?? 'amazonaws.com' };
+  }
+  return { partition: 'aws', domainSuffix: 'amazonaws.com' };
+}
+
 /** FNV-1a 32-bit as 8 hex digits: a stable short hash without loading `crypto` in hot paths. */
 function fnv1a(text: string): string {
   let h = 0x811c9dc5;
