@@ -137,6 +137,17 @@ describe('beanstack config', () => {
     expect(JSON.parse(named.stdout).name).toBe('shop');
   });
 
+  it('--project-directory moves the base of relative paths, the .env file and the default name', async () => {
+    write('elsewhere/.env', 'NODE_ENV=from-elsewhere\n');
+    write('elsewhere/web.env', 'A=1\n');
+    const r = await run(['-f', 'app/compose.yaml', '--project-directory', 'elsewhere', '--profile', 'db', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.name).toBe('elsewhere');
+    expect(doc.services.web.build.context).toBe('./web');
+    expect(doc.services.web.environment.NODE_ENV).toBe('from-elsewhere');
+  });
+
   it('--no-interpolate keeps ${VARIABLES}', async () => {
     const r = await run(['-f', 'app/compose.yaml', '--profile', 'db', '--no-interpolate']);
     expect(r.code).toBe(0);
