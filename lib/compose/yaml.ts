@@ -246,7 +246,11 @@ class Converter {
       const value = tag && yamlNode.type === 'PLAIN' && typeof yamlNode.value === 'string' ? plainScalar(yamlNode.value) : this.scalarValue(yamlNode);
       node = scalarNode(value, loc, tag);
     } else {
-      throw new ComposeError(`unsupported YAML node at ${humanPath(path)}`, { code: 'compose/yaml-syntax', location: loc });
+      throw new ComposeError(`unsupported YAML node at ${humanPath(path)}`, {
+        code: 'compose/yaml-syntax',
+        location: loc,
+        fix: 'write a plain mapping, sequence or scalar here',
+      });
     }
     if (anchor) this.inProgress.delete(yamlNode);
     this.count(1, loc);
