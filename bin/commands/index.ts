@@ -14,6 +14,7 @@ export type RegisterCommand = (
 export const COMMANDS: readonly RegisterCommand[] = [
   require('./config').registerConfig as RegisterCommand,
   require('./deploy').registerDeploy as RegisterCommand,
+  require('./diff').registerDiff as RegisterCommand,
   require('./doctor').registerDoctor as RegisterCommand,
   require('./dockerrun').registerDockerrun as RegisterCommand,
   require('./import').registerImport as RegisterCommand,

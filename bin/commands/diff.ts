@@ -1,0 +1,390 @@
+/**
+ * `beanstack diff`: what a change does to the infrastructure — danger classes (data loss,
+ * irreversible, deploy will fail, security, routine), the containers of the Elastic Beanstalk bundle,
+ * cost, an architecture diagram and every stack's resource changes — as a PR comment (markdown),
+ * JSON or text.
+ *
+ * Inputs: `--base DIR --head DIR` (two cloud assemblies); `--base-ref REF`, which synthesizes that
+ * commit in a temporary git worktree (node_modules symlinked when package-lock.json is unchanged) and
+ * the working tree as head, offline; or `--live`, which diffs against the deployed stacks (needs AWS
+ * credentials).
+ *
+ * Exit codes: 0 report produced; 1 with `--exit-code` when there are changes; 4 when a class named
+ * by `--fail-on` is present; 2 bad flags or inputs; 3 a bug.
+ */
+import * as childProcess from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Option } from 'commander';
+import { ExitCode } from '../cli-context';
+import type { CliContext } from '../cli-context';
+import { BeanstackError } from '../../lib/errors';
+import type { AssemblyReader } from '../../lib/review/assembly';
+import type { DangerClass } from '../../lib/review/types';
+import type { RegisterCommand } from './index';
+
+/** The assembly reader backed by the file system. */
+export const nodeAssemblyReader: AssemblyReader = {
+  readFile(file: string): string | undefined {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      if (['ENOENT', 'ENOTDIR', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return undefined;
+      throw e;
+    }
+  },
+  listFiles(dir: string): readonly string[] | undefined {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      return undefined;
+    }
+    if (!st.isDirectory()) return undefined;
+    const out: string[] = [];
+    const walk = (d: string, rel: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(path.join(d, e.name), r);
+        else if (e.isFile()) out.push(r);
+      }
+    };
+    walk(dir, '');
+    return out.sort();
+  },
+  digest(file: string): string | undefined {
+    try {
+      return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export const FAIL_ON_VALUES = ['data-loss', 'irreversible', 'deploy-fails', 'security', 'any'] as const;
+
+interface DiffFlags {
+  readonly base?: string;
+  readonly head?: string;
+  readonly baseRef?: string;
+  readonly live?: boolean;
+  readonly format: 'markdown' | 'json' | 'text';
+  readonly output?: string;
+  readonly exitCode?: boolean;
+  readonly failOn?: string;
+  readonly maxChars?: string;
+  readonly context: string[];
+  readonly build: boolean;
+  readonly keepWorktree?: boolean;
+  readonly region?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Parses `--fail-on data-loss,security`. */
+export function parseFailOn(value: string | undefined): DangerClass[] {
+  if (value === undefined) return [];
+  const out = new Set<DangerClass>();
+  for (const v of value.split(',').map((x) => x.trim()).filter((x) => x.length > 0)) {
+    if (!(FAIL_ON_VALUES as readonly string[]).includes(v)) {
+      throw new BeanstackError(`--fail-on ${v}: not a danger class`, { code: 'cli/fail-on', fix: `use one or more of ${FAIL_ON_VALUES.join(', ')}, comma-separated (e.g. --fail-on data-loss,security)` });
+    }
+    if (v === 'any') ['data-loss', 'irreversible', 'deploy-fails', 'security'].forEach((c) => out.add(c as DangerClass));
+    else out.add(v as DangerClass);
+  }
+  return [...out];
+}
+
+function writeAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): { code: number; stdout: string; stderr: string } {
+  const r = childProcess.spawnSync(cmd, args as string[], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+function runAsync(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = childProcess.spawn(cmd, args as string[], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Where the aws-cdk CLI of a project lives (its own install, else ours). */
+function cdkCli(projectDir: string): string {
+  const own = path.join(projectDir, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+  if (fs.existsSync(own)) return own;
+  return require.resolve('aws-cdk/bin/cdk');
+}
+
+export interface SynthOptions {
+  readonly projectDir: string;
+  readonly outDir: string;
+  readonly context: readonly string[];
+  readonly build: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  /** What is synthesized, for messages (`base origin/main`, `head (working tree)`). */
+  readonly what: string;
+}
+
+/**
+ * Builds (when the project has a build script) and synthesizes a project into `outDir`, offline.
+ * Returns a warning when synth failed on validation findings but still wrote the assembly.
+ */
+export async function synthProject(o: SynthOptions): Promise<string | undefined> {
+  if (!fs.existsSync(path.join(o.projectDir, 'cdk.json'))) {
+    throw new BeanstackError(`${o.what}: ${path.join(o.projectDir, 'cdk.json')} is missing, so there is no CDK app to synthesize`, {
+      code: 'review/no-cdk-json',
+      fix: 'run beanstack diff from the project root (where cdk.json is), or create one with beanstack init',
+    });
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(o.projectDir, 'package.json'), 'utf8').toString() || '{}') as { scripts?: Record<string, string> };
+  if (o.build && pkg.scripts?.build) {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const b = await runAsync(npm, ['run', 'build', '--silent'], o.projectDir, o.env);
+    if (b.code !== 0) {
+      throw new BeanstackError(`${o.what}: npm run build failed (exit ${b.code})\n${tail(b.stdout + b.stderr)}`, { code: 'review/build-failed', fix: 'fix the build error (or pass --no-build when the app needs no build step)' });
+    }
+  }
+  const args = [cdkCli(o.projectDir), 'synth', '--no-lookups', '--quiet', '--no-notices', '--no-version-reporting', '-o', o.outDir];
+  for (const c of o.context) args.push('-c', c);
+  const s = await runAsync(process.execPath, args, o.projectDir, o.env);
+  if (s.code !== 0) {
+    const manifest = path.join(o.outDir, 'manifest.json');
+    const report = path.join(o.outDir, 'validation-report.json');
+    if (fs.existsSync(manifest) && fs.existsSync(report)) {
+      return `${o.what}: cdk synth failed (exit ${s.code}), most likely on validation findings; reviewing the assembly it wrote`;
+    }
+    throw new BeanstackError(`${o.what}: cdk synth failed (exit ${s.code})\n${tail(s.stderr + s.stdout)}`, {
+      code: 'review/synth-failed',
+      fix: 'run `npx cdk synth --no-lookups` in that tree to see the whole error; lookups need their values committed in cdk.context.json',
+    });
+  }
+  return undefined;
+}
+
+interface BaseRefResult {
+  readonly baseDir: string;
+  readonly headDir: string;
+  readonly baseLabel: string;
+  readonly headLabel: string;
+  readonly warnings: string[];
+  readonly cleanup: () => void;
+}
+
+/** Synthesizes REF in a temporary worktree and the working tree as head. */
+export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<DiffFlags, 'context' | 'build' | 'head' | 'keepWorktree'>): Promise<BaseRefResult> {
+  const env: NodeJS.ProcessEnv = { ...ctx.env, CI: ctx.env.CI ?? 'true' };
+  const top = run('git', ['rev-parse', '--show-toplevel'], ctx.cwd, env);
+  if (top.code !== 0) {
+    throw new BeanstackError(`--base-ref needs a git repository, but ${ctx.cwd} is not in one`, { code: 'review/not-git', fix: 'run it inside the project repository, or pass --base DIR --head DIR' });
+  }
+  const root = top.stdout.trim();
+  const sub = path.relative(root, ctx.cwd);
+  const rev = run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], ctx.cwd, env);
+  if (rev.code !== 0) {
+    throw new BeanstackError(`--base-ref ${ref}: no such commit in this repository`, {
+      code: 'review/bad-ref',
+      fix: `fetch it first (git fetch origin ${ref.replace(/^origin\//, '')}; in GitHub Actions use actions/checkout with fetch-depth: 0)`,
+    });
+  }
+  const sha = rev.stdout.trim();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-diff-'));
+  const worktree = path.join(tmp, 'base');
+  const cleanup = (): void => {
+    if (flags.keepWorktree) return;
+    run('git', ['worktree', 'remove', '--force', worktree], root, env);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    run('git', ['worktree', 'prune'], root, env);
+  };
+  try {
+    const add = run('git', ['worktree', 'add', '--detach', '--quiet', worktree, sha], root, env);
+    if (add.code !== 0) throw new BeanstackError(`git worktree add failed: ${tail(add.stderr)}`, { code: 'review/worktree', fix: 'check that git can write to the repository and the temporary directory' });
+    const baseProject = path.join(worktree, sub);
+    const warnings: string[] = [];
+    // Reuse the installed dependencies when the lockfile did not change.
+    const lockHead = path.join(ctx.cwd, 'package-lock.json');
+    const lockBase = path.join(baseProject, 'package-lock.json');
+    const sameLock = fs.existsSync(lockHead) && fs.existsSync(lockBase) && fs.readFileSync(lockHead).equals(fs.readFileSync(lockBase));
+    if (sameLock && fs.existsSync(path.join(ctx.cwd, 'node_modules'))) {
+      fs.symlinkSync(path.join(ctx.cwd, 'node_modules'), path.join(baseProject, 'node_modules'), 'dir');
+    } else {
+      warnings.push('package-lock.json differs from the base commit: installing the base dependencies with npm ci (slower)');
+      const ci = await runAsync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], baseProject, env);
+      if (ci.code !== 0) throw new BeanstackError(`npm ci in the base worktree failed\n${tail(ci.stderr)}`, { code: 'review/npm-ci', fix: 'check that the base commit installs (npm ci) on its own' });
+    }
+    const baseOut = path.join(tmp, 'base.out');
+    const headOut = flags.head ? path.resolve(ctx.cwd, flags.head) : path.join(tmp, 'head.out');
+    const common = { context: flags.context, build: flags.build, env };
+    const [wb, wh] = await Promise.all([
+      synthProject({ ...common, projectDir: baseProject, outDir: baseOut, what: `base ${ref}` }),
+      flags.head ? Promise.resolve(undefined) : synthProject({ ...common, projectDir: ctx.cwd, outDir: headOut, what: 'head (working tree)' }),
+    ]);
+    if (wb) warnings.push(wb);
+    if (wh) warnings.push(wh);
+    const headSha = run('git', ['rev-parse', '--short', 'HEAD'], ctx.cwd, env).stdout.trim();
+    const dirty = run('git', ['status', '--porcelain', '--untracked-files=no'], ctx.cwd, env).stdout.trim().length > 0;
+    return {
+      baseDir: baseOut,
+      headDir: headOut,
+      baseLabel: `${ref} (${sha.slice(0, 7)})`,
+      headLabel: flags.head ? flags.head : `${headSha}${dirty ? ' + uncommitted changes' : ''}`,
+      warnings,
+      cleanup,
+    };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+/** `--live`: the deployed templates of the head's stacks become the base (needs credentials). */
+async function liveBase(ctx: CliContext, headDir: string, region: string | undefined): Promise<string> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-provider-node');
+  try {
+    const provider = fromNodeProviderChain({ timeout: 1000, maxRetries: 0 } as never);
+    await Promise.race([provider(), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out')), 5000))]);
+  } catch (e) {
+    throw new BeanstackError(`--live needs AWS credentials, and none were found (${(e as Error).message.split('\n')[0]})`, {
+      code: 'review/no-credentials',
+      fix: 'configure credentials (AWS_PROFILE, or an OIDC role in CI), or review offline with --base-ref origin/main / --base DIR',
+    });
+  }
+  const { loadAssembly } = await import('../../lib/review/assembly');
+  const { CloudFormationClient, GetTemplateCommand } = await import('@aws-sdk/client-cloudformation');
+  const head = loadAssembly(headDir, nodeAssemblyReader);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-live-'));
+  const artifacts: Record<string, unknown> = {};
+  for (const s of head.stacks) {
+    const client = new CloudFormationClient({ region: s.region ?? region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION });
+    let body: string | undefined;
+    try {
+      const r = await client.send(new GetTemplateCommand({ StackName: s.displayName.replace(/\//g, '-'), TemplateStage: 'Original' }));
+      body = r.TemplateBody;
+    } catch (e) {
+      if (!/does not exist/.test((e as Error).message)) throw new BeanstackError(`reading the deployed template of ${s.displayName} failed: ${(e as Error).message}`, { code: 'review/live', fix: 'check the credentials can call cloudformation:GetTemplate in the stack\'s region' });
+    }
+    if (body === undefined) continue;
+    const file = `${s.id.replace(/[^A-Za-z0-9.-]/g, '_')}.template.json`;
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      const { parse } = await import('yaml');
+      json = parse(body);
+    }
+    fs.writeFileSync(path.join(tmp, file), JSON.stringify(json));
+    artifacts[s.id] = { type: 'aws:cloudformation:stack', environment: `aws://${s.account ?? 'unknown-account'}/${s.region ?? 'unknown-region'}`, displayName: s.displayName, properties: { templateFile: file } };
+  }
+  fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts }));
+  return tmp;
+}
+
+async function action(ctx: CliContext, flags: DiffFlags): Promise<number> {
+  const { loadAssembly, reviewAssemblies, renderJson, renderMarkdown, renderText, DEFAULT_MAX_CHARS } = await import('../../lib/review');
+  const modes = [flags.base !== undefined, flags.baseRef !== undefined, flags.live === true].filter(Boolean).length;
+  if (modes !== 1) {
+    throw new BeanstackError(modes === 0 ? 'beanstack diff needs something to compare with' : '--base, --base-ref and --live are alternatives', {
+      code: 'cli/diff-inputs',
+      fix: 'pass one of --base DIR (with --head DIR), --base-ref origin/main (synthesizes both offline) or --live (compares with the deployed stacks)',
+    });
+  }
+  const failOn = parseFailOn(flags.failOn);
+  const maxChars = flags.maxChars === undefined ? DEFAULT_MAX_CHARS : Number(flags.maxChars);
+  if (!Number.isInteger(maxChars) || maxChars < 2000) {
+    throw new BeanstackError(`--max-chars ${flags.maxChars}: expected a whole number of at least 2000`, { code: 'cli/max-chars', fix: 'e.g. --max-chars 60000 (GitHub allows 65536)' });
+  }
+
+  let baseDir: string | undefined;
+  let headDir: string;
+  let baseLabel: string | undefined;
+  let headLabel: string | undefined;
+  const notes: string[] = [];
+  let cleanup = (): void => undefined;
+  if (flags.baseRef !== undefined) {
+    const r = await synthBaseRef(ctx, flags.baseRef, flags);
+    baseDir = r.baseDir;
+    headDir = r.headDir;
+    baseLabel = r.baseLabel;
+    headLabel = r.headLabel;
+    notes.push(...r.warnings);
+    cleanup = r.cleanup;
+  } else {
+    headDir = path.resolve(ctx.cwd, flags.head ?? 'cdk.out');
+    if (flags.live) {
+      baseDir = await liveBase(ctx, headDir, flags.region);
+      baseLabel = 'deployed stacks';
+      const live = baseDir;
+      cleanup = () => fs.rmSync(live, { recursive: true, force: true });
+    } else {
+      baseDir = path.resolve(ctx.cwd, flags.base!);
+      baseLabel = path.relative(ctx.cwd, baseDir) || '.';
+    }
+    headLabel = headLabel ?? (path.relative(ctx.cwd, headDir) || '.');
+  }
+  try {
+    for (const [flag, dir] of [['--base', baseDir], ['--head', headDir]] as const) {
+      if (dir !== undefined && !fs.existsSync(dir)) {
+        throw new BeanstackError(`${flag} ${path.relative(ctx.cwd, dir) || dir}: no such directory`, { code: 'cli/no-assembly', fix: 'synthesize it first: npx cdk synth -o <dir> (or use --base-ref)' });
+      }
+    }
+    const base = loadAssembly(baseDir!, nodeAssemblyReader);
+    const head = loadAssembly(headDir, nodeAssemblyReader);
+    const { result, warnings } = reviewAssemblies({ base, head, reader: nodeAssemblyReader, ...(baseLabel ? { baseLabel } : {}), ...(headLabel ? { headLabel } : {}) });
+    const text = flags.format === 'json' ? renderJson(result) : flags.format === 'text' ? renderText(result) : renderMarkdown(result, { maxChars });
+    for (const n of notes) ctx.stderr(`note: ${n}\n`);
+    for (const w of warnings) ctx.stderr(`warning: ${w.message} [${w.code}]\n`);
+    if (flags.output) {
+      writeAtomic(path.resolve(ctx.cwd, flags.output), text);
+      ctx.stderr(`${result.summary}\nwrote ${flags.output}\n`);
+    } else {
+      ctx.stdout(text);
+    }
+    if (failOn.some((c) => result.classes.includes(c))) {
+      ctx.stderr(`failing: the change has ${failOn.filter((c) => result.classes.includes(c)).join(', ')} (--fail-on ${flags.failOn})\n`);
+      return ExitCode.DANGER;
+    }
+    if (flags.exitCode && result.hasChanges) return ExitCode.CHANGED;
+    return ExitCode.OK;
+  } finally {
+    cleanup();
+  }
+}
+
+export const registerDiff: RegisterCommand = (program, ctx, wrap) => {
+  program
+    .command('diff')
+    .description('review what a change does to the infrastructure (data loss, security, containers, cost), offline')
+    .option('--base <dir>', 'cloud assembly of the base (cdk synth -o <dir>)')
+    .option('--head <dir>', 'cloud assembly of the head (default: cdk.out; with --base-ref: synthesize the working tree)')
+    .option('--base-ref <ref>', 'synthesize this commit in a temporary git worktree as the base (e.g. origin/main)')
+    .option('--live', 'compare with the deployed stacks (needs AWS credentials)')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json', 'text']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--exit-code', 'exit 1 when there are changes (like git diff --exit-code)')
+    .option('--fail-on <classes>', `exit 4 when one of these classes is present: ${FAIL_ON_VALUES.join(', ')} (comma-separated)`)
+    .option('--max-chars <n>', 'markdown size limit; details are truncated, never the summary', String(60000))
+    .option('-c, --context <key=value>', 'CDK context for the synths of --base-ref (repeatable)', collect, [])
+    .option('--no-build', 'with --base-ref: do not run npm run build before synth')
+    .option('--keep-worktree', 'with --base-ref: keep the temporary worktree and assemblies (debugging)')
+    .option('--region <region>', 'with --live: region of stacks that have none')
+    .action(wrap((flags: DiffFlags) => action(ctx, flags)));
+};

@@ -1,0 +1,167 @@
+/**
+ * Monthly on-demand cost estimate of an assembly from the price table in `prices.json` (kept in the
+ * repository, with its date and source): Elastic Beanstalk instances and their root volumes, load
+ * balancers, NAT gateways, public IPv4 addresses, RDS instances and storage, Secrets Manager secrets.
+ * Usage-based charges (data transfer, LCUs, requests, logs) are not estimated.
+ */
+import type { Assembly, Template, TemplateResource } from './assembly';
+import type { CostLine, CostReport, CostSide } from './types';
+import PRICES from './prices.json';
+
+export interface RegionPrices {
+  readonly ec2: Readonly<Record<string, number>>;
+  readonly rds: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly rdsStorageGbMonth: Readonly<Record<string, number>>;
+  readonly ebsGp3GbMonth: number;
+  readonly albHour: number;
+  readonly nlbHour: number;
+  readonly clbHour: number;
+  readonly natGatewayHour: number;
+  readonly publicIpv4Hour: number;
+  readonly secretMonth: number;
+}
+
+export interface PriceTable {
+  readonly date: string;
+  readonly source: string;
+  readonly hoursPerMonth: number;
+  readonly defaultRegion: string;
+  readonly regions: Readonly<Record<string, RegionPrices>>;
+}
+
+export const PRICE_TABLE: PriceTable = PRICES as PriceTable;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function option(r: TemplateResource, ns: string, name: string): unknown {
+  const opts = r.Properties?.OptionSettings;
+  if (!Array.isArray(opts)) return undefined;
+  const o = opts.find((x) => isObject(x) && x.Namespace === ns && x.OptionName === name);
+  return isObject(o) ? o.Value : undefined;
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+function money(n: number): string {
+  return `$${n.toFixed(2)}`;
+}
+
+/** Costs of one template in one region. */
+function templateCost(stack: string, t: Template, prices: RegionPrices, hours: number, lines: CostLine[], unpriced: string[]): void {
+  const resources = t.Resources ?? {};
+  const add = (item: string, monthly: number, quantity: string): void => {
+    lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly), quantity });
+  };
+  for (const id of Object.keys(resources).sort()) {
+    const r = resources[id];
+    const p = r.Properties ?? {};
+    switch (r.Type) {
+      case 'AWS::ElasticBeanstalk::Environment': {
+        const types = option(r, 'aws:ec2:instances', 'InstanceTypes') ?? option(r, 'aws:autoscaling:launchconfiguration', 'InstanceType');
+        const type = typeof types === 'string' ? types.split(',')[0].trim() : 't3.micro';
+        const single = option(r, 'aws:elasticbeanstalk:environment', 'EnvironmentType') === 'SingleInstance';
+        const min = single ? 1 : Number(option(r, 'aws:autoscaling:asg', 'MinSize') ?? 1);
+        const hourly = prices.ec2[type];
+        if (hourly === undefined) unpriced.push(`${stack}/${id}: instance type ${type}`);
+        else add(`${id} instances (${min} × ${type})`, hourly * hours * min, `${min} × ${type}`);
+        const root = Number(option(r, 'aws:autoscaling:launchconfiguration', 'RootVolumeSize') ?? 8);
+        add(`${id} root volumes (${min} × ${root} GiB gp3)`, prices.ebsGp3GbMonth * root * min, `${min * root} GiB`);
+        if (single) {
+          add(`${id} Elastic IP (public IPv4)`, prices.publicIpv4Hour * hours, '1 address');
+        } else {
+          const publicIp = String(option(r, 'aws:ec2:vpc', 'AssociatePublicIpAddress') ?? 'false') === 'true';
+          if (publicIp) add(`${id} instance public IPv4`, prices.publicIpv4Hour * hours * min, `${min} address${min === 1 ? '' : 'es'}`);
+          const lbType = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerType') ?? 'classic');
+          const shared = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerIsShared') ?? 'false') === 'true';
+          if (!shared) {
+            const hour = lbType === 'network' ? prices.nlbHour : lbType === 'application' ? prices.albHour : prices.clbHour;
+            add(`${id} ${lbType} load balancer`, hour * hours, '1 (fixed hourly; LCU/data charges not included)');
+            add(`${id} load balancer public IPv4`, prices.publicIpv4Hour * hours * 2, '2 addresses (one per AZ)');
+          }
+        }
+        break;
+      }
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+        const hour = p.Type === 'network' ? prices.nlbHour : prices.albHour;
+        add(`${id} load balancer`, hour * hours, '1 (fixed hourly; LCU/data charges not included)');
+        if (p.Scheme !== 'internal') add(`${id} load balancer public IPv4`, prices.publicIpv4Hour * hours * 2, '2 addresses');
+        break;
+      }
+      case 'AWS::EC2::NatGateway':
+        add(`${id} NAT gateway`, prices.natGatewayHour * hours, '1 (data processing not included)');
+        break;
+      case 'AWS::EC2::EIP':
+        add(`${id} Elastic IP (public IPv4)`, prices.publicIpv4Hour * hours, '1 address');
+        break;
+      case 'AWS::RDS::DBInstance': {
+        const cls = String(p.DBInstanceClass ?? '');
+        const engineRaw = String(p.Engine ?? 'mysql');
+        const engine = engineRaw.includes('postgres') ? 'postgres' : 'mysql';
+        const multi = p.MultiAZ === true || p.MultiAZ === 'true';
+        const n = multi ? 2 : 1;
+        const hourly = prices.rds[engine]?.[cls];
+        if (hourly === undefined) unpriced.push(`${stack}/${id}: ${engineRaw} ${cls}`);
+        else add(`${id} ${engineRaw} ${cls}${multi ? ' Multi-AZ' : ''}`, hourly * hours * n, `${n} × ${cls}`);
+        const gb = Number(p.AllocatedStorage ?? 20);
+        const st = String(p.StorageType ?? 'gp2');
+        const gbPrice = prices.rdsStorageGbMonth[st] ?? prices.rdsStorageGbMonth.gp2;
+        add(`${id} storage ${gb} GiB ${st}${multi ? ' Multi-AZ' : ''}`, gbPrice * gb * n, `${gb * n} GiB`);
+        break;
+      }
+      case 'AWS::SecretsManager::Secret':
+        add(`${id} secret`, prices.secretMonth, '1 secret');
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function side(asm: Assembly | undefined, table: PriceTable, regions: Set<string>, assumptions: Set<string>): CostSide {
+  const lines: CostLine[] = [];
+  const unpriced: string[] = [];
+  for (const s of asm?.stacks ?? []) {
+    let region = s.region ?? table.defaultRegion;
+    if (!s.region) assumptions.add(`${s.displayName} has no region; priced as ${table.defaultRegion}`);
+    if (!table.regions[region]) {
+      assumptions.add(`${region} is not in the price table; ${s.displayName} priced as ${table.defaultRegion}`);
+      region = table.defaultRegion;
+    }
+    regions.add(region);
+    templateCost(s.displayName, s.template, table.regions[region], table.hoursPerMonth, lines, unpriced);
+  }
+  lines.sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+  return { monthly: round2(lines.reduce((n, l) => n + l.monthly, 0)), lines, unpriced: unpriced.sort() };
+}
+
+/** Estimates base and head and the delta. */
+export function estimateCost(base: Assembly | undefined, head: Assembly, table: PriceTable = PRICE_TABLE): CostReport {
+  const regions = new Set<string>();
+  const assumptions = new Set<string>([
+    `${table.hoursPerMonth} hours a month, on-demand prices, no free tier`,
+    'Elastic Beanstalk environments at their minimum instance count; root volumes 8 GiB unless RootVolumeSize is set',
+    'usage-based charges (data transfer, load balancer LCUs, NAT data processing, logs, backups beyond the free allowance) not included',
+  ]);
+  const b = side(base, table, regions, assumptions);
+  const h = side(head, table, regions, assumptions);
+  return {
+    currency: 'USD',
+    base: b,
+    head: h,
+    delta: round2(h.monthly - b.monthly),
+    pricesDate: table.date,
+    pricesSource: table.source,
+    regions: [...regions].sort(),
+    assumptions: [...assumptions].sort(),
+  };
+}
+
+/** `+$12.41/month` / `-$3.00/month` / `±$0.00/month`. */
+export function formatDelta(n: number): string {
+  if (n > 0) return `+${money(n)}/month`;
+  if (n < 0) return `-${money(-n)}/month`;
+  return '±$0.00/month';
+}
+
+export { money };

@@ -1,0 +1,219 @@
+/**
+ * PR infrastructure review: two cloud assemblies in, one report out.
+ *
+ *   const base = loadAssembly('base.out', reader);
+ *   const head = loadAssembly('cdk.out', reader);
+ *   const { result, warnings } = reviewAssemblies({ base, head, reader });
+ *   renderMarkdown(result) / renderText(result) / renderJson(result)
+ *
+ * Pure: files are read through the injected reader; nothing is printed.
+ */
+import type { Diagnostic, StageResult } from '../errors';
+import type { Assembly, AssemblyReader, Finding } from './assembly';
+import { classifyStack, iamNotes } from './classify';
+import { parseBundle, reviewBundles } from './containers';
+import type { BundleModel } from './containers';
+import { estimateCost, formatDelta, money } from './cost';
+import type { PriceTable } from './cost';
+import { renderDiagram } from './mermaid';
+import type { DiagramStack } from './mermaid';
+import { diffStack, makeHashExplainer } from './stack-diff';
+import type { StackDiffResult } from './stack-diff';
+import { CLASS_TITLES, DANGER_CLASSES } from './types';
+import type { DangerClass, FindingChange, Note, ReviewReport } from './types';
+import { isSecretName } from './values';
+
+export { loadAssembly, readFindings } from './assembly';
+export type { Assembly, AssemblyReader, Finding, StackArtifact, Template } from './assembly';
+export { renderMarkdown, renderText, renderJson, REVIEW_MARKER, DEFAULT_MAX_CHARS } from './render';
+export type { MarkdownOptions } from './render';
+export * from './types';
+
+export interface ReviewInput {
+  /** Undefined when there is no base (a first deploy): everything is new. */
+  readonly base?: Assembly;
+  readonly head: Assembly;
+  readonly reader: AssemblyReader;
+  /** Shown in the report, e.g. `origin/main (1a2b3c4)`. */
+  readonly baseLabel?: string;
+  readonly headLabel?: string;
+  /** @default - the table in prices.json */
+  readonly prices?: PriceTable;
+}
+
+export const CLASS_ICONS: Readonly<Record<DangerClass, string>> = {
+  'data-loss': '🔴',
+  irreversible: '🟠',
+  'deploy-fails': '⛔',
+  security: '🔒',
+  routine: '✅',
+};
+
+function findingKey(f: Finding): string {
+  return `${f.plugin}|${f.rule}|${f.constructPath || f.logicalId || ''}`;
+}
+
+function findingChange(f: Finding): FindingChange {
+  return { rule: f.rule, plugin: f.plugin, severity: f.severity, description: f.description, resource: f.constructPath || f.logicalId || '(app)' };
+}
+
+function sortNotes(notes: Note[]): Note[] {
+  const rank = (c: DangerClass) => DANGER_CLASSES.indexOf(c);
+  return notes.sort((a, b) => rank(a.class) - rank(b.class) || (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0) || ((a.resource ?? '') < (b.resource ?? '') ? -1 : (a.resource ?? '') > (b.resource ?? '') ? 1 : 0) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+}
+
+/** Merges notes of the same class about the same resource (e.g. two replacing properties). */
+function dedupe(notes: Note[]): Note[] {
+  const seen = new Map<string, Note>();
+  const out: Note[] = [];
+  for (const n of notes) {
+    const key = n.logicalId ? `${n.class}|${n.stack}|${n.logicalId}|${n.title}` : `${n.class}|${n.stack}|${n.title}|${n.reason}`;
+    if (seen.has(key)) continue;
+    seen.set(key, n);
+    out.push(n);
+  }
+  return out;
+}
+
+/** Reviews the change from `base` to `head`. */
+export function reviewAssemblies(input: ReviewInput): StageResult<ReviewReport> {
+  const { base, head, reader } = input;
+  const warnings: Diagnostic[] = [];
+  const explain = makeHashExplainer(base, head);
+  const names = [...new Set([...(base?.stacks ?? []).map((s) => s.displayName), ...head.stacks.map((s) => s.displayName)])].sort();
+  const diffs: StackDiffResult[] = names.map((n) =>
+    diffStack(
+      n,
+      base?.stacks.find((s) => s.displayName === n),
+      head.stacks.find((s) => s.displayName === n),
+      explain,
+    ),
+  );
+
+  let notes: Note[] = [];
+  const bundles = [];
+  for (const d of diffs) {
+    notes.push(...classifyStack(d), ...iamNotes(d));
+    bundles.push(...reviewBundles(d, base, head, reader));
+  }
+
+  // Plaintext secrets written into a bundle's container environment.
+  for (const b of bundles) {
+    for (const c of b.containers) {
+      for (const e of c.environment) {
+        if (e.change === 'removed' || !isSecretName(e.name)) continue;
+        const value = e.change === 'added' ? e.value : e.new;
+        if (value === '' || value.startsWith('secret from ')) continue;
+        notes.push({
+          class: 'security',
+          stack: b.stack,
+          resource: b.resource,
+          resourceType: 'AWS::ElasticBeanstalk::ApplicationVersion',
+          title: `container ${c.name}: ${e.name} is a plaintext secret in the bundle`,
+          reason: 'The value is stored in the source bundle (S3) and shown in the task definition. Use a compose secret or x-beanstack secrets so it comes from Secrets Manager; the value is not shown here.',
+        });
+      }
+    }
+  }
+
+  // Findings the PR introduces / resolves.
+  let introduced: FindingChange[] = [];
+  let resolved: FindingChange[] = [];
+  const compared = base?.findings !== undefined && head.findings !== undefined;
+  if (head.findings === undefined) {
+    warnings.push({ code: 'review/no-validation-report', message: `${head.directory} has no validation-report.json: cdk-nag and built-in findings are not compared` });
+  } else if (base !== undefined && base.findings === undefined) {
+    warnings.push({ code: 'review/no-validation-report', message: `${base.directory} has no validation-report.json: every finding of the head is listed as introduced` });
+  }
+  if (head.findings !== undefined) {
+    const before = new Set((base?.findings ?? []).map(findingKey));
+    const after = new Set(head.findings.map(findingKey));
+    const uniq = (list: readonly Finding[], other: Set<string>) => {
+      const m = new Map<string, Finding>();
+      for (const f of list) if (!other.has(findingKey(f))) m.set(findingKey(f), f);
+      return [...m.keys()].sort().map((k) => findingChange(m.get(k)!));
+    };
+    introduced = base === undefined ? [] : uniq(head.findings, before);
+    resolved = uniq(base?.findings ?? [], after);
+    for (const f of introduced) {
+      notes.push({
+        class: 'security',
+        stack: head.stacks.find((s) => f.resource.startsWith(`${s.displayName}/`))?.displayName ?? '(app)',
+        resource: f.resource,
+        title: `new finding ${f.rule} (${f.plugin}, ${f.severity}) on ${f.resource}`,
+        reason: `${f.description} This PR introduces it; fix it, or acknowledge it with Validations.of(construct).acknowledge({ id: '${f.rule}', reason }) if it is intended.`,
+      });
+    }
+  }
+  notes = sortNotes(dedupe(notes));
+
+  // Cost
+  const cost = estimateCost(base, head, input.prices);
+  for (const u of cost.head.unpriced) warnings.push({ code: 'review/unpriced', message: `no price for ${u}; it is left out of the estimate` });
+
+  // Diagram
+  const diagramStacks: DiagramStack[] = [];
+  for (const d of diffs) {
+    if (!d.head) continue;
+    const added = new Set(d.changes.filter((c) => c.action === 'add').map((c) => c.logicalId));
+    const changed = new Set(d.changes.filter((c) => c.action !== 'add').map((c) => c.logicalId));
+    const envBundles = new Map<string, { model: BundleModel; changedContainers: Set<string>; addedContainers: Set<string> }>();
+    for (const [envId, env] of Object.entries(d.head.template.Resources ?? {})) {
+      if (env.Type !== 'AWS::ElasticBeanstalk::Environment') continue;
+      const label = env.Properties?.VersionLabel as { Ref?: string } | undefined;
+      const ver = label?.Ref ? d.head.template.Resources?.[label.Ref] : undefined;
+      const key = (ver?.Properties?.SourceBundle as { S3Key?: unknown } | undefined)?.S3Key;
+      const asset = typeof key === 'string' ? head.fileAssets.find((f) => f.objectKeys.includes(key) || key.startsWith(f.hash)) : undefined;
+      const main = asset ? ['Dockerrun.aws.json', 'docker-compose.yml', 'docker-compose.yaml'].find((f) => asset.files[f] !== undefined) : undefined;
+      const text = asset && main ? reader.readFile(`${asset.path}/${main}`) : undefined;
+      const model = main && text !== undefined ? parseBundle(main, text) : undefined;
+      if (!model) continue;
+      const review = bundles.find((b) => b.stack === d.review.name && label?.Ref !== undefined && b.resource === (d.head!.paths[label.Ref] ?? label.Ref));
+      envBundles.set(envId, {
+        model,
+        changedContainers: new Set((review?.containers ?? []).filter((c) => c.change === 'changed').map((c) => c.name)),
+        addedContainers: new Set((review?.containers ?? []).filter((c) => c.change === 'added').map((c) => c.name)),
+      });
+    }
+    diagramStacks.push({ stack: d.head, added, changed, bundles: envBundles });
+  }
+  const diagram = renderDiagram(diagramStacks);
+
+  const hasChanges = diffs.some((d) => d.review.status !== 'unchanged') || introduced.length > 0;
+  const classes = DANGER_CLASSES.filter((c) => c !== 'routine' && notes.some((n) => n.class === c));
+  const report: ReviewReport = {
+    schemaVersion: 1,
+    summary: summaryLine(diffs, notes, classes, hasChanges, cost.base.monthly, cost.head.monthly, cost.delta),
+    hasChanges,
+    classes,
+    notes,
+    stacks: diffs.map((d) => d.review),
+    bundles,
+    findings: { introduced, resolved, compared },
+    cost,
+    diagram,
+    ...(input.baseLabel ? { base: input.baseLabel } : {}),
+    ...(input.headLabel ? { head: input.headLabel } : {}),
+  };
+  return { result: report, warnings };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function summaryLine(diffs: StackDiffResult[], notes: Note[], classes: DangerClass[], hasChanges: boolean, before: number, after: number, delta: number): string {
+  const costText = `cost ${money(before)} → ${money(after)}/month (${formatDelta(delta)})`;
+  if (!hasChanges) return `✅ No infrastructure changes · ${costText.replace(`${money(before)} → `, '')}`;
+  const counts = { add: 0, update: 0, replace: 0, remove: 0 };
+  for (const d of diffs) {
+    counts.add += d.review.counts.add;
+    counts.update += d.review.counts.update;
+    counts.replace += d.review.counts.replace;
+    counts.remove += d.review.counts.remove;
+  }
+  const changed = diffs.filter((d) => d.review.status !== 'unchanged').length;
+  const danger = classes.map((c) => `${CLASS_ICONS[c]} ${CLASS_TITLES[c].toLowerCase()} (${notes.filter((n) => n.class === c).length})`);
+  const lead = danger.length > 0 ? danger.join(' · ') : '✅ no dangerous changes';
+  return `${lead} — ${plural(changed, 'stack')} changed: ${counts.add} to add, ${counts.update} to update, ${counts.replace} to replace, ${counts.remove} to remove · ${costText}`;
+}

@@ -1,0 +1,325 @@
+/**
+ * The three renderings of a review report: markdown (the PR comment: a summary line, the danger
+ * section, then collapsible details; kept under a size limit by truncating details, never the
+ * summary; marked with a hidden HTML comment so `beanstack comment` finds it again), text (the
+ * terminal) and JSON (tools: sorted keys, 2-space indent, trailing newline).
+ */
+import { formatDelta, money } from './cost';
+import { CLASS_TITLES, DANGER_CLASSES } from './types';
+import type { BundleReview, DangerClass, Note, ResourceChange, ReviewReport, StackReview } from './types';
+
+/** The hidden marker every markdown report starts with. */
+export const REVIEW_MARKER = '<!-- beanstack-review -->';
+
+/** GitHub rejects comments over 65,536 characters; stay well below. */
+export const DEFAULT_MAX_CHARS = 60000;
+
+const ICONS: Readonly<Record<DangerClass, string>> = {
+  'data-loss': '🔴',
+  irreversible: '🟠',
+  'deploy-fails': '⛔',
+  security: '🔒',
+  routine: '✅',
+};
+
+const ACTION_SIGNS: Readonly<Record<ResourceChange['action'], string>> = {
+  add: '[+]',
+  remove: '[-]',
+  orphan: '[-]',
+  update: '[~]',
+  replace: '[~]',
+  'may-replace': '[~]',
+  import: '[←]',
+};
+
+const ACTION_WORDS: Readonly<Record<ResourceChange['action'], string>> = {
+  add: 'add',
+  remove: 'destroy',
+  orphan: 'orphan (kept, no longer managed)',
+  update: 'update',
+  replace: 'replace',
+  'may-replace': 'may be replaced',
+  import: 'import',
+};
+
+/** A markdown code span that survives backticks in the text. */
+function code(text: string): string {
+  const t = text.replace(/\n/g, ' ');
+  if (!t.includes('`')) return `\`${t}\``;
+  return `\`\` ${t} \`\``;
+}
+
+/** Escapes text for a table cell or a line of prose. */
+function esc(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
+}
+
+function cell(text: string): string {
+  return code(text).replace(/\|/g, '\\|');
+}
+
+export interface MarkdownOptions {
+  /** @default 60000 */
+  readonly maxChars?: number;
+  /** A footer line, e.g. `Generated for 1a2b3c4 by beanstack 0.1.0`. */
+  readonly footer?: string;
+}
+
+function noteLine(n: Note): string {
+  const where = n.resource ? ` · ${code(n.resource)}${n.resourceType ? ` (${n.resourceType})` : ''}` : '';
+  return `- ${ICONS[n.class]} **${CLASS_TITLES[n.class]}** · ${esc(n.stack)}${where} — ${esc(n.title)}\n  <br>${esc(n.reason)}`;
+}
+
+function bundleMarkdown(b: BundleReview): string {
+  const lines: string[] = [];
+  const fmt = b.format === 'dockerrun-v2' ? 'Dockerrun.aws.json v2' : b.format === 'dockerrun-v1' ? 'Dockerrun.aws.json v1' : b.format === 'compose' ? 'docker-compose.yml' : 'bundle';
+  lines.push(`**${esc(b.stack)}** ${code(b.resource)} (${fmt})`);
+  lines.push('');
+  if (b.containers.length === 0 && b.files.length === 0 && b.settings.length === 0) {
+    lines.push('No container changes (the bundle was rebuilt with the same content).');
+  }
+  if (b.containers.length > 0) {
+    lines.push('| container | change |');
+    lines.push('|---|---|');
+    for (const c of b.containers) {
+      const parts: string[] = [];
+      if (c.change !== 'changed') parts.push(`**${c.change}**`);
+      if (c.image) {
+        if (c.image.rebuilt) {
+          parts.push(`image rebuilt: build of service **${esc(c.image.rebuilt)}** changed${c.image.files ? ` (${c.image.files.slice(0, 8).map(cell).join(', ')}${c.image.files.length > 8 ? `, … ${c.image.files.length - 8} more` : ''})` : ''}`);
+        } else {
+          parts.push(`image ${c.image.old ? cell(c.image.old) : '(none)'} → ${c.image.new ? cell(c.image.new) : '(none)'}`);
+        }
+      }
+      for (const e of c.environment) {
+        if (e.change === 'added') parts.push(`env + ${cell(`${e.name}=${e.value}`)}`);
+        else if (e.change === 'removed') parts.push(`env − ${cell(e.name)}`);
+        else parts.push(`env ${cell(e.name)}: ${cell(e.old)} → ${cell(e.new)}`);
+      }
+      for (const s of c.settings) parts.push(cell(s));
+      lines.push(`| ${cell(c.name)} | ${parts.join('<br>') || 'changed'} |`);
+    }
+  }
+  for (const s of b.settings) lines.push(`- bundle ${code(s)}`);
+  if (b.files.length > 0) lines.push(`- bundle files: ${b.files.slice(0, 20).map(code).join(', ')}${b.files.length > 20 ? ` … ${b.files.length - 20} more` : ''}`);
+  return lines.join('\n');
+}
+
+function resourceMarkdown(r: ResourceChange, maxProps: number): string {
+  const lines = [`- ${ACTION_SIGNS[r.action]} ${code(r.path)} ${r.type} — **${ACTION_WORDS[r.action]}**${r.assetOnly ? ' (asset content only)' : ''}`];
+  for (const p of r.properties.slice(0, maxProps)) {
+    const impact = p.impact === 'replace' ? ' (requires replacement)' : p.impact === 'may-replace' ? ' (may cause replacement)' : '';
+    const value = p.old !== undefined && p.new !== undefined ? `${code(p.old)} → ${code(p.new)}` : p.new !== undefined ? `added ${code(p.new)}` : p.old !== undefined ? `removed (was ${code(p.old)})` : 'changed';
+    lines.push(`  - ${code(p.name)}: ${value}${impact}${p.explanation ? ` — _${esc(p.explanation)}_` : ''}`);
+  }
+  if (r.properties.length > maxProps) lines.push(`  - … ${r.properties.length - maxProps} more property changes`);
+  return lines.join('\n');
+}
+
+function stackHeader(s: StackReview): string {
+  const c = s.counts;
+  return `${s.name}: ${s.status === 'added' ? 'new stack, ' : s.status === 'removed' ? 'stack removed, ' : ''}${c.add} to add, ${c.update} to update, ${c.replace} to replace, ${c.remove} to remove`;
+}
+
+/** The PR comment. */
+export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): string {
+  const max = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const footer = `\n---\n<sub>beanstack diff${r.base ? ` · base ${esc(r.base)}` : ''}${r.head ? ` · head ${esc(r.head)}` : ''}${options.footer ? ` · ${esc(options.footer)}` : ''}</sub>\n`;
+  const out: string[] = [];
+  let used = 0;
+  let truncated = 0;
+  const NOTICE_RESERVE = 400;
+  const fits = (text: string): boolean => used + text.length + 1 + footer.length + NOTICE_RESERVE <= max;
+  const push = (text: string): void => {
+    out.push(text);
+    used += text.length + 1;
+  };
+  /** Adds a block if it fits; otherwise counts it as truncated. */
+  const tryPush = (text: string): boolean => {
+    if (fits(text)) {
+      push(text);
+      return true;
+    }
+    truncated++;
+    return false;
+  };
+
+  // Never truncated: marker, title, summary.
+  push(REVIEW_MARKER);
+  push('### beanstack infrastructure review');
+  push('');
+  push(`**${esc(r.summary)}**`);
+  push('');
+
+  const danger = r.notes.filter((n) => n.class !== 'routine');
+  const routine = r.notes.filter((n) => n.class === 'routine');
+  if (danger.length > 0) {
+    push('#### ⚠️ Needs attention');
+    push('');
+    let shown = 0;
+    for (const n of danger) {
+      if (!tryPush(noteLine(n))) break;
+      shown++;
+    }
+    if (shown < danger.length) push(`- … and ${danger.length - shown} more (see the JSON report)`);
+    push('');
+  } else if (r.hasChanges) {
+    push('No data loss, irreversible, failing or security-relevant changes found.');
+    push('');
+  }
+  if (routine.length > 0) {
+    const block = ['<details><summary>✅ Routine changes (' + routine.length + ')</summary>', '', ...routine.map(noteLine), '', '</details>', ''].join('\n');
+    tryPush(block);
+  }
+
+  if (r.bundles.length > 0) {
+    const block = ['#### 📦 Containers', '', ...r.bundles.map(bundleMarkdown), ''].join('\n\n');
+    if (!tryPush(block)) {
+      tryPush(['#### 📦 Containers', '', ...r.bundles.map((b) => `- **${esc(b.stack)}** ${code(b.resource)}: ${b.containers.map((c) => `${code(c.name)} ${c.change}`).join(', ') || 'no container changes'}`), ''].join('\n'));
+    }
+  }
+
+  if (r.findings.introduced.length > 0 || r.findings.resolved.length > 0) {
+    const lines = ['#### 🔍 Validation findings (cdk-nag and built-in checks)', ''];
+    for (const f of r.findings.introduced) lines.push(`- ➕ introduced: **${esc(f.rule)}** (${esc(f.plugin)}, ${esc(f.severity)}) on ${code(f.resource)} — ${esc(f.description)}`);
+    for (const f of r.findings.resolved) lines.push(`- ➖ resolved: **${esc(f.rule)}** on ${code(f.resource)}`);
+    lines.push('');
+    tryPush(lines.join('\n'));
+  }
+
+  {
+    const c = r.cost;
+    const lines = [
+      '#### 💰 Estimated monthly cost',
+      '',
+      '| base | head | delta |',
+      '|---:|---:|---:|',
+      `| ${money(c.base.monthly)} | ${money(c.head.monthly)} | ${formatDelta(c.delta)} |`,
+      '',
+      `<details><summary>Cost details (on-demand ${c.currency}, ${c.regions.join(', ') || 'no region'}; prices of ${esc(c.pricesDate)})</summary>`,
+      '',
+      '| item | quantity | head monthly |',
+      '|---|---|---:|',
+      ...c.head.lines.map((l) => `| ${esc(l.item)} | ${esc(l.quantity)} | ${money(l.monthly)} |`),
+      '',
+      ...c.head.unpriced.map((u) => `- not priced: ${esc(u)}`),
+      ...c.assumptions.map((a) => `- ${esc(a)}`),
+      `- prices: ${esc(c.pricesSource)}`,
+      '',
+      '</details>',
+      '',
+    ];
+    tryPush(lines.join('\n'));
+  }
+
+  tryPush(['<details><summary>🗺️ Architecture (head)</summary>', '', '```mermaid', r.diagram.trimEnd(), '```', '', '</details>', ''].join('\n'));
+
+  // Per-stack details: as many resources as fit, property lines shortened first.
+  for (const s of r.stacks) {
+    if (s.status === 'unchanged') continue;
+    const open = `<details><summary>${esc(stackHeader(s))}</summary>\n`;
+    const close = '\n</details>\n';
+    if (!fits(open + close)) {
+      truncated++;
+      continue;
+    }
+    push(open);
+    used += close.length; // reserve the closing tag
+    let omitted = 0;
+    for (const res of s.resources) {
+      const full = resourceMarkdown(res, 12);
+      if (fits(full)) push(full);
+      else {
+        const short = resourceMarkdown(res, 0);
+        if (fits(short)) push(short);
+        else omitted++;
+      }
+    }
+    const extras: string[] = [];
+    if (s.other.length > 0) extras.push('', '**Other changes**', '', ...s.other.map((o) => `- ${code(o)}`));
+    if (s.iam.length > 0) extras.push('', '**IAM statement changes**', '', ...s.iam.map((o) => `- ${code(o)}`));
+    if (s.securityGroups.length > 0) extras.push('', '**Security group changes**', '', ...s.securityGroups.map((o) => `- ${code(o)}`));
+    if (extras.length > 0 && !tryPush(extras.join('\n'))) omitted++;
+    if (omitted > 0) {
+      truncated += omitted;
+      push(`- … ${omitted} more entries truncated`);
+    }
+    used -= close.length;
+    push(close);
+  }
+
+  if (truncated > 0) {
+    push(`> **Note:** ${truncated} detail section${truncated === 1 ? '' : 's'} left out to stay under ${max} characters; run \`beanstack diff --format text\` (or \`--format json\`) for everything.`);
+  }
+  return out.join('\n') + footer;
+}
+
+/** The terminal rendering. */
+export function renderText(r: ReviewReport): string {
+  const lines: string[] = [r.summary, ''];
+  for (const cls of DANGER_CLASSES) {
+    const notes = r.notes.filter((n) => n.class === cls);
+    if (notes.length === 0) continue;
+    lines.push(`${CLASS_TITLES[cls].toUpperCase()} (${notes.length})`);
+    for (const n of notes) {
+      lines.push(`  ${ICONS[n.class]} ${n.stack}${n.resource ? ` ${n.resource}` : ''}: ${n.title}`);
+      lines.push(`     ${n.reason}`);
+    }
+    lines.push('');
+  }
+  for (const b of r.bundles) {
+    lines.push(`CONTAINERS ${b.stack} ${b.resource} (${b.format})`);
+    if (b.containers.length === 0) lines.push('  no container changes');
+    for (const c of b.containers) {
+      lines.push(`  ${c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~'} ${c.name}`);
+      if (c.image) lines.push(c.image.rebuilt ? `      image rebuilt (build of service ${c.image.rebuilt} changed${c.image.files ? `: ${c.image.files.join(', ')}` : ''})` : `      image ${c.image.old ?? '(none)'} → ${c.image.new ?? '(none)'}`);
+      for (const e of c.environment) lines.push(e.change === 'added' ? `      env + ${e.name}=${e.value}` : e.change === 'removed' ? `      env - ${e.name}` : `      env ~ ${e.name}: ${e.old} → ${e.new}`);
+      for (const s of c.settings) lines.push(`      ${s}`);
+    }
+    for (const s of b.settings) lines.push(`  bundle ${s}`);
+    for (const f of b.files) lines.push(`  file ${f}`);
+    lines.push('');
+  }
+  if (r.findings.introduced.length > 0 || r.findings.resolved.length > 0) {
+    lines.push('FINDINGS');
+    for (const f of r.findings.introduced) lines.push(`  + ${f.rule} (${f.plugin}, ${f.severity}) ${f.resource}: ${f.description}`);
+    for (const f of r.findings.resolved) lines.push(`  - ${f.rule} ${f.resource}`);
+    lines.push('');
+  }
+  lines.push(`COST (on-demand ${r.cost.currency}, prices of ${r.cost.pricesDate}): ${money(r.cost.base.monthly)} → ${money(r.cost.head.monthly)} per month (${formatDelta(r.cost.delta)})`);
+  for (const u of r.cost.head.unpriced) lines.push(`  not priced: ${u}`);
+  lines.push('');
+  for (const s of r.stacks) {
+    if (s.status === 'unchanged') {
+      lines.push(`STACK ${s.name}: no changes`, '');
+      continue;
+    }
+    lines.push(`STACK ${stackHeader(s)}`);
+    for (const res of s.resources) {
+      lines.push(`  ${ACTION_SIGNS[res.action]} ${res.type} ${res.path} ${ACTION_WORDS[res.action]}${res.assetOnly ? ' (asset content only)' : ''}`);
+      for (const p of res.properties) {
+        const impact = p.impact === 'replace' ? ' (requires replacement)' : p.impact === 'may-replace' ? ' (may cause replacement)' : '';
+        const value = p.old !== undefined && p.new !== undefined ? `${p.old} → ${p.new}` : p.new !== undefined ? `+ ${p.new}` : p.old !== undefined ? `- ${p.old}` : 'changed';
+        lines.push(`      ${p.name}: ${value}${impact}${p.explanation ? ` [${p.explanation}]` : ''}`);
+      }
+    }
+    for (const o of s.other) lines.push(`  ${o}`);
+    for (const o of s.iam) lines.push(`  IAM ${o}`);
+    for (const o of s.securityGroups) lines.push(`  SG ${o}`);
+    lines.push('');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (typeof v === 'object' && v !== null) {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+/** The JSON rendering: sorted keys, 2-space indent, trailing newline. */
+export function renderJson(r: ReviewReport): string {
+  return `${JSON.stringify(sortKeys(r), null, 2)}\n`;
+}
