@@ -1222,11 +1222,13 @@ function parseComposePort(p: unknown): ParsedPort | PortError {
   }
   if (isObject(p)) {
     if (typeof p.target !== 'number') return invalid('a long-syntax port needs an integer `target`');
-    if (p.published !== undefined && typeof p.published !== 'number') {
-      return unsupported(`published ${describe(p.published)} must be an integer; docker-compose 1.29.2 does not accept a string or a range in the long syntax`);
+    // docker-compose 1.29.2 converts a numeric string, but not a range
+    const published = typeof p.published === 'string' && /^\d+$/.test(p.published) ? Number(p.published) : p.published;
+    if (published !== undefined && typeof published !== 'number') {
+      return unsupported(`published ${describe(p.published)} must be one port number; docker-compose 1.29.2 does not accept a range in the long syntax`);
     }
     if (p.host_ip !== undefined) return unsupported('`host_ip` in the long port syntax is not accepted by docker-compose 1.29.2; use the short syntax "ip:host:container"');
-    return { published: typeof p.published === 'number' ? [p.published] : [], protocol: typeof p.protocol === 'string' ? p.protocol : 'tcp' };
+    return { published: typeof published === 'number' ? [published] : [], protocol: typeof p.protocol === 'string' ? p.protocol : 'tcp' };
   }
   return invalid(`a port must be a string, a number or a mapping, not ${describe(p)}`);
 }

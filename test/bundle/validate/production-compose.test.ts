@@ -62,7 +62,7 @@ describe('validateProductionCompose', () => {
     ['web port on localhost only', (d) => (d.services.proxy.ports = ['127.0.0.1:80:80']), 'compose/web-port-bound', 'services.proxy.ports[0]', 'error'],
     ['duplicate host port', (d) => (d.services.api.ports = ['8080:3000']) && d.services.proxy.ports.push('8080:81'), 'compose/duplicate-host-port', 'services.api.ports[0]', 'error'],
     ['invalid port', (d) => (d.services.api.ports = ['80:80:80:80']), 'compose/invalid-port', 'services.api.ports[0]', 'error'],
-    ['long port with string published', (d) => (d.services.proxy.ports = [{ target: 80, published: '80' }]), 'compose/unsupported-syntax', 'services.proxy.ports[0]', 'error'],
+    ['long port with a published range', (d) => (d.services.proxy.ports = [{ target: 80, published: '80' }, { target: 81, published: '8000-8001' }]), 'compose/unsupported-syntax', 'services.proxy.ports[1]', 'error'],
     ['long port with host_ip', (d) => (d.services.proxy.ports = [{ target: 80, published: 80, host_ip: '0.0.0.0' }]), 'compose/unsupported-syntax', 'services.proxy.ports[0]', 'error'],
     ['env_file long syntax', (d) => (d.services.api.env_file = [{ path: '.env', required: false }]), 'compose/unsupported-key', 'services.api.env_file[0]', 'error'],
     ['env_file not in the bundle', (d) => (d.services.api.env_file = ['.env', 'config/prod.env']), 'compose/missing-bundle-file', 'services.api.env_file[1]', 'error'],
@@ -101,4 +101,10 @@ describe('validateProductionCompose', () => {
     const doc = withChange((d) => (d.services.proxy.volumes[0] = './nginx:/etc/nginx/conf.d:ro'));
     expect(validateProductionCompose(doc, { bundleFiles })).toEqual([]);
   });
+});
+
+test('a long-syntax port with a numeric string published counts as that port', () => {
+  const doc = good();
+  doc.services.proxy.ports = [{ target: 80, published: '80' }];
+  expect(validateProductionCompose(doc)).toEqual([]);
 });
