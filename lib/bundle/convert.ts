@@ -95,6 +95,8 @@ export interface PlannedService {
   readonly networks: Readonly<Record<string, readonly string[]>>;
   /** Raw compose keys passed through unchanged on the docker target. */
   readonly passThrough: Readonly<Record<string, unknown>>;
+  /** compose `links` to services of the bundle (`service` or `service:alias`), kept on the docker target for their aliases. */
+  readonly composeLinks: readonly string[];
 }
 
 export interface Plan {
@@ -278,7 +280,11 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   // ---- which services run -------------------------------------------------------------------
   const excluded = new Set<string>(top.exclude.filter((s) => s in project.services));
   for (const s of serviceNames) if (overrides[s].exclude) excluded.add(s);
-  for (const s of [...excluded].sort()) c.warn('bundle/excluded-service', `service "${s}" is left out of the bundle (x-beanstack exclude)`, s);
+  const rawTop = project.extensions['x-beanstack'];
+  const rawExclude: unknown[] = typeof rawTop === 'object' && rawTop !== null && Array.isArray((rawTop as { exclude?: unknown }).exclude) ? (rawTop as { exclude: unknown[] }).exclude : [];
+  for (const s of [...excluded].sort()) {
+    c.warn('bundle/excluded-service', `service "${s}" is left out of the bundle (x-beanstack exclude)`, s, overrides[s].exclude ? sp(s, 'x-beanstack', 'exclude') : `/x-beanstack/exclude/${rawExclude.indexOf(s)}`);
+  }
   for (const s of [...project.disabledServices].sort()) {
     c.warn('bundle/disabled-service', `service "${s}" is left out: none of its profiles is active (activate one with --profile)`, s);
   }
@@ -968,6 +974,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       ...(svc.shmSizeBytes !== undefined ? { shmSizeBytes: svc.shmSizeBytes } : {}),
       networks: svcNetworks,
       passThrough,
+      composeLinks: svc.links.filter((l) => keptSet.has(l.split(':')[0])),
     };
   }
 

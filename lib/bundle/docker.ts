@@ -62,6 +62,7 @@ function service(s: PlannedService): Record<string, unknown> {
     ...(s.readsStackEnvironment ? { env_file: ['.env'] } : {}),
     ...(s.ports.length > 0 ? { ports: s.ports.map((p) => `${p.hostPort}:${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`) } : {}),
     ...(s.mounts.length > 0 ? { volumes: [...s.mounts].sort((a, b) => byString(a.target, b.target)).map(mountString) } : {}),
+    ...(s.composeLinks.length > 0 ? { links: [...s.composeLinks].sort(byString) } : {}),
     ...(s.volumesFrom.length > 0 ? { volumes_from: s.volumesFrom.map((v) => `${v.service}${v.readOnly ? ':ro' : ''}`) } : {}),
     ...(deps.length > 0 ? { depends_on: plainDeps ? deps.map(([d]) => d) : Object.fromEntries(deps.map(([d, c]) => [d, { condition: c }])) } : {}),
     ...(s.healthcheck ? { healthcheck: healthcheck(s.healthcheck) } : {}),
