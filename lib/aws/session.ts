@@ -212,7 +212,7 @@ export async function loadAssembly(o: AssemblyOptions): Promise<LoadedAssembly> 
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-synth-'));
   const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
-  const args = ['synth', '--quiet', '--output', dir, ...(o.context ?? []).flatMap((c) => ['--context', c])];
+  const args = ['synth', '--quiet', '--no-notices', '--output', dir, ...(o.context ?? []).flatMap((c) => ['--context', c])];
   o.stderr(`synthesizing the CDK app (cdk ${args.join(' ')})\n`);
   const code = await runCdk(args, { cwd: o.cwd, env: o.env, stderr: o.stderr });
   if (code !== 0) {
