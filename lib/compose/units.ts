@@ -100,7 +100,7 @@ export function parseBytes(value: unknown): number | undefined {
     return Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$/i.exec(value.trim());
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i.exec(value.trim());
   if (!m) return undefined;
   return Math.floor(parseFloat(m[1]) * BYTE_UNITS[m[2].toLowerCase()]);
 }

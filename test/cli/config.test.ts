@@ -1,6 +1,7 @@
 /**
  * `beanstack config`, run in-process through the CLI's `main()` on fixture folders.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -213,5 +214,24 @@ describe('beanstack config and dollar signs', () => {
     expect(JSON.parse(r.stdout).services.a.command).toEqual(['sh', '-c', 'echo $$HOME']);
     const raw = await run(['-f', 'd/compose.yaml', '--format', 'json', '--no-interpolate']);
     expect(JSON.parse(raw.stdout).services.a.command).toEqual(['sh', '-c', 'echo $$HOME']);
+  });
+});
+
+describe('beanstack config start-up', () => {
+  const cli = path.resolve(__dirname, '../../dist/bin/cli.js');
+  const built = fs.existsSync(cli);
+  // dist/ exists under `npm test` (it builds first); a bare `jest` run without a build skips this
+  (built ? it : it.skip)('never loads aws-cdk-lib or the AWS SDK, even while running', () => {
+    const script = `
+      const { main } = require(${JSON.stringify(cli)});
+      main(['config', '-f', ${JSON.stringify(path.join(__dirname, '../compose/oracle/cases/references/compose.yaml'))}, '-q'], {
+        cwd: process.cwd(), env: { HOME: '/tmp' }, stdout: () => {}, stderr: (t) => process.stderr.write(t), isTty: false,
+      }).then((code) => {
+        const heavy = Object.keys(require.cache).filter((k) => /node_modules\\/(aws-cdk-lib|@aws-sdk|@aws-cdk|constructs)\\//.test(k));
+        process.stdout.write(JSON.stringify({ code, heavy }));
+      });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ code: 0, heavy: [] });
   });
 });

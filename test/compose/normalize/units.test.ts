@@ -13,10 +13,10 @@ describe('units', () => {
   });
 
   it.each([
-    ['512m', 536870912], ['1g', 1073741824], ['1.5GB', 1610612736], ['50M', 52428800], ['2b', 2], ['1024kb', 1048576], ['2048k', 2097152], ['1gb', 1073741824], ['10MiB', 10485760], [1048576, 1048576], ['100', 100],
+    ['512m', 536870912], ['1g', 1073741824], ['1.5GB', 1610612736], ['50M', 52428800], ['2b', 2], ['1024kb', 1048576], ['2048k', 2097152], ['1gb', 1073741824], ['10MiB', 10485760], ['10Mi', 10485760], ['1 GB', 1073741824], [1048576, 1048576], ['100', 100],
   ])('bytes %p → %p', (input, n) => expect(parseBytes(input)).toBe(n));
 
-  it.each(['lots', '1x', '-5m', '', 'm', true])('rejects bytes %p', (input) => expect(parseBytes(input)).toBeUndefined());
+  it.each(['lots', '1x', '-5m', '', 'm', true, '1.2.3m', '5 m b'])('rejects bytes %p', (input) => expect(parseBytes(input)).toBeUndefined());
 
   it('reads cpus, integers and file modes', () => {
     expect(parseCpus('0.5')).toBe(0.5);
