@@ -48,14 +48,19 @@ function money(n: number): string {
 }
 
 /** Costs of one template in one region. */
-function templateCost(stack: string, t: Template, prices: RegionPrices, hours: number, lines: CostLine[], unpriced: string[]): void {
+function templateCost(stack: string, t: Template, paths: Readonly<Record<string, string>>, prices: RegionPrices, hours: number, lines: CostLine[], unpriced: string[]): void {
   const resources = t.Resources ?? {};
+  const nameOf = (logical: string): string => {
+    const p = paths[logical];
+    return p ? p.replace(`${stack}/`, '').replace(/\/(Resource|Default)$/, '') : logical;
+  };
   const add = (item: string, monthly: number, quantity: string): void => {
     lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly), quantity });
   };
-  for (const id of Object.keys(resources).sort()) {
-    const r = resources[id];
+  for (const logical of Object.keys(resources).sort()) {
+    const r = resources[logical];
     const p = r.Properties ?? {};
+    const id = nameOf(logical);
     switch (r.Type) {
       case 'AWS::ElasticBeanstalk::Environment': {
         const types = option(r, 'aws:ec2:instances', 'InstanceTypes') ?? option(r, 'aws:autoscaling:launchconfiguration', 'InstanceType');
@@ -129,7 +134,7 @@ function side(asm: Assembly | undefined, table: PriceTable, regions: Set<string>
       region = table.defaultRegion;
     }
     regions.add(region);
-    templateCost(s.displayName, s.template, table.regions[region], table.hoursPerMonth, lines, unpriced);
+    templateCost(s.displayName, s.template, s.paths, table.regions[region], table.hoursPerMonth, lines, unpriced);
   }
   lines.sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
   return { monthly: round2(lines.reduce((n, l) => n + l.monthly, 0)), lines, unpriced: unpriced.sort() };

@@ -56,6 +56,13 @@ function id(prefix: string, logical: string): string {
   return `${prefix}_${logical.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
+/** A construct path without the stack and `/Resource`, for labels. */
+function shortPath(stack: StackArtifact, logical: string): string {
+  const p = stack.paths[logical];
+  if (!p) return logical;
+  return p.replace(new RegExp(`^${stack.displayName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`), '').replace(/\/(Resource|Default)$/, '');
+}
+
 /** Renders the diagram (without the surrounding ```mermaid fence). */
 export function renderDiagram(stacks: readonly DiagramStack[]): string {
   const lines: string[] = ['flowchart TB'];
@@ -116,7 +123,7 @@ export function renderDiagram(stacks: readonly DiagramStack[]): string {
       } else if (r.Type === 'AWS::SecretsManager::Secret') {
         const node = id(p, sid);
         const m = mark(sid, node);
-        lines.push(`  ${node}{{${label(`Secret ${sid.replace(/[0-9A-F]{8,}$/, '')}${m}`)}}}`);
+        lines.push(`  ${node}{{${label(`Secret ${shortPath(ds.stack, sid)}${m}`)}}}`);
         secretNodes.set(sid, node);
       }
     }

@@ -173,7 +173,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
   }
 
   if (r.bundles.length > 0) {
-    const block = ['#### 📦 Containers', '', ...r.bundles.map(bundleMarkdown), ''].join('\n\n');
+    const block = ['#### 📦 Containers', '', r.bundles.map(bundleMarkdown).join('\n\n'), ''].join('\n');
     if (!tryPush(block)) {
       tryPush(['#### 📦 Containers', '', ...r.bundles.map((b) => `- **${esc(b.stack)}** ${code(b.resource)}: ${b.containers.map((c) => `${code(c.name)} ${c.change}`).join(', ') || 'no container changes'}`), ''].join('\n'));
     }

@@ -130,7 +130,7 @@ export function leafDiff(oldV: unknown, newV: unknown, path = '', name = '', lim
 
 /** Replaces asset hashes (64 hex digits) so two values can be compared without them. */
 export function withoutHashes(v: unknown): string {
-  return JSON.stringify(v ?? null).replace(/[0-9a-f]{64}/g, '<hash>');
+  return JSON.stringify(v ?? null).replace(/[0-9a-f]{12,64}/g, '<hash>');
 }
 
 /** The 64-hex-digit hashes inside a value. */
