@@ -99,7 +99,7 @@ test('Resolver: Fn::Sub over pseudo parameters only', () => {
 describe('user errors name the problem and the fix', () => {
   const files = (map: Record<string, string>) => (f: string) => map[f];
   test('not an assembly', () => {
-    const e = (() => { try { readStackPlan('/nowhere', nodeReader); } catch (x) { return x; } })() as Error & { fix: string };
+    const e = (() => { try { readStackPlan('/nowhere', nodeReader); return undefined; } catch (x) { return x; } })() as Error & { fix: string };
     expect(isUserError(e)).toBe(true);
     expect(e.message).toBe('/nowhere is not a cloud assembly (no manifest.json)');
     expect(e.fix).toContain('--app-dir');
