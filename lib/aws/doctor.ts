@@ -16,6 +16,7 @@ import {
   EventDescription,
 } from '@aws-sdk/client-elastic-beanstalk';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { errorName } from './aws-errors';
 import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
@@ -152,7 +153,19 @@ const environmentHealth: Check<DoctorContext> = {
     if (envs.length === 0) return skip('the stack has no Elastic Beanstalk environment');
     const outcomes: CheckOutcome[] = [];
     for (const { name } of envs) {
-      const h = await ctx.clients.elasticbeanstalk.send(new DescribeEnvironmentHealthCommand({ EnvironmentName: name, AttributeNames: ['All'] }));
+      let h;
+      try {
+        h = await ctx.clients.elasticbeanstalk.send(new DescribeEnvironmentHealthCommand({ EnvironmentName: name, AttributeNames: ['All'] }));
+      } catch (e) {
+        // basic health reporting has no causes: fall back to the environment's colour
+        if (errorName(e) !== 'InvalidRequestException') throw e;
+        const env = await ctx.environment(name);
+        if (!env) {
+          outcomes.push(fail(`environment ${name} does not exist any more`, 'it was terminated outside CloudFormation: deploy again to recreate it'));
+          continue;
+        }
+        h = { Status: env.Status, Color: env.Health, HealthStatus: env.HealthStatus ?? 'basic health reporting', Causes: [] as string[], InstancesHealth: undefined };
+      }
       const color = h.Color ?? 'Grey';
       const instances = h.InstancesHealth;
       const counts = instances

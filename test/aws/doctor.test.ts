@@ -212,6 +212,12 @@ describe('environment/health', () => {
     expect(r.summary).toBe('shop-dev: Ready, Red (Severe), instances: 1 severe');
     expect(r.fix).toContain('an image cannot be pulled');
   });
+  test('basic health reporting: falls back to the environment\'s colour', async () => {
+    eb.on(DescribeEnvironmentHealthCommand).rejects(Object.assign(new Error('Environment health reporting is not enhanced.'), { name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 } }));
+    eb.on(DescribeEnvironmentsCommand).resolves({ Environments: [{ EnvironmentName: 'shop-dev', ApplicationName: 'shop', Status: 'Ready', Health: 'Red' }] });
+    const r = await runCheck(DOCTOR_CHECKS, 'environment/health', ctx());
+    expect(r).toMatchObject({ status: 'fail', summary: 'shop-dev: Ready, Red (basic health reporting)' });
+  });
   test('AccessDenied', async () => {
     eb.on(DescribeEnvironmentHealthCommand).rejects(denied.eb('elasticbeanstalk:DescribeEnvironmentHealth'));
     expect((await runCheck(DOCTOR_CHECKS, 'environment/health', ctx())).summary).toContain('missing permission elasticbeanstalk:DescribeEnvironmentHealth');
