@@ -13,7 +13,7 @@
  */
 import { ComposeError, Diagnostic, SourceLocation } from '../errors';
 import { humanPath } from './pointer';
-import { MapEntry, Node, mapNode, scalarNode, seqNode } from './node';
+import { MapEntry, Node, ScalarNode, mapNode, scalarNode, seqNode } from './node';
 
 /** Looks a variable up; `undefined` means unset (an empty string is set). */
 export type Lookup = (name: string) => string | undefined;
@@ -25,6 +25,8 @@ export class InterpolationFailure extends Error {
     message: string,
     /** For `required`: the variable. */
     readonly variable?: string,
+    /** Index in the template of the `$` that failed. */
+    readonly index?: number,
   ) {
     super(message);
     this.name = 'InterpolationFailure';
@@ -35,6 +37,8 @@ export interface SubstituteResult {
   readonly value: string;
   /** Variables that were used without a default and are unset (each once, in order of use). */
   readonly unset: readonly string[];
+  /** Index in the template of the first use of each unset variable. */
+  readonly unsetAt: Readonly<Record<string, number>>;
 }
 
 const SUPPORTED_FORMS = '`${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `${VAR:+replacement}` or `${VAR+replacement}`';
@@ -44,9 +48,9 @@ const SUPPORTED_FORMS = '`${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?
  * variable that is missing.
  */
 export function substitute(template: string, lookup: Lookup): SubstituteResult {
-  const unset: string[] = [];
+  const unset: Unset = { names: [], at: {} };
   const value = expand(template, 0, template.length, lookup, unset);
-  return { value, unset };
+  return { value, unset: unset.names, unsetAt: unset.at };
 }
 
 function isNameStart(c: string | undefined): boolean {
@@ -57,7 +61,12 @@ function isNameChar(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z0-9_]/.test(c);
 }
 
-function expand(s: string, start: number, end: number, lookup: Lookup, unset: string[]): string {
+interface Unset {
+  readonly names: string[];
+  readonly at: Record<string, number>;
+}
+
+function expand(s: string, start: number, end: number, lookup: Lookup, unset: Unset): string {
   let out = '';
   let i = start;
   while (i < end) {
@@ -74,14 +83,14 @@ function expand(s: string, start: number, end: number, lookup: Lookup, unset: st
     } else if (dollar + 1 < end && next === '{') {
       const close = closingBrace(s, dollar + 2, end);
       if (close < 0) {
-        throw new InterpolationFailure('syntax', `invalid interpolation \`${s.slice(dollar, end)}\`: missing closing \`}\``);
+        throw new InterpolationFailure('syntax', `invalid interpolation \`${s.slice(dollar, end)}\`: missing closing \`}\``, undefined, dollar);
       }
-      out += braced(s, dollar + 2, close, lookup, unset);
+      out += braced(s, dollar + 2, close, lookup, unset, dollar);
       i = close + 1;
     } else if (dollar + 1 < end && isNameStart(next)) {
       let j = dollar + 2;
       while (j < end && isNameChar(s[j])) j++;
-      out += plain(s.slice(dollar + 1, j), lookup, unset);
+      out += plain(s.slice(dollar + 1, j), lookup, unset, dollar);
       i = j;
     } else {
       out += '$';
@@ -109,30 +118,33 @@ function closingBrace(s: string, from: number, end: number): number {
   return -1;
 }
 
-function plain(name: string, lookup: Lookup, unset: string[]): string {
+function plain(name: string, lookup: Lookup, unset: Unset, index: number): string {
   const v = lookup(name);
   if (v === undefined) {
-    if (!unset.includes(name)) unset.push(name);
+    if (!unset.names.includes(name)) {
+      unset.names.push(name);
+      unset.at[name] = index;
+    }
     return '';
   }
   return v;
 }
 
-function braced(s: string, a: number, b: number, lookup: Lookup, unset: string[]): string {
+function braced(s: string, a: number, b: number, lookup: Lookup, unset: Unset, index: number): string {
   const whole = '${' + s.slice(a, b) + '}';
   if (!isNameStart(s[a])) {
-    throw new InterpolationFailure('syntax', `invalid interpolation \`${whole}\`: expected a variable name after \`\${\` (letters, digits and \`_\`, not starting with a digit)`);
+    throw new InterpolationFailure('syntax', `invalid interpolation \`${whole}\`: expected a variable name after \`\${\` (letters, digits and \`_\`, not starting with a digit)`, undefined, index);
   }
   let k = a + 1;
   while (k < b && isNameChar(s[k])) k++;
   const name = s.slice(a, k);
-  if (k === b) return plain(name, lookup, unset);
+  if (k === b) return plain(name, lookup, unset, index);
 
   let op: string;
   if (s[k] === ':' && (s[k + 1] === '-' || s[k + 1] === '?' || s[k + 1] === '+') && k + 1 < b) op = s.slice(k, k + 2);
   else if (s[k] === '-' || s[k] === '?' || s[k] === '+') op = s[k];
   else {
-    throw new InterpolationFailure('syntax', `invalid interpolation \`${whole}\`: Compose supports only ${SUPPORTED_FORMS}`);
+    throw new InterpolationFailure('syntax', `invalid interpolation \`${whole}\`: Compose supports only ${SUPPORTED_FORMS}`, undefined, index);
   }
   const wordStart = k + op.length;
   const word = () => expand(s, wordStart, b, lookup, unset);
@@ -156,10 +168,11 @@ function braced(s: string, a: number, b: number, lookup: Lookup, unset: string[]
         'required',
         `required variable \`${name}\` is ${v === undefined ? 'not set' : 'empty'}${message ? `: ${message}` : ''}`,
         name,
+        index,
       );
     }
     default:
-      throw new InterpolationFailure('syntax', `invalid interpolation \`${whole}\``);
+      throw new InterpolationFailure('syntax', `invalid interpolation \`${whole}\``, undefined, index);
   }
 }
 
@@ -284,7 +297,7 @@ export function interpolateNode(node: Node, path: readonly (string | number)[], 
   }
   if (typeof node.value !== 'string') return node;
   let value: string | number | boolean = node.value;
-  if (value.includes('$')) value = interpolateString(value, node.loc, path, ctx);
+  if (value.includes('$')) value = interpolateString(value, node, path, ctx);
   const cast = castFor(path);
   if (cast) {
     const converted = castValue(value, cast);
@@ -302,10 +315,13 @@ export function interpolateNode(node: Node, path: readonly (string | number)[], 
 
 function interpolateString(
   template: string,
-  loc: SourceLocation,
+  node: ScalarNode,
   path: readonly (string | number)[],
   ctx: InterpolationContext,
 ): string {
+  // the position of a character of the value, when the scalar maps one-to-one onto one line
+  const at = (index: number | undefined): SourceLocation =>
+    index !== undefined && node.textColumn !== undefined ? { ...node.loc, column: node.textColumn + index } : node.loc;
   let result: SubstituteResult;
   try {
     result = substitute(template, ctx.lookup);
@@ -314,13 +330,13 @@ function interpolateString(
     if (e.kind === 'required') {
       throw new ComposeError(`${e.message} (in \`${humanPath(path)}\`)`, {
         code: 'compose/interpolation-required',
-        location: loc,
+        location: at(e.index),
         fix: `set ${e.variable} in the environment${ctx.sourceHint ? ` or in ${ctx.sourceHint}` : ''}`,
       });
     }
     throw new ComposeError(`${e.message} (in \`${humanPath(path)}\`)`, {
       code: 'compose/interpolation-syntax',
-      location: loc,
+      location: at(e.index),
       fix: 'write `$$` for a literal dollar sign, or use one of the supported forms: ' + SUPPORTED_FORMS,
     });
   }
@@ -331,7 +347,7 @@ function interpolateString(
       code: 'interpolation/unset-variable',
       message: `variable \`${name}\` is not set; substituting an empty string (set it in the environment${ctx.sourceHint ? ` or in ${ctx.sourceHint}` : ''}, or write \`\${${name}:-default}\`)`,
       path: humanPath(path),
-      location: loc,
+      location: at(result.unsetAt[name]),
       ...(path[0] === 'services' && typeof path[1] === 'string' ? { service: path[1] } : {}),
     });
   }

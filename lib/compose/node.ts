@@ -39,6 +39,12 @@ export interface SeqNode extends NodeBase {
 export interface ScalarNode extends NodeBase {
   readonly kind: 'scalar';
   readonly value: Scalar;
+  /**
+   * When the string value is written on one line with one source character per character (plain,
+   * or quoted without escapes): the column of its first character, so a position inside the value
+   * (e.g. of a `${`) can be reported.
+   */
+  readonly textColumn?: number;
 }
 
 export type Node = MapNode | SeqNode | ScalarNode;
@@ -51,8 +57,11 @@ export function seqNode(items: readonly Node[], loc: SourceLocation, tag?: Merge
   return tag ? { kind: 'seq', items, loc, tag } : { kind: 'seq', items, loc };
 }
 
-export function scalarNode(value: Scalar, loc: SourceLocation, tag?: MergeTag): ScalarNode {
-  return tag ? { kind: 'scalar', value, loc, tag } : { kind: 'scalar', value, loc };
+export function scalarNode(value: Scalar, loc: SourceLocation, tag?: MergeTag, textColumn?: number): ScalarNode {
+  const node: { kind: 'scalar'; value: Scalar; loc: SourceLocation; tag?: MergeTag; textColumn?: number } = { kind: 'scalar', value, loc };
+  if (tag) node.tag = tag;
+  if (textColumn !== undefined) node.textColumn = textColumn;
+  return node;
 }
 
 /** The same node with another tag (or none). */

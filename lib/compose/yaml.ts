@@ -76,7 +76,7 @@ export function parseYamlFile(text: string, file: string, limits: YamlLimits = {
   const budget = { nodes: 0 };
   for (const doc of docs) {
     if (doc.errors.length > 0) throw syntaxError(doc.errors, errorPosition);
-    const converter = new Converter(file, position, warnings, maxDepth, maxNodes, budget);
+    const converter = new Converter(text, file, position, warnings, maxDepth, maxNodes, budget);
     const contents = doc.contents as ParsedNode | null;
     if (contents === null) {
       documents.push(mapNode(new Map(), position(doc.range?.[0] ?? 0)));
@@ -202,6 +202,7 @@ class Converter {
   private readonly inProgress = new Set<YamlNode>();
 
   constructor(
+    private readonly text: string,
     private readonly file: string,
     private readonly position: Position,
     private readonly warnings: Diagnostic[],
@@ -244,7 +245,7 @@ class Converter {
     } else if (isScalar(yamlNode)) {
       // a tag the yaml package does not know leaves the scalar a string: resolve `!override 8080` as untagged
       const value = tag && yamlNode.type === 'PLAIN' && typeof yamlNode.value === 'string' ? plainScalar(yamlNode.value) : this.scalarValue(yamlNode);
-      node = scalarNode(value, loc, tag);
+      node = scalarNode(value, loc, tag, this.textColumn(yamlNode, value, loc));
     } else {
       throw new ComposeError(`unsupported YAML node at ${humanPath(path)}`, {
         code: 'compose/yaml-syntax',
@@ -397,6 +398,17 @@ class Converter {
       location: keyLoc,
       fix: 'use a plain string as the key',
     });
+  }
+
+  /** See `ScalarNode.textColumn`. */
+  private textColumn(scalar: Scalar, value: unknown, loc: SourceLocation): number | undefined {
+    if (typeof value !== 'string' || !value.includes('$') || !scalar.range) return undefined;
+    const raw = this.text.slice(scalar.range[0], scalar.range[1]);
+    if (raw.includes('\n')) return undefined;
+    if (scalar.type === 'PLAIN' && raw === value) return loc.column;
+    if (scalar.type === 'QUOTE_DOUBLE' && raw === `"${value}"`) return loc.column + 1;
+    if (scalar.type === 'QUOTE_SINGLE' && raw === `'${value}'`) return loc.column + 1;
+    return undefined;
   }
 
   private scalarValue(scalar: Scalar): string | number | boolean | null {

@@ -130,7 +130,9 @@ describe('interpolation while loading', () => {
     expect(r.result.data.services).toEqual({ web: { image: 'nginx:', labels: { a: '' } }, db: { image: '' } });
     const unset = r.warnings.filter((w) => w.code === 'interpolation/unset-variable');
     expect(unset.map((w) => w.message.split(' ')[1])).toEqual(['`TAG`', '`OTHER`']);
-    expect(unset[0].location).toEqual({ file: '/app/compose.yaml', line: 3, column: 12 });
+    // the column of the `$` inside the quoted value
+    expect(unset[0].location).toEqual({ file: '/app/compose.yaml', line: 3, column: 19 });
+    expect(unset[1].location).toEqual({ file: '/app/compose.yaml', line: 7, column: 17 });
     expect(unset[0].service).toBe('web');
     expect(unset[0].path).toBe('services.web.image');
   });
@@ -138,7 +140,7 @@ describe('interpolation while loading', () => {
   test('a required variable fails at its location with its message', () => {
     const e = composeError(() => load(compose('services:\n  web:\n    image: nginx\n    environment:\n      DB: "${DB_URL:?set DB_URL to the database URL}"\n')));
     expect(e.code).toBe('compose/interpolation-required');
-    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 5, column: 11 });
+    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 5, column: 12 });
     expect(e.message).toContain('set DB_URL to the database URL');
     expect(e.fix).toContain('DB_URL');
   });
@@ -146,7 +148,11 @@ describe('interpolation while loading', () => {
   test('a malformed ${ fails at its location', () => {
     const e = composeError(() => load(compose('services:\n  web:\n    image: "${TAG"\n')));
     expect(e.code).toBe('compose/interpolation-syntax');
-    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 3, column: 12 });
+    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 3, column: 13 });
+    // plain scalars too; values with escapes or line breaks point at the start of the value
+    expect(composeError(() => load(compose('services:\n  web:\n    image: nginx:${1}\n'))).location?.column).toBe(18);
+    expect(composeError(() => load(compose('services:\n  web:\n    image: "\\t${1}"\n'))).location?.column).toBe(12);
+    expect(composeError(() => load(compose('services:\n  web:\n    command: |\n      echo ${1}\n'))).location).toEqual({ file: '/app/compose.yaml', line: 3, column: 14 });
   });
 
   test('typed attributes are cast after interpolation', () => {
