@@ -1,0 +1,316 @@
+/**
+ * `beanstack local`: rehearses the production bundle on the local Docker engine. Builds the images
+ * as deploy would (tagged by content hash, so unchanged services are not rebuilt), optionally pushes
+ * them to a registry and pulls them back, starts an RDS stand-in, runs the bundle (Dockerrun v2 as
+ * the ECS platform does, or the production compose file as the Docker platform does), waits for the
+ * load balancer's health check, streams the logs, and removes everything on Ctrl-C or `--down`.
+ *
+ * Exit codes: 0 stopped by Ctrl-C, detached while healthy, or `--down` done; 1 the app failed (an
+ * essential container stopped, or the health check never passed); 2 bad input or flags, or no
+ * Docker engine; 3 a bug in beanstack.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import { Option } from 'commander';
+import { ExitCode } from '../cli-context';
+import type { CliContext } from '../cli-context';
+import { BeanstackError } from '../../lib/errors';
+import type { RegisterCommand } from './index';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface LocalFlags {
+  readonly file: string[];
+  readonly projectDirectory?: string;
+  readonly projectName?: string;
+  readonly envFile: string[];
+  readonly profile: string[];
+  readonly target: 'ecs' | 'docker';
+  readonly registry?: string;
+  readonly dbImage: string[];
+  readonly bind: string;
+  readonly publish: string[];
+  readonly secret: string[];
+  readonly env: string[];
+  readonly out?: string;
+  readonly detach?: boolean;
+  readonly down?: boolean;
+  readonly rebuild?: boolean;
+  readonly healthTimeout: string;
+  readonly dbTimeout: string;
+  readonly quiet?: boolean;
+}
+
+function flagError(flag: string, message: string, fix: string): BeanstackError {
+  return new BeanstackError(`${flag}: ${message}`, { code: 'cli/local-flag', fix });
+}
+
+/** Parses `NAME=VALUE` flags. */
+export function parsePairs(flag: string, values: readonly string[], example: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw flagError(`${flag} ${v}`, 'expected NAME=VALUE', `write it like ${flag} ${example}`);
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Parses `--publish 80=8080` (0 = a random free port). */
+export function parsePublish(values: readonly string[]): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const v of values) {
+    const m = /^(\d{1,5})=(\d{1,5})$/.exec(v);
+    const from = m ? Number(m[1]) : NaN;
+    const to = m ? Number(m[2]) : NaN;
+    if (!m || from < 1 || from > 65535 || to > 65535) {
+      throw flagError(`--publish ${v}`, 'expected BUNDLE_HOST_PORT=LOCAL_PORT', 'write it like --publish 80=8080 (0 picks a free port)');
+    }
+    out[from] = to;
+  }
+  return out;
+}
+
+function seconds(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw flagError(`${flag} ${value}`, 'expected a number of seconds', `write it like ${flag} 120`);
+  return n * 1000;
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
+  const fs = await import('fs');
+  const { loadProject } = await import('../../lib/compose');
+  const { composeToBundle } = await import('../../lib/bundle');
+  const { nodeFileReader } = await import('../../lib/io/node-reader');
+  const { formatLocation } = await import('../../lib/errors');
+  const { formatWarnings } = await import('./dockerrun');
+  const { DockerCliEngine } = await import('../../lib/local/docker-cli');
+  const { buildImages } = await import('../../lib/local/images');
+  const { planStandIn, databaseEnvironment } = await import('../../lib/local/database');
+  const { Rehearsal, down } = await import('../../lib/local/rehearsal');
+
+  const say = (m: string) => ctx.stderr(`[local ${stamp()}] ${m}\n`);
+  const engine = new DockerCliEngine({ env: ctx.env });
+  const registry = flags.registry;
+  if (registry !== undefined && !/^[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/.test(registry)) {
+    throw flagError(`--registry ${registry}`, 'expected HOST[:PORT][/PATH]', 'write it like --registry 127.0.0.1:5000');
+  }
+  const publish = parsePublish(flags.publish);
+  const secretFlags = parsePairs('--secret', flags.secret, 'API_KEY=s3cret');
+  const envFlags = parsePairs('--env', flags.env, 'FEATURE_FLAG=on');
+  const dbImages: Record<string, string> = {};
+  let dbImageAll: string | undefined;
+  for (const v of flags.dbImage) {
+    const eq = v.indexOf('=');
+    if (eq > 0 && !v.slice(0, eq).includes(':') && !v.slice(0, eq).includes('/')) dbImages[v.slice(0, eq)] = v.slice(eq + 1);
+    else dbImageAll = v;
+  }
+  const healthTimeoutMs = seconds('--health-timeout', flags.healthTimeout);
+  const databaseTimeoutMs = seconds('--db-timeout', flags.dbTimeout);
+
+  const loaded = loadProject({
+    files: flags.file,
+    workingDirectory: ctx.cwd,
+    ...(flags.projectDirectory !== undefined ? { projectDirectory: path.resolve(ctx.cwd, flags.projectDirectory) } : {}),
+    ...(flags.projectName !== undefined ? { projectName: flags.projectName } : {}),
+    environment: ctx.env,
+    ...(flags.envFile.length > 0 ? { envFiles: flags.envFile.map((f) => path.resolve(ctx.cwd, f)) } : {}),
+    ...(flags.profile.length > 0 ? { profiles: flags.profile } : {}),
+    ...(ctx.env.HOME ? { homeDirectory: ctx.env.HOME } : {}),
+    reader: nodeFileReader,
+  });
+  const project = loaded.result;
+  const stateDir = path.join(os.tmpdir(), `beanstack-local-${project.name}`);
+
+  if (flags.down) {
+    const removed = await down(engine, project.name);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    const all = [...removed.containers.map((c) => `container ${c}`), ...removed.networks.map((n) => `network ${n}`), ...removed.volumes.map((v) => `volume ${v}`)];
+    say(all.length > 0 ? `removed ${all.join(', ')}` : `nothing of project ${project.name} was running`);
+    return ExitCode.OK;
+  }
+
+  // the engine first, so a missing engine is reported before anything else happens
+  await engine.info();
+  const first = composeToBundle(project, { target: flags.target });
+  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...first.warnings], ctx.cwd, formatLocation));
+
+  say(`building ${first.result.images.length} image${first.result.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);
+  const builtStarted = Date.now();
+  const built = await buildImages(engine, first.result.images, {
+    project: project.name,
+    ...(registry ? { registry } : {}),
+    ...(flags.rebuild ? { force: true } : {}),
+    onLine: (service, line) => {
+      if (line.trim()) ctx.stderr(`  ${service} | ${line}\n`);
+    },
+  });
+  const rebuilt = built.filter((b) => b.built).map((b) => b.service);
+  say(`images ready in ${((Date.now() - builtStarted) / 1000).toFixed(1)} s (${rebuilt.length > 0 ? `built: ${rebuilt.join(', ')}` : 'all unchanged'}${rebuilt.length < built.length && rebuilt.length > 0 ? `; unchanged: ${built.filter((b) => !b.built).map((b) => b.service).join(', ')}` : ''})`);
+
+  const images: Record<string, string> = {};
+  for (const b of built) images[b.service] = b.ref;
+  const { result: bundle } = composeToBundle(project, { target: flags.target, images });
+  const outDir = path.resolve(ctx.cwd, flags.out ?? path.join(project.projectDirectory, '.beanstack', 'local', flags.target));
+  const { writeBundle } = await import('../../lib/io/write-bundle');
+  writeBundle(bundle, outDir, { projectDirectory: project.projectDirectory });
+  const shownOut = path.relative(ctx.cwd, outDir).startsWith('..') ? outDir : path.relative(ctx.cwd, outDir) || '.';
+  say(`bundle written to ${shownOut}/${bundle.files[0].path} (/var/app/current maps here)`);
+
+  // the values the stack would inject
+  const standIns = bundle.databases.map((db) => planStandIn(db, {
+    project: project.name,
+    runId: '',
+    containerPrefix: `beanstack-${project.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-`,
+    ...(dbImages[db.service] ?? dbImageAll ? { image: dbImages[db.service] ?? dbImageAll } : {}),
+  }));
+  const environmentProperties: Record<string, string> = { ...databaseEnvironment(bundle.databases, standIns) };
+  const missing: string[] = [];
+  for (const v of bundle.requiredVariables ?? []) {
+    const value = envFlags[v.name] ?? ctx.env[v.name];
+    if (value === undefined) missing.push(`${v.name} (read by ${v.services.join(', ')}; pass --env ${v.name}=VALUE)`);
+    else environmentProperties[v.name] = value;
+  }
+  for (const [k, v] of Object.entries(envFlags)) environmentProperties[k] = v;
+  const secretValues: Record<string, string> = {};
+  for (const s of bundle.secrets) {
+    let value = secretFlags[s.name] ?? ctx.env[s.name];
+    const file = s.composeSecret ? project.secrets[s.composeSecret]?.file : undefined;
+    if (value === undefined && file && fs.existsSync(file)) value = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    if (value === undefined) missing.push(`secret ${s.name} (read by ${s.services.join(', ')}; pass --secret ${s.name}=VALUE)`);
+    else {
+      secretValues[s.name] = value;
+      environmentProperties[s.name] = value;
+    }
+  }
+  for (const [k, v] of Object.entries(secretFlags)) secretValues[k] = v;
+  if (missing.length > 0) {
+    throw new BeanstackError('the deployed environment would provide values that beanstack local does not have', {
+      code: 'local/missing-values',
+      details: missing.map((message) => ({ message })),
+      fix: 'pass each with --env NAME=VALUE or --secret NAME=VALUE (or set it in the environment of beanstack local)',
+    });
+  }
+  for (const s of standIns) {
+    const vars = bundle.databases.find((d) => d.service === s.service)?.variables ?? [];
+    say(`database ${s.service} → RDS stand-in; injecting ${vars.map((v) => `${v.name} (${v.role})`).join(', ') || 'no variables'} into every container, as Elastic Beanstalk passes environment properties and secrets`);
+  }
+
+  const runId = randomBytes(4).toString('hex');
+  const mainFile = bundle.files[0];
+  const rehearsal = new Rehearsal({
+    engine,
+    project: project.name,
+    runId,
+    target: flags.target,
+    bundleDir: outDir,
+    stateDir,
+    ...(flags.target === 'ecs' && 'content' in mainFile ? { dockerrun: JSON.parse(mainFile.content) } : {}),
+    ...(flags.target === 'docker' ? { composeFile: mainFile.path } : {}),
+    databases: bundle.databases,
+    standIns,
+    environmentProperties,
+    secretValues,
+    bindAddress: flags.bind,
+    publish,
+    ...(bundle.healthCheckPath ? { healthCheckPath: bundle.healthCheckPath } : {}),
+    healthTimeoutMs,
+    databaseTimeoutMs,
+    follow: !flags.detach,
+    reporter: {
+      step: say,
+      containerLine: (container, line) => ctx.stdout(`${container.padEnd(12)} | ${line}\n`),
+    },
+  });
+
+  let interrupted: (() => void) | undefined;
+  const interruptedPromise = new Promise<'interrupt'>((resolve) => {
+    interrupted = () => resolve('interrupt');
+  });
+  const onSignal = () => interrupted?.();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const downHint = `beanstack local --down ${flags.file.map((f) => `-f ${f}`).join(' ')}`.trim();
+  try {
+    let started;
+    try {
+      started = await Promise.race([rehearsal.start(), interruptedPromise]);
+    } catch (e) {
+      say('start failed; removing what was created');
+      await rehearsal.stop();
+      throw e;
+    }
+    if (started === 'interrupt') {
+      say('interrupted; removing containers, networks and volumes');
+      await rehearsal.stop();
+      return ExitCode.OK;
+    }
+    const report = (): number => {
+      const f = rehearsal.failureReport!;
+      ctx.stderr(`\nthe app failed: ${f.reason}\n`);
+      if (f.lastLines.length > 0) ctx.stderr(`last lines of ${f.container}:\n${f.lastLines.map((l) => `    ${l}`).join('\n')}\n`);
+      return 1;
+    };
+    if (!started.healthy) {
+      const code = report();
+      say('stopping the app and removing its containers, networks and volumes');
+      await rehearsal.stop();
+      return code;
+    }
+    const ports = Object.entries(started.ports).flatMap(([c, p]) => Object.entries(p).map(([k, v]) => `${c} ${k} → ${flags.bind}:${v}`));
+    if (ports.length > 0) say(`published: ${ports.join(', ')}`);
+    if (started.url) say(`the app answers at ${started.url}`);
+    if (flags.detach) {
+      say(`running detached; stop it with: ${downHint}`);
+      return ExitCode.OK;
+    }
+    say('streaming logs; press Ctrl-C to stop and remove everything');
+    const outcome = await Promise.race([rehearsal.failed().then(() => 'failed' as const), interruptedPromise]);
+    if (outcome === 'failed') {
+      const code = report();
+      say('an essential container stopped, so the app stops (as on ECS); removing its containers, networks and volumes');
+      await rehearsal.stop();
+      return code;
+    }
+    say('stopping; removing containers, networks and volumes');
+    await rehearsal.stop();
+    return ExitCode.OK;
+  } finally {
+    engine.close();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+export const registerLocal: RegisterCommand = (program, ctx, run) => {
+  program
+    .command('local')
+    .description('rehearse the production bundle on the local Docker engine: build the images as deploy would, start an RDS stand-in, run the containers as Elastic Beanstalk does, check health, stream logs')
+    .option('-f, --file <path>', 'compose file; repeat to merge an override file (e.g. -f docker-compose.yml -f docker-compose.prod.yml)', collect, [])
+    .option('--project-directory <dir>', 'project directory (default: the directory of the first compose file)')
+    .option('-p, --project-name <name>', 'project name')
+    .option('--env-file <path>', 'environment file for interpolation; repeatable (default: .env of the project directory)', collect, [])
+    .option('--profile <name>', 'activate a profile; repeatable', collect, [])
+    .addOption(new Option('--target <target>', 'ecs = run Dockerrun v2 as the ECS platform does; docker = run the production compose file as the Docker platform does').choices(['ecs', 'docker']).default('ecs'))
+    .option('--registry <host:port>', 'push the images to this registry and pull them back by the reference written into the bundle (the stand-in for ECR)')
+    .option('--db-image <[service=]image>', 'image of the RDS stand-in (default: the compose service\'s image); repeatable per service', collect, [])
+    .option('--bind <address>', 'host address to publish ports on', '127.0.0.1')
+    .option('--publish <hostPort=localPort>', 'publish a bundle host port on another local port, e.g. 80=8080 (0 = a free port); repeatable', collect, [])
+    .option('--secret <NAME=VALUE>', 'value of an environment secret the stack would provide; repeatable', collect, [])
+    .option('--env <NAME=VALUE>', 'value of an environment property the stack would set; repeatable', collect, [])
+    .option('-o, --out <dir>', 'bundle directory to write and run (default: <project>/.beanstack/local/<target>)')
+    .option('-d, --detach', 'leave the app running once healthy (stop it with --down)')
+    .option('--down', 'stop and remove everything a rehearsal of this project created')
+    .option('--rebuild', 'build every image even when its content hash is unchanged')
+    .option('--health-timeout <seconds>', 'how long to wait for the health check', '120')
+    .option('--db-timeout <seconds>', 'how long to wait for the database stand-in', '180')
+    .option('-q, --quiet', 'do not print conversion warnings')
+    .action(run(async (flags: LocalFlags) => action(ctx, flags)));
+};

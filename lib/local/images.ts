@@ -1,0 +1,102 @@
+/**
+ * Building the bundle's images exactly as deploy would (production Dockerfile, target, args,
+ * platform), tagged by content hash so an unchanged service is not rebuilt, and optionally pushed to
+ * a registry and pulled back (the stand-in for ECR: proves the reference in the bundle resolves).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ImageBuild } from '../bundle/types';
+import { baseImages, contentHash } from './content-hash';
+import { Engine, LABEL_CONTENT_HASH, LocalError } from './engine';
+
+export interface BuiltImage {
+  readonly service: string;
+  readonly containerName: string;
+  /** Local tag `beanstack-local/<project>-<service>:<hash>`. */
+  readonly localTag: string;
+  /** The reference to write into the bundle: the registry reference with `--registry`, else `localTag`. */
+  readonly ref: string;
+  readonly hash: string;
+  /** False when an image with the same content hash existed. */
+  readonly built: boolean;
+  readonly seconds: number;
+}
+
+export interface BuildImagesOptions {
+  readonly project: string;
+  /** `host:port` of a registry to push to and pull from. */
+  readonly registry?: string;
+  /** Rebuild even when the content hash is unchanged. */
+  readonly force?: boolean;
+  /** Progress lines (`[api] Step 2/6 : ...`). */
+  readonly onLine: (service: string, line: string) => void;
+}
+
+/** Lowercase letters, digits and `-` only (a valid repository path component). */
+export function repoComponent(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+}
+
+/** The local repository of a service's image. */
+export function localRepository(project: string, service: string): string {
+  return `beanstack-local/${repoComponent(project)}-${repoComponent(service)}`;
+}
+
+/** Checks the build inputs, throwing a user error that says what to fix. */
+function checkBuild(img: ImageBuild): void {
+  if (!fs.existsSync(img.context) || !fs.statSync(img.context).isDirectory()) {
+    throw new LocalError(`service ${img.service}: the build context ${img.context} is not a directory`, { code: 'local/build-context', fix: 'fix build.context in the compose file' });
+  }
+  const df = path.resolve(img.context, img.dockerfile);
+  if (!fs.existsSync(df)) {
+    throw new LocalError(`service ${img.service}: the Dockerfile ${df} does not exist`, {
+      code: 'local/dockerfile-missing',
+      fix: `create it, or point x-beanstack.dockerfile (or build.dockerfile in the production override file) at the production Dockerfile`,
+    });
+  }
+}
+
+/** The content hash of one build, using the engine's ids of the base images. */
+export async function hashBuild(engine: Engine, img: ImageBuild): Promise<string> {
+  checkBuild(img);
+  const dockerfile = fs.readFileSync(path.resolve(img.context, img.dockerfile), 'utf8');
+  const baseImageIds: Record<string, string | undefined> = {};
+  for (const ref of baseImages(dockerfile, img.args)) baseImageIds[ref] = await engine.imageId(ref);
+  return contentHash({ context: img.context, dockerfile: img.dockerfile, ...(img.target ? { target: img.target } : {}), args: img.args, platform: img.platform, baseImageIds });
+}
+
+/** Builds (or reuses) every image; with a registry, pushes each and pulls it back by the bundle's reference. */
+export async function buildImages(engine: Engine, images: readonly ImageBuild[], options: BuildImagesOptions): Promise<BuiltImage[]> {
+  const out: BuiltImage[] = [];
+  for (const img of images) {
+    const started = Date.now();
+    const hash = await hashBuild(engine, img);
+    const short = hash.slice(0, 16);
+    const localTag = `${localRepository(options.project, img.service)}:${short}`;
+    const labels = await engine.imageLabels(localTag);
+    let built = false;
+    if (options.force || labels?.[LABEL_CONTENT_HASH] !== hash) {
+      options.onLine(img.service, `building ${path.basename(img.context)}/${img.dockerfile}${img.target ? ` (target ${img.target})` : ''} for ${img.platform}`);
+      await engine.build(
+        { context: img.context, dockerfile: img.dockerfile, ...(img.target ? { target: img.target } : {}), args: img.args, platform: img.platform, tag: localTag, labels: { [LABEL_CONTENT_HASH]: hash } },
+        (line) => options.onLine(img.service, line),
+      );
+      built = true;
+    } else {
+      options.onLine(img.service, `unchanged, reusing ${localTag}`);
+    }
+    let ref = localTag;
+    if (options.registry) {
+      ref = `${options.registry}/${repoComponent(options.project)}-${repoComponent(img.service)}:${short}`;
+      await engine.tag(localTag, ref);
+      options.onLine(img.service, `pushing ${ref}`);
+      await engine.push(ref, (line) => options.onLine(img.service, line));
+      // drop the local name and pull it back: the container runs from what the registry serves
+      await engine.removeImage(ref);
+      options.onLine(img.service, `pulling ${ref}`);
+      await engine.pull(ref, (line) => options.onLine(img.service, line));
+    }
+    out.push({ service: img.service, containerName: img.containerName, localTag, ref, hash, built, seconds: (Date.now() - started) / 1000 });
+  }
+  return out;
+}
