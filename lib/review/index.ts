@@ -206,14 +206,20 @@ function summaryLine(diffs: StackDiffResult[], notes: Note[], classes: DangerCla
   const costText = `cost ${money(before)} → ${money(after)}/month (${formatDelta(delta)})`;
   if (!hasChanges) return `✅ No infrastructure changes · ${costText.replace(`${money(before)} → `, '')}`;
   const counts = { add: 0, update: 0, replace: 0, remove: 0 };
+  let versions = 0;
   for (const d of diffs) {
     counts.add += d.review.counts.add;
     counts.update += d.review.counts.update;
     counts.replace += d.review.counts.replace;
     counts.remove += d.review.counts.remove;
+    // A new application version is a routine "replacement": counted apart.
+    const v = d.changes.filter((c) => c.type === 'AWS::ElasticBeanstalk::ApplicationVersion' && c.action === 'replace').length;
+    counts.replace -= v;
+    versions += v;
   }
   const changed = diffs.filter((d) => d.review.status !== 'unchanged').length;
   const danger = classes.map((c) => `${CLASS_ICONS[c]} ${CLASS_TITLES[c].toLowerCase()} (${notes.filter((n) => n.class === c).length})`);
   const lead = danger.length > 0 ? danger.join(' · ') : '✅ no dangerous changes';
-  return `${lead} — ${plural(changed, 'stack')} changed: ${counts.add} to add, ${counts.update} to update, ${counts.replace} to replace, ${counts.remove} to remove · ${costText}`;
+  const version = versions > 0 ? `, ${plural(versions, 'new application version')}` : '';
+  return `${lead} — ${plural(changed, 'stack')} changed: ${counts.add} to add, ${counts.update} to update, ${counts.replace} to replace, ${counts.remove} to remove${version} · ${costText}`;
 }
