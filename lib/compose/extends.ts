@@ -12,6 +12,7 @@
 import { ComposeError, SourceLocation } from '../errors';
 import { mergeNodes } from './merge';
 import { MapEntry, MapNode, Node, getEntry, mapNode, setEntry, stringValue, stripTags, withTag } from './node';
+import { suggest } from './schema';
 import type { LoaderHost, Scope } from './scope';
 
 interface Frame {
@@ -132,10 +133,15 @@ function servicesOf(docs: readonly MapNode[], file: string): MapNode {
 
 function unknownService(name: string, ref: string, file: string, services: MapNode, loc: SourceLocation): ComposeError {
   const known = [...services.entries.keys()].filter((s) => s !== name);
-  return new ComposeError(`service \`${name}\` extends \`${ref}\`, but ${file} defines no service \`${ref}\``, {
+  const guess = suggest(ref, known);
+  return new ComposeError(`service \`${name}\` extends \`${ref}\`, but ${file} defines no service \`${ref}\`${guess ? ` (did you mean \`${guess}\`?)` : ''}`, {
     code: 'compose/extends-unknown-service',
     location: loc,
-    fix: known.length > 0 ? `extend one of: ${known.slice(0, 10).join(', ')}` : `define service \`${ref}\` in ${file}`,
+    fix: guess
+      ? `write \`${guess}\``
+      : known.length > 0
+        ? `extend one of: ${known.slice(0, 10).join(', ')}`
+        : `define service \`${ref}\` in ${file}`,
   });
 }
 

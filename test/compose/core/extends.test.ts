@@ -119,6 +119,12 @@ describe('extends (05-services.md)', () => {
     expect(e.fix).toContain('base');
   });
 
+  test('a misspelt service gets a suggestion', () => {
+    const e = composeError(() => load({ '/app/compose.yaml': 'services:\n  web:\n    extends: bsae\n  base:\n    image: x\n' }));
+    expect(e.message).toBe('service `web` extends `bsae`, but /app/compose.yaml defines no service `bsae` (did you mean `base`?)');
+    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 3, column: 14 });
+  });
+
   test('an unknown service in another file names that file', () => {
     const e = composeError(() =>
       load({ '/app/compose.yaml': 'services:\n  web:\n    extends:\n      file: base.yaml\n      service: nope\n', '/app/base.yaml': 'services:\n  b:\n    image: x\n' }),
