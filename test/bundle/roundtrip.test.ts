@@ -10,7 +10,7 @@
  */
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { composeToBundle } from '../../lib/bundle';
 import type { BundleOptions } from '../../lib/bundle';
 import { dockerrunToCompose } from '../../lib/bundle/import';
@@ -390,5 +390,38 @@ describe('the import fixtures', () => {
     const first = single(toCompose(fs.readFileSync(path.join(root, 'single-container-v1', 'Dockerrun.aws.json'), 'utf8')));
     expect(JSON.parse(first)).toMatchObject({ AWSEBDockerrunVersion: '1', Image: { Name: 'janedoe/image:1.4' }, Ports: [{ ContainerPort: 1234 }], Command: "--argument 'two words'" });
     expect(single(toCompose(first))).toBe(first);
+  });
+});
+
+// docker-compose 1.29.2 (an independent Compose implementation) must accept what import writes,
+// whatever the values (quotes, `$`, unicode, `#`); a few runs, because each one starts a process
+const dockerCompose = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((p) => jest.requireActual<typeof import('fs')>('fs').existsSync(p));
+(dockerCompose ? describe : describe.skip)('docker-compose 1.29.2', () => {
+  test('accepts the compose files import writes for random Dockerrun files', () => {
+    const fs = jest.requireActual<typeof import('fs')>('fs');
+    const os = jest.requireActual<typeof import('os')>('os');
+    const { execFileSync } = jest.requireActual<typeof import('child_process')>('child_process');
+    fc.assert(
+      fc.property(dockerrunDoc, (doc) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-roundtrip-'));
+        try {
+          fs.writeFileSync(path.join(dir, 'docker-compose.yml'), dockerrunToCompose(doc).result.yaml);
+          const config = execFileSync(dockerCompose!, ['-f', 'docker-compose.yml', 'config'], {
+            cwd: dir,
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          // the variables read back as written (`config` prints a literal `$` as `$$` again)
+          const parsed = parseYaml(config) as { services: Record<string, { environment?: Record<string, string> }> };
+          for (const c of doc.containerDefinitions) {
+            for (const e of c.environment ?? []) expect(parsed.services[c.name].environment?.[e.name]).toBe(e.value.replace(/\$/g, '$$$$'));
+          }
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 5, endOnFailure: true },
+    );
   });
 });
