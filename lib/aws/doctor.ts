@@ -368,7 +368,7 @@ const databaseIngress: Check<DoctorContext> = {
   title: 'Database port reachable only from the application',
   group: 'network',
   permissions: ['ec2:DescribeSecurityGroupRules'],
-  fix: 'remove the rules added outside the stack (aws ec2 revoke-security-group-ingress) or deploy again to restore the intended ones',
+  fix: 'revoke the rules added outside the stack (aws ec2 revoke-security-group-ingress) and restore the intended one',
   run: async (ctx) => {
     const stack = await ctx.stack();
     if (!stack) return NOT_DEPLOYED;
@@ -387,11 +387,15 @@ const databaseIngress: Check<DoctorContext> = {
         const foreign = ingress.filter((r) => !(appGroups.has(r.source) && r.protocol === 'tcp' && r.fromPort === port && r.toPort === port));
         const fromApp = ingress.filter((r) => appGroups.has(r.source) && r.protocol === 'tcp' && r.fromPort === port && r.toPort === port);
         if (foreign.length > 0) {
-          outcomes.push(fail(`${sg} (database) admits more than port ${port} from the application: ${foreign.length} rule${foreign.length === 1 ? '' : 's'} not in the stack`, undefined,
+          outcomes.push(fail(`${sg} (database) admits more than port ${port} from the application: ${foreign.length} rule${foreign.length === 1 ? '' : 's'} not in the stack`,
+            `revoke ${foreign.length === 1 ? 'it' : 'them'} (CloudFormation does not undo changes made outside it): aws ec2 revoke-security-group-ingress --group-id ${sg} --security-group-rule-ids ${foreign.map((r) => r.id).join(' ')}`,
             foreign.map((r) => `drift: ${describeRule(r, names)}`)));
         } else if (fromApp.length === 0) {
+          const app = [...appGroups][0];
           outcomes.push(fail(`${sg} (database) has no rule admitting port ${port} from the application security group: the application cannot reach the database`,
-            'deploy again to restore the rule (it was removed outside the stack)'));
+            app && port !== undefined
+              ? `restore it (CloudFormation does not notice rules removed outside it): aws ec2 authorize-security-group-ingress --group-id ${sg} --protocol tcp --port ${port} --source-group ${app}`
+              : 'restore the rule the stack defines (CloudFormation does not notice rules removed outside it)'));
         } else {
           outcomes.push(pass(`${sg} admits tcp ${port} only from ${[...appGroups].map((g) => names.get(g) ?? g).join(', ')}`));
         }
@@ -407,7 +411,7 @@ const securityGroupDrift: Check<DoctorContext> = {
   title: 'Security group rules match the stack',
   group: 'network',
   permissions: ['ec2:DescribeSecurityGroupRules'],
-  fix: 'deploy again to restore the rules the stack defines, and remove rules added by hand (or add them to the CDK app)',
+  fix: 'CloudFormation does not undo changes made outside it: revoke the added rules (aws ec2 revoke-security-group-ingress --group-id <sg> --security-group-rule-ids <sgr-...>) and re-create the missing ones, or put the rules you want into the CDK app',
   run: async (ctx) => {
     const stack = await ctx.stack();
     if (!stack) return NOT_DEPLOYED;
@@ -432,7 +436,7 @@ const securityGroupDrift: Check<DoctorContext> = {
       }
     }
     if (checked === 0) return skip('the stack has no security group');
-    if (drift.length > 0) return warn(`${drift.length} ingress rule${drift.length === 1 ? '' : 's'} differ from the stack`, undefined, drift.sort());
+    if (drift.length > 0) return warn(`${drift.length} ingress rule${drift.length === 1 ? ' differs' : 's differ'} from the stack`, undefined, drift.sort());
     return pass(`the ingress rules of ${checked} security group${checked === 1 ? '' : 's'} match the stack`);
   },
 };

@@ -342,7 +342,7 @@ const platformCheck: Check<PreflightContext> = {
         continue;
       }
       if (newest && compareVersions(newest, current) > 0) {
-        problems.push(warn(`${branchName} ${current} is not the newest of its branch: ${newest} is`, `set the platform version to ${newest}`));
+        problems.push(warn(`${branchName} ${current} is not the newest of its branch: ${newest} is`, `set the platform version to ${newest} (-c platformVersion=${newest}, or platformVersion in the CDK app)`));
         continue;
       }
       found.push(`${branchName} ${current}${desc.PlatformLifecycleState === 'Recommended' ? ' (recommended)' : ''}`);

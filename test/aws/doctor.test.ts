@@ -322,6 +322,7 @@ describe('network', () => {
       status: 'fail',
       summary: `${DB_SG} (database) admits more than port 3306 from the application: 1 rule not in the stack`,
       details: ['drift: sgr-0c000000000000009: tcp 3306 from 0.0.0.0/0'],
+      fix: `revoke it (CloudFormation does not undo changes made outside it): aws ec2 revoke-security-group-ingress --group-id ${DB_SG} --security-group-rule-ids sgr-0c000000000000009`,
     });
     const drift = results.find((r) => r.id === 'network/security-group-drift')!;
     expect(drift).toMatchObject({ status: 'warn', details: [`${DB_SG} (NetworkDatabaseSecurityGroup2B3F4679): added sgr-0c000000000000009: tcp 3306 from 0.0.0.0/0`] });
@@ -329,7 +330,9 @@ describe('network', () => {
   test('fail: the application rule was removed', async () => {
     ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: INTENDED_RULES.filter((r) => r.SecurityGroupRuleId !== 'sgr-0b000000000000001') });
     const results = await runChecks(DOCTOR_CHECKS, ctx());
-    expect(results.find((r) => r.id === 'network/database-ingress')!.summary).toContain('the application cannot reach the database');
+    const ingress = results.find((r) => r.id === 'network/database-ingress')!;
+    expect(ingress.summary).toContain('the application cannot reach the database');
+    expect(ingress.fix).toContain(`aws ec2 authorize-security-group-ingress --group-id ${DB_SG} --protocol tcp --port 3306 --source-group ${APP_SG}`);
     expect(results.find((r) => r.id === 'network/security-group-drift')!.details).toEqual([
       `${DB_SG} (NetworkDatabaseSecurityGroup2B3F4679): missing tcp 3306 from ${APP_SG} (NetworkAppSecurityGroupE3807721)`,
     ]);

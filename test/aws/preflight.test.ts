@@ -365,7 +365,7 @@ describe('platform/platform-version', () => {
   test('warn: a newer version exists (versions compared numerically)', async () => {
     eb.on(ListPlatformVersionsCommand).resolves({ PlatformSummaryList: [platformSummary('4.7.7'), platformSummary('4.10.0'), platformSummary('4.11.0', 'Creating')] });
     const r = await runCheck(PREFLIGHT_CHECKS, 'platform/platform-version', ctxFor());
-    expect(r).toMatchObject({ status: 'warn', summary: `${ECS_BRANCH} 4.7.7 is not the newest of its branch: 4.10.0 is`, fix: 'set the platform version to 4.10.0' });
+    expect(r).toMatchObject({ status: 'warn', summary: `${ECS_BRANCH} 4.7.7 is not the newest of its branch: 4.10.0 is`, fix: 'set the platform version to 4.10.0 (-c platformVersion=4.10.0, or platformVersion in the CDK app)' });
   });
   test('fail: the version does not exist', async () => {
     eb.on(DescribePlatformVersionCommand).rejects(new ElasticBeanstalkSyntheticServiceException({
