@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledgeManagedPolicies, acknowledgeWildcardResource } from './nag';
-import { DeploymentStage, regionFacts, WARNING_PREFIX } from './stage';
+import { DeploymentStage, propsError, regionFacts, WARNING_PREFIX } from './stage';
 
 /** The Elastic Beanstalk platform branch: `ecs` runs Dockerrun v2, `docker` a compose file or Dockerrun v1. */
 export type BeanstalkPlatform = 'ecs' | 'docker';
@@ -250,20 +250,20 @@ export class BeanstalkEnvironment extends Construct {
   static architectureOf(instanceTypes: string): InstanceArchitecture {
     const types = instanceTypes.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
     if (types.length === 0) {
-      throw new Error('`instanceTypes` is empty; give at least one instance type, e.g. t3.small');
+      throw propsError('`instanceTypes` is empty; give at least one instance type, e.g. t3.small');
     }
     const archs = new Set<InstanceArchitecture>();
     for (const type of types) {
       const m = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9]+)$/.exec(type);
       if (!m) {
-        throw new Error(`\`instanceTypes\` contains '${type}', which is not an EC2 instance type; use a name such as t3.small or t4g.small`);
+        throw propsError(`\`instanceTypes\` contains '${type}', which is not an EC2 instance type; use a name such as t3.small or t4g.small`);
       }
       const [, family, generation, suffix] = m;
       const arm = suffix.includes('g') || (family === 'a' && generation === '1');
       archs.add(arm ? 'arm64' : 'x86_64');
     }
     if (archs.size > 1) {
-      throw new Error(`\`instanceTypes\` '${instanceTypes}' mixes x86_64 and arm64 types; Elastic Beanstalk needs one architecture, and the images are built for one`);
+      throw propsError(`\`instanceTypes\` '${instanceTypes}' mixes x86_64 and arm64 types; Elastic Beanstalk needs one architecture, and the images are built for one`);
     }
     return [...archs][0];
   }
@@ -321,49 +321,49 @@ export class BeanstalkEnvironment extends Construct {
 
     // ---- validation (R4: before any resource is created) ----
     if (platform !== 'ecs' && platform !== 'docker') {
-      throw new Error(`\`platform\` must be 'ecs' or 'docker', got '${String(platform)}'`);
+      throw propsError(`\`platform\` must be 'ecs' or 'docker', got '${String(platform)}'`);
     }
     if (!/^\d+\.\d+\.\d+$/.test(platformVersion)) {
-      throw new Error(`\`platformVersion\` '${platformVersion}' is not a platform version; use X.Y.Z, e.g. ${DEFAULT_PLATFORM_VERSIONS[platform]}`);
+      throw propsError(`\`platformVersion\` '${platformVersion}' is not a platform version; use X.Y.Z, e.g. ${DEFAULT_PLATFORM_VERSIONS[platform]}`);
     }
     this.architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
     if (loadBalanced) {
       if (!Number.isInteger(minInstances) || minInstances < 1) {
-        throw new Error(`\`minInstances\` (${minInstances}) must be an integer of at least 1`);
+        throw propsError(`\`minInstances\` (${minInstances}) must be an integer of at least 1`);
       }
       if (!Number.isInteger(maxInstances) || maxInstances < minInstances) {
-        throw new Error(`\`minInstances\` (${minInstances}) must not exceed \`maxInstances\` (${maxInstances}); lower minInstances or raise maxInstances`);
+        throw propsError(`\`minInstances\` (${minInstances}) must not exceed \`maxInstances\` (${maxInstances}); lower minInstances or raise maxInstances`);
       }
       if (!props.loadBalancerSecurityGroup) {
-        throw new Error('`loadBalancerSecurityGroup` is required when the environment is load balanced; pass Network.loadBalancerSecurityGroup or set loadBalanced: false');
+        throw propsError('`loadBalancerSecurityGroup` is required when the environment is load balanced; pass Network.loadBalancerSecurityGroup or set loadBalanced: false');
       }
     }
     if (props.certificateArn !== undefined && !loadBalanced) {
-      throw new Error('`certificateArn` needs a load-balanced environment (HTTPS terminates at the load balancer); set loadBalanced: true or remove certificateArn');
+      throw propsError('`certificateArn` needs a load-balanced environment (HTTPS terminates at the load balancer); set loadBalanced: true or remove certificateArn');
     }
     if (props.certificateArn !== undefined && !Token.isUnresolved(props.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.certificateArn)) {
-      throw new Error(`\`certificateArn\` '${props.certificateArn}' is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>`);
+      throw propsError(`\`certificateArn\` '${props.certificateArn}' is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>`);
     }
     if (!healthCheckPath.startsWith('/')) {
-      throw new Error(`\`healthCheckPath\` '${healthCheckPath}' must start with /`);
+      throw propsError(`\`healthCheckPath\` '${healthCheckPath}' must start with /`);
     }
     if (props.environmentName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(props.environmentName)) {
-      throw new Error(`\`environmentName\` '${props.environmentName}' must be 4 to 40 letters, digits and hyphens, not starting or ending with a hyphen`);
+      throw propsError(`\`environmentName\` '${props.environmentName}' must be 4 to 40 letters, digits and hyphens, not starting or ending with a hyphen`);
     }
     if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/.test(managedUpdateWindow)) {
-      throw new Error(`\`managedUpdateWindow\` '${managedUpdateWindow}' must look like Sun:03:00 (day, then UTC time)`);
+      throw propsError(`\`managedUpdateWindow\` '${managedUpdateWindow}' must look like Sun:03:00 (day, then UTC time)`);
     }
     if (!fs.existsSync(props.bundleDirectory) || !fs.statSync(props.bundleDirectory).isDirectory()) {
-      throw new Error(`\`bundleDirectory\` '${props.bundleDirectory}' is not a directory; write the bundle first (beanstack dockerrun --out <dir>)`);
+      throw propsError(`\`bundleDirectory\` '${props.bundleDirectory}' is not a directory; write the bundle first (beanstack dockerrun --out <dir>)`);
     }
     for (const name of [...Object.keys(environmentVariables), ...secretNames]) {
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
-        throw new Error(`environment variable name '${name}' is not valid; use letters, digits and underscores, starting with a letter or underscore`);
+        throw propsError(`environment variable name '${name}' is not valid; use letters, digits and underscores, starting with a letter or underscore`);
       }
     }
     const both = secretNames.filter((n) => n in environmentVariables);
     if (both.length > 0) {
-      throw new Error(`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} both in \`environmentVariables\` and \`environmentSecrets\`; keep each variable in one of them`);
+      throw propsError(`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} both in \`environmentVariables\` and \`environmentSecrets\`; keep each variable in one of them`);
     }
     const usesJsonKeys = secretNames.some((n) => environmentSecrets[n].jsonKey !== undefined);
     if (usesJsonKeys && compareVersions(platformVersion, MIN_JSON_KEY_PLATFORM_VERSIONS[platform]) < 0) {

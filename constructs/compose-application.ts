@@ -16,7 +16,7 @@ import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS } from './database';
 import { InstanceSubnetPlacement, Network } from './network';
-import { DeploymentStage, physicalName, regionFacts, WARNING_PREFIX } from './stage';
+import { DeploymentStage, physicalName, propsError, regionFacts, WARNING_PREFIX } from './stage';
 
 export interface ComposeApplicationProps {
   /**
@@ -205,6 +205,9 @@ export class ComposeApplication extends Construct {
     const instanceTypes = props.instanceTypes ?? 't3.small';
     if (target !== 'ecs' && target !== 'docker' && target !== 'single') {
       throw new BeanstackError(`\`target\` '${String(target)}' is not a bundle target`, { code: 'constructs/target', fix: "use 'ecs', 'docker' or 'single'" });
+    }
+    if (props.certificateArn !== undefined && !prod) {
+      throw propsError('`certificateArn` needs a load balancer, which the dev stage (one instance) does not have; deploy the prod stage (-c stage=prod) or remove certificateArn');
     }
     const warnings: Diagnostic[] = [];
 

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DeploymentStage } from './stage';
+import { DeploymentStage, propsError } from './stage';
 
 export type DatabaseEngineName = 'mysql' | 'mariadb' | 'postgres';
 
@@ -147,7 +147,7 @@ export interface DatabaseProps {
 export class Database extends Construct {
   /** The RDS instance. */
   readonly instance: rds.DatabaseInstance;
-  /** The generated secret: JSON with `username`, `password`, `host`, `port`, `engine`, `dbInstanceIdentifier`. */
+  /** The generated secret (retained unless the instance is destroyed with the stack): JSON with `username`, `password`, `host`, `port`, `engine`, `dbInstanceIdentifier`. */
   readonly secret: secretsmanager.ISecret;
   /** The database security group. */
   readonly securityGroup: ec2.ISecurityGroup;
@@ -165,7 +165,7 @@ export class Database extends Construct {
     const prod = stage === 'prod';
     const engine = props.engine ?? 'mysql';
     if (!(engine in ENGINE_VERSIONS)) {
-      throw new Error(`\`engine\` must be one of ${Object.keys(ENGINE_VERSIONS).join(', ')}, got '${String(engine)}'`);
+      throw propsError(`\`engine\` must be one of ${Object.keys(ENGINE_VERSIONS).join(', ')}, got '${String(engine)}'`);
     }
     const { full, major } = resolveEngineVersion(engine, props.engineVersion);
     const databaseName = props.databaseName ?? 'app';
@@ -181,22 +181,22 @@ export class Database extends Construct {
     const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
 
     if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(databaseName)) {
-      throw new Error(`\`databaseName\` '${databaseName}' is not a valid database name; use a letter followed by up to 62 letters, digits or underscores`);
+      throw propsError(`\`databaseName\` '${databaseName}' is not a valid database name; use a letter followed by up to 62 letters, digits or underscores`);
     }
     if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username) || RESERVED_USERNAMES[engine].includes(username.toLowerCase())) {
-      throw new Error(`\`username\` '${username}' cannot be the master user of ${engine}; use a letter followed by up to 15 letters, digits or underscores, not one of ${RESERVED_USERNAMES[engine].join(', ')}`);
+      throw propsError(`\`username\` '${username}' cannot be the master user of ${engine}; use a letter followed by up to 15 letters, digits or underscores, not one of ${RESERVED_USERNAMES[engine].join(', ')}`);
     }
     if (!Number.isInteger(port) || port < 1150 || port > 65535) {
-      throw new Error(`\`port\` (${port}) is outside the range RDS accepts; use a port from 1150 to 65535`);
+      throw propsError(`\`port\` (${port}) is outside the range RDS accepts; use a port from 1150 to 65535`);
     }
     if (!Number.isInteger(allocatedStorage) || allocatedStorage < 20) {
-      throw new Error(`\`allocatedStorageGiB\` (${allocatedStorage}) must be an integer of at least 20 (the gp3 minimum)`);
+      throw propsError(`\`allocatedStorageGiB\` (${allocatedStorage}) must be an integer of at least 20 (the gp3 minimum)`);
     }
     if (maxAllocatedStorage < allocatedStorage) {
-      throw new Error(`\`maxAllocatedStorageGiB\` (${maxAllocatedStorage}) must not be below \`allocatedStorageGiB\` (${allocatedStorage})`);
+      throw propsError(`\`maxAllocatedStorageGiB\` (${maxAllocatedStorage}) must not be below \`allocatedStorageGiB\` (${allocatedStorage})`);
     }
     if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 35) {
-      throw new Error(`\`backupRetentionDays\` (${backupRetentionDays}) must be from 1 to 35; automated backups cannot be turned off`);
+      throw propsError(`\`backupRetentionDays\` (${backupRetentionDays}) must be from 1 to 35; automated backups cannot be turned off`);
     }
 
     this.engine = engine;
@@ -252,6 +252,9 @@ export class Database extends Construct {
       cloudwatchLogsExports: logExports(engine),
     });
     this.secret = this.instance.secret!;
+    // The credentials outlive a prod instance: its final snapshot restores with this master password.
+    const generatedSecret = this.instance.node.findChild('Secret') as secretsmanager.Secret;
+    generatedSecret.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
 
     if (this.port === DEFAULT_DATABASE_PORTS[engine]) {
       Validations.of(this.instance).acknowledge({
@@ -272,7 +275,7 @@ export class Database extends Construct {
       });
     }
     // `instance.secret` is the attachment; the finding is on the generated secret itself.
-    Validations.of(this.instance.node.findChild('Secret')).acknowledge({
+    Validations.of(generatedSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'Elastic Beanstalk reads environment secrets only when instances bootstrap, so an automatic rotation would break running containers until the next deploy; the isolated VPC also gives a rotation Lambda no route to Secrets Manager. Rotate by hand, then redeploy (docs/deploy.md)',
     });
@@ -304,7 +307,7 @@ export function resolveEngineVersion(engine: DatabaseEngineName, requested?: str
   if (major !== undefined && /^\d+(\.\d+)+$/.test(requested)) {
     return { full: requested, major };
   }
-  throw new Error(`\`engineVersion\` '${requested}' is not a ${engine} version beanstack can deploy; use one of ${majors.join(', ')} (or a full version of one of them, e.g. ${table[majors[0]]})`);
+  throw propsError(`\`engineVersion\` '${requested}' is not a ${engine} version beanstack can deploy; use one of ${majors.join(', ')} (or a full version of one of them, e.g. ${table[majors[0]]})`);
 }
 
 function engineFor(engine: DatabaseEngineName, full: string, major: string): rds.IInstanceEngine {

@@ -2,7 +2,7 @@ import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DeploymentStage, WARNING_PREFIX } from './stage';
+import { DeploymentStage, propsError, WARNING_PREFIX } from './stage';
 
 /** Where the application instances run. */
 export type InstanceSubnetPlacement = 'public' | 'private';
@@ -128,17 +128,17 @@ export class Network extends Construct {
     const natGateways = placement === 'private' ? (props.natGateways ?? (stage === 'prod' ? maxAzs : 1)) : 0;
 
     if (placement !== 'public' && placement !== 'private') {
-      throw new Error(`\`instanceSubnets\` must be 'public' or 'private', got '${String(placement)}'`);
+      throw propsError(`\`instanceSubnets\` must be 'public' or 'private', got '${String(placement)}'`);
     }
     if (!Number.isInteger(maxAzs) || maxAzs < 2) {
-      throw new Error(`\`maxAzs\` (${maxAzs}) must be an integer of at least 2: an RDS subnet group needs two availability zones; set maxAzs to 2 or more`);
+      throw propsError(`\`maxAzs\` (${maxAzs}) must be an integer of at least 2: an RDS subnet group needs two availability zones; set maxAzs to 2 or more`);
     }
     if (placement === 'private' && props.natGateways !== undefined && props.natGateways < 1) {
-      throw new Error(`\`natGateways\` (${props.natGateways}) must be at least 1 when \`instanceSubnets\` is 'private': private instances reach ECR and Elastic Beanstalk through NAT; use instanceSubnets 'public' for a NAT-less VPC`);
+      throw propsError(`\`natGateways\` (${props.natGateways}) must be at least 1 when \`instanceSubnets\` is 'private': private instances reach ECR and Elastic Beanstalk through NAT; use instanceSubnets 'public' for a NAT-less VPC`);
     }
     for (const port of databasePorts) {
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new Error(`\`databasePorts\` contains ${port}, which is not a TCP port; use a number from 1 to 65535`);
+        throw propsError(`\`databasePorts\` contains ${port}, which is not a TCP port; use a number from 1 to 65535`);
       }
     }
     if (props.vpc && props.natGateways !== undefined) {
@@ -190,13 +190,13 @@ export class Network extends Construct {
 
     if (props.vpc) {
       if (this.vpc.publicSubnets.length === 0) {
-        throw new Error('the `vpc` given has no public subnets; the load balancer (and public instances) need them: add public subnets or let Network create the VPC');
+        throw propsError('the `vpc` given has no public subnets; the load balancer (and public instances) need them: add public subnets or let Network create the VPC');
       }
       if (placement === 'private' && this.vpc.privateSubnets.length === 0) {
-        throw new Error("the `vpc` given has no private subnets with egress, which `instanceSubnets: 'private'` needs; add them or use instanceSubnets 'public'");
+        throw propsError("the `vpc` given has no private subnets with egress, which `instanceSubnets: 'private'` needs; add them or use instanceSubnets 'public'");
       }
       if (this.vpc.isolatedSubnets.length === 0 && this.vpc.privateSubnets.length === 0 && databasePorts.length > 0) {
-        throw new Error('the `vpc` given has neither isolated nor private subnets for the database; add PRIVATE_ISOLATED subnets');
+        throw propsError('the `vpc` given has neither isolated nor private subnets for the database; add PRIVATE_ISOLATED subnets');
       }
     }
 

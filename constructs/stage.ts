@@ -1,3 +1,5 @@
+import { BeanstackError } from '../lib/errors';
+
 /**
  * Deployment stages and the small helpers every construct shares.
  *
@@ -57,4 +59,16 @@ function fnv1a(text: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * A construct prop is invalid (R4). The message names the prop and what was given; the text after the
+ * first `; ` is the fix. A `BeanstackError` (code `constructs/props`), so the CDK app reports it as a
+ * user error (exit 2) rather than a crash.
+ */
+export function propsError(text: string): BeanstackError {
+  const i = text.indexOf('; ');
+  return i < 0
+    ? new BeanstackError(text, { code: 'constructs/props' })
+    : new BeanstackError(text.slice(0, i), { code: 'constructs/props', fix: text.slice(i + 2) });
 }

@@ -190,3 +190,17 @@ describe('ComposeApplication errors', () => {
       .toThrow(/MYSQL_HOST would be set twice \(database mysql and environmentVariables\)/);
   });
 });
+
+describe('ComposeApplication prop errors are user errors', () => {
+  test('a certificate on the dev stage (single instance) names the prop and the fix', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    let error: any;
+    try {
+      new ComposeApplication(stack, 'App', { project: fixtureProject(), certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' });
+    } catch (e) { error = e; }
+    expect(isUserError(error)).toBe(true);
+    expect(error.code).toBe('constructs/props');
+    expect(error.message).toMatch(/`certificateArn` needs a load balancer, which the dev stage \(one instance\) does not have/);
+    expect(error.fix).toBe('deploy the prod stage (-c stage=prod) or remove certificateArn');
+  });
+});

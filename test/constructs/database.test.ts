@@ -63,8 +63,9 @@ describe('Database, MySQL, dev stage', () => {
     });
   });
 
-  test('dev: removed with the stack (no snapshot, no deletion protection)', () => {
+  test('dev: removed with the stack (no snapshot, no deletion protection), credentials too', () => {
     s.template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    s.template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
   });
 });
 
@@ -87,8 +88,9 @@ describe('Database, MySQL, prod stage', () => {
     });
   });
 
-  test('a final snapshot when the instance is removed or replaced', () => {
+  test('a final snapshot when the instance is removed or replaced; its credentials are retained', () => {
     s.template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+    s.template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }) }) });
   });
 });
 
@@ -125,7 +127,10 @@ describe('Database engines', () => {
     expect(resolveEngineVersion('mysql')).toEqual({ full: '8.4.10', major: '8.4' });
     expect(resolveEngineVersion('mysql', '8.0')).toEqual({ full: '8.0.46', major: '8.0' });
     expect(resolveEngineVersion('mysql', '8.4.7')).toEqual({ full: '8.4.7', major: '8.4' });
-    expect(() => resolveEngineVersion('mysql', '5.7')).toThrow(/`engineVersion` '5.7' is not a mysql version beanstack can deploy; use one of 8.4, 8.0/);
+    expect(() => resolveEngineVersion('mysql', '5.7')).toThrow(expect.objectContaining({
+      message: "`engineVersion` '5.7' is not a mysql version beanstack can deploy",
+      fix: 'use one of 8.4, 8.0 (or a full version of one of them, e.g. 8.4.10)',
+    }));
   });
 });
 
