@@ -12,6 +12,7 @@ export type RegisterCommand = (
 ) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  require('./comment').registerComment as RegisterCommand,
   require('./config').registerConfig as RegisterCommand,
   require('./deploy').registerDeploy as RegisterCommand,
   require('./diff').registerDiff as RegisterCommand,
