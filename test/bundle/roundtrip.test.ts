@@ -15,7 +15,7 @@ import { composeToBundle } from '../../lib/bundle';
 import type { BundleOptions } from '../../lib/bundle';
 import { dockerrunToCompose } from '../../lib/bundle/import';
 import { isSecretName } from '../../lib/bundle/keys';
-import { validateDockerrunV2 } from '../../lib/bundle/validate';
+import { validateDockerrun, validateDockerrunV2 } from '../../lib/bundle/validate';
 import { loadProject } from '../../lib/compose';
 
 const PROJECT = '/project';
@@ -314,6 +314,35 @@ const dockerrunDoc = fc.uniqueArray(containerName, { minLength: 1, maxLength: 4 
     }),
 );
 
+const dockerrunV1Doc = fc
+  .record({
+    image: fc.constantFrom('janedoe/image:1.4', 'nginx:1.27', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:2.0.1'),
+    ports: fc.uniqueArray(fc.oneof(fc.constantFrom(80, 3000, 8080, 1234), fc.constantFrom('80', '5000')), { minLength: 1, maxLength: 2 }),
+    volumes: fc.uniqueArray(
+      fc.record({ host: fc.oneof(relativePath.map((r) => `/var/app/current/${r}`), volumeName.map((v) => `/var/lib/beanstack/volumes/${v}`), hostPath), target: containerPath }),
+      { maxLength: 2, selector: (v) => path.posix.normalize(v.target) },
+    ),
+    command: fc.option(argv.map((a) => a.map((x) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`)).join(' ')), { nil: undefined }),
+    entrypoint: fc.option(fc.constantFrom('/app/bin/run', 'docker-entrypoint.sh'), { nil: undefined }),
+    logging: fc.option(fc.constant('/var/log/app'), { nil: undefined }),
+  })
+  .map((d) => ({
+    AWSEBDockerrunVersion: '1',
+    Image: { Name: d.image, Update: 'true' },
+    Ports: d.ports.map((p) => ({ ContainerPort: p })),
+    ...(d.volumes.length > 0 ? { Volumes: d.volumes.map((v) => ({ HostDirectory: v.host, ContainerDirectory: v.target })) } : {}),
+    ...(d.command !== undefined ? { Command: d.command } : {}),
+    ...(d.entrypoint !== undefined ? { Entrypoint: d.entrypoint } : {}),
+    ...(d.logging !== undefined ? { Logging: d.logging } : {}),
+  }));
+
+/** compose YAML → Dockerrun v1 text (target single). */
+function toDockerrunV1(yaml: string): string {
+  const main = composeToBundle(load(yaml), { target: 'single' }).result.files[0];
+  if (!('content' in main)) throw new Error('the main file has no content');
+  return main.content;
+}
+
 describe('import side', () => {
   test('random Dockerrun files import to compose files that convert to a fixed point', () => {
     fc.assert(
@@ -328,6 +357,23 @@ describe('import side', () => {
         const first = toDockerrun(imported.result.yaml);
         expectValid(first);
         expect(toDockerrun(toCompose(first))).toBe(first);
+      }),
+      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 100) },
+    );
+  });
+
+  test('random Dockerrun v1 files import to compose files that convert (single) to a fixed point', () => {
+    fc.assert(
+      fc.property(dockerrunV1Doc, (doc) => {
+        expect(validateDockerrun(doc).filter((i) => i.severity === 'error')).toEqual([]);
+        const imported = dockerrunToCompose(`${JSON.stringify(doc, null, 2)}\n`);
+        expect(imported.result.version).toBe(1);
+        const first = toDockerrunV1(imported.result.yaml);
+        const parsed = JSON.parse(first);
+        expect(parsed.Image.Name).toBe(doc.Image.Name);
+        expect(parsed.Ports).toEqual([{ ContainerPort: Number(doc.Ports[0].ContainerPort) }]);
+        expect(validateDockerrun(parsed).filter((i) => i.severity === 'error')).toEqual([]);
+        expect(toDockerrunV1(toCompose(first))).toBe(first);
       }),
       { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 100) },
     );
