@@ -47,3 +47,11 @@ test('the policy documents are deterministic JSON (2 spaces, trailing newline)',
     expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + '\n');
   }
 });
+
+test('docs/aws.md documents every check and embeds the policy documents verbatim', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'aws.md'), 'utf8');
+  for (const c of [...PREFLIGHT_CHECKS, ...DOCTOR_CHECKS]) expect(doc).toContain(`\`${c.id}\``);
+  for (const name of ['preflight-doctor-policy.json', 'deploy-policy.json']) {
+    expect(doc).toContain('```json\n' + fs.readFileSync(path.join(ROOT, 'docs', 'iam', name), 'utf8') + '```');
+  }
+});
