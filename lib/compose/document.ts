@@ -171,8 +171,16 @@ class Loader implements LoaderHost {
   /** `-f` files, else `COMPOSE_FILE`, else the default names in the working directory or a parent. */
   private composeFiles(processEnv: Readonly<Record<string, string>>): string[] {
     let given = [...this.options.files];
-    if (given.length === 0 && processEnv.COMPOSE_FILE) {
-      given = processEnv.COMPOSE_FILE.split(processEnv.COMPOSE_PATH_SEPARATOR || ':').filter((f) => f !== '');
+    if (given.length === 0) {
+      // like Docker Compose v2, COMPOSE_FILE may also come from the env files of the working directory
+      let env: Readonly<Record<string, string>> = processEnv;
+      if (!env.COMPOSE_FILE) {
+        const envFiles = this.options.envFiles
+          ? this.options.envFiles.map((f) => path.resolve(this.workingDirectory, f))
+          : [path.join(this.workingDirectory, '.env')];
+        env = { ...this.readEnvFiles(envFiles, (n) => processEnv[n], false), ...processEnv };
+      }
+      if (env.COMPOSE_FILE) given = env.COMPOSE_FILE.split(env.COMPOSE_PATH_SEPARATOR || ':').filter((f) => f !== '');
     }
     if (given.length > 0) {
       return given.map((f) => {

@@ -142,6 +142,17 @@ describe('compose file discovery', () => {
     expect(r.result.composeFiles).toEqual(['/app/a.yaml', '/app/b.yaml']);
   });
 
+  test('COMPOSE_FILE may come from the .env of the working directory', () => {
+    const r = load({
+      '/app/.env': 'COMPOSE_FILE=compose.yaml:compose.prod.yaml\n',
+      '/app/compose.yaml': 'services:\n  a:\n    image: x\n',
+      '/app/compose.prod.yaml': 'services:\n  a:\n    restart: always\n',
+      '/app/compose.override.yaml': 'services:\n  a:\n    user: dev\n',
+    });
+    expect(r.result.composeFiles).toEqual(['/app/compose.yaml', '/app/compose.prod.yaml']);
+    expect(r.result.data.services).toEqual({ a: { image: 'x', restart: 'always' } });
+  });
+
   test('the obsolete version is warned about and dropped', () => {
     const r = load({ '/app/compose.yaml': 'version: "3.8"\nservices:\n  a:\n    image: x\n' });
     expect(r.result.data).toEqual({ services: { a: { image: 'x' } } });
