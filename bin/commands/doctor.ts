@@ -4,7 +4,7 @@
  * endpoint, public access, encryption, backups), security-group intent and drift, and the instances'
  * access to the database secret — each with the next step to take.
  *
- * Exit codes: 0 no check failed; 1 a check failed (or the stack is not deployed); 2 bad flags, no
+ * Exit codes: 0 no check failed; 1 a check failed, the stack is not deployed, or (--strict) a check warned; 2 bad flags, no
  * credentials, no region, no cloud assembly; 3 a bug in beanstack.
  */
 import { ExitCode } from '../cli-context';
@@ -18,8 +18,9 @@ export const registerDoctor: RegisterCommand = (program, ctx, run) => {
       .description('diagnose a deployed stack, read-only: environment health and causes, recent errors, running version, database, security groups, secret access; exit 1 on a failed check'),
   )
     .option('--json', 'print the results as JSON')
+    .option('--strict', 'exit 1 on warnings too (including checks that could not run)')
     .action(
-      run(async (flags: AwsFlags) => {
+      run(async (flags: AwsFlags & { strict?: boolean }) => {
         const session = await openCliSession(ctx, flags);
         try {
           const { runChecks } = await import('../../lib/aws/check');
@@ -29,7 +30,7 @@ export const registerDoctor: RegisterCommand = (program, ctx, run) => {
           const results = await runChecks(DOCTOR_CHECKS, checkCtx);
           const report = { command: 'doctor', stackName: session.plan.stackName, account: session.identity.account, region: session.region, results };
           ctx.stdout(flags.json ? formatReportJson(report) : formatReport(report));
-          return hasFailure(results) ? ExitCode.CHANGED : ExitCode.OK;
+          return hasFailure(results, flags.strict) ? ExitCode.CHANGED : ExitCode.OK;
         } finally {
           session.close();
         }
