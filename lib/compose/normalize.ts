@@ -169,7 +169,7 @@ class Normalizer {
       this.fail(pointer('services'), '`services` must be a mapping of service names to service definitions', 'write `services:` followed by indented `name:` entries');
     }
     for (const [name, raw] of Object.entries(rawServices ?? {})) {
-      setKey(services, name, this.service(name, raw));
+      this.collect(() => setKey(services, name, this.service(name, raw)));
     }
     const networks = this.topLevel('networks', (n, raw, p) => this.network(raw, p));
     const volumes = this.topLevel('volumes', (n, raw, p) => this.volumeDef(raw, p));
@@ -185,6 +185,7 @@ class Normalizer {
       networks.default = { driverOpts: {}, external: false, labels: {}, other: {} };
     }
 
+    this.throwCollected();
     const extensions: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(data)) if (k.startsWith('x-')) setKey(extensions, k, v);
     return { result: { services, networks, volumes, secrets, configs, extensions }, warnings: this.warnings };
@@ -192,6 +193,37 @@ class Normalizer {
 
   // ---------------------------------------------------------------------------------------------
   // errors and small readers
+
+  /** User errors found so far: one per service or top-level entry, reported together. */
+  private readonly errors: ComposeError[] = [];
+
+  /** Runs `fn`, keeping a ComposeError it throws for the report instead of stopping. */
+  private collect(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof ComposeError) this.errors.push(e);
+      else throw e;
+    }
+  }
+
+  /** Throws the collected errors: a single one as is, several as one error listing them all, sorted by position. */
+  private throwCollected(): void {
+    if (this.errors.length === 0) return;
+    if (this.errors.length === 1) throw this.errors[0];
+    const sorted = [...this.errors].sort((a, b) => {
+      const ka: (string | number)[] = [a.location?.file ?? '', a.location?.line ?? 0, a.location?.column ?? 0, a.message];
+      const kb: (string | number)[] = [b.location?.file ?? '', b.location?.line ?? 0, b.location?.column ?? 0, b.message];
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+      return 0;
+    });
+    throw new ComposeError(`the compose file has ${sorted.length} invalid values`, {
+      code: 'compose/invalid-values',
+      location: sorted[0].location,
+      fix: 'fix each value listed above',
+      details: sorted.map((e) => ({ message: e.fix ? `${e.message} (${e.fix})` : e.message, ...(e.location ? { location: e.location } : {}) })),
+    });
+  }
 
   private fail(ptr: string, message: string, fix: string, code = 'compose/invalid-value'): never {
     throw new ComposeError(message, { code, location: locate(this.input.locations, ptr), fix });
@@ -343,7 +375,7 @@ class Normalizer {
     const out: Record<string, T> = {};
     for (const [name, value] of Object.entries(this.map(raw, p, `\`${key}\``))) {
       if (name.startsWith('x-')) continue;
-      setKey(out, name, fn(name, value, p + '/' + escapePointer(name)));
+      this.collect(() => setKey(out, name, fn(name, value, p + '/' + escapePointer(name))));
     }
     return out;
   }

@@ -321,3 +321,20 @@ describe('top-level elements', () => {
     expect(r.warnings.map((w) => w.code)).toEqual(['compose/secret-variable-unset']);
   });
 });
+
+describe('several invalid values', () => {
+  it('reports one problem per service and top-level entry together, sorted by position', () => {
+    const locations = fakeLocations(['/services/a/mem_limit', '/services/b/ports/0', '/secrets/s', '/services/c/restart']);
+    const e = errorOf(() => normalize({ services: { c: { restart: 'sometimes' }, a: { mem_limit: 'lots' }, b: { ports: ['x:80'] } }, secrets: { s: {} } }, { locations })) as ReturnType<typeof errorOf> & {
+      details: { message: string; location?: { line: number } }[];
+    };
+    expect(e.code).toBe('compose/invalid-values');
+    expect(e.message).toBe('the compose file has 4 invalid values');
+    expect(e.details.map((d) => d.location?.line)).toEqual([1, 2, 3, 4]);
+    expect(e.details[0].message).toMatch(/^services\.a\.mem_limit: cannot read "lots" as a byte size \(write a byte size/);
+  });
+
+  it('throws a single problem as it is', () => {
+    expect(errorOf(() => normalize({ services: { a: { mem_limit: 'lots' } } })).code).toBe('compose/invalid-value');
+  });
+});
