@@ -474,6 +474,12 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       if (placeholder) {
         c.warn('bundle/placeholder-image', `services.${s} is built from ${path.posix.relative(project.projectDirectory, b.context) || '.'}; no image URI was given, so the bundle holds the placeholder ${image} (pass --image ${s}=<uri>; the CDK stack passes ECR URIs)`, s, sp(s, 'build'));
       }
+      // an explicit platform of the compose file wins (the image may exist for it only); the stack compares
+      const composePlatform = svc.platform ?? b.platforms[0];
+      const platform = composePlatform ?? options.imagePlatform ?? DEFAULT_IMAGE_PLATFORM;
+      if (composePlatform && options.imagePlatform && composePlatform !== options.imagePlatform) {
+        c.warn('bundle/image-platform', `services.${s} is built for ${composePlatform} (compose), but the instances run ${options.imagePlatform}; the container will not start there unless the platforms match`, s, sp(s, svc.platform ? 'platform' : 'build'));
+      }
       build = {
         service: s,
         containerName: containers[s],
@@ -481,7 +487,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         dockerfile,
         ...(buildTarget !== undefined ? { target: buildTarget } : {}),
         args: sortRecord(args),
-        platform: options.imagePlatform ?? svc.platform ?? b.platforms[0] ?? DEFAULT_IMAGE_PLATFORM,
+        platform,
         imageRef: image,
         placeholder,
       };
