@@ -19,6 +19,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   require('./doctor').registerDoctor as RegisterCommand,
   require('./dockerrun').registerDockerrun as RegisterCommand,
   require('./import').registerImport as RegisterCommand,
+  require('./init').registerInit as RegisterCommand,
   require('./local').registerLocal as RegisterCommand,
   require('./preflight').registerPreflight as RegisterCommand,
   require('./rollback').registerRollback as RegisterCommand,
