@@ -957,7 +957,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       dependsOn,
       volumesFrom,
       ...(healthcheck ? { healthcheck } : {}),
-      ...(oneShot ? { restart: 'no' } : svc.restart !== undefined ? { restart: svc.restart } : {}),
+      // the docker target restarts long-running services like ECS restarts an essential container's task
+      ...(oneShot ? { restart: 'no' } : svc.restart !== undefined ? { restart: svc.restart } : target === 'docker' ? { restart: 'unless-stopped' } : {}),
       ...(svc.workingDir !== undefined ? { workingDir: svc.workingDir } : {}),
       ...(svc.user !== undefined ? { user: svc.user } : {}),
       ...(svc.hostname !== undefined ? { hostname: svc.hostname } : {}),

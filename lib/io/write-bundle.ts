@@ -65,9 +65,16 @@ export function checkOutputDirectory(outDir: string, description: BundleDescript
   }
 }
 
-function copyTree(source: string, dest: string, rel: string, written: string[], skipped: string[]): void {
+function copyTree(source: string, dest: string, rel: string, written: string[], skipped: string[], seen: Set<string> = new Set()): void {
   const stat = fs.statSync(source);
   if (stat.isDirectory()) {
+    // a symbolic link back up the tree would copy forever
+    const real = fs.realpathSync(source);
+    if (seen.has(real)) {
+      skipped.push(rel);
+      return;
+    }
+    seen.add(real);
     fs.mkdirSync(dest, { recursive: true });
     for (const name of fs.readdirSync(source).sort()) {
       const childRel = `${rel}/${name}`;
@@ -75,7 +82,7 @@ function copyTree(source: string, dest: string, rel: string, written: string[], 
         skipped.push(childRel);
         continue;
       }
-      copyTree(path.join(source, name), path.join(dest, name), childRel, written, skipped);
+      copyTree(path.join(source, name), path.join(dest, name), childRel, written, skipped, new Set(seen));
     }
   } else {
     fs.mkdirSync(path.dirname(dest), { recursive: true });
@@ -158,10 +165,13 @@ export interface BundleDifference {
 export function diffBundle(description: BundleDescription, outDir: string): BundleDifference[] {
   const out = path.resolve(outDir);
   const expected = new Map<string, Buffer>();
-  const addTree = (source: string, rel: string) => {
+  const addTree = (source: string, rel: string, seen: Set<string> = new Set()) => {
     const stat = fs.statSync(source);
     if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(source).sort()) if (!SKIPPED_NAMES.has(name)) addTree(path.join(source, name), `${rel}/${name}`);
+      const real = fs.realpathSync(source);
+      if (seen.has(real)) return;
+      const next = new Set(seen).add(real);
+      for (const name of fs.readdirSync(source).sort()) if (!SKIPPED_NAMES.has(name)) addTree(path.join(source, name), `${rel}/${name}`, next);
     } else {
       expected.set(rel, fs.readFileSync(source));
     }

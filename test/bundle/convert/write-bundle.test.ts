@@ -93,3 +93,13 @@ test('refuses bundle paths that leave the bundle', () => {
   expect(() => writeBundle(description([{ path: '../evil', content: 'x' }]), path.join(tmp, 'b'))).toThrow(/leaves the bundle/);
   expect(fs.readdirSync(tmp)).toEqual([]);
 });
+
+test('a symbolic link back up a shipped directory is not followed forever', () => {
+  const project = setupProject();
+  fs.symlinkSync(path.join(project, 'static'), path.join(project, 'static', 'loop'));
+  const d = description([{ path: 'Dockerrun.aws.json', content: '{}\n' }, { path: 'static', sourcePath: path.join(project, 'static') }]);
+  const r = writeBundle(d, path.join(tmp, 'bundle'));
+  expect(r.written).toEqual(['Dockerrun.aws.json', 'static/index.html']);
+  expect(r.skipped).toContain('static/loop');
+  expect(diffBundle(d, path.join(tmp, 'bundle'))).toEqual([]);
+});
