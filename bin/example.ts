@@ -83,7 +83,7 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
     out(`synthesized in ${ms} ms`);
     if (settings.placeholderEnv) {
       out('');
-      out('to deploy to your account: npx cdk bootstrap, then npx cdk deploy (docs/deploy.md)');
+      out(`to deploy to your account: npx cdk bootstrap, then npx cdk deploy${settings.stage === 'dev' ? '' : ` -c stage=${settings.stage}`} (docs/deploy.md)`);
     }
     if (validationError || findings > 0) {
       out('');

@@ -4,8 +4,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ComposeApplication, ComposeApplicationProps } from '../../constructs/compose-application';
 import { isUserError } from '../../lib/errors';
-import { fixtureProject, FIXTURE_SECRET_VALUES } from './fixtures/project';
-import { optionSettings, resourcesOfType, synth, Synthesized, walk } from './helpers';
+import { fixtureProject, FIXTURE_SECRET_VALUES, singleContainerProject } from './fixtures/project';
+import { newApp, optionSettings, resourcesOfType, synth, Synthesized, walk } from './helpers';
 
 function build(props: Partial<ComposeApplicationProps> = {}, capture?: (a: ComposeApplication) => void) {
   return (stack: Stack) => {
@@ -202,5 +202,39 @@ describe('ComposeApplication prop errors are user errors', () => {
     expect(error.code).toBe('constructs/props');
     expect(error.message).toMatch(/`certificateArn` needs a load balancer, which the dev stage \(one instance\) does not have/);
     expect(error.fix).toBe('deploy the prod stage (-c stage=prod) or remove certificateArn');
+  });
+});
+
+describe('ComposeApplication, single target (Dockerrun v1)', () => {
+  let s: Synthesized;
+  let a: ComposeApplication;
+  beforeAll(() => {
+    s = synth((stack) => {
+      a = new ComposeApplication(stack, 'App', { project: singleContainerProject(), target: 'single', environmentVariables: { UPSTREAM: 'https://upstream.example.com' } });
+    });
+  });
+
+  test('synthesizes with zero findings on the Docker platform', () => {
+    expect(s.violations).toEqual([]);
+    const [[, env]] = resourcesOfType(s, 'AWS::ElasticBeanstalk::Environment');
+    expect(JSON.stringify(env.Properties.PlatformArn)).toContain('Docker running on 64bit Amazon Linux 2023');
+  });
+
+  test('Dockerrun v1 with the concrete image; its variables become environment properties (v1 has none)', () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(a.bundleDirectory, 'Dockerrun.aws.json'), 'utf8'));
+    expect(doc.AWSEBDockerrunVersion).toBe('1');
+    expect(doc.Image.Name).toBe(a.imageUris.web);
+    const options = optionSettings(s);
+    expect(options['aws:elasticbeanstalk:application:environment/GREETING']).toBe('hello');
+    expect(options['aws:elasticbeanstalk:application:environment/UPSTREAM']).toBe('https://upstream.example.com');
+    expect(options['aws:elasticbeanstalk:application:environmentsecrets/API_TOKEN']).toEqual({ Ref: expect.stringMatching(/^AppSecretsAPITOKEN/) });
+    expect(options['aws:elasticbeanstalk:application:environment/API_TOKEN']).toBeUndefined();
+    expect(a.warnings.map((w) => w.code)).not.toContain('constructs/unset-variable');
+  });
+
+  test('an unset compose variable without a value is reported', () => {
+    const stack = new Stack(newApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const x = new ComposeApplication(stack, 'App', { project: singleContainerProject(), target: 'single' });
+    expect(x.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'constructs/unset-variable', message: expect.stringMatching(/^UPSTREAM \(read by web\) has no value.*-c env\.UPSTREAM=value/) })]));
   });
 });
