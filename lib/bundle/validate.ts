@@ -730,7 +730,8 @@ export function issuesToDiagnostics(issues: readonly ValidationIssue[], file?: s
 
 /**
  * Throws a `BundleError` (code `bundle/invalid-dockerrun`) listing every error of `doc` when it is
- * not a valid Dockerrun file; returns the warnings otherwise. `file` names the file in the message.
+ * not a valid Dockerrun file; returns the issues that did not fail it otherwise (the warnings, and
+ * with `allowPlaceholders` the placeholder issues). `file` names the file in the message.
  */
 export function assertValidDockerrun(doc: unknown, file: string, options: AssertValidOptions = {}): ValidationIssue[] {
   const issues = validateDockerrun(doc);
@@ -746,7 +747,8 @@ export function assertValidDockerrun(doc: unknown, file: string, options: Assert
         : 'correct the listed keys (docs/dockerrun-validation.md lists every rule and its source)',
     });
   }
-  return issues.filter((i) => i.severity === 'warning');
+  // what did not fail: the warnings, and the placeholders a preview allows
+  return issues.filter((i) => !errors.includes(i));
 }
 
 // ---- JSON with positions ----------------------------------------------------------------------

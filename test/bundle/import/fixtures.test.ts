@@ -50,3 +50,13 @@ const dockerCompose = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose
     expect(out).toBe('');
   });
 });
+
+test('placeholder images are imported, with a warning', () => {
+  const doc = {
+    AWSEBDockerrunVersion: 2,
+    containerDefinitions: [{ name: 'web', image: 'beanstack-placeholder/web', memory: 128, portMappings: [{ hostPort: 80, containerPort: 8080 }] }],
+  };
+  const { result, warnings } = dockerrunToCompose(doc);
+  expect(result.yaml).toContain('image: "beanstack-placeholder/web"');
+  expect(warnings.map((w) => [w.code, w.path])).toEqual([['dockerrun/image-placeholder', 'containerDefinitions[0].image']]);
+});
