@@ -65,16 +65,20 @@ export function renderConfig(project: ComposeProject, options: RenderOptions): s
   return stringify(doc, { lineWidth: 0, version: '1.1', indentSeq: true, aliasDuplicateObjects: false });
 }
 
-/** `p` relative to `base` (`.`, `./sub`, `../x`) when it lies below `base` or next to it; else as is. */
+/**
+ * `p` relative to `base` (`.`, `./sub`, `../x`) when both lie under a common directory other than
+ * `/` and `p` is at most two levels up; otherwise `p` as is. A path next to the project
+ * (`../shared`) is printed the same wherever the project is checked out, and a system path
+ * (`/var/run/docker.sock`) stays absolute instead of becoming `../../../var/run/docker.sock`.
+ */
 export function relativePath(base: string, p: string): string {
   if (!path.posix.isAbsolute(p)) return p;
   const r = path.posix.relative(base, p);
   if (r === '') return '.';
-  if (r.startsWith('..')) {
-    // one or two levels up stays readable and machine-independent; deeper is shown absolute
-    return r.split('/').filter((x) => x === '..').length <= 2 ? r : p;
-  }
-  return './' + r;
+  if (!r.startsWith('..')) return './' + r;
+  const ups = r.split('/').filter((x) => x === '..').length;
+  const baseDepth = base.split('/').filter(Boolean).length;
+  return ups <= 2 && ups < baseDepth ? r : p;
 }
 
 function renderService(s: ServiceConfig, rel: (p: string) => string): Obj {
