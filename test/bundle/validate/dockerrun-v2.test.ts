@@ -227,7 +227,7 @@ describe('assertValidDockerrun', () => {
     });
     expect(() => assertValidDockerrun(doc, 'D.json')).toThrow(expect.objectContaining({ code: 'bundle/dockerrun-placeholder' }));
     expect(assertValidDockerrun(doc, 'D.json', { allowPlaceholders: true }).map((i) => i.code)).toEqual(['dockerrun/image-placeholder', 'dockerrun/execution-role-placeholder']);
-    expect([...PLACEHOLDER_ISSUE_CODES].sort()).toEqual(['dockerrun/image-placeholder', 'dockerrun/execution-role-placeholder']);
+    expect([...PLACEHOLDER_ISSUE_CODES].sort()).toEqual(['dockerrun/execution-role-placeholder', 'dockerrun/image-placeholder']);
   });
 
   test('details carry line:column when locations are given', () => {
