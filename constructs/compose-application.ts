@@ -6,7 +6,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { composeToBundle, planBundle } from '../lib/bundle';
+import { composeToBundle, isSecretName, planBundle } from '../lib/bundle';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
@@ -259,6 +259,15 @@ export class ComposeApplication extends Construct {
         throw new BeanstackError(`services.${build.service} is built for ${build.platform}, but the instances (${instanceTypes}) are ${architecture}`, {
           code: 'constructs/image-platform',
           fix: `build for ${imagePlatform} (remove build.platforms / platform: from the production compose file) or choose instance types of the image's architecture`,
+        });
+      }
+      const secretArgs = Object.keys(build.args).filter((name) => isSecretName(name)).sort();
+      if (secretArgs.length > 0) {
+        warnings.push({
+          code: 'constructs/secret-build-arg',
+          service: build.service,
+          path: `services.${build.service}.build.args`,
+          message: `build args ${secretArgs.join(', ')} look like secrets; build args are written into the cloud assembly's asset manifest and the image's history — use a build secret (build.secrets) instead`,
         });
       }
       const asset = new ecrAssets.DockerImageAsset(imagesScope, build.service, {

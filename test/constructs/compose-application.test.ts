@@ -238,3 +238,13 @@ describe('ComposeApplication, single target (Dockerrun v1)', () => {
     expect(x.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'constructs/unset-variable', message: expect.stringMatching(/^UPSTREAM \(read by web\) has no value.*-c env\.UPSTREAM=value/) })]));
   });
 });
+
+test('a build arg that looks like a secret is reported', () => {
+  const project = fixtureProject();
+  const api = project.services.api;
+  const withArgs = { ...project, services: { ...project.services, api: { ...api, build: { ...api.build!, args: { NODE_VERSION: '22', NPM_TOKEN: 'x' } } } } };
+  const stack = new Stack(newApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const a = new ComposeApplication(stack, 'App', { project: withArgs });
+  const w = a.warnings.filter((x) => x.code === 'constructs/secret-build-arg');
+  expect(w).toEqual([expect.objectContaining({ service: 'api', message: expect.stringMatching(/^build args NPM_TOKEN look like secrets/) })]);
+});
