@@ -865,6 +865,14 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       if (keptSet.has(dep)) dependsOn[dep] = svc.dependsOn[dep].condition;
       else if (excluded.has(dep)) c.warn('bundle/dependency-excluded', `services.${s} depends on "${dep}", which is left out of the bundle`, s, sp(s, 'depends_on', dep));
     }
+    if (target === 'docker' || (target === 'ecs' && options.containerHealthChecks)) {
+      for (const [dep, cond] of Object.entries(dependsOn)) {
+        const hc = project.services[dep].healthcheck;
+        if (cond === 'service_healthy' && (!hc || hc.disable || !hc.test || hc.test[0] === 'NONE')) {
+          c.fail('bundle/depends-on-healthcheck', `services.${s}.depends_on.${dep} waits for "${dep}" to be healthy, but "${dep}" has no healthcheck, so it never becomes healthy; add a healthcheck to "${dep}" or use condition: service_started`, sp(s, 'depends_on', dep));
+        }
+      }
+    }
     if (target === 'ecs' && !options.containerHealthChecks) {
       if (svc.healthcheck && svc.healthcheck.test?.[0] !== 'NONE' && !svc.healthcheck.disable) {
         c.warn('bundle/healthcheck-not-mapped', `services.${s}.healthcheck is not written into Dockerrun: Elastic Beanstalk's support for container health checks is undocumented (enable it with the containerHealthChecks option)`, s, sp(s, 'healthcheck'));

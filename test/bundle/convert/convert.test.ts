@@ -104,3 +104,14 @@ test('depends_on a replaced database without a host variable warns that the name
   expect(doc.containerDefinitions.map((c: { name: string }) => c.name)).toEqual(['api']);
   expect(doc.containerDefinitions[0].links).toBeUndefined();
 });
+
+test('waiting for a service to be healthy needs its healthcheck when conditions are written', () => {
+  const p = project([
+    service('web', { image: 'example/web:1', ports: [{ target: 80, published: '80', protocol: 'tcp' }], dependsOn: { cache: { condition: 'service_healthy', restart: false, required: true } } }),
+    service('cache', { image: 'redis:7' }),
+  ]);
+  expect(error(() => composeToBundle(p, { containerHealthChecks: true })).code).toBe('bundle/depends-on-healthcheck');
+  expect(error(() => composeToBundle(p, { target: 'docker' })).details[0].message).toContain('"cache" has no healthcheck');
+  // without the option nothing is written, so nothing can hang
+  expect(composeToBundle(p).warnings.map((w) => w.code)).toContain('bundle/depends-on-condition');
+});
