@@ -20,6 +20,7 @@ import {
 import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, OrderableDBInstanceOption } from '@aws-sdk/client-rds';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { errorName } from './aws-errors';
 import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
@@ -544,6 +545,51 @@ const existingStackCheck: Check<PreflightContext> = {
   },
 };
 
+/** Classes of the review's notes that make the changes check warn or fail. */
+const CHANGE_STATUS: Readonly<Record<string, 'fail' | 'warn' | 'pass'>> = {
+  'deploy-fails': 'fail',
+  'data-loss': 'warn',
+  'irreversible': 'warn',
+  'security': 'warn',
+  'routine': 'pass',
+};
+
+const stackChangesCheck: Check<PreflightContext> = {
+  id: 'names/stack-changes',
+  title: 'What the deploy changes in the existing stack',
+  group: 'names',
+  permissions: ['cloudformation:GetTemplate', 'cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
+  fix: 'read the changes above (beanstack diff explains each); if they are intended, deploy',
+  run: async (ctx) => {
+    const deployed = await ctx.deployed();
+    if (!deployed) return skip('new stack: every resource is created');
+    if (/_IN_PROGRESS$|FAILED$|^ROLLBACK_COMPLETE$/.test(deployed.status)) return skip(`the stack is ${deployed.status} (see names/existing-stack)`);
+    const out = await ctx.clients.cloudformation.send(new GetTemplateCommand({ StackName: ctx.plan.stackName, TemplateStage: 'Original' }));
+    let current: Record<string, unknown>;
+    try {
+      current = JSON.parse(out.TemplateBody ?? '{}');
+    } catch {
+      return warn('the deployed template is not JSON (deployed by another tool?), so the changes cannot be compared', 'compare by hand: npx cdk diff');
+    }
+    // the review's pure diff and danger classification, loaded only here (cloudformation-diff is large)
+    const { diffStack } = await import('../review/stack-diff');
+    const { classifyStack } = await import('../review/classify');
+    const artifact = (template: Record<string, unknown>) => ({ id: ctx.plan.artifactId, displayName: ctx.plan.stackName, template, templateFile: '', paths: {} });
+    const diff = diffStack(ctx.plan.stackName, artifact(current), artifact(ctx.plan.template as Record<string, unknown>), () => undefined);
+    const { add, update, replace, remove } = diff.review.counts;
+    const counted = [[add, 'to add'], [update, 'to update'], [replace, 'to replace'], [remove, 'to remove']]
+      .filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
+    const summary = counted.length === 0 ? 'no resource changes' : `${counted.join(', ')}`;
+    const notes = classifyStack(diff).filter((n) => CHANGE_STATUS[n.class] !== 'pass');
+    if (notes.length === 0) return pass(summary);
+    const status = notes.some((n) => CHANGE_STATUS[n.class] === 'fail') ? 'fail' : 'warn';
+    const details = notes.map((n) => `${n.class}: ${n.title}`);
+    return status === 'fail'
+      ? fail(`${summary}; the deploy would fail: ${notes.find((n) => n.class === 'deploy-fails')!.title}`, notes.find((n) => n.class === 'deploy-fails')!.reason, details)
+      : warn(`${summary}; ${notes.length} change${notes.length === 1 ? '' : 's'} to review`, 'make sure these are intended (beanstack diff explains each); data loss cannot be undone', details);
+  },
+};
+
 const existingEnvironmentCheck: Check<PreflightContext> = {
   id: 'names/existing-environment',
   title: 'Environment and application names free',
@@ -637,6 +683,7 @@ export const PREFLIGHT_CHECKS: readonly Check<PreflightContext>[] = [
   platformCheck,
   ...QUOTAS.map(quotaCheck),
   existingStackCheck,
+  stackChangesCheck,
   existingEnvironmentCheck,
   cnameCheck,
 ];

@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeAddressesCommand,
   DescribeInstanceTypeOfferingsCommand,
@@ -29,7 +29,9 @@ import { runChecks } from '../../lib/aws/check';
 import { PREFLIGHT_CHECKS, PreflightContext, preflightContext } from '../../lib/aws/preflight';
 import { formatReport, formatReportJson } from '../../lib/aws/report';
 import type { StackPlan } from '../../lib/aws/stack-plan';
-import { denied, loadPlan, resourceOf, runCheck, setOption, stackMissing, testClients } from './helpers';
+import { denied, FIXTURES, loadPlan, resourceOf, runCheck, setOption, stackMissing, testClients } from './helpers';
+import * as fs from 'fs';
+import * as path from 'path';
 
 const ec2 = mockClient(EC2Client);
 const rds = mockClient(RDSClient);
@@ -174,17 +176,18 @@ describe('the whole list on a healthy account', () => {
       ['quotas/elastic-ips', 'pass'],
       ['quotas/security-groups', 'pass'],
       ['names/existing-stack', 'pass'],
+      ['names/stack-changes', 'skip'],
       ['names/existing-environment', 'pass'],
       ['names/cname-available', 'skip'],
     ]);
     const report = { command: 'preflight', stackName: 'shop-dev', account: ACCOUNT, region: REGION, results };
     const text = formatReport(report);
     expect(text).toContain('  pass  compute/instance-type-offered  t3.small offered in eu-west-1a, eu-west-1b\n');
-    expect(text).toContain('13 checks: 12 passed, 0 warnings, 0 failed, 1 skipped\n');
+    expect(text).toContain('14 checks: 12 passed, 0 warnings, 0 failed, 2 skipped\n');
     expect(text).not.toContain('next step');
     expect(formatReport(report)).toBe(text);
     const json = JSON.parse(formatReportJson(report));
-    expect(json.summary).toEqual({ pass: 12, warn: 0, fail: 0, skip: 1 });
+    expect(json.summary).toEqual({ pass: 12, warn: 0, fail: 0, skip: 2 });
     expect(json.nextStep).toBeNull();
   });
 
@@ -530,5 +533,46 @@ describe('names/cname-available', () => {
     eb.on(CheckDNSAvailabilityCommand).rejects(denied.eb('elasticbeanstalk:CheckDNSAvailability'));
     const r = await runCheck(PREFLIGHT_CHECKS, 'names/cname-available', ctxFor(withPrefix()));
     expect(r.summary).toContain('missing permission elasticbeanstalk:CheckDNSAvailability');
+  });
+});
+
+describe('names/stack-changes', () => {
+  const deployedTemplate = (mutate?: (t: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const t = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ecs-single', 'shop-dev.template.json'), 'utf8'));
+    mutate?.(t);
+    cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(t), StagesAvailable: ['Original', 'Processed'] });
+  };
+  test('skip: a new stack', async () => {
+    const r = await runCheck(PREFLIGHT_CHECKS, 'names/stack-changes', ctxFor());
+    expect(r).toMatchObject({ status: 'skip', summary: 'new stack: every resource is created' });
+  });
+  test('pass: nothing changes', async () => {
+    deployedStack();
+    deployedTemplate();
+    const r = await runCheck(PREFLIGHT_CHECKS, 'names/stack-changes', ctxFor());
+    expect(r).toMatchObject({ status: 'pass', summary: 'no resource changes' });
+    expect(cfn.commandCalls(GetTemplateCommand)[0].args[0].input).toEqual({ StackName: 'shop-dev', TemplateStage: 'Original' });
+  });
+  test('warn: the database would be replaced (data loss)', async () => {
+    deployedStack();
+    deployedTemplate((t) => { t.Resources.DatabaseInstanceAA8A5FDE.Properties.DBName = 'legacy'; });
+    const r = await runCheck(PREFLIGHT_CHECKS, 'names/stack-changes', ctxFor());
+    expect(r.status).toBe('warn');
+    expect(r.summary).toMatch(/to replace/);
+    expect(r.details!.join('\n')).toMatch(/^data-loss: .*REPLACED/m);
+  });
+  test('fail: an engine downgrade cannot deploy', async () => {
+    deployedStack();
+    deployedTemplate((t) => { t.Resources.DatabaseInstanceAA8A5FDE.Properties.EngineVersion = '8.4.11'; });
+    const r = await runCheck(PREFLIGHT_CHECKS, 'names/stack-changes', ctxFor());
+    expect(r.status).toBe('fail');
+    expect(r.summary).toContain('the deploy would fail');
+    expect(r.summary).toContain('8.4.11 → 8.4.10');
+  });
+  test('AccessDenied', async () => {
+    deployedStack();
+    cfn.on(GetTemplateCommand).rejects(denied.cfn('cloudformation:GetTemplate'));
+    const r = await runCheck(PREFLIGHT_CHECKS, 'names/stack-changes', ctxFor());
+    expect(r.summary).toContain('missing permission cloudformation:GetTemplate');
   });
 });
