@@ -752,7 +752,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         return;
       }
       if (v.type === 'tmpfs') {
-        mounts.push({ kind: 'tmpfs', source: '', target: v.target, readOnly: false });
+        if (target === 'docker') mounts.push({ kind: 'tmpfs', source: '', target: v.target, readOnly: false });
+        else c.warn('bundle/ignored-key', `services.${s}.volumes[${i}] is a tmpfs mount, which Dockerrun cannot describe; left out (the container writes ${v.target} to its own filesystem)`, s, pointer);
         return;
       }
       if (v.type === 'image') {

@@ -38,6 +38,8 @@ const CANNOT_RUN: Readonly<Record<string, { readonly reason: string; readonly me
   },
 };
 
+if (!fs.existsSync(CORPUS)) throw new Error(`the awesome-compose corpus is missing at ${CORPUS} (expected next to the repository: ../shared/corpus/awesome-compose)`);
+
 const projects = fs.readdirSync(CORPUS)
   .filter((d) => fs.statSync(path.join(CORPUS, d)).isDirectory())
   .sort()
