@@ -13,16 +13,17 @@ import { Option } from 'commander';
 import { ExitCode } from '../cli-context';
 import type { RegisterCommand } from './index';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** Repeatable flag: each occurrence is appended (no default, so the help shows none). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 interface ConfigFlags {
-  readonly file: string[];
+  readonly file?: string[];
   readonly projectDirectory?: string;
   readonly projectName?: string;
-  readonly envFile: string[];
-  readonly profile: string[];
+  readonly envFile?: string[];
+  readonly profile?: string[];
   readonly format: 'yaml' | 'json';
   readonly interpolate: boolean;
   readonly quiet?: boolean;
@@ -33,11 +34,11 @@ export const registerConfig: RegisterCommand = (program, ctx, run) => {
   program
     .command('config')
     .description('print the normalized compose model (like `docker compose config`): long syntax, sorted keys, paths relative to the project directory')
-    .option('-f, --file <path>', 'compose file; repeat to merge several (default: compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml and their .override files)', collect, [])
+    .option('-f, --file <path>', 'compose file; repeat to merge several (default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml, with its .override file)', collect)
     .option('--project-directory <dir>', 'project directory (default: the directory of the first compose file)')
-    .option('-p, --project-name <name>', 'project name (default: top-level `name`, COMPOSE_PROJECT_NAME, or the project directory name)')
-    .option('--env-file <path>', 'environment file for interpolation; repeatable (default: .env of the project directory)', collect, [])
-    .option('--profile <name>', 'activate a profile; repeatable (default: COMPOSE_PROFILES)', collect, [])
+    .option('-p, --project-name <name>', 'project name (default: COMPOSE_PROJECT_NAME, the top-level `name`, or the project directory name)')
+    .option('--env-file <path>', 'environment file for interpolation; repeatable (default: .env of the project directory)', collect)
+    .option('--profile <name>', 'activate a profile; repeatable (default: COMPOSE_PROFILES)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('--no-interpolate', 'do not replace ${VARIABLES}')
     .option('-q, --quiet', 'only validate: print nothing but warnings and errors')
@@ -48,13 +49,13 @@ export const registerConfig: RegisterCommand = (program, ctx, run) => {
         const { nodeFileReader } = await import('../../lib/io/node-reader');
         const { formatLocation } = await import('../../lib/errors');
         const { result: project, warnings } = loadProject({
-          files: flags.file,
+          files: flags.file ?? [],
           workingDirectory: ctx.cwd,
           ...(flags.projectDirectory !== undefined ? { projectDirectory: path.resolve(ctx.cwd, flags.projectDirectory) } : {}),
           ...(flags.projectName !== undefined ? { projectName: flags.projectName } : {}),
           environment: ctx.env,
-          ...(flags.envFile.length > 0 ? { envFiles: flags.envFile.map((f) => path.resolve(ctx.cwd, f)) } : {}),
-          ...(flags.profile.length > 0 ? { profiles: flags.profile } : {}),
+          ...(flags.envFile ? { envFiles: flags.envFile.map((f) => path.resolve(ctx.cwd, f)) } : {}),
+          ...(flags.profile ? { profiles: flags.profile } : {}),
           interpolate: flags.interpolate,
           ...(ctx.env.HOME ? { homeDirectory: ctx.env.HOME } : {}),
           reader: nodeFileReader,
