@@ -197,22 +197,21 @@ export function isValidationFailure(e: unknown): boolean {
 }
 
 /** Runs the app as the CDK CLI does (`node dist/bin/app.js`); returns the exit code. */
-export function main(): number {
+export function main(cwd: string = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env, stderr: (text: string) => void = (t) => process.stderr.write(t)): number {
   try {
-    const { app } = createBeanstackApp({ cwd: process.cwd(), env: process.env });
+    const { app } = createBeanstackApp({ cwd, env });
     app.synth();
     return 0;
   } catch (e) {
     if (isUserError(e)) {
-      process.stderr.write(`error: ${formatError(e, process.cwd())}\n`);
+      stderr(`error: ${formatError(e, cwd)}\n`);
       return 2;
     }
-    const msg = (e as Error)?.message ?? String(e);
     if (isValidationFailure(e)) {
-      process.stderr.write(`${msg}\n`);
+      stderr(`${(e as Error).message}\n`);
       return 1;
     }
-    process.stderr.write(`internal error (a bug in beanstack; please report it): ${(e as Error)?.stack ?? String(e)}\n`);
+    stderr(`internal error (a bug in beanstack; please report it): ${(e as Error)?.stack ?? String(e)}\n`);
     return 3;
   }
 }

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BeanstackApp, createBeanstackApp, EXAMPLE_ENV, readSettings } from '../../bin/app';
+import { BeanstackApp, createBeanstackApp, EXAMPLE_ENV, main, readSettings } from '../../bin/app';
 import { runExample } from '../../bin/example';
 import { isUserError } from '../../lib/errors';
 import { readViolations, walk } from '../constructs/helpers';
@@ -192,5 +192,35 @@ describe('npm start (bin/example.ts)', () => {
     expect(runExample(['--bogus'], {}, ROOT)).toMatchObject({ exitCode: 2, output: expect.stringMatching(/unknown argument --bogus/) });
     expect(runExample(['--stage', 'qa', '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-example-'))], {}, ROOT))
       .toMatchObject({ exitCode: 2, output: expect.stringMatching(/context stage 'qa' is not a stage/) });
+  });
+});
+
+describe('main (what the CDK CLI runs)', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const k of ['CDK_CONTEXT_JSON', 'CDK_OUTDIR']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  test('synthesizes into CDK_OUTDIR with the CLI\'s context and exits 0', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-main-'));
+    process.env.CDK_OUTDIR = out;
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')), stage: 'dev' });
+    const errors: string[] = [];
+    expect(main(ROOT, { CDK_DEFAULT_REGION: 'us-east-1' }, (t) => errors.push(t))).toBe(0);
+    expect(errors).toEqual([]);
+    expect(fs.existsSync(path.join(out, 'fullstack-dev.template.json'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'validation-report.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).missing).toBeUndefined();
+  });
+
+  test('a missing compose file is a user error: exit 2, file and fix on stderr', () => {
+    process.env.CDK_OUTDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-main-'));
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({ compose: 'nowhere/compose.yaml' });
+    const errors: string[] = [];
+    expect(main(ROOT, {}, (t) => errors.push(t))).toBe(2);
+    expect(errors.join('')).toMatch(/^error: .*nowhere\/compose\.yaml/);
   });
 });
