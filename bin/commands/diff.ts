@@ -258,10 +258,15 @@ export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<Dif
 
 /** `--live`: the deployed templates of the head's stacks become the base (needs credentials). */
 async function liveBase(ctx: CliContext, headDir: string, region: string | undefined): Promise<string> {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-provider-node');
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  const provider = defaultProvider({ timeout: 1000, maxRetries: 0 });
   try {
-    const provider = fromNodeProviderChain({ timeout: 1000, maxRetries: 0 } as never);
-    await Promise.race([provider(), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out')), 5000))]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([provider(), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('timed out resolving credentials')), 5000)))]);
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (e) {
     throw new BeanstackError(`--live needs AWS credentials, and none were found (${(e as Error).message.split('\n')[0]})`, {
       code: 'review/no-credentials',
@@ -277,7 +282,7 @@ async function liveBase(ctx: CliContext, headDir: string, region: string | undef
     const client = new CloudFormationClient({ region: s.region ?? region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION });
     let body: string | undefined;
     try {
-      const r = await client.send(new GetTemplateCommand({ StackName: s.displayName.replace(/\//g, '-'), TemplateStage: 'Original' }));
+      const r = await client.send(new GetTemplateCommand({ StackName: s.stackName, TemplateStage: 'Original' }));
       body = r.TemplateBody;
     } catch (e) {
       if (!/does not exist/.test((e as Error).message)) throw new BeanstackError(`reading the deployed template of ${s.displayName} failed: ${(e as Error).message}`, { code: 'review/live', fix: 'check the credentials can call cloudformation:GetTemplate in the stack\'s region' });

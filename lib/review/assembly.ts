@@ -40,6 +40,8 @@ export interface StackArtifact {
   readonly id: string;
   /** Name shown to users (`displayName`, e.g. `Stage/Stack`, else the id). */
   readonly displayName: string;
+  /** CloudFormation stack name (`properties.stackName`, else the id). */
+  readonly stackName: string;
   /** `aws://account/region` when the stack has one. */
   readonly account?: string;
   readonly region?: string;
@@ -192,6 +194,7 @@ function readManifest(
       stacks.push({
         id: prefix + id,
         displayName: typeof art.displayName === 'string' ? art.displayName : prefix + id,
+        stackName: typeof props.stackName === 'string' ? props.stackName : id,
         ...(account ? { account } : {}),
         ...(region ? { region } : {}),
         template: template as Template,
