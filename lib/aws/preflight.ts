@@ -574,7 +574,7 @@ const stackChangesCheck: Check<PreflightContext> = {
     // the review's pure diff and danger classification, loaded only here (cloudformation-diff is large)
     const { diffStack } = await import('../review/stack-diff');
     const { classifyStack } = await import('../review/classify');
-    const artifact = (template: Record<string, unknown>) => ({ id: ctx.plan.artifactId, displayName: ctx.plan.stackName, template, templateFile: '', paths: {} });
+    const artifact = (template: Record<string, unknown>) => ({ id: ctx.plan.artifactId, displayName: ctx.plan.stackName, stackName: ctx.plan.stackName, template, templateFile: '', paths: {} });
     const diff = diffStack(ctx.plan.stackName, artifact(current), artifact(ctx.plan.template as Record<string, unknown>), () => undefined);
     const { add, update, replace, remove } = diff.review.counts;
     const counted = [[add, 'to add'], [update, 'to update'], [replace, 'to replace'], [remove, 'to remove']]
