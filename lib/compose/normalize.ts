@@ -393,7 +393,7 @@ class Normalizer {
     const extensions: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(s)) {
       if (k.startsWith('x-')) setKey(extensions, k, v);
-      else if (!SERVICE_TYPED_KEYS.has(k) && k !== 'extends') setKey(other, k, v);
+      else if (!SERVICE_TYPED_KEYS.has(k) && k !== 'extends' && k !== 'label_file') setKey(other, k, v);
     }
 
     const environment: Record<string, string | null> = {};
@@ -456,7 +456,7 @@ class Normalizer {
       ...opt('cpuShares', this.int(s.cpu_shares, at('cpu_shares'), what('cpu_shares'), 0)),
       ...opt('restart', restart),
       ...opt('logging', s.logging === undefined || s.logging === null ? undefined : this.logging(s.logging, at('logging'), what('logging'))),
-      labels: this.stringMap(s.labels, at('labels'), what('labels')),
+      labels: { ...(enabled ? this.labelFiles(s.label_file, at('label_file'), what('label_file')) : {}), ...this.stringMap(s.labels, at('labels'), what('labels')) },
       secrets: this.fileRefs(s.secrets, at('secrets'), what('secrets'), 'secret'),
       configs: this.fileRefs(s.configs, at('configs'), what('configs'), 'config'),
       networks,
@@ -535,6 +535,25 @@ class Normalizer {
       }
       return { path: this.absPath(this.scalar(item, p, `${what}[${i}]`)), required: true };
     });
+  }
+
+  /**
+   * `label_file:` (05-services.md#label_file): `KEY=VALUE` files read in order, a later file winning;
+   * `labels:` wins over them. Every file must exist.
+   */
+  private labelFiles(v: unknown, ptr: string, what: string): Record<string, string> {
+    const labels: Record<string, string> = {};
+    if (v === undefined || v === null) return labels;
+    const files = Array.isArray(v) ? v.map((f, i) => [f, ptr + '/' + i] as const) : [[v, ptr] as const];
+    for (const [raw, p] of files) {
+      const file = this.absPath(this.scalar(raw, p, what));
+      const text = this.input.reader.readFile(file);
+      if (text === undefined) {
+        this.fail(p, `label_file "${file}" does not exist`, 'create the file (one `KEY=VALUE` label per line) or fix the path', 'compose/label-file-missing');
+      }
+      for (const entry of this.input.parseDotEnv(text, file, { lookup: (n) => this.input.environment[n] })) setKey(labels, entry.name, entry.value);
+    }
+    return labels;
   }
 
   private readEnvFiles(refs: readonly EnvFileRef[], ptr: string): Record<string, EnvFileValue> {

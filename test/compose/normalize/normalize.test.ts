@@ -338,3 +338,19 @@ describe('several invalid values', () => {
     expect(errorOf(() => normalize({ services: { a: { mem_limit: 'lots' } } })).code).toBe('compose/invalid-value');
   });
 });
+
+describe('label_file', () => {
+  it('reads label files in order, labels: winning, and drops label_file from other', () => {
+    const reader = memoryReader({ [`${PROJECT}/a.labels`]: 'tier=web\nteam=a\n', [`${PROJECT}/b.labels`]: 'team=b\nowner=${OWNER}\n' });
+    const s = service({ label_file: ['./a.labels', './b.labels'], labels: { tier: 'frontend' } }, { reader, environment: { OWNER: 'ops' } });
+    expect(s.labels).toEqual({ tier: 'frontend', team: 'b', owner: 'ops' });
+    expect(s.other).toEqual({});
+  });
+
+  it('reports a missing label file at its entry', () => {
+    const locations = fakeLocations(['/services/web/label_file']);
+    const e = errorOf(() => service({ label_file: './none.labels' }, { locations }));
+    expect(e.code).toBe('compose/label-file-missing');
+    expect(e.location?.line).toBe(1);
+  });
+});
