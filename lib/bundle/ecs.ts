@@ -75,7 +75,9 @@ export function toDockerrunV2(plan: Plan, options: BundleOptions): DockerrunV2 {
     .map((s) => containerDefinition(plan, s, options, (kind, source) => volumeName.get(volumeKey(kind, source))!))
     .sort((a, b) => byString(a.name, b.name));
 
-  const executionRoleArn = plan.secrets.length > 0 ? options.executionRoleArn ?? EXECUTION_ROLE_PLACEHOLDER : options.executionRoleArn;
+  // environment secrets (the app's and the RDS password) reach ECS containers through the task execution role
+  const usesSecrets = plan.secrets.length > 0 || plan.databases.some((d) => d.variables.some((v) => v.role === 'password'));
+  const executionRoleArn = usesSecrets ? options.executionRoleArn ?? EXECUTION_ROLE_PLACEHOLDER : options.executionRoleArn;
   return {
     AWSEBDockerrunVersion: 2,
     ...(executionRoleArn ? { executionRoleArn } : {}),

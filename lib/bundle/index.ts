@@ -47,7 +47,7 @@ export function composeToBundle(project: ComposeProject, options: BundleOptions 
     if (doc.executionRoleArn === EXECUTION_ROLE_PLACEHOLDER) {
       warnings.push({
         code: 'bundle/execution-role-placeholder',
-        message: `the bundle uses environment secrets (${plan.secrets.map((s) => s.name).join(', ')}), which the ECS platform reads through a task execution role; no role ARN was given, so the bundle holds a placeholder (pass --execution-role-arn; the CDK stack passes its role)`,
+        message: `the bundle uses environment secrets (${[...plan.secrets.map((s) => s.name), ...plan.databases.flatMap((d) => d.variables.filter((v) => v.role === 'password').map((v) => v.name))].sort().filter((n, i, a) => a.indexOf(n) === i).join(', ')}), which the ECS platform reads through a task execution role; no role ARN was given, so the bundle holds a placeholder (pass --execution-role-arn; the CDK stack passes its role)`,
       });
     }
     warnings.push(...validateOutput('ecs', doc));
