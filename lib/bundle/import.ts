@@ -401,7 +401,7 @@ function importV2(doc: Json, w: Warnings): Json {
   });
   arrayOf<Json>(doc.localContainerDefinitions).forEach((c, i) => {
     const name = String(c.name);
-    if (name in services) {
+    if (Object.prototype.hasOwnProperty.call(services, name)) {
       w.add(['localContainerDefinitions', i, 'name'], 'import/duplicate-local-container', `local container "${name}" has the name of a container of containerDefinitions; it is left out`);
       return;
     }
@@ -504,6 +504,7 @@ export function dockerrunToCompose(doc: unknown, options: ImportOptions = {}): S
   const issues = assertValidDockerrun(value, file, { allowPlaceholders: true, locations });
   for (const i of issues) w.add(pointerSegments(i.pointer), i.code, i.message);
   const d = value as Json;
+  refuseProtoKeys(d, file);
   const version: 1 | 2 = d.AWSEBDockerrunVersion === '1' || d.AWSEBDockerrunVersion === 1 ? 1 : 2;
   const project = version === 1 ? importV1(d, w) : importV2(d, w);
   const yaml = renderYaml(project, [
@@ -511,6 +512,27 @@ export function dockerrunToCompose(doc: unknown, options: ImportOptions = {}): S
     'x-dockerrun keeps the Dockerrun fields compose cannot express; `beanstack dockerrun` regenerates the Dockerrun file.',
   ]);
   return { result: { version, yaml, project }, warnings: sortDiagnostics(w.list) };
+}
+
+/**
+ * `__proto__` cannot be a key of the compose document (a service, variable, label or volume name):
+ * JavaScript objects and YAML writers treat it specially, so it would silently disappear.
+ */
+function refuseProtoKeys(doc: Json, file: string): void {
+  const names: string[] = [];
+  for (const c of [...arrayOf<Json>(doc.containerDefinitions), ...arrayOf<Json>(doc.localContainerDefinitions)]) {
+    names.push(String(c.name));
+    for (const e of [...arrayOf<Json>(c.environment), ...arrayOf<Json>(c.secrets)]) names.push(String(e.name));
+    if (isObject(c.dockerLabels)) names.push(...Object.keys(c.dockerLabels));
+    if (isObject(c.logConfiguration) && isObject(c.logConfiguration.options)) names.push(...Object.keys(c.logConfiguration.options));
+  }
+  for (const v of arrayOf<Json>(doc.volumes)) names.push(String(v.name));
+  if (names.includes('__proto__')) {
+    throw new BundleError(`${path.posix.basename(file.replace(/\\/g, '/'))} uses the name __proto__, which cannot be a key of a compose file`, {
+      code: 'import/reserved-name',
+      fix: 'rename the container, variable, label or volume called __proto__',
+    });
+  }
 }
 
 function pointerSegments(pointer: string): Segment[] {

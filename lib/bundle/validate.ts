@@ -132,6 +132,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function hasOwn(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
 function arrayOf(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
@@ -1147,7 +1151,7 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
         } else if (!source.startsWith('/')) {
           checkPath(vat, source, 'bind mount source', 'bind');
         }
-      } else if (type === 'volume' && !(source in volumes)) {
+      } else if (type === 'volume' && !hasOwn(volumes, source)) {
         list.add(vat, 'compose/unknown-volume', `named volume ${describe(source)} is not declared under the top-level \`volumes\`; docker-compose refuses undeclared named volumes`);
       }
     });
@@ -1155,16 +1159,16 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
     // depends_on and links
     if (Array.isArray(svc.depends_on)) {
       svc.depends_on.forEach((d, i) => {
-        if (typeof d === 'string' && !(d in services)) list.add([...at, 'depends_on', i], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
+        if (typeof d === 'string' && !hasOwn(services, d)) list.add([...at, 'depends_on', i], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
       });
     } else if (isObject(svc.depends_on)) {
       for (const [d, cfg] of Object.entries(svc.depends_on)) {
-        if (!(d in services)) list.add([...at, 'depends_on', d], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
+        if (!hasOwn(services, d)) list.add([...at, 'depends_on', d], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
         if (isObject(cfg)) unknownKeys([...at, 'depends_on', d], cfg, ['condition'], '`depends_on`');
       }
     }
     arrayOf(svc.links).forEach((l, i) => {
-      if (typeof l === 'string' && !(l.split(':')[0] in services)) list.add([...at, 'links', i], 'compose/unknown-service', `links to ${describe(l.split(':')[0])}, which is not a service of this file`);
+      if (typeof l === 'string' && !hasOwn(services, l.split(':')[0])) list.add([...at, 'links', i], 'compose/unknown-service', `links to ${describe(l.split(':')[0])}, which is not a service of this file`);
     });
 
     if (isObject(svc.healthcheck)) unknownKeys([...at, 'healthcheck'], svc.healthcheck, COMPOSE_HEALTHCHECK_KEYS, '`healthcheck`');

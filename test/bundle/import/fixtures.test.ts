@@ -60,3 +60,25 @@ test('placeholder images are imported, with a warning', () => {
   expect(result.yaml).toContain('image: "beanstack-placeholder/web"');
   expect(warnings.map((w) => [w.code, w.path])).toEqual([['dockerrun/image-placeholder', 'containerDefinitions[0].image']]);
 });
+
+describe('names that are Object.prototype keys', () => {
+  test.each(['toString', 'constructor', 'hasOwnProperty'])('a container named %s is imported like any other', (name) => {
+    const doc = {
+      AWSEBDockerrunVersion: 2,
+      containerDefinitions: [
+        { name: 'web', image: 'nginx:1.27', memory: 128, links: [name], environment: [{ name, value: 'x' }] },
+        { name, image: 'nginx:1.27', memory: 64 },
+      ],
+      localContainerDefinitions: [{ name: 'valueOf', image: 'nginx:1.27', memory: 64 }],
+    };
+    const services = dockerrunToCompose(doc).result.project.services as Record<string, Record<string, unknown>>;
+    expect(Object.keys(services).sort()).toEqual([name, 'valueOf', 'web'].sort());
+    expect(services.web.links).toEqual([name]);
+    expect(services.web.environment).toEqual({ [name]: 'x' });
+  });
+
+  test('__proto__ is refused instead of silently dropped', () => {
+    const doc = { AWSEBDockerrunVersion: 2, containerDefinitions: [{ name: '__proto__', image: 'nginx:1.27', memory: 128 }] };
+    expect(() => dockerrunToCompose(doc)).toThrow(expect.objectContaining({ code: 'import/reserved-name' }));
+  });
+});
