@@ -282,7 +282,7 @@ async function liveBase(ctx: CliContext, headDir: string, region: string | undef
     const client = new CloudFormationClient({ region: s.region ?? region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION });
     let body: string | undefined;
     try {
-      const r = await client.send(new GetTemplateCommand({ StackName: s.stackName, TemplateStage: 'Original' }));
+      const r = await client.send(new GetTemplateCommand({ StackName: s.stackName ?? s.id, TemplateStage: 'Original' }));
       body = r.TemplateBody;
     } catch (e) {
       if (!/does not exist/.test((e as Error).message)) throw new BeanstackError(`reading the deployed template of ${s.displayName} failed: ${(e as Error).message}`, { code: 'review/live', fix: 'check the credentials can call cloudformation:GetTemplate in the stack\'s region' });

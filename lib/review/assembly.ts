@@ -40,8 +40,12 @@ export interface StackArtifact {
   readonly id: string;
   /** Name shown to users (`displayName`, e.g. `Stage/Stack`, else the id). */
   readonly displayName: string;
-  /** CloudFormation stack name (`properties.stackName`, else the id). */
-  readonly stackName: string;
+  /**
+   * CloudFormation stack name (`properties.stackName`).
+   *
+   * @default - the artifact id
+   */
+  readonly stackName?: string;
   /** `aws://account/region` when the stack has one. */
   readonly account?: string;
   readonly region?: string;

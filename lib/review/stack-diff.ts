@@ -89,25 +89,43 @@ function stripNoise(t: Template | undefined): Template {
 export type HashExplainer = (hash: string) => string | undefined;
 
 export function makeHashExplainer(base: Assembly | undefined, head: Assembly): HashExplainer {
-  const index = new Map<string, { kind: 'file' | 'image'; name: string; files: Readonly<Record<string, string>> }>();
-  const add = (a: Assembly | undefined): void => {
+  interface Entry {
+    readonly kind: 'file' | 'image';
+    readonly name: string;
+    readonly files: Readonly<Record<string, string>>;
+  }
+  const index = new Map<string, Entry>();
+  const baseByName = new Map<string, Entry>();
+  const add = (a: Assembly | undefined, isBase: boolean): void => {
     if (!a) return;
     for (const f of a.fileAssets) {
-      index.set(f.hash, { kind: 'file', name: f.displayName ?? f.hash.slice(0, 12), files: f.files });
+      const e: Entry = { kind: 'file', name: f.displayName ?? f.hash.slice(0, 12), files: f.files };
+      if (isBase) baseByName.set(`file|${e.name}`, e);
+      else index.set(f.hash, e);
       for (const k of f.objectKeys) {
         const h = /^([0-9a-f]{64})/.exec(k);
-        if (h) index.set(h[1], { kind: 'file', name: f.displayName ?? f.hash.slice(0, 12), files: f.files });
+        if (h && !isBase) index.set(h[1], e);
       }
     }
     for (const i of a.imageAssets) {
-      for (const t of [i.hash, ...i.imageTags]) index.set(t, { kind: 'image', name: i.displayName ?? i.hash.slice(0, 12), files: i.files });
+      const e: Entry = { kind: 'image', name: i.displayName ?? i.hash.slice(0, 12), files: i.files };
+      if (isBase) baseByName.set(`image|${e.name}`, e);
+      else for (const t of [i.hash, ...i.imageTags]) index.set(t, e);
     }
   };
-  add(base);
-  add(head);
+  add(base, true);
+  add(head, false);
   return (hash) => {
     const e = index.get(hash);
-    return e ? `${e.kind === 'image' ? 'image of service' : 'asset'} ${e.name}` : undefined;
+    if (!e) return undefined;
+    const before = baseByName.get(`${e.kind}|${e.name}`);
+    let files = '';
+    if (before) {
+      const keys = [...new Set([...Object.keys(before.files), ...Object.keys(e.files)])].sort();
+      const changed = keys.filter((k) => before.files[k] !== e.files[k]).map((k) => (before.files[k] === undefined ? `+${k}` : e.files[k] === undefined ? `-${k}` : `~${k}`));
+      if (changed.length > 0) files = ` (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? `, … ${changed.length - 5} more` : ''})`;
+    }
+    return `${e.kind === 'image' ? 'image of service' : 'asset'} ${e.name}${files}`;
   };
 }
 
