@@ -52,7 +52,8 @@ function mountString(m: PlannedService['mounts'][number]): string | Record<strin
 function service(s: PlannedService): Record<string, unknown> {
   const deps = Object.entries(s.dependsOn).sort(([a], [b]) => byString(a, b));
   const plainDeps = deps.every(([, c]) => c === 'service_started');
-  const networks = Object.entries(s.networks).filter(([n]) => n !== 'default' || Object.keys(s.networks).length > 1);
+  // the implicit default network needs no mention, unless it carries aliases or other networks are listed
+  const networks = Object.entries(s.networks).filter(([n, aliases]) => n !== 'default' || aliases.length > 0 || Object.keys(s.networks).length > 1);
   const anyAliases = networks.some(([, a]) => a.length > 0);
   const out: Record<string, unknown> = {
     image: s.image,
