@@ -164,3 +164,27 @@ describe('compose bundle (Docker AL2023 platform)', () => {
     expect(result.cost.head.lines.map((l) => l.item).join('\n')).toMatch(/application load balancer|classic load balancer/);
   });
 });
+
+describe('findings of a synth that failed on them', () => {
+  // test/review/fixtures/failed-synth: app.synth() threw on cdk-nag errors (AwsSolutions) but wrote the
+  // assembly and its validation-report.json (SG open on 3306, unencrypted MySQL).
+  const FAILED = path.join(FIXTURES, 'failed-synth');
+
+  it('are read and reported as introduced, against a base without them', () => {
+    const head = new AssemblyCopy(FAILED, 'S');
+    const base = new AssemblyCopy(FAILED, 'S').setFindings({ version: '55.0.0', title: 'Validation Report', pluginReports: [] });
+    const r = review(base.dir, head.dir);
+    expect(r.findings.compared).toBe(true);
+    expect(r.findings.introduced.map((f) => f.rule)).toEqual(['AwsSolutions-EC23', 'AwsSolutions-RDS10', 'AwsSolutions-RDS11', 'AwsSolutions-RDS2', 'AwsSolutions-RDS3', 'AwsSolutions-SMG4', 'AwsSolutions-VPC7', 'E9006', 'W2508', 'W9008'].sort());
+    expect(r.classes).toEqual(['security']);
+    expect(renderMarkdown(r)).toMatch(/➕ introduced: \*\*W2508\*\* \(CloudFormation Validate, warning\) on `S\/DbSg\/Resource`/);
+  });
+
+  it('that the PR fixes are listed as resolved, not alarmed', () => {
+    const base = new AssemblyCopy(FAILED, 'S');
+    const head = new AssemblyCopy(FAILED, 'S').setFindings({ version: '55.0.0', title: 'Validation Report', pluginReports: [] });
+    const r = review(base.dir, head.dir);
+    expect(r.findings.resolved).toHaveLength(10);
+    expect(r.classes).toEqual([]);
+  });
+});
