@@ -996,7 +996,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 
   // ---- web port ------------------------------------------------------------------------------
   let webService: string | undefined;
-  if (top.web && keptSet.has(top.web) && !portsBy[top.web]?.some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp')) {
+  if (top.web && keptSet.has(top.web) && portsBy[top.web] && !portsBy[top.web].some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp')) {
     const ps = portsBy[top.web].filter((p) => p.port.protocol === 'tcp');
     const exposed = project.services[top.web].expose.filter((e) => /^\d+$/.test(e)).map(Number);
     const containerPort = ps.length === 1 ? ps[0].port.containerPort : ps.length === 0 && exposed.length === 1 ? exposed[0] : undefined;

@@ -40,7 +40,19 @@ function serviceArb(names: string[]): fc.Arbitrary<ServiceConfig> {
     restart: fc.option(fc.constantFrom('no', 'always', 'unless-stopped'), { nil: undefined }),
     mem: rare(fc.integer({ min: 1, max: 4 * 1024 * 1024 * 1024 })),
     memRes: rare(fc.integer({ min: 1, max: 4 * 1024 * 1024 * 1024 })),
-    x: rare(fc.record({ exclude: fc.boolean(), one_shot: fc.boolean(), memory: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 6, max: 2048 }) }, { weight: 1, arbitrary: fc.constant('bad') }) }, { requiredKeys: [] })),
+    x: rare(fc.record({
+      exclude: fc.boolean(),
+      one_shot: fc.boolean(),
+      memory: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 6, max: 2048 }) }, { weight: 1, arbitrary: fc.constant('bad') }),
+      host_port: fc.constantFrom(80, 8080),
+      container_port: fc.integer({ min: 1, max: 65535 }),
+      database: fc.constantFrom(false, true, 'mysql'),
+      keep_mounts: fc.constantFrom(true, ['/data'], ['/src']),
+      keep_ports: fc.constant([9229]),
+      command: fc.constantFrom(null, 'npm start', ['a', 'b']),
+      target: fc.constantFrom(null, 'production'),
+      dockerfile: fc.constant('Dockerfile.prod'),
+    }, { requiredKeys: [] })),
     other: rare(fc.constantFrom<Record<string, unknown>>({ network_mode: 'host' }, { devices: ['/dev/x'] }, { security_opt: ['a'] }, { ipc: 'private' }, { init: true })),
     target: fc.option(fc.constantFrom('development', 'prod'), { nil: undefined }),
   }).map((r) => service(r.n, {
@@ -60,9 +72,13 @@ function serviceArb(names: string[]): fc.Arbitrary<ServiceConfig> {
 const projectArb: fc.Arbitrary<ComposeProject> = fc
   .uniqueArray(name, { minLength: 1, maxLength: 5 })
   .chain((names) => fc.tuple(fc.constant(names), fc.array(serviceArb(names), { minLength: 1, maxLength: names.length })))
-  .map(([, services]) => {
+  .chain(([names, services]) => fc.tuple(
+    fc.constant(services),
+    rare(fc.record({ web: fc.constantFrom(...names), exclude: fc.subarray(names), database: fc.oneof(fc.constant(false as const), fc.constantFrom(...names)), health_check_path: fc.constant('/health') }, { requiredKeys: [] })),
+  ))
+  .map(([services, top]) => {
     const byName = new Map(services.map((s) => [s.name, s]));
-    return project([...byName.values()]);
+    return project([...byName.values()], top ? { extensions: { 'x-beanstack': top } } : {});
   });
 
 const targetArb = fc.constantFrom<BundleTarget>('ecs', 'docker', 'single');
