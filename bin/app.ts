@@ -156,7 +156,8 @@ export interface CreateAppOptions {
 
 /** Builds the app: cdk-nag as a validation plugin, one stack from the settings. */
 export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
-  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context } });
+  // autoSynth off: main() synthesizes once; a half-built app (after a user error) must never be synthesized on exit
+  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context }, autoSynth: false });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const settings = readSettings(app.node.getAllContext(), options.env);
 
