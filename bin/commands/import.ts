@@ -56,11 +56,15 @@ async function action(ctx: CliContext, input: string | undefined, flags: ImportF
     }
     text = fs.readFileSync(inputPath, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
       throw new BundleError(`${shownInput} does not exist`, {
         code: 'import/input-missing',
         fix: 'check the path, or pass the Dockerrun file: beanstack import path/to/Dockerrun.aws.json',
       });
+    }
+    if (typeof code === 'string') {
+      throw new BundleError(`cannot read ${shownInput}: ${(e as Error).message}`, { code: 'import/input-unreadable', fix: 'check the file and its permissions' });
     }
     throw e;
   }
@@ -90,7 +94,18 @@ async function action(ctx: CliContext, input: string | undefined, flags: ImportF
   if (!fs.existsSync(path.dirname(outPath))) {
     throw new BundleError(`the directory of ${shownOut} does not exist`, { code: 'import/output-directory-missing', fix: `create ${path.relative(ctx.cwd, path.dirname(outPath)) || path.dirname(outPath)} first` });
   }
-  writeFileAtomic(outPath, result.yaml, Boolean(flags.force));
+  try {
+    writeFileAtomic(outPath, result.yaml, Boolean(flags.force));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      throw new BundleError(`${shownOut} already exists`, { code: 'import/output-exists', fix: 'pass --force to overwrite it, or -o another.yml (-o - prints to stdout)' });
+    }
+    if (typeof code === 'string') {
+      throw new BundleError(`cannot write ${shownOut}: ${(e as Error).message}`, { code: 'import/output-unwritable', fix: 'check the directory and its permissions, or write elsewhere with -o' });
+    }
+    throw e;
+  }
   const services = Object.keys((result.project.services ?? {}) as Record<string, unknown>);
   ctx.stderr(
     `wrote ${shownOut} (${services.length} service${services.length === 1 ? '' : 's'}: ${services.join(', ')}) from ${shownInput} (Dockerrun v${result.version})\n` +

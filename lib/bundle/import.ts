@@ -170,7 +170,6 @@ interface Context {
   readonly volumes: ReadonlyMap<string, { readonly sourcePath?: string; readonly index: number; readonly raw: Json }>;
   /** Named compose volumes used, with their top-level definition. */
   readonly namedVolumes: Map<string, Json>;
-  readonly containerNames: ReadonlySet<string>;
 }
 
 function containerToService(c: Json, at: Segment[], ctx: Context): Json {
@@ -394,7 +393,7 @@ function importV2(doc: Json, w: Warnings): Json {
     volumes.set(String(v.name), { ...(typeof host?.sourcePath === 'string' ? { sourcePath: host.sourcePath } : {}), index, raw: v });
   });
   const containers = arrayOf<Json>(doc.containerDefinitions);
-  const ctx: Context = { w, volumes, namedVolumes: new Map(), containerNames: new Set(containers.map((c) => String(c.name))) };
+  const ctx: Context = { w, volumes, namedVolumes: new Map() };
   const services: Record<string, Json> = {};
   containers.forEach((c, i) => {
     services[String(c.name)] = containerToService(c, ['containerDefinitions', i], ctx);

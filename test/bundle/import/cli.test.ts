@@ -125,3 +125,20 @@ describe('beanstack import', () => {
     expect(r.stdout).toContain('Exit codes: 0 written; 2');
   });
 });
+
+describe('beanstack import: file system errors are user errors', () => {
+  const root = process.getuid?.() === 0;
+  (root ? test.skip : test)('an unreadable input', async () => {
+    fs.chmodSync(path.join(dir, 'Dockerrun.aws.json'), 0o000);
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: cannot read Dockerrun.aws.json');
+  });
+
+  test('an output in a directory that is a file', async () => {
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    const r = await run(['-o', 'file/docker-compose.yml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: (cannot write|the directory of) file\/docker-compose\.yml/);
+  });
+});
