@@ -170,7 +170,7 @@ function buildHandwrittenApp(outdir) {
       o('aws:elasticbeanstalk:hostmanager', 'LogPublicationControl', 'true'),
       o('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', 'true'),
       o('aws:elasticbeanstalk:managedactions', 'PreferredStartTime', 'Sun:03:00'),
-      o('aws:elasticbeanstalk:managedactions', 'ServiceRoleForManagedUpdates', serviceRole.roleArn),
+      o('aws:elasticbeanstalk:managedactions', 'ServiceRoleForManagedUpdates', serviceRole.roleName),
       o('aws:elasticbeanstalk:managedactions:platformupdate', 'InstanceRefreshEnabled', 'false'),
       o('aws:elasticbeanstalk:managedactions:platformupdate', 'UpdateLevel', 'patch'),
     ],

@@ -545,7 +545,8 @@ export class BeanstalkEnvironment extends Construct {
     set('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced');
     set('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', 'true');
     set('aws:elasticbeanstalk:managedactions', 'PreferredStartTime', managedUpdateWindow);
-    set('aws:elasticbeanstalk:managedactions', 'ServiceRoleForManagedUpdates', this.serviceRole.roleArn);
+    // documented as a role name (the environment's service role or the managed-updates service-linked role)
+    set('aws:elasticbeanstalk:managedactions', 'ServiceRoleForManagedUpdates', this.serviceRole.roleName);
     // patch: a new Docker version bumps the platform's minor version, which deserves a human.
     set('aws:elasticbeanstalk:managedactions:platformupdate', 'UpdateLevel', 'patch');
     set('aws:elasticbeanstalk:managedactions:platformupdate', 'InstanceRefreshEnabled', 'false');

@@ -149,6 +149,7 @@ describe('BeanstalkEnvironment, ECS platform, dev stage', () => {
       ],
     });
     expect(options['aws:elasticbeanstalk:environment/ServiceRole']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EnvServiceRole/), 'Arn'] });
+    expect(options['aws:elasticbeanstalk:managedactions/ServiceRoleForManagedUpdates']).toEqual({ Ref: expect.stringMatching(/^EnvServiceRole/) });
   });
 
   test('application version lifecycle and an application version from the S3 asset', () => {
