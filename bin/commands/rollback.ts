@@ -32,7 +32,7 @@ export const registerRollback: RegisterCommand = (program, ctx, run) => {
         const session = await import('../../lib/aws/session');
         const { createAwsClients } = await import('../../lib/aws/clients');
         const { planRollback, executeRollback } = await import('../../lib/aws/rollback');
-        const credentials = await session.resolveCredentials({ profile: flags.profile });
+        const credentials = await session.credentialProvider({ profile: flags.profile });
         let environmentName = flags.environment;
         let stackRegion: string | undefined;
         let assembly: Awaited<ReturnType<typeof session.loadAssembly>> | undefined;

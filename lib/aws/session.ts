@@ -56,20 +56,32 @@ export interface CredentialOptions {
  * without credentials gets its answer in under two seconds.
  */
 export async function resolveCredentials(options: CredentialOptions = {}): Promise<AwsCredentialIdentity> {
+  return (await credentialProvider(options))();
+}
+
+/**
+ * Like `resolveCredentials`, but returns the (memoized) provider once it has produced credentials,
+ * so long commands (deploy) get refreshed temporary credentials instead of a snapshot that expires.
+ */
+export async function credentialProvider(options: CredentialOptions = {}): Promise<AwsCredentialIdentityProvider> {
   const timeoutMs = options.timeoutMs ?? 1800;
-  let provider = options.provider;
-  if (!provider) {
+  let provider: AwsCredentialIdentityProvider;
+  if (options.provider) {
+    provider = options.provider;
+  } else {
     const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+    // memoized: resolves once, refreshes temporary credentials before they expire
     provider = defaultProvider({ profile: options.profile, timeout: 1000, maxRetries: 0 });
   }
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
+    await Promise.race([
       provider(),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no credential source answered within ${formatSeconds(timeoutMs)}`)), timeoutMs);
       }),
     ]);
+    return provider;
   } catch (e) {
     const reason = ((e as Error)?.message ?? String(e)).split('\n')[0];
     const sso = /sso|token/i.test(reason) && /expired|refresh|invalid/i.test(reason);
@@ -257,7 +269,7 @@ export interface Session {
  * an environment-bound stack wins over the configured one: it is where `cdk deploy` goes.
  */
 export async function openSession(o: SessionOptions): Promise<Session> {
-  const credentials = await resolveCredentials({ profile: o.profile, provider: o.credentialProvider });
+  const credentials = await credentialProvider({ profile: o.profile, provider: o.credentialProvider });
   // region known before synth when flagged/configured; the stack's own region decides after
   const early = o.region ?? o.env.AWS_REGION ?? o.env.AWS_DEFAULT_REGION;
   const assembly = await loadAssembly({ ...o, fallbackEnv: { region: early } });
