@@ -79,7 +79,8 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   const started = Date.now();
   const code = await main(args, {
     cwd: home,
-    env: { ...process.env },
+    // anything spawned (the CDK CLI) could only reach a dead local proxy, never AWS
+    env: { ...process.env, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' },
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
     isTty: false,
@@ -200,6 +201,21 @@ describe('preflight', () => {
     const r = await cli(['preflight', '--app-dir', APP_DIR]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot confirm the AWS identity: the credentials were rejected (InvalidClientTokenId');
+  });
+});
+
+describe('deploy', () => {
+  test('a failed preflight stops before cdk deploy: exit 1, nothing deployed', async () => {
+    fakeCredentials();
+    healthyAccount();
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: {} }));
+    const r = await cli(['deploy', '--app-dir', APP_DIR]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^beanstack preflight: stack shop-dev/);
+    expect(r.stdout).toContain('  fail  account/cdk-bootstrap');
+    expect(r.stderr).toContain('preflight found problems (above): nothing was deployed');
+    expect(r.stderr).not.toContain('== cdk deploy');
+    expect(r.stdout).not.toContain('beanstack doctor');
   });
 });
 
