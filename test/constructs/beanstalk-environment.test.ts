@@ -322,3 +322,19 @@ describe('BeanstalkEnvironment validation', () => {
     })).toThrow(/DB_PASSWORD is both in `environmentVariables` and `environmentSecrets`/);
   });
 });
+
+describe('BeanstalkEnvironment warnings (stable ids)', () => {
+  test('a platform version older than JSON-key extraction of secrets is reported', () => {
+    const s = synth(build('dev', { platformVersion: '4.2.9' }));
+    const warnings = s.stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
+    expect(warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/platform version 4\.2\.9 predates JSON-key extraction of environment secrets.*\[ack: @beanstack\/constructs:platformTooOldForJsonKeys\]/),
+    ]));
+  });
+
+  test('current platform versions raise no warning', () => {
+    const s = synth(build('dev'));
+    const warnings = s.stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning'));
+    expect(warnings).toEqual([]);
+  });
+});
