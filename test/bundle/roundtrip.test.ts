@@ -15,7 +15,8 @@ import { composeToBundle } from '../../lib/bundle';
 import type { BundleOptions } from '../../lib/bundle';
 import { dockerrunToCompose } from '../../lib/bundle/import';
 import { isSecretName } from '../../lib/bundle/keys';
-import { validateDockerrun, validateDockerrunV2 } from '../../lib/bundle/validate';
+import { validateDockerrun, validateDockerrunV2, validateProductionCompose } from '../../lib/bundle/validate';
+import { isUserError } from '../../lib/errors';
 import { loadProject } from '../../lib/compose';
 
 const PROJECT = '/project';
@@ -247,6 +248,30 @@ describe('round trip', () => {
         expect(toCompose(toDockerrun(compose))).toBe(compose);
       }),
       { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 60) },
+    );
+  });
+});
+
+describe('the docker target', () => {
+  test('its production docker-compose.yml passes validateProductionCompose', () => {
+    fc.assert(
+      fc.property(project, (p) => {
+        const { yaml, images } = render(p);
+        let bundle;
+        try {
+          bundle = composeToBundle(load(yaml), { target: 'docker', images });
+        } catch (e) {
+          // the docker target refuses a project without a service on host port 80, as the validator does
+          const details = (e as { details?: { message: string }[] }).details ?? [];
+          if (isUserError(e) && details.every((d) => /host port 80/.test(d.message))) return;
+          throw e;
+        }
+        const main = bundle.result.files[0];
+        if (!('content' in main)) throw new Error('the main file has no content');
+        const issues = validateProductionCompose(parseYaml(main.content), { bundleFiles: bundle.result.files.map((f) => f.path) });
+        expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+      }),
+      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 100) },
     );
   });
 });
