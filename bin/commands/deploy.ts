@@ -21,7 +21,7 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
       .command('deploy')
       .description('preflight, then cdk deploy of the checked stack, then doctor; prints the environment URL'),
   )
-    .option('--json', 'print the preflight and doctor reports as JSON')
+    .option('--json', 'print one JSON document: { outcome, preflight, doctor, url }')
     .option('--strict', 'stop on preflight warnings too')
     .addOption(new Option('--require-approval <level>', 'cdk deploy\'s approval of security-sensitive changes').choices(['never', 'any-change', 'broadening']).default('broadening'))
     .action(
@@ -31,13 +31,15 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
           const { runChecks } = await import('../../lib/aws/check');
           const { PREFLIGHT_CHECKS, preflightContext } = await import('../../lib/aws/preflight');
           const { DOCTOR_CHECKS, doctorContext, environmentUrl } = await import('../../lib/aws/doctor');
-          const { formatReport, formatReportJson } = await import('../../lib/aws/report');
+          const { formatReport, reportJson, stableStringify } = await import('../../lib/aws/report');
           const { installedBootstrapVersion, runCdk } = await import('../../lib/aws/session');
           const { DEPLOY_EXIT, runDeploy } = await import('../../lib/aws/deploy');
           const { plan, clients, identity, region } = session;
           // the doctor's context is built after the deploy, so it sees the new stack
           let doctorCtx: ReturnType<typeof doctorContext> | undefined;
           const freshDoctor = () => (doctorCtx = doctorContext(plan, clients, identity.account, region));
+          // --json: one document at the end ({ outcome, preflight, doctor, url }), not one per phase
+          const json: Record<string, unknown> = {};
           const outcome = await runDeploy({
             preflight: () => runChecks(PREFLIGHT_CHECKS, preflightContext(plan, clients, identity, region, installedBootstrapVersion())),
             cdkDeploy: () => runCdk([
@@ -56,11 +58,18 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
             environmentUrl: () => environmentUrl(doctorCtx ?? freshDoctor()),
             printReport: (command, results) => {
               const report = { command, stackName: plan.stackName, account: identity.account, region, results };
-              ctx.stdout(flags.json ? formatReportJson(report) : formatReport(report));
+              if (flags.json) json[command] = reportJson(report);
+              else ctx.stdout(formatReport(report));
             },
             log: (line) => ctx.stderr(`${line}\n`),
-            out: (line) => ctx.stdout(`${line}\n`),
+            out: (line) => {
+              if (!flags.json) ctx.stdout(`${line}\n`);
+            },
           }, { strict: flags.strict });
+          if (flags.json) {
+            const url = outcome === 'deployed' || outcome === 'unhealthy' ? await environmentUrl(doctorCtx ?? freshDoctor()) : undefined;
+            ctx.stdout(stableStringify({ doctor: null, preflight: null, ...json, outcome, url: url ?? null }) + '\n');
+          }
           return DEPLOY_EXIT[outcome];
         } finally {
           session.close();

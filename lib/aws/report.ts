@@ -54,7 +54,12 @@ export function formatReport(report: Report): string {
 
 /** Sorted-key, 2-space JSON with a trailing newline. */
 export function formatReportJson(report: Report): string {
-  const value = {
+  return stableStringify(reportJson(report)) + '\n';
+}
+
+/** The JSON value of a report (what `--json` prints). */
+export function reportJson(report: Report): Record<string, unknown> {
+  return {
     account: report.account ?? null,
     checks: report.results.map((r) => ({
       details: r.details ?? [],
@@ -71,7 +76,6 @@ export function formatReportJson(report: Report): string {
     stack: report.stackName,
     summary: summarize(report.results),
   };
-  return stableStringify(value) + '\n';
 }
 
 /** JSON.stringify with object keys sorted at every level. */

@@ -219,6 +219,19 @@ describe('deploy', () => {
   });
 });
 
+describe('deploy --json', () => {
+  test('one JSON document with the outcome', async () => {
+    fakeCredentials();
+    healthyAccount();
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: {} }));
+    const r = await cli(['deploy', '--app-dir', APP_DIR, '--json']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(Object.keys(json)).toEqual(['doctor', 'outcome', 'preflight', 'url']);
+    expect(json).toMatchObject({ outcome: 'preflight-failed', doctor: null, url: null, preflight: { command: 'preflight', summary: { fail: 1 } } });
+  });
+});
+
 describe('doctor', () => {
   test('a stack that is not deployed: exit 1, next step deploy', async () => {
     fakeCredentials();
