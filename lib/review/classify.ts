@@ -140,6 +140,11 @@ interface Rule {
   readonly notes: Note[];
 }
 
+/** A construct path for prose: without the stack prefix and the trailing `/Resource`. */
+function short(stack: string, p: string): string {
+  return (p.startsWith(`${stack}/`) ? p.slice(stack.length + 1) : p).replace(/\/(Resource|Default)$/, '');
+}
+
 function note(ctx: Rule, cls: DangerClass, c: RawChange | undefined, title: string, reason: string): void {
   ctx.notes.push({
     class: cls,
@@ -157,7 +162,7 @@ function dataLoss(ctx: Rule, c: RawChange, byWhat: string): void {
     const soft = dp.startsWith('Snapshot')
       ? `DeletionPolicy ${dp}: a final snapshot is taken, so the data can be restored into a new ${kind} by hand, but the running ${kind} and its endpoint are gone.`
       : `DeletionPolicy ${dp}: the ${kind} and everything in it are deleted.`;
-    note(ctx, 'data-loss', c, `${kind} ${c.path} will be DELETED`, `It is removed from the stack. ${soft} To keep it, set its removal policy to RETAIN (or SNAPSHOT) before removing it.`);
+    note(ctx, 'data-loss', c, `${kind} ${short(ctx.stack, c.path)} will be DELETED`, `It is removed from the stack. ${soft} To keep it, set its removal policy to RETAIN (or SNAPSHOT) before removing it.`);
     return;
   }
   const rp = replacePolicy(c.new ?? c.old);
@@ -169,7 +174,7 @@ function dataLoss(ctx: Rule, c: RawChange, byWhat: string): void {
         : `UpdateReplacePolicy Delete: the old ${kind} and its data are deleted after the new one is created.`;
   const verb = c.action === 'may-replace' ? 'may be REPLACED' : 'will be REPLACED';
   const fresh = c.type === 'AWS::SecretsManager::Secret' ? 'a new secret value is generated and the old one is gone' : `a new, EMPTY ${kind} is created`;
-  note(ctx, 'data-loss', c, `${kind} ${c.path} ${verb} (${byWhat})`, `Changing ${byWhat} cannot be done in place: ${fresh}. ${soft}`);
+  note(ctx, 'data-loss', c, `${kind} ${short(ctx.stack, c.path)} ${verb} (${byWhat})`, `Changing ${byWhat} cannot be done in place: ${fresh}. ${soft}`);
 }
 
 /** Ingress rules of a template: `sg|proto|from-to|peer` → a description. */
@@ -276,7 +281,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
           ctx,
           'deploy-fails',
           c,
-          `${c.type} ${c.path} must be replaced but has the fixed name ${name.prop}=${name.value}`,
+          `${c.type} ${short(ctx.stack, c.path)} must be replaced but has the fixed name ${name.prop}=${name.value}`,
           `CloudFormation creates the replacement before deleting the old resource, and the name is already taken, so the update fails and rolls back. Remove ${name.prop} (let CloudFormation name it) or change the name in the same deploy.`,
         );
       }
@@ -291,28 +296,28 @@ export function classifyStack(s: StackDiffResult): Note[] {
         const mb = majorVersion(engine, p.EngineVersion.new);
         if (ma && mb && ma !== mb) {
           if (compareVersions(mb, ma) > 0) {
-            note(ctx, 'irreversible', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${c.path}`, `RDS upgrades the database in place, with downtime, and a major version cannot be downgraded afterwards: going back means restoring a snapshot taken before the upgrade (losing later writes). Test the application on ${mb} first${truthy(c.new?.Properties?.AllowMajorVersionUpgrade) ? '' : ', and set AllowMajorVersionUpgrade: true or the deploy fails'}.`);
+            note(ctx, 'irreversible', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, `RDS upgrades the database in place, with downtime, and a major version cannot be downgraded afterwards: going back means restoring a snapshot taken before the upgrade (losing later writes). Test the application on ${mb} first${truthy(c.new?.Properties?.AllowMajorVersionUpgrade) ? '' : ', and set AllowMajorVersionUpgrade: true or the deploy fails'}.`);
           } else {
-            note(ctx, 'deploy-fails', c, `${engine} version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${c.path}`, 'RDS cannot downgrade a database engine; the update fails. Keep the current version or restore a snapshot into a new instance.');
+            note(ctx, 'deploy-fails', c, `${engine} version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, 'RDS cannot downgrade a database engine; the update fails. Keep the current version or restore a snapshot into a new instance.');
           }
         } else if (ma && mb && compareVersions(p.EngineVersion.new, p.EngineVersion.old) < 0) {
-          note(ctx, 'deploy-fails', c, `${engine} minor version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${c.path}`, 'RDS cannot downgrade a database engine; the update fails.');
+          note(ctx, 'deploy-fails', c, `${engine} minor version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, 'RDS cannot downgrade a database engine; the update fails.');
         }
       }
       if (p.AllocatedStorage && p.AllocatedStorage.old !== undefined && p.AllocatedStorage.new !== undefined) {
         const a = Number(p.AllocatedStorage.old);
         const b = Number(p.AllocatedStorage.new);
-        if (b < a) note(ctx, 'deploy-fails', c, `storage shrinks ${a} → ${b} GiB on ${c.path}`, 'RDS cannot reduce allocated storage; the update fails. Keep the current size.');
-        else if (b > a) note(ctx, 'irreversible', c, `storage grows ${a} → ${b} GiB on ${c.path}`, 'RDS can grow storage in place but never shrink it again; the extra storage is billed from now on.');
+        if (b < a) note(ctx, 'deploy-fails', c, `storage shrinks ${a} → ${b} GiB on ${short(ctx.stack, c.path)}`, 'RDS cannot reduce allocated storage; the update fails. Keep the current size.');
+        else if (b > a) note(ctx, 'irreversible', c, `storage grows ${a} → ${b} GiB on ${short(ctx.stack, c.path)}`, 'RDS can grow storage in place but never shrink it again; the extra storage is billed from now on.');
       }
       if (!truthy(p.PubliclyAccessible?.old) && truthy(p.PubliclyAccessible?.new)) {
-        note(ctx, 'security', c, `database ${c.path} becomes publicly accessible`, 'PubliclyAccessible true gives the database a public DNS name and address: with a permissive security group it is reachable from the internet. Keep it private; connect through the application or a bastion.');
+        note(ctx, 'security', c, `database ${short(ctx.stack, c.path)} becomes publicly accessible`, 'PubliclyAccessible true gives the database a public DNS name and address: with a permissive security group it is reachable from the internet. Keep it private; connect through the application or a bastion.');
       }
       if (c.action !== 'add' && truthy(p.StorageEncrypted?.old) && !truthy(p.StorageEncrypted?.new) && 'StorageEncrypted' in p) {
-        note(ctx, 'security', c, `encryption at rest turned OFF on ${c.path}`, 'StorageEncrypted false stores the data and its snapshots unencrypted.');
+        note(ctx, 'security', c, `encryption at rest turned OFF on ${short(ctx.stack, c.path)}`, 'StorageEncrypted false stores the data and its snapshots unencrypted.');
       }
       if (truthy(p.DeletionProtection?.old) && !truthy(p.DeletionProtection?.new)) {
-        note(ctx, 'security', c, `deletion protection turned OFF on ${c.path}`, 'Without DeletionProtection a stack deletion or a mistaken replacement can delete the database.');
+        note(ctx, 'security', c, `deletion protection turned OFF on ${short(ctx.stack, c.path)}`, 'Without DeletionProtection a stack deletion or a mistaken replacement can delete the database.');
       }
     }
 
@@ -327,7 +332,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
         if (!already) {
           const pseudo: RawChange = dbChange ?? { stack: s.review.name, logicalId: dbId, path: s.head.paths[dbId] ?? dbId, type: db.Type, action: 'may-replace', new: db, old: db, props: {}, others: [], view: { logicalId: dbId, path: s.head.paths[dbId] ?? dbId, type: db.Type, action: 'may-replace', properties: [], assetOnly: false } };
           const rp = replacePolicy(db);
-          note(ctx, 'data-loss', pseudo, `database ${pseudo.path} may be REPLACED: its DB subnet group ${c.path} changes`, `Changing the subnets of a DB subnet group under a running instance can make RDS move or replace the instance, and cdk diff does not show it (aws/aws-cdk#31426). A replaced instance starts EMPTY; UpdateReplacePolicy is ${rp}. Move the database with a snapshot restore you control.`);
+          note(ctx, 'data-loss', pseudo, `database ${short(ctx.stack, pseudo.path)} may be REPLACED: its DB subnet group ${short(ctx.stack, c.path)} changes`, `Changing the subnets of a DB subnet group under a running instance can make RDS move or replace the instance, and cdk diff does not show it (aws/aws-cdk#31426). A replaced instance starts EMPTY; UpdateReplacePolicy is ${rp}. Move the database with a snapshot restore you control.`);
         }
       }
     }
@@ -335,14 +340,14 @@ export function classifyStack(s: StackDiffResult): Note[] {
     // --- security: encryption / IMDS / plaintext secrets on other types ---
     if (c.type === 'AWS::ElasticBeanstalk::Environment' && c.old && c.new) {
       if (truthy(optionValue(c.old, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1')) && !truthy(optionValue(c.new, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1'))) {
-        note(ctx, 'security', c, `IMDSv1 re-enabled on ${c.path}`, 'IMDSv1 lets a request-forgery bug in any container read the instance role credentials. Keep DisableIMDSv1 true.');
+        note(ctx, 'security', c, `IMDSv1 re-enabled on ${short(ctx.stack, c.path)}`, 'IMDSv1 lets a request-forgery bug in any container read the instance role credentials. Keep DisableIMDSv1 true.');
       }
     }
     if (c.type === 'AWS::ElasticBeanstalk::Environment' && c.new) {
       const oldEnv = envProperties(c.old);
       for (const [k, v] of envProperties(c.new)) {
         if (isSecretName(k) && typeof v === 'string' && v.length > 0 && !v.includes('{{resolve:') && oldEnv.get(k) !== v) {
-          note(ctx, 'security', c, `environment property ${k} holds a plaintext secret on ${c.path}`, `The value is stored in the template and shown in the Elastic Beanstalk console. Pass it as an environment secret (Secrets Manager) instead; the value is not shown here.`);
+          note(ctx, 'security', c, `environment property ${k} holds a plaintext secret on ${short(ctx.stack, c.path)}`, `The value is stored in the template and shown in the Elastic Beanstalk console. Pass it as an environment secret (Secrets Manager) instead; the value is not shown here.`);
         }
       }
     }
@@ -352,7 +357,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
       replacedVersions.add(c.logicalId);
     }
     if (c.action === 'update' && c.view.assetOnly && c.type !== 'AWS::ElasticBeanstalk::ApplicationVersion') {
-      note(ctx, 'routine', c, `${c.path}: new asset content`, `Only asset hashes change (${c.view.properties[0]?.explanation ?? 'new content'}); the resource is updated in place.`);
+      note(ctx, 'routine', c, `${short(ctx.stack, c.path)}: new asset content`, `Only asset hashes change (${c.view.properties[0]?.explanation ?? 'new content'}); the resource is updated in place.`);
     }
   }
 
@@ -383,7 +388,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
   const dbGroups = databaseGroups(s.head?.template);
   for (const [key, r] of after) {
     if (before.has(key)) continue;
-    const sgPath = s.head?.paths[r.sg] ?? r.sg;
+    const sgPath = short(ctx.stack, s.head?.paths[r.sg] ?? r.sg);
     const dbOf = dbGroups.get(r.sg);
     const ports = portText(r.from, r.to, r.proto);
     const sensitive = Object.entries(SENSITIVE_PORTS).filter(([p]) => r.proto === '-1' || (Number(p) >= r.from && Number(p) <= r.to)).map(([p, n]) => `${p} (${n})`);

@@ -146,9 +146,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
 
   // Never truncated: marker, title, summary.
   push(REVIEW_MARKER);
-  push('### beanstack infrastructure review');
-  push('');
-  push(`**${esc(r.summary)}**`);
+  push(`**beanstack review** · ${esc(r.summary)}`);
   push('');
 
   const danger = r.notes.filter((n) => n.class !== 'routine');

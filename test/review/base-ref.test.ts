@@ -62,7 +62,7 @@ describe('beanstack diff --base-ref', () => {
     expect(report.base).toMatch(/^main \([0-9a-f]{7}\)$/);
     expect(report.head).toMatch(/^[0-9a-f]{7} \+ uncommitted changes$/);
     // the security-group rule, and aws-cdk-lib's built-in check W2508 that the change introduces
-    expect(report.notes.map((n: { title: string }) => n.title)).toEqual(['Web/Sg opens port 22 to the whole internet (0.0.0.0/0)', 'new finding W2508 (CloudFormation Validate, warning) on Web/Sg']);
+    expect(report.notes.map((n: { title: string }) => n.title)).toEqual(['Sg opens port 22 to the whole internet (0.0.0.0/0)', 'new finding W2508 (CloudFormation Validate, warning) on Web/Sg']);
     // the temporary worktree is gone
     const list = childProcess.execFileSync('git', ['worktree', 'list'], { cwd: dir, encoding: 'utf8' });
     expect(list.trim().split('\n')).toHaveLength(1);

@@ -77,7 +77,8 @@ describe('golden markdown reports', () => {
     }
     expect(md).toBe(fs.readFileSync(file, 'utf8'));
     expect(md.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
-    expect(md.split('\n')[3]).toBe(`**${report.summary}**`);
+    // the first visible line is the summary
+    expect(md.split('\n')[1]).toBe(`**beanstack review** · ${report.summary}`);
   });
 
   it('every diagram parses with mermaid', () => {
@@ -111,7 +112,7 @@ describe('size limit', () => {
     for (const max of [60000, 20000]) {
       const md = renderMarkdown(r, { maxChars: max });
       expect(md.length).toBeLessThanOrEqual(max);
-      expect(md).toContain(`**${r.summary}**`);
+      expect(md.split('\n')[1]).toBe(`**beanstack review** · ${r.summary}`);
       expect(md).toMatch(/Data loss.*will be REPLACED/);
       expect(md).toMatch(/detail sections? left out to stay under/);
       expect(md.split('<details>').length).toBe(md.split('</details>').length);
