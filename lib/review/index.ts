@@ -123,9 +123,9 @@ export function reviewAssemblies(input: ReviewInput): StageResult<ReviewReport> 
   if (head.findings === undefined) {
     warnings.push({ code: 'review/no-validation-report', message: `${head.directory} has no validation-report.json: cdk-nag and built-in findings are not compared` });
   } else if (base !== undefined && base.findings === undefined) {
-    warnings.push({ code: 'review/no-validation-report', message: `${base.directory} has no validation-report.json: every finding of the head is listed as introduced` });
+    warnings.push({ code: 'review/no-validation-report', message: `the base (${base.directory}) has no validation-report.json: findings are not compared (the head has ${head.findings.length})` });
   }
-  if (head.findings !== undefined) {
+  if (head.findings !== undefined && (base === undefined || base.findings !== undefined)) {
     const before = new Set((base?.findings ?? []).map(findingKey));
     const after = new Set(head.findings.map(findingKey));
     const uniq = (list: readonly Finding[], other: Set<string>) => {
