@@ -352,6 +352,23 @@ const platformCheck: Check<PreflightContext> = {
   },
 };
 
+const launchTemplateCheck: Check<PreflightContext> = {
+  id: 'platform/launch-template',
+  title: 'Instances launched from a launch template',
+  group: 'platform',
+  permissions: [],
+  fix: 'set the option aws:autoscaling:launchconfiguration DisableIMDSv1=true (and RootVolumeType=gp3), which makes Elastic Beanstalk use a launch template (beanstack\'s construct does)',
+  run: async (ctx) => {
+    const envs = ctx.plan.environments;
+    if (envs.length === 0) return skip('the stack has no Elastic Beanstalk environment');
+    const legacy = envs.filter((e) => !e.launchTemplate).map((e) => e.environmentName ?? e.logicalId);
+    if (legacy.length > 0) {
+      return warn(`${legacy.join(', ')} would use a launch configuration, which accounts created after 2024-10-01 cannot create ("The Launch Configuration creation operation is not available in your account")`);
+    }
+    return pass('the option settings force a launch template (DisableIMDSv1 / gp3 root volume)');
+  },
+};
+
 /** `arn:aws:elasticbeanstalk:eu-west-1::platform/ECS running on 64bit Amazon Linux 2023/4.7.7` → [branch, version]. */
 export function splitPlatformArn(arn: string): [string | undefined, string | undefined] {
   const m = /:platform\/(.+)\/(\d+(?:\.\d+)*)$/.exec(arn);
@@ -681,6 +698,7 @@ export const PREFLIGHT_CHECKS: readonly Check<PreflightContext>[] = [
   engineVersionCheck,
   orderableCheck,
   platformCheck,
+  launchTemplateCheck,
   ...QUOTAS.map(quotaCheck),
   existingStackCheck,
   stackChangesCheck,

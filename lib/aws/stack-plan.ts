@@ -50,6 +50,12 @@ export interface PlannedEnvironment {
   readonly sourceBundleKey?: string;
   /** Environment variables read from Secrets Manager: name → logical id of the secret (or its attachment). */
   readonly secretEnvironment: Readonly<Record<string, string>>;
+  /**
+   * Whether the option settings make Elastic Beanstalk use a launch template (DisableIMDSv1, a gp3
+   * root volume, gp3 block devices or Spot); accounts created after 2024-10-01 cannot use launch
+   * configurations.
+   */
+  readonly launchTemplate: boolean;
 }
 
 /** An RDS instance of the stack. */
@@ -336,6 +342,10 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
       versionLogicalId: versionRef,
       sourceBundleKey: versionRef ? versionKeys.get(versionRef) : undefined,
       secretEnvironment,
+      launchTemplate: resolver.string(opt('aws:autoscaling:launchconfiguration', 'DisableIMDSv1')) === 'true'
+        || resolver.string(opt('aws:autoscaling:launchconfiguration', 'RootVolumeType')) === 'gp3'
+        || /gp3/.test(resolver.string(opt('aws:autoscaling:launchconfiguration', 'BlockDeviceMappings')) ?? '')
+        || resolver.string(opt('aws:ec2:instances', 'EnableSpot')) === 'true',
     };
   });
 

@@ -171,6 +171,7 @@ describe('the whole list on a healthy account', () => {
       ['database/engine-version', 'pass'],
       ['database/instance-orderable', 'pass'],
       ['platform/platform-version', 'pass'],
+      ['platform/launch-template', 'pass'],
       ['quotas/vpcs', 'pass'],
       ['quotas/internet-gateways', 'pass'],
       ['quotas/elastic-ips', 'pass'],
@@ -183,11 +184,11 @@ describe('the whole list on a healthy account', () => {
     const report = { command: 'preflight', stackName: 'shop-dev', account: ACCOUNT, region: REGION, results };
     const text = formatReport(report);
     expect(text).toContain('  pass  compute/instance-type-offered  t3.small offered in eu-west-1a, eu-west-1b\n');
-    expect(text).toContain('14 checks: 12 passed, 0 warnings, 0 failed, 2 skipped\n');
+    expect(text).toContain('15 checks: 13 passed, 0 warnings, 0 failed, 2 skipped\n');
     expect(text).not.toContain('next step');
     expect(formatReport(report)).toBe(text);
     const json = JSON.parse(formatReportJson(report));
-    expect(json.summary).toEqual({ pass: 12, warn: 0, fail: 0, skip: 2 });
+    expect(json.summary).toEqual({ pass: 13, warn: 0, fail: 0, skip: 2 });
     expect(json.nextStep).toBeNull();
   });
 
@@ -198,7 +199,7 @@ describe('the whole list on a healthy account', () => {
     expect(r.status).toBe('warn');
     expect(r.summary).toBe('could not check: access denied (UnauthorizedOperation): missing permission ec2:DescribeInstanceTypeOfferings');
     expect(r.fix).toContain('allow ec2:DescribeInstanceTypeOfferings');
-    expect(results.filter((x) => x.status === 'pass')).toHaveLength(11);
+    expect(results.filter((x) => x.status === 'pass')).toHaveLength(12);
   });
 });
 
@@ -392,6 +393,31 @@ describe('platform/platform-version', () => {
     eb.on(DescribePlatformVersionCommand).rejects(denied.eb('elasticbeanstalk:DescribePlatformVersion'));
     const r = await runCheck(PREFLIGHT_CHECKS, 'platform/platform-version', ctxFor());
     expect(r.summary).toContain('missing permission elasticbeanstalk:DescribePlatformVersion');
+  });
+});
+
+describe('platform/launch-template', () => {
+  test('pass: the construct forces launch templates', async () => {
+    const r = await runCheck(PREFLIGHT_CHECKS, 'platform/launch-template', ctxFor());
+    expect(r.status).toBe('pass');
+  });
+  test('warn: a plain launch configuration, which new accounts cannot create', async () => {
+    const plan = loadPlan('ecs-single', (t) => {
+      const env = resourceOf(t, 'AWS::ElasticBeanstalk::Environment');
+      env.Properties.OptionSettings = env.Properties.OptionSettings.filter((o: { OptionName: string }) => o.OptionName !== 'DisableIMDSv1' && o.OptionName !== 'RootVolumeType');
+    });
+    const r = await runCheck(PREFLIGHT_CHECKS, 'platform/launch-template', ctxFor(plan));
+    expect(r.status).toBe('warn');
+    expect(r.summary).toContain('shop-dev would use a launch configuration');
+    expect(r.fix).toContain('DisableIMDSv1=true');
+  });
+  test('pass: Spot also forces a launch template', async () => {
+    const plan = loadPlan('ecs-single', (t) => {
+      const env = resourceOf(t, 'AWS::ElasticBeanstalk::Environment');
+      env.Properties.OptionSettings = env.Properties.OptionSettings.filter((o: { OptionName: string }) => o.OptionName !== 'DisableIMDSv1' && o.OptionName !== 'RootVolumeType');
+      setOption(t, 'aws:ec2:instances', 'EnableSpot', 'true');
+    });
+    expect((await runCheck(PREFLIGHT_CHECKS, 'platform/launch-template', ctxFor(plan))).status).toBe('pass');
   });
 });
 

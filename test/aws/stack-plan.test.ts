@@ -29,6 +29,7 @@ describe('the dev fixture (single instance, ECS, MySQL)', () => {
       versionLogicalId: 'AppVersion592A4ADC',
       sourceBundleKey: '361968a7f2afa9d675b71abfb21954482cb05cfd59a62edc62b06dd53048d78a.zip',
       secretEnvironment: { DB_PASSWORD: 'shopdevDatabaseInstanceSecret7F21706E3fdaad7efa858a3daf9490cf0a702aeb' },
+      launchTemplate: true,
     }]);
   });
   test('the database', () => {
