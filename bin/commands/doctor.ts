@@ -24,12 +24,17 @@ export const registerDoctor: RegisterCommand = (program, ctx, run) => {
         const session = await openCliSession(ctx, flags);
         try {
           const { runChecks } = await import('../../lib/aws/check');
-          const { DOCTOR_CHECKS, doctorContext } = await import('../../lib/aws/doctor');
+          const { DOCTOR_CHECKS, doctorContext, environmentUrl } = await import('../../lib/aws/doctor');
           const { formatReport, formatReportJson, hasFailure } = await import('../../lib/aws/report');
           const checkCtx = doctorContext(session.plan, session.clients, session.identity.account, session.region);
           const results = await runChecks(DOCTOR_CHECKS, checkCtx);
           const report = { command: 'doctor', stackName: session.plan.stackName, account: session.identity.account, region: session.region, results };
           ctx.stdout(flags.json ? formatReportJson(report) : formatReport(report));
+          if (!flags.json) {
+            // the calls behind it were made (and reported) by the checks; a failure here adds nothing
+            const url = await environmentUrl(checkCtx).catch(() => undefined);
+            if (url) ctx.stdout(`environment URL: ${url}\n`);
+          }
           return hasFailure(results, flags.strict) ? ExitCode.CHANGED : ExitCode.OK;
         } finally {
           session.close();
