@@ -37,7 +37,12 @@ export interface ImportOptions {
    * @default 'Dockerrun.aws.json'
    */
   readonly file?: string;
-  /** JSON pointer → position in the file (from `parseJsonWithLocations`), so warnings name line:column. */
+  /**
+   * JSON pointer → position in the file (from `parseJsonWithLocations`), so warnings name
+   * line:column. Not needed when `doc` is the JSON text: it is parsed with positions.
+   *
+   * @default - no positions
+   */
   readonly locations?: Readonly<Record<string, SourceLocation>>;
 }
 
@@ -545,11 +550,3 @@ function pointerSegments(pointer: string): Segment[] {
 
 /** Re-exported for callers that hold the text. */
 export { parseJsonWithLocations };
-
-/** Thrown by the CLI when the output exists; kept here so tests can match the code. */
-export function outputExistsError(output: string): BundleError {
-  return new BundleError(`${output} already exists`, {
-    code: 'import/output-exists',
-    fix: 'pass --force to overwrite it, or -o to write another file',
-  });
-}

@@ -696,9 +696,17 @@ export function validateDockerrun(doc: unknown): ValidationIssue[] {
 // ---- reporting --------------------------------------------------------------------------------
 
 export interface AssertValidOptions {
-  /** Accept placeholder images and roles (previews); @default false */
+  /**
+   * Accept placeholder images and roles (previews); they are returned with the warnings.
+   *
+   * @default false
+   */
   readonly allowPlaceholders?: boolean;
-  /** JSON pointer → source position (from `parseJsonWithLocations`), so details name line:column. */
+  /**
+   * JSON pointer → source position (from `parseJsonWithLocations`), so details name line:column.
+   *
+   * @default - no positions
+   */
   readonly locations?: Readonly<Record<string, SourceLocation>>;
 }
 
