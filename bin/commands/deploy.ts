@@ -43,7 +43,7 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
           const outcome = await runDeploy({
             preflight: () => runChecks(PREFLIGHT_CHECKS, preflightContext(plan, clients, identity, region, installedBootstrapVersion())),
             cdkDeploy: () => runCdk([
-              'deploy', plan.artifactId,
+              'deploy', plan.selector,
               '--app', session.assembly.dir,
               '--require-approval', flags.requireApproval,
               '--progress', 'events',

@@ -547,7 +547,7 @@ const existingStackCheck: Check<PreflightContext> = {
     }
     if (s === 'ROLLBACK_COMPLETE' || s === 'ROLLBACK_FAILED' || s === 'CREATE_FAILED') {
       return fail(`${name} is ${s}: its first create failed and CloudFormation cannot update it`,
-        `delete it first (npx cdk destroy ${ctx.plan.artifactId}, or aws cloudformation delete-stack --stack-name ${name}), then deploy`, reason);
+        `delete it first (npx cdk destroy ${ctx.plan.selector}, or aws cloudformation delete-stack --stack-name ${name}), then deploy`, reason);
     }
     if (s === 'UPDATE_ROLLBACK_FAILED') {
       return fail(`${name} is ${s}`, `repair it with aws cloudformation continue-update-rollback --stack-name ${name}, then deploy`, reason);

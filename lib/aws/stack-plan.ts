@@ -106,8 +106,10 @@ export interface PlannedCounts {
 export interface StackPlan {
   /** Directory of the cloud assembly. */
   readonly assemblyDir: string;
-  /** Artifact id (what `cdk deploy <id>` takes). */
+  /** Artifact id in its manifest. */
   readonly artifactId: string;
+  /** What `cdk deploy` selects the stack by: its display path (`Stage/Stack`), else the artifact id. */
+  readonly selector: string;
   /** CloudFormation stack name. */
   readonly stackName: string;
   /** Undefined for an environment-agnostic stack. */
@@ -210,6 +212,7 @@ export function readStackPlan(
   return planFromTemplate(template, {
     assemblyDir,
     artifactId: chosen.id,
+    selector: chosen.artifact.displayName ?? chosen.id,
     stackName: nameOf(chosen),
     account: env.account,
     region: env.region,
@@ -262,6 +265,8 @@ function parseEnvironment(env: string | undefined): { account?: string; region?:
 interface PlanOptions {
   readonly assemblyDir: string;
   readonly artifactId: string;
+  /** @default - the artifact id */
+  readonly selector?: string;
   readonly stackName: string;
   readonly account?: string;
   readonly region?: string;
@@ -415,6 +420,7 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
   return {
     assemblyDir: o.assemblyDir,
     artifactId: o.artifactId,
+    selector: o.selector ?? o.artifactId,
     stackName: o.stackName,
     account: o.account,
     region: o.region,

@@ -7,7 +7,7 @@ import { loadPlan, nodeReader } from './helpers';
 describe('the dev fixture (single instance, ECS, MySQL)', () => {
   const plan = loadPlan('ecs-single');
   test('identity, environment and bootstrap requirement', () => {
-    expect(plan).toMatchObject({ artifactId: 'shop-dev', stackName: 'shop-dev', account: '123456789012', region: 'eu-west-1', bootstrap: { requiredVersion: 6, ssmParameter: '/cdk-bootstrap/hnb659fds/version' } });
+    expect(plan).toMatchObject({ artifactId: 'shop-dev', selector: 'shop-dev', stackName: 'shop-dev', account: '123456789012', region: 'eu-west-1', bootstrap: { requiredVersion: 6, ssmParameter: '/cdk-bootstrap/hnb659fds/version' } });
     expect(plan.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
     expect(plan.availabilityZonesSource).toBe('template');
   });
@@ -115,11 +115,12 @@ describe('user errors name the problem and the fix', () => {
   test('stacks of a nested assembly (a CDK Stage) are found', () => {
     const read = files({
       '/a/manifest.json': JSON.stringify({ artifacts: { 'assembly-Prod': { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Prod' } } } }),
-      [path.join('/a', 'assembly-Prod', 'manifest.json')]: JSON.stringify({ artifacts: { ProdShop: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'ProdShop.template.json', stackName: 'Prod-Shop' } } } }),
+      [path.join('/a', 'assembly-Prod', 'manifest.json')]: JSON.stringify({ artifacts: { ProdShop: { type: 'aws:cloudformation:stack', displayName: 'Prod/Shop', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'ProdShop.template.json', stackName: 'Prod-Shop' } } } }),
       [path.join('/a', 'assembly-Prod', 'ProdShop.template.json')]: '{"Resources":{}}',
     });
     const plan = readStackPlan('/a', read);
-    expect(plan).toMatchObject({ stackName: 'Prod-Shop', artifactId: 'ProdShop', account: undefined, region: undefined });
+    // cdk deploy selects it by its display path
+    expect(plan).toMatchObject({ stackName: 'Prod-Shop', artifactId: 'ProdShop', selector: 'Prod/Shop', account: undefined, region: undefined });
   });
   test('a broken template', () => {
     const read = files({ '/a/manifest.json': JSON.stringify({ artifacts: { A: { type: 'aws:cloudformation:stack', properties: { templateFile: 'A.json' } } } }), '/a/A.json': '{' });
