@@ -371,7 +371,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
       if (!v || !replacedVersions.has(v)) continue;
       const ver = byId.get(v)!;
       const policy = render(optionValue(env, 'aws:elasticbeanstalk:command', 'DeploymentPolicy') ?? 'AllAtOnce');
-      const envPath = s.head.paths[envId] ?? envId;
+      const envPath = short(ctx.stack, s.head.paths[envId] ?? envId);
       note(
         ctx,
         'routine',

@@ -85,14 +85,25 @@ export class AssemblyCopy {
 
   /** Writes a new bundle (new asset hash, S3 key and application version description), as a synth would. */
   editDockerrun(fn: (d: Json) => void): this {
+    return this.editBundleFile('Dockerrun.aws.json', (text) => {
+      const d = JSON.parse(text);
+      fn(d);
+      return `${JSON.stringify(d, null, 2)}\n`;
+    });
+  }
+
+  /** The same for the production docker-compose.yml of the docker target (text edit). */
+  editCompose(fn: (text: string) => string): this {
+    return this.editBundleFile('docker-compose.yml', fn);
+  }
+
+  private editBundleFile(file: string, fn: (text: string) => string): this {
     const { hash: oldHash, dir: oldDir } = this.bundleAsset();
-    const d = JSON.parse(fs.readFileSync(path.join(oldDir, 'Dockerrun.aws.json'), 'utf8'));
-    fn(d);
-    const text = `${JSON.stringify(d, null, 2)}\n`;
+    const text = fn(fs.readFileSync(path.join(oldDir, file), 'utf8'));
     const hash = crypto.createHash('sha256').update(text).digest('hex');
     const newDir = path.join(this.dir, `asset.${hash}`);
     fs.mkdirSync(newDir, { recursive: true });
-    fs.writeFileSync(path.join(newDir, 'Dockerrun.aws.json'), text);
+    fs.writeFileSync(path.join(newDir, file), text);
     fs.rmSync(oldDir, { recursive: true });
     const assets = this.read(`${this.stack}.assets.json`);
     const entry = assets.files[oldHash];
@@ -122,9 +133,8 @@ export class AssemblyCopy {
     delete assets.dockerImages[key];
     assets.dockerImages[`${service}-${hash}`] = entry;
     this.write(`${this.stack}.assets.json`, assets);
-    return this.editDockerrun((d) => {
-      for (const c of d.containerDefinitions) if (typeof c.image === 'string') c.image = c.image.replace(oldTag, hash);
-    });
+    const main = fs.existsSync(path.join(this.bundleAsset().dir, 'Dockerrun.aws.json')) ? 'Dockerrun.aws.json' : 'docker-compose.yml';
+    return this.editBundleFile(main, (text) => text.split(oldTag).join(hash));
   }
 
   /** Replaces validation-report.json. */

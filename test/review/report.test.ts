@@ -21,6 +21,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 interface Scenario {
   readonly name: string;
   readonly head: (a: AssemblyCopy) => void;
+  /** @default the dev stage, ecs target */
+  readonly prod?: boolean;
 }
 
 /** Typical changes of the example app. */
@@ -50,12 +52,23 @@ const SCENARIOS: Scenario[] = [
     head: (a) => a.editResource('AppNetworkDatabaseSecurityGroup36710F5E', (r) => (r.Properties.SecurityGroupIngress = [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, Description: 'debug access' }])),
   },
   { name: 'no-changes', head: () => undefined },
+  {
+    name: 'prod-compose-release',
+    prod: true,
+    head: (a) => {
+      a.rebuildService('nginx', 'default.conf', 'server { listen 80; }\n');
+      a.editCompose((t) => t.replace('mem_limit: "256m"', 'mem_limit: "512m"'));
+      a.setOption('aws:ec2:instances', 'InstanceTypes', 't3.medium');
+    },
+  },
 ];
 
 function reports(): Array<{ name: string; report: ReviewReport }> {
   return SCENARIOS.map((s) => {
-    const base = new AssemblyCopy(FULLSTACK);
-    const head = new AssemblyCopy(FULLSTACK);
+    const source = s.prod ? PROD : FULLSTACK;
+    const stack = s.prod ? 'fullstack-prod' : 'fullstack-dev';
+    const base = new AssemblyCopy(source, stack);
+    const head = new AssemblyCopy(source, stack);
     s.head(head);
     return { name: s.name, report: review(base.dir, head.dir) };
   });
