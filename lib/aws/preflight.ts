@@ -21,7 +21,7 @@ import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsComm
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { errorName } from './aws-errors';
+import { describeAwsError, errorName } from './aws-errors';
 import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
@@ -510,7 +510,15 @@ function quotaCheck(spec: QuotaSpec): Check<PreflightContext> {
     fix: `${spec.freeUp}, or request more: Service Quotas → ${spec.serviceCode === 'ec2' ? 'Amazon EC2' : 'Amazon VPC'} → ${spec.quotaName} (${spec.quotaCode})`,
     run: async (ctx) => {
       let planned = spec.planned(ctx.plan.counts);
-      const deployed = await ctx.deployed();
+      let deployed: DeployedStack | undefined;
+      let caveat = '';
+      try {
+        deployed = await ctx.deployed();
+      } catch (e) {
+        // names/existing-stack reports this error; the quota is still worth checking
+        if (!describeAwsError(e)) throw e;
+        caveat = ' (the existing stack could not be read, so everything counts as new)';
+      }
       if (deployed) {
         // an update only adds what the deployed stack does not have yet
         const existing = deployed.resources.filter((r) => spec.resourceTypes.includes(r.type)).length
@@ -518,9 +526,11 @@ function quotaCheck(spec: QuotaSpec): Check<PreflightContext> {
         planned = Math.max(0, planned - existing);
       }
       if (planned === 0) return skip(deployed ? 'the update adds none' : 'the stack creates none');
-      const [limit, used] = await Promise.all([quotaValue(ctx.clients, spec), spec.usage(ctx.clients)]);
+      // one after the other, so a denied call is reported the same way every run
+      const limit = await quotaValue(ctx.clients, spec);
+      const used = await spec.usage(ctx.clients);
       const after = used + planned;
-      const text = `${used} of ${limit} used, the stack adds ${planned}`;
+      const text = `${used} of ${limit} used, the stack adds ${planned}${caveat}`;
       if (after > limit) return fail(`${text}: over the quota by ${after - limit}`);
       if (after >= limit * QUOTA_HEADROOM) return warn(`${text}: ${limit - after} left afterwards`);
       return pass(text);

@@ -112,7 +112,7 @@ test('preflight with read access to nothing: every check names its missing permi
     'database/engine-version': 'rds:DescribeDBEngineVersions',
     'database/instance-orderable': 'rds:DescribeOrderableDBInstanceOptions',
     'platform/platform-version': 'elasticbeanstalk:DescribePlatformVersion',
-    'quotas/vpcs': 'cloudformation:DescribeStacks',
+    'quotas/vpcs': 'servicequotas:GetServiceQuota',
     'names/existing-stack': 'cloudformation:DescribeStacks',
   };
   for (const [id, action] of Object.entries(expected)) {
