@@ -453,10 +453,8 @@ function importV1(doc: Json, w: Warnings): Json {
       w.add(['Ports', 0, 'HostPort'], 'import/v1-host-port', `HostPort ${host} is published as is; Elastic Beanstalk's proxy sends traffic to port 80 of the instance`);
     }
     // the app's port(s), also when beanstack drops the published one (e.g. 1234 looks like a debugger port)
+    // (more than one port: the validator warns that Beanstalk uses only the first, dockerrun/extra-ports)
     svc.expose = [...new Set(ports.map((x) => String(Number(x.ContainerPort))))];
-    if (ports.length > 1) {
-      w.add(['Ports'], 'import/v1-extra-ports', `only the first port is published; the other ${ports.length - 1} are only exposed (Elastic Beanstalk used only the first)`);
-    }
   }
   const mounts: { target: string; entry: unknown }[] = [];
   const named = new Map<string, Json>();

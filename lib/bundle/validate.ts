@@ -544,6 +544,9 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
     // ports
     arrayOf(c.portMappings).forEach((p, j) => {
       if (!isObject(p)) return;
+      if (p.containerPort === undefined && p.containerPortRange === undefined) {
+        list.add([...at, 'portMappings', j, 'containerPort'], 'dockerrun/missing-key', `${formatPath([...at, 'portMappings', j])} is missing the required key \`containerPort\` (the port the container listens on)`);
+      }
       const host = p.hostPort;
       if (typeof host !== 'number' || host === 0) return; // dynamic host port
       const protocol = p.protocol === 'udp' ? 'udp' : 'tcp';

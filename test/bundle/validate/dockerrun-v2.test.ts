@@ -116,6 +116,7 @@ describe('validateDockerrunV2', () => {
     ['reserved host port 22', (d) => (d.containerDefinitions[0].portMappings = [{ hostPort: 22, containerPort: 22 }]), 'dockerrun/reserved-host-port', 'containerDefinitions[0].portMappings[0].hostPort', 'error'],
     ['reserved host port 51679', (d) => (d.containerDefinitions[0].portMappings = [{ hostPort: 51679, containerPort: 80 }]), 'dockerrun/reserved-host-port', 'containerDefinitions[0].portMappings[0].hostPort', 'error'],
     ['ephemeral host port', (d) => (d.containerDefinitions[0].portMappings = [{ hostPort: 40000, containerPort: 80 }]), 'dockerrun/ephemeral-host-port', 'containerDefinitions[0].portMappings[0].hostPort', 'warning'],
+    ['containerPort missing', (d) => (d.containerDefinitions[1].portMappings[0] = { hostPort: 80 }), 'dockerrun/missing-key', 'containerDefinitions[1].portMappings[0].containerPort', 'error'],
     ['port out of range', (d) => (d.containerDefinitions[1].portMappings[0].containerPort = 70000), 'dockerrun/invalid-value', 'containerDefinitions[1].portMappings[0].containerPort', 'error'],
     ['secrets without executionRoleArn', (d) => delete d.executionRoleArn, 'dockerrun/execution-role-missing', 'executionRoleArn', 'error'],
     ['log secretOptions without executionRoleArn', (d) => {
