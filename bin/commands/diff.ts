@@ -220,22 +220,31 @@ export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<Dif
     if (add.code !== 0) throw new BeanstackError(`git worktree add failed: ${tail(add.stderr)}`, { code: 'review/worktree', fix: 'check that git can write to the repository and the temporary directory' });
     const baseProject = path.join(worktree, sub);
     const warnings: string[] = [];
-    // Reuse the installed dependencies when the lockfile did not change.
-    const lockHead = path.join(ctx.cwd, 'package-lock.json');
-    const lockBase = path.join(baseProject, 'package-lock.json');
-    const sameLock = fs.existsSync(lockHead) && fs.existsSync(lockBase) && fs.readFileSync(lockHead).equals(fs.readFileSync(lockBase));
-    if (sameLock && fs.existsSync(path.join(ctx.cwd, 'node_modules'))) {
-      fs.symlinkSync(path.join(ctx.cwd, 'node_modules'), path.join(baseProject, 'node_modules'), 'dir');
-    } else {
-      warnings.push('package-lock.json differs from the base commit: installing the base dependencies with npm ci (slower)');
-      const ci = await runAsync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], baseProject, env);
-      if (ci.code !== 0) throw new BeanstackError(`npm ci in the base worktree failed\n${tail(ci.stderr)}`, { code: 'review/npm-ci', fix: 'check that the base commit installs (npm ci) on its own' });
-    }
     const baseOut = path.join(tmp, 'base.out');
     const headOut = flags.head ? path.resolve(ctx.cwd, flags.head) : path.join(tmp, 'head.out');
     const common = { context: flags.context, build: flags.build, env };
+    // The PR that adds beanstack: the base has no CDK app yet, so everything is new.
+    const baseHasApp = fs.existsSync(path.join(baseProject, 'cdk.json'));
+    if (baseHasApp) {
+      // Reuse the installed dependencies when the lockfile did not change.
+      const lockHead = path.join(ctx.cwd, 'package-lock.json');
+      const lockBase = path.join(baseProject, 'package-lock.json');
+      const sameLock = fs.existsSync(lockHead) && fs.existsSync(lockBase) && fs.readFileSync(lockHead).equals(fs.readFileSync(lockBase));
+      if (sameLock && fs.existsSync(path.join(ctx.cwd, 'node_modules'))) {
+        fs.symlinkSync(path.join(ctx.cwd, 'node_modules'), path.join(baseProject, 'node_modules'), 'dir');
+      } else {
+        warnings.push('package-lock.json differs from the base commit: installing the base dependencies with npm ci (slower)');
+        const ci = await runAsync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], baseProject, env);
+        if (ci.code !== 0) throw new BeanstackError(`npm ci in the base worktree failed\n${tail(ci.stderr)}`, { code: 'review/npm-ci', fix: 'check that the base commit installs (npm ci) on its own' });
+      }
+    } else {
+      warnings.push(`the base ${ref} has no cdk.json: reviewing everything as new`);
+      fs.mkdirSync(baseOut, { recursive: true });
+      fs.writeFileSync(path.join(baseOut, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts: {} }));
+      fs.writeFileSync(path.join(baseOut, 'validation-report.json'), JSON.stringify({ version: '55.0.0', title: 'Validation Report', pluginReports: [] }));
+    }
     const [wb, wh] = await Promise.all([
-      synthProject({ ...common, projectDir: baseProject, outDir: baseOut, what: `base ${ref}` }),
+      baseHasApp ? synthProject({ ...common, projectDir: baseProject, outDir: baseOut, what: `base ${ref}` }) : Promise.resolve(undefined),
       flags.head ? Promise.resolve(undefined) : synthProject({ ...common, projectDir: ctx.cwd, outDir: headOut, what: 'head (working tree)' }),
     ]);
     if (wb) warnings.push(wb);

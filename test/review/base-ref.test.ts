@@ -68,6 +68,21 @@ describe('beanstack diff --base-ref', () => {
     expect(list.trim().split('\n')).toHaveLength(1);
   }, 180000);
 
+  it('a base commit without a CDK app (the PR that adopts beanstack) reviews everything as new', async () => {
+    const first = childProcess.execFileSync('git', ['rev-list', '--max-parents=0', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+    // an orphan commit with only a README as the base
+    fs.writeFileSync(path.join(dir, 'README.md'), 'hello\n');
+    const tree = childProcess.execFileSync('git', ['mktree'], { cwd: dir, input: `100644 blob ${childProcess.execFileSync('git', ['hash-object', '-w', 'README.md'], { cwd: dir, encoding: 'utf8' }).trim()}\tREADME.md\n`, encoding: 'utf8' }).trim();
+    const orphan = childProcess.execFileSync('git', ['commit-tree', tree, '-m', 'before beanstack'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
+    fs.rmSync(path.join(dir, 'README.md'));
+    expect(first).not.toBe(orphan);
+    const r = await run(['--base-ref', orphan, '--format', 'json']);
+    expect(r.stderr).toMatch(/has no cdk\.json/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/has no cdk\.json: reviewing everything as new/);
+    expect(JSON.parse(r.stdout).stacks.map((s: { status: string }) => s.status)).toEqual(['added']);
+  }, 180000);
+
   it('an unknown ref is a user error with the fix', async () => {
     const r = await run(['--base-ref', 'origin/nope']);
     expect(r.code).toBe(2);
