@@ -8,7 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatError, isUserError } from '../lib/errors';
 import { CliContext, ExitCode } from './cli-context';
-import { COMMANDS } from './commands';
+import { commandsFor } from './commands';
 
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
   const program = new Command('beanstack')
@@ -18,7 +18,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .showHelpAfterError('(run with --help for usage)');
 
   let exitCode: number = ExitCode.OK;
-  for (const register of COMMANDS) {
+  for (const register of commandsFor(argv)) {
     register(program, ctx, (action) => async (...args) => {
       exitCode = await action(...args);
     });

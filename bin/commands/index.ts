@@ -1,6 +1,6 @@
 /**
  * The command table. Each entry registers one command on the program; `run` wraps the command's
- * action so the shell receives its exit code. Keep this list sorted by command name.
+ * action so the shell receives its exit code. Keep the table sorted by command name.
  */
 import type { Command } from 'commander';
 import type { CliContext, CommandAction } from '../cli-context';
@@ -11,16 +11,28 @@ export type RegisterCommand = (
   run: (action: CommandAction) => (...args: any[]) => Promise<void>, // eslint-disable-line @typescript-eslint/no-explicit-any
 ) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [
-  require('./comment').registerComment as RegisterCommand,
-  require('./config').registerConfig as RegisterCommand,
-  require('./deploy').registerDeploy as RegisterCommand,
-  require('./diff').registerDiff as RegisterCommand,
-  require('./doctor').registerDoctor as RegisterCommand,
-  require('./dockerrun').registerDockerrun as RegisterCommand,
-  require('./import').registerImport as RegisterCommand,
-  require('./init').registerInit as RegisterCommand,
-  require('./local').registerLocal as RegisterCommand,
-  require('./preflight').registerPreflight as RegisterCommand,
-  require('./rollback').registerRollback as RegisterCommand,
-];
+/**
+ * Command name → its module, loaded on demand: a run of `beanstack config` loads only the config
+ * module (start-up time is a feature: `config` and `dockerrun` must start close to bare node), while
+ * `--help` and unknown commands load them all.
+ */
+export const COMMAND_MODULES: Readonly<Record<string, () => RegisterCommand>> = {
+  comment: () => require('./comment').registerComment,
+  config: () => require('./config').registerConfig,
+  deploy: () => require('./deploy').registerDeploy,
+  diff: () => require('./diff').registerDiff,
+  doctor: () => require('./doctor').registerDoctor,
+  dockerrun: () => require('./dockerrun').registerDockerrun,
+  import: () => require('./import').registerImport,
+  init: () => require('./init').registerInit,
+  local: () => require('./local').registerLocal,
+  preflight: () => require('./preflight').registerPreflight,
+  rollback: () => require('./rollback').registerRollback,
+};
+
+/** The commands to register for these arguments: the named one, or all (help, unknown, none). */
+export function commandsFor(argv: readonly string[]): RegisterCommand[] {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const load = name !== undefined && Object.prototype.hasOwnProperty.call(COMMAND_MODULES, name) ? COMMAND_MODULES[name] : undefined;
+  return load ? [load()] : Object.keys(COMMAND_MODULES).map((n) => COMMAND_MODULES[n]());
+}
