@@ -308,7 +308,7 @@ export const registerLocal: RegisterCommand = (program, ctx, run) => {
     .option('-o, --out <dir>', 'bundle directory to write and run (default: <project>/.beanstack/local/<target>)')
     .option('-d, --detach', 'leave the app running once healthy (stop it with --down)')
     .option('--down', 'stop and remove everything a rehearsal of this project created')
-    .option('--rebuild', 'build every image even when its content hash is unchanged')
+    .option('--rebuild', 'build every image from scratch (no content-hash reuse, no layer cache)')
     .option('--health-timeout <seconds>', 'how long to wait for the health check', '120')
     .option('--db-timeout <seconds>', 'how long to wait for the database stand-in', '180')
     .option('-q, --quiet', 'do not print conversion warnings')

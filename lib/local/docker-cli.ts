@@ -228,6 +228,7 @@ export class DockerCliEngine implements Engine {
     for (const k of Object.keys(req.args).sort()) args.push('--build-arg', `${k}=${req.args[k]}`);
     if (req.platform) args.push('--platform', req.platform);
     for (const k of Object.keys(req.labels).sort()) args.push('--label', `${k}=${req.labels[k]}`);
+    if (req.noCache) args.push('--no-cache');
     if (buildKit) args.push('--progress', 'plain');
     args.push(req.context);
     const r = await this.exec(args, { onLine, env: buildKit ? {} : { DOCKER_BUILDKIT: '0' } });

@@ -37,6 +37,8 @@ export interface BuildRequest {
   readonly platform?: string;
   readonly tag: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Build without the engine's layer cache. */
+  readonly noCache?: boolean;
 }
 
 export interface PortPublish {

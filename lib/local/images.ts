@@ -26,7 +26,7 @@ export interface BuildImagesOptions {
   readonly project: string;
   /** `host:port` of a registry to push to and pull from. */
   readonly registry?: string;
-  /** Rebuild even when the content hash is unchanged. */
+  /** Rebuild even when the content hash is unchanged, without the engine's layer cache. */
   readonly force?: boolean;
   /** Progress lines (`[api] Step 2/6 : ...`). */
   readonly onLine: (service: string, line: string) => void;
@@ -78,7 +78,7 @@ export async function buildImages(engine: Engine, images: readonly ImageBuild[],
     if (options.force || labels?.[LABEL_CONTENT_HASH] !== hash) {
       options.onLine(img.service, `building ${path.basename(img.context)}/${img.dockerfile}${img.target ? ` (target ${img.target})` : ''} for ${img.platform}`);
       await engine.build(
-        { context: img.context, dockerfile: img.dockerfile, ...(img.target ? { target: img.target } : {}), args: img.args, platform: img.platform, tag: localTag, labels: { [LABEL_CONTENT_HASH]: hash } },
+        { context: img.context, dockerfile: img.dockerfile, ...(img.target ? { target: img.target } : {}), args: img.args, platform: img.platform, tag: localTag, labels: { [LABEL_CONTENT_HASH]: hash }, ...(options.force ? { noCache: true } : {}) },
         (line) => options.onLine(img.service, line),
       );
       built = true;
