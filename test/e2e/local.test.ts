@@ -21,7 +21,9 @@ const FILES = ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml'];
 const COMMON = [...FILES, '-p', PROJECT, '--db-image', 'mariadb:10.11', '--publish', '80=0', '-q'];
 
 if (!available.ok) {
-  const notice = `\n*** end-to-end suite (test/e2e) SKIPPED: ${available.reason}. Set BEANSTACK_E2E=required to make this a failure. ***\n`;
+  const notice = required
+    ? `\n*** end-to-end suite (test/e2e) CANNOT RUN and BEANSTACK_E2E=required: ${available.reason} ***\n`
+    : `\n*** end-to-end suite (test/e2e) SKIPPED: ${available.reason}. Set BEANSTACK_E2E=required to make this a failure. ***\n`;
   process.stderr.write(notice);
   if (required) {
     describe('local rehearsal end-to-end', () => {
@@ -116,6 +118,18 @@ if (!available.ok) {
       expect(run.stderr).toContain('api listening on port 5000');
       // the logs were streamed with a container prefix while it ran
       expect(run.stdout).toMatch(/^api\s+\| api listening on port 5000$/m);
+      expect(leftovers(PROJECT)).toEqual([]);
+    }, 300000);
+
+    test('Ctrl-C while the logs stream stops the app and removes everything (exit 0)', async () => {
+      let seen = '';
+      const running = cli(['local', ...COMMON, '--out', path.join(work, 'bundle-sigint')], { onStderr: (all) => { seen = all; } });
+      await waitFor(() => seen.includes('streaming logs') || seen.includes('error'), 240000, 'the app to become healthy');
+      expect(seen).toContain('streaming logs');
+      process.emit('SIGINT');
+      const run = await running;
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('stopping; removing containers, networks and volumes');
       expect(leftovers(PROJECT)).toEqual([]);
     }, 300000);
 
