@@ -269,6 +269,11 @@ export class DockerCliEngine implements Engine {
     await this.exec(['image', 'rm', ref]);
   }
 
+  async listTags(repository: string): Promise<string[]> {
+    const out = await this.ok(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', repository], `cannot list the images of ${repository}`);
+    return out.split('\n').map((l) => l.trim()).filter((l) => l && !l.endsWith(':<none>')).sort();
+  }
+
   async createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
     const args = ['network', 'create', '--driver', 'bridge'];
     for (const k of Object.keys(labels).sort()) args.push('--label', `${k}=${labels[k]}`);

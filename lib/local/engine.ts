@@ -139,6 +139,8 @@ export interface Engine {
   push(ref: string, onLine: LineSink): Promise<void>;
   pull(ref: string, onLine: LineSink): Promise<void>;
   removeImage(ref: string): Promise<void>;
+  /** `repository:tag` of every local image of a repository. */
+  listTags(repository: string): Promise<string[]>;
   createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void>;
   /** Creates and starts a container; resolves when it is started. */

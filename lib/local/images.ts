@@ -82,6 +82,10 @@ export async function buildImages(engine: Engine, images: readonly ImageBuild[],
         (line) => options.onLine(img.service, line),
       );
       built = true;
+      // earlier content-hash tags of this service are stale: remove them so rehearsals do not pile up images
+      for (const old of await engine.listTags(localRepository(options.project, img.service))) {
+        if (old !== localTag) await engine.removeImage(old);
+      }
     } else {
       options.onLine(img.service, `unchanged, reusing ${localTag}`);
     }

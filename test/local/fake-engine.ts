@@ -68,6 +68,10 @@ export class FakeEngine implements Engine {
     this.images.delete(ref);
   }
 
+  async listTags(repository: string): Promise<string[]> {
+    return [...this.images.keys()].filter((k) => k.startsWith(`${repository}:`)).sort();
+  }
+
   async createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
     this.calls.push(`network create ${name}`);
     this.networks.set(name, { ...labels });

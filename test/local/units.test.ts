@@ -105,6 +105,9 @@ describe('buildImages', () => {
     const [third] = await buildImages(engine, [img], { project: 'Demo', onLine });
     expect(third.built).toBe(true);
     expect(third.localTag).not.toBe(first.localTag);
+    // the stale tag of the first build is removed
+    expect(engine.calls).toContain(`rmi ${first.localTag}`);
+    expect(engine.images.has(first.localTag)).toBe(false);
   });
 
   test('with a registry: tag, push, drop the local name, pull back by the bundle reference', async () => {
