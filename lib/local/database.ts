@@ -69,6 +69,7 @@ export function standInContainer(s: StandIn, network: string, bindAddress: strin
   return {
     name: s.container,
     image: s.image,
+    pullMissing: true,
     network,
     aliases: [s.host],
     env,

@@ -56,7 +56,7 @@ export function shellJoin(words: readonly string[]): string {
 
 /** The `docker run` arguments for a container spec (without the leading `run`). */
 export function runArguments(spec: ContainerSpec, envFile: string | undefined): string[] {
-  const a: string[] = ['--detach', '--pull', 'never', '--name', spec.name, '--network', spec.network];
+  const a: string[] = ['--detach', '--pull', spec.pullMissing ? 'missing' : 'never', '--name', spec.name, '--network', spec.network];
   for (const alias of spec.aliases ?? []) a.push('--network-alias', alias);
   for (const l of spec.links ?? []) a.push('--link', `${l.container}:${l.alias}`);
   if (envFile) a.push('--env-file', envFile);
@@ -298,13 +298,17 @@ export class DockerCliEngine implements Engine {
     try {
       const r = await this.exec(['run', ...runArguments(spec, envFile)]);
       if (r.code !== 0) {
-        const msg = r.stderr.trim().split('\n').pop() ?? '';
+        const errLines = r.stderr.trim().split('\n').filter((l) => l.trim() && !/^Run 'docker run --help'/.test(l));
+        const msg = errLines.filter((l) => /error/i.test(l)).pop() ?? errLines.pop() ?? '';
         const portInUse = /address already in use|port is already allocated/i.test(msg);
+        const noImage = /No such image|Unable to find image|pull access denied|manifest unknown/i.test(r.stderr);
         throw new LocalError(`cannot start container ${spec.name}: ${msg}`, {
-          code: portInUse ? 'local/port-in-use' : 'local/run-failed',
+          code: portInUse ? 'local/port-in-use' : noImage ? 'local/image-missing' : 'local/run-failed',
           fix: portInUse
             ? 'stop whatever uses that host port, or map it elsewhere with --publish HOSTPORT=OTHERPORT'
-            : 'see the message above; `beanstack local --down` removes what an earlier run left behind',
+            : noImage
+              ? `the image ${spec.image} is not available: pull it (docker pull ${spec.image}) or, for the database stand-in, name a local image with --db-image`
+              : 'see the message above; `beanstack local --down` removes what an earlier run left behind',
         });
       }
     } finally {

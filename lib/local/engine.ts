@@ -60,6 +60,8 @@ export interface ContainerSpec {
   /** Engine-wide container name. */
   readonly name: string;
   readonly image: string;
+  /** Pull the image when it is not local (the RDS stand-in); built images are never pulled. @default false */
+  readonly pullMissing?: boolean;
   readonly network: string;
   /** DNS names of this container on `network` (besides its name). */
   readonly aliases?: readonly string[];
