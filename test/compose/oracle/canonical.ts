@@ -36,6 +36,19 @@
  *   says the arg is not set (our `null`) — compared as `''`.
  * - Our short-syntax secret targets are filled in as `/run/secrets/<source>` (09-secrets.md);
  *   1.29.2 leaves them out — filled in here.
+ * - 1.29.2 drops top-level `x-*` extensions from `config` output; Compose v2 keeps them
+ *   (11-extension.md). They are not part of the comparison (render-config tests cover them).
+ * - When a later file (or `extends`) replaces a volume with the same target, 1.29.2 moves the new
+ *   entry to the end of the list; Compose v2 (compose-go `override/uncity.go`) and we keep it in
+ *   the place of the entry it replaces (13-merge.md "Unique resources" says which entry survives,
+ *   not where). The engine orders mounts by target path itself, so both sides are sorted by target.
+ * - `extra_hosts` merged from two files with two addresses for one host: 1.29.2 keeps the later
+ *   address only; Compose v2 (compose-go `mergeExtraHosts`) and we keep both (05-services.md#extra_hosts
+ *   allows several addresses per host). The oracle cases avoid that conflict; merge.test.ts covers it.
+ * - Ports merged from two files: 1.29.2 sorts the merged list, Compose v2 and we keep the source
+ *   order (13-merge.md "Sequence": appended). The order carries no meaning, so both are sorted.
+ * - 1.29.2 cannot read a published port range in the long port syntax (`published: "9000-9001"`,
+ *   05-services.md#ports); that form is covered by the normalize tests, not by the oracle cases.
  */
 import type { ComposeProject } from '../../../lib/compose/model';
 import { parseBytes, parseCpus, parseDuration } from '../../../lib/compose/units';
@@ -64,6 +77,11 @@ function str(v: unknown): string {
 
 function sortRefs(refs: Obj[]): Obj[] {
   return [...refs].sort((a, b) => (String(a.source) < String(b.source) ? -1 : String(a.source) > String(b.source) ? 1 : 0));
+}
+
+/** Mounts sorted by container path (the engine orders mounts itself; see the header). */
+function byTarget(mounts: Obj[]): Obj[] {
+  return [...mounts].sort((a, b) => (String(a.target) < String(b.target) ? -1 : String(a.target) > String(b.target) ? 1 : 0));
 }
 
 function port(ip: string | undefined, published: string | undefined, target: number, protocol: string | undefined): string {
@@ -113,7 +131,7 @@ export function canonicalFromOracle(raw: Obj, options: { copyDir: string; projec
         }),
       );
     } else if (key.startsWith('x-')) {
-      out[key] = value;
+      continue;
     } else {
       throw new Error(`canonicalizer: top-level key "${key}" of the oracle output is not handled`);
     }
@@ -169,7 +187,7 @@ function oracleService(name: string, s: Obj, fixPath: (p: string) => string, spl
         const c2 = hostPart.lastIndexOf(':');
         return port(hostPart.slice(0, c2), hostPart.slice(c2 + 1) || undefined, target, proto);
       });
-      o.ports = [...new Set(o.ports as string[])];
+      o.ports = [...new Set(o.ports as string[])].sort();
     } else if (key === 'expose') {
       o.expose = (v as unknown[]).map(str);
     } else if (key === 'volumes') {
@@ -191,6 +209,7 @@ function oracleService(name: string, s: Obj, fixPath: (p: string) => string, spl
         if (options.includes('nocopy')) m.nocopy = true;
         return m;
       });
+      o.volumes = byTarget(o.volumes as Obj[]);
     } else if (key === 'depends_on') {
       o.depends_on = Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, (x as Obj).condition]));
     } else if (key === 'healthcheck') {
@@ -231,7 +250,8 @@ function oracleService(name: string, s: Obj, fixPath: (p: string) => string, spl
         : Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, x === null ? '' : str(x)]));
     } else if (key === 'extra_hosts') {
       const hosts: Record<string, string[]> = {};
-      for (const e of v as string[]) {
+      if (isMap(v)) for (const [h, ip] of Object.entries(v)) hosts[h] = [str(ip)];
+      else for (const e of v as string[]) {
         const at = e.indexOf(':');
         (hosts[e.slice(0, at)] ??= []).push(e.slice(at + 1));
       }
@@ -240,6 +260,8 @@ function oracleService(name: string, s: Obj, fixPath: (p: string) => string, spl
       o.ulimits = Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, isMap(x) ? { soft: Number(x.soft), hard: Number(x.hard) } : { soft: Number(x), hard: Number(x) }]));
     } else if (key === 'mem_limit' || key === 'mem_reservation' || key === 'shm_size') {
       o[key] = bytes(v);
+    } else if (key === 'memswap_limit') {
+      o[key] = v === -1 || v === '-1' ? -1 : bytes(v);
     } else if (key === 'cpus') {
       o.cpus = parseCpus(v);
     } else if (key === 'stop_grace_period') {
@@ -341,18 +363,18 @@ export function canonicalFromModel(project: ComposeProject): Canonical {
     for (const [k, v] of Object.entries(s.envFileValues)) env[k] = v.value;
     Object.assign(env, s.environment);
     set('environment', env);
-    set('ports', s.ports.map((p) => port(p.hostIp, p.published, p.target, p.protocol)));
+    set('ports', s.ports.map((p) => port(p.hostIp, p.published, p.target, p.protocol)).sort());
     set('expose', s.expose);
     set(
       'volumes',
-      s.volumes.map((v) => {
+      byTarget(s.volumes.map((v) => {
         const m: Obj = { type: v.type, target: v.target, readOnly: v.readOnly };
         if (v.source !== undefined) m.source = v.source;
         if (v.tmpfs?.sizeBytes !== undefined) m.tmpfsSize = v.tmpfs.sizeBytes;
         if (v.bind?.selinux) m.selinux = v.bind.selinux;
         if (v.volume?.nocopy) m.nocopy = true;
         return m;
-      }),
+      })),
     );
     set('depends_on', Object.fromEntries(Object.entries(s.dependsOn).map(([k, d]) => [k, d.condition])));
     if (s.healthcheck) {
@@ -388,6 +410,7 @@ export function canonicalFromModel(project: ComposeProject): Canonical {
     set('ulimits', s.ulimits);
     set('mem_limit', s.memLimitBytes);
     set('mem_reservation', s.memReservationBytes);
+    set('memswap_limit', s.memswapLimitBytes);
     set('shm_size', s.shmSizeBytes);
     set('cpus', s.cpus);
     set('stop_grace_period', s.stopGracePeriodMs);
@@ -452,6 +475,5 @@ export function canonicalFromModel(project: ComposeProject): Canonical {
     const r = res(project[k], false);
     if (Object.keys(r).length) out[k] = r;
   }
-  for (const [k, v] of Object.entries(project.extensions)) out[k] = v;
   return out;
 }
