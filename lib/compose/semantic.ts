@@ -147,6 +147,18 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
       });
     }
 
+    // 05-services.md#image: "`image` may be omitted from a Compose file as long as a `build` section
+    // is declared" (Compose v2: "service has neither an image nor a build context specified").
+    // A `provider` service (05-services.md#provider) is run by a plugin and needs neither.
+    if (svc.image === undefined && svc.build === undefined && svc.other.provider === undefined) {
+      problems.push({
+        code: 'compose/missing-image',
+        message: `service "${name}" has neither an \`image\` nor a \`build\` section`,
+        fix: `add \`image: <name:tag>\` or \`build: <directory>\` to service "${name}"; if this file only overrides another one, pass the base file before it (\`-f compose.yaml -f <this file>\`)`,
+        location: loc(pointer('services', name)),
+      });
+    }
+
     // 05-services.md#ports: "Port mapping must not be used with `network_mode: host`"
     if (svc.networkMode === 'host' && svc.ports.some((p) => p.published !== undefined)) {
       const ptr = pointer('services', name, 'ports');

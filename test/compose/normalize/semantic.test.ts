@@ -3,8 +3,13 @@ import { checkProject, findCycles } from '../../../lib/compose/semantic';
 import { selectProfiles } from '../../../lib/compose/profiles';
 import { errorOf, fakeLocations, normalize, PROJECT } from './helpers';
 
-/** Normalizes, applies profiles and runs the semantic checks, like loadProject without the files. */
-function check(data: Record<string, unknown>, active: string[] = [], locations = {}) {
+/**
+ * Normalizes, applies profiles and runs the semantic checks, like loadProject without the files.
+ * Services written without `image` and `build` get `image: test` unless `asWritten` (the tests are
+ * about other checks; `compose/missing-image` has its own test).
+ */
+function check(input: Record<string, unknown>, active: string[] = [], locations = {}, asWritten = false) {
+  const data = asWritten ? input : withImages(input);
   const sel = selectProfiles((data.services ?? {}) as Record<string, unknown>, active);
   const n = normalize(data, { enabledServices: sel.enabled, locations }).result;
   const services = Object.fromEntries(Object.entries(n.services).filter(([k]) => sel.enabled.has(k)));
@@ -15,7 +20,27 @@ function check(data: Record<string, unknown>, active: string[] = [], locations =
   return checkProject({ project, data });
 }
 
+function withImages(data: Record<string, unknown>): Record<string, unknown> {
+  const services = (data.services ?? {}) as Record<string, Record<string, unknown>>;
+  return {
+    ...data,
+    services: Object.fromEntries(Object.entries(services).map(([k, s]) => [k, s.image !== undefined || s.build !== undefined ? s : { image: 'test', ...s }])),
+  };
+}
+
 describe('semantic checks', () => {
+  it('rejects a service with neither image nor build, at the service (05-services.md#image)', () => {
+    const locations = fakeLocations(['/services/web']);
+    const e = errorOf(() => check({ services: { web: { ports: ['80:80'] } } }, [], locations, true));
+    expect(e.code).toBe('compose/missing-image');
+    expect(e.message).toBe('service "web" has neither an `image` nor a `build` section');
+    expect(e.location?.line).toBe(1);
+    expect(e.fix).toContain('-f compose.yaml -f <this file>');
+    // build alone, image alone, a provider service, and a disabled service are fine
+    expect(() => check({ services: { a: { build: '.' }, b: { image: 'b' }, c: { provider: { type: 'model' } }, d: { profiles: ['off'] } } }, [], {}, true)).not.toThrow();
+  });
+
+
   it('accepts a valid project', () => {
     const r = check({
       services: { web: { depends_on: ['db'], links: ['db:database'], volumes: ['data:/d', './x:/x'], networks: ['front'], secrets: ['pw'] }, db: { image: 'db' } },
