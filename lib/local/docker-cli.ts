@@ -324,6 +324,7 @@ export class DockerCliEngine implements Engine {
       State: { Status: string; Running: boolean; ExitCode: number; OOMKilled: boolean; Error?: string; Health?: { Status: string } };
       NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> };
       Config?: { Labels?: Record<string, string> | null };
+      HostConfig?: { RestartPolicy?: { Name?: string } };
     };
     const ports: Record<string, number> = {};
     for (const [k, v] of Object.entries(j.NetworkSettings?.Ports ?? {})) {
@@ -337,6 +338,7 @@ export class DockerCliEngine implements Engine {
       oomKilled: j.State.OOMKilled,
       ...(j.State.Error ? { error: j.State.Error } : {}),
       ...(j.State.Health ? { health: j.State.Health.Status } : {}),
+      ...(j.HostConfig?.RestartPolicy?.Name ? { restartPolicy: j.HostConfig.RestartPolicy.Name } : {}),
       ports,
       labels: j.Config?.Labels ?? {},
     };

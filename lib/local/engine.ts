@@ -106,6 +106,8 @@ export interface ContainerState {
   readonly exitCode: number;
   readonly oomKilled: boolean;
   readonly error?: string;
+  /** Restart policy name (`no`, `always`, `unless-stopped`, `on-failure`). */
+  readonly restartPolicy?: string;
   /** Health status when the container has a health check: `starting`, `healthy`, `unhealthy`. */
   readonly health?: string;
   /** Published ports: `5000/tcp` → host port. */

@@ -374,17 +374,31 @@ export class Rehearsal {
       const display = st.labels['com.docker.compose.service'] ?? c;
       ports[display] = st.ports;
       this.follow(c, display);
-      // Compose has no essential flag: any container that stops with an error fails the rehearsal
-      void engine.wait(c).then(async (code) => {
-        if (this.stopping) return;
-        if (code !== 0) await this.fail(c, display, code, `container ${display} exited with code ${code}`);
-        else reporter.step(`${display} exited with code 0 — completed`);
-      }, () => undefined);
+      this.watchCompose(c, display, st.restartPolicy);
       const hostPort = rewritten.web?.service === display ? st.ports[`${rewritten.web.containerPort}/tcp`] : undefined;
       if (hostPort && !url) url = `http://${this.probeHost}:${hostPort}`;
     }
     const healthy = await this.checkHealth(url);
     return { ...(url ? { url: `${url}/` } : {}), ports, engine: info, healthy };
+  }
+
+  /**
+   * Compose has no essential flag. A container whose restart policy restarts it is reported and
+   * watched again (the Docker platform would restart it too); one that stops with an error and is
+   * not restarted fails the rehearsal.
+   */
+  private watchCompose(container: string, display: string, restartPolicy: string | undefined): void {
+    void this.o.engine.wait(container).then(async (code) => {
+      if (this.stopping) return;
+      const restarts = restartPolicy === 'always' || restartPolicy === 'unless-stopped' || (restartPolicy === 'on-failure' && code !== 0);
+      if (restarts) {
+        const lines = await this.o.engine.logs(container, 5).catch(() => []);
+        this.o.reporter.step(`${display} exited with code ${code}; its restart policy (${restartPolicy}) restarts it, as on the Docker platform${lines.length ? `; last lines:\n${lines.map((l) => `    ${l}`).join('\n')}` : ''}`);
+        await sleep(1000);
+        if (!this.stopping) this.watchCompose(container, display, restartPolicy);
+      } else if (code !== 0) await this.fail(container, display, code, `container ${display} exited with code ${code} and is not restarted`);
+      else this.o.reporter.step(`${display} exited with code 0 — completed`);
+    }, () => undefined);
   }
 
   /** The failure, if one happened. */
