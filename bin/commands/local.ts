@@ -167,7 +167,6 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   // the values the stack would inject
   const standIns = bundle.databases.map((db) => planStandIn(db, {
     project: project.name,
-    runId: '',
     containerPrefix: `beanstack-${project.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-`,
     ...(dbImages[db.service] ?? dbImageAll ? { image: dbImages[db.service] ?? dbImageAll } : {}),
   }));

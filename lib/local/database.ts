@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import * as net from 'net';
 import type { DatabaseEngine, DatabaseReplacement } from '../bundle/types';
-import { ContainerSpec, LABEL_CONTAINER, LABEL_PROJECT, LABEL_RUN, LocalError } from './engine';
+import { ContainerSpec, LABEL_CONTAINER, LocalError } from './engine';
 
 /** Default images when neither `--db-image` nor the compose service names one. */
 export const DEFAULT_DATABASE_IMAGES: Readonly<Record<DatabaseEngine, string>> = { mysql: 'mysql:8.4', mariadb: 'mariadb:11.4', postgres: 'postgres:16' };
@@ -36,7 +36,6 @@ export function generatePassword(length = 24): string {
 
 export interface StandInOptions {
   readonly project: string;
-  readonly runId: string;
   /** Image per database service (`--db-image`), else the compose image, else the engine default. */
   readonly image?: string;
   readonly password?: string;
@@ -146,5 +145,3 @@ export function probeDatabase(engine: DatabaseEngine, host: string, port: number
     });
   });
 }
-
-export { LABEL_PROJECT, LABEL_RUN };

@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import type { DatabaseReplacement, DockerrunV2 } from '../bundle/types';
 import { StandIn, probeDatabase, standInContainer } from './database';
 import { planEcs, EcsPlan, PlannedContainer } from './ecs-plan';
-import { Engine, EngineInfo, LABEL_CONTAINER, LABEL_PROJECT, LABEL_RUN, LocalError, LogFollower } from './engine';
+import { Engine, EngineInfo, LABEL_PROJECT, LABEL_RUN, LocalError, LogFollower } from './engine';
 import { repoComponent } from './images';
 
 /** Label compose puts on what it creates. */
@@ -435,5 +435,3 @@ export async function down(engine: Engine, project: string): Promise<{ container
   await engine.removeVolumes(volumes);
   return { containers, networks, volumes };
 }
-
-export { LABEL_CONTAINER };

@@ -44,7 +44,7 @@ function setup(engine: FakeEngine, healthTimeoutMs = 5000): { options: Rehearsal
   const steps: string[] = [];
   const lines: string[] = [];
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-state-'));
-  const standIn = planStandIn(db, { project: 'demo', runId: 'r1', containerPrefix: 'beanstack-demo-', image: 'mariadb:10.11', password: 'pw123' });
+  const standIn = planStandIn(db, { project: 'demo', containerPrefix: 'beanstack-demo-', image: 'mariadb:10.11', password: 'pw123' });
   return {
     steps,
     lines,

@@ -20,7 +20,7 @@ const pg: DatabaseReplacement = {
 
 describe('database stand-in', () => {
   test('defaults like the CDK Database construct and injects every role', () => {
-    const s = planStandIn(pg, { project: 'p', runId: 'r', containerPrefix: 'beanstack-p-', password: 'pw/1' });
+    const s = planStandIn(pg, { project: 'p', containerPrefix: 'beanstack-p-', password: 'pw/1' });
     expect(s).toMatchObject({ image: 'postgres:16', user: 'app', database: 'app', host: 'db.rds.beanstack.internal', port: 5432, container: 'beanstack-p-rds-db' });
     expect(databaseEnvironment([pg], [s])).toEqual({
       DATABASE_URL: 'postgresql://app:pw%2F1@db.rds.beanstack.internal:5432/app', PGHOST: 'db.rds.beanstack.internal', PGPORT: '5432', PGUSER: 'app', PGDATABASE: 'app',
@@ -32,7 +32,7 @@ describe('database stand-in', () => {
   });
 
   test('a non-default port is passed to the server', () => {
-    const s = planStandIn({ ...pg, engine: 'mysql', image: 'mysql:8.4', port: 3307 }, { project: 'p', runId: 'r', containerPrefix: 'x-' });
+    const s = planStandIn({ ...pg, engine: 'mysql', image: 'mysql:8.4', port: 3307 }, { project: 'p', containerPrefix: 'x-' });
     expect(standInContainer(s, 'net', '127.0.0.1', {}).command).toEqual(['mysqld', '--port=3307']);
   });
 
