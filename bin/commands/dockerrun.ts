@@ -40,7 +40,7 @@ interface DockerrunFlags {
 
 /** Parses `--image svc=uri` flags. */
 export function parseImageFlags(values: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const v of values) {
     const eq = v.indexOf('=');
     if (eq <= 0 || eq === v.length - 1) {

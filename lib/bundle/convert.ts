@@ -19,6 +19,7 @@ import {
 } from './keys';
 import { buildLinkGraph, LinkEdge, mentionsHost } from './links';
 import { fromOverrideFile, humanPath, locate } from './locations';
+import { dict, hasOwn, own } from './dict';
 import { assignNames, envNameForSecret } from './names';
 import type {
   BundleFile, BundleOptions, BundleTarget, DatabaseEngine, DatabaseReplacement, DatabaseVariable, ImageBuild, RequiredSecret,
@@ -181,7 +182,7 @@ class Collector {
 
 /** The compose keys of a service that the key tables decide about, with their values. */
 function tableKeys(svc: ServiceConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...svc.other };
+  const out: Record<string, unknown> = Object.assign(dict<unknown>(), svc.other);
   const typed: [string, unknown][] = [
     ['cap_drop', svc.capDrop.length > 0 ? svc.capDrop : undefined],
     ['container_name', svc.containerName],
@@ -246,7 +247,7 @@ function chooseWebPort(
   portsBy: Readonly<Record<string, readonly { port: PlannedPort; pointer?: string }[]>>,
   project: ComposeProject,
 ): { service: string; mapping: { port: PlannedPort; pointer?: string } } | undefined {
-  const publishers = kept.filter((s) => (portsBy[s] ?? []).some((p) => p.port.protocol === 'tcp'));
+  const publishers = kept.filter((s) => (own(portsBy, s) ?? []).some((p) => p.port.protocol === 'tcp'));
   let chosen: string | undefined;
   if (publishers.length === 1) chosen = publishers[0];
   else {
@@ -265,20 +266,55 @@ function chooseWebPort(
   return { service: chosen, mapping: ranked[0] };
 }
 
+/** ECS container health check limits, in seconds (retries: a count). */
+export const ECS_HEALTHCHECK_LIMITS = {
+  interval: { min: 5, max: 300, compose: 'interval' },
+  timeout: { min: 2, max: 60, compose: 'timeout' },
+  retries: { min: 1, max: 10, compose: 'retries' },
+  startPeriod: { min: 0, max: 300, compose: 'start_period' },
+} as const;
+
+/**
+ * Brings a healthcheck's timings into the ranges ECS accepts (interval 5–300 s, timeout 2–60 s, retries
+ * 1–10, start period 0–300 s), with warning `bundle/healthcheck-clamped` per changed field. Durations are
+ * whole seconds in Dockerrun, so they are rounded like the renderer does.
+ */
+function clampHealthcheck(hc: HealthcheckConfig, service: string, c: Collector): HealthcheckConfig {
+  if (hc.disable || !hc.test || hc.test.length === 0 || hc.test[0] === 'NONE') return hc;
+  const out: { -readonly [K in keyof HealthcheckConfig]: HealthcheckConfig[K] } = { ...hc };
+  const fields: [keyof typeof ECS_HEALTHCHECK_LIMITS, 'intervalMs' | 'timeoutMs' | 'retries' | 'startPeriodMs'][] = [
+    ['interval', 'intervalMs'], ['timeout', 'timeoutMs'], ['retries', 'retries'], ['startPeriod', 'startPeriodMs'],
+  ];
+  for (const [name, key] of fields) {
+    const raw = hc[key];
+    if (raw === undefined) continue;
+    const limit = ECS_HEALTHCHECK_LIMITS[name];
+    const isCount = key === 'retries';
+    const value = isCount ? raw : Math.round(raw / 1000);
+    const clamped = Math.min(limit.max, Math.max(limit.min, value));
+    if (clamped === value) continue;
+    const unit = isCount ? '' : 's';
+    const shown = isCount ? String(raw) : `${raw / 1000}s`;
+    c.warn('bundle/healthcheck-clamped', `services.${service}.healthcheck.${limit.compose} ${shown} is outside the range ECS accepts (${limit.min}${unit}–${limit.max}${unit}); the container health check uses ${clamped}${unit}`, service, sp(service, 'healthcheck', limit.compose));
+    out[key] = isCount ? clamped : clamped * 1000;
+  }
+  return out;
+}
+
 /** Plans the bundle. Throws `BundleError` with every problem at once. */
 export function planBundle(project: ComposeProject, options: BundleOptions = {}): Plan {
   const target: BundleTarget = options.target ?? 'ecs';
   const c = new Collector(project);
   const xProblems: ErrorDetail[] = [];
   const top: ProjectOverrides = parseProjectOverrides(project, xProblems);
-  const overrides: Record<string, ServiceOverrides> = {};
+  const overrides: Record<string, ServiceOverrides> = dict();
   const serviceNames = Object.keys(project.services).sort(byString);
   for (const s of serviceNames) overrides[s] = parseServiceOverrides(project, s, xProblems);
   for (const p of xProblems) c.problems.push({ code: 'bundle/x-beanstack', ...p });
   c.throwIfProblems('correct the x-beanstack fields as listed (docs/x-beanstack.md documents each one)');
 
   // ---- which services run -------------------------------------------------------------------
-  const excluded = new Set<string>(top.exclude.filter((s) => s in project.services));
+  const excluded = new Set<string>(top.exclude.filter((s) => hasOwn(project.services, s)));
   for (const s of serviceNames) if (overrides[s].exclude) excluded.add(s);
   const rawTop = project.extensions['x-beanstack'];
   const rawExclude: unknown[] = typeof rawTop === 'object' && rawTop !== null && Array.isArray((rawTop as { exclude?: unknown }).exclude) ? (rawTop as { exclude: unknown[] }).exclude : [];
@@ -306,7 +342,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   if (top.database === false) dbServices = [];
   else if (typeof top.database === 'string') {
     const chosen = top.database;
-    const engine = overrides[chosen]?.database;
+    const engine = own(overrides, chosen)?.database;
     const detected = detectEngine(project.services[chosen].image);
     const e = typeof engine === 'string' ? engine : detected;
     if (!e) {
@@ -339,7 +375,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const keys = tableKeys(svc);
     for (const key of Object.keys(keys).sort()) {
       const value = keys[key];
-      const rule = SERVICE_KEY_RULES[key];
+      const rule = own(SERVICE_KEY_RULES, key);
       if (!rule) {
         c.warn('bundle/unknown-key', `services.${s}.${key} is not known to beanstack and is left out`, s, sp(s, key));
         continue;
@@ -381,7 +417,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   c.throwIfProblems('pass --image only for services of the bundle');
 
   // ---- per service ----------------------------------------------------------------------------
-  const dbVariables: Record<string, DatabaseVariable[]> = {};
+  const dbVariables: Record<string, DatabaseVariable[]> = dict();
   for (const f of facts) dbVariables[f.service] = [];
   const secrets = new Map<string, { services: Set<string>; source: RequiredSecret['source']; composeSecret?: string }>();
   const required = new Map<string, Set<string>>();
@@ -389,8 +425,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   const namedVolumes = new Set<string>();
   const networks = new Set<string>();
   const images: ImageBuild[] = [];
-  const planned: Record<string, PlannedService> = {};
-  const portsBy: Record<string, { port: PlannedPort; pointer?: string }[]> = {};
+  const planned: Record<string, PlannedService> = dict();
+  const portsBy: Record<string, { port: PlannedPort; pointer?: string }[]> = dict();
   const addSecret = (name: string, service: string, source: RequiredSecret['source'], composeSecret?: string) => {
     const e = secrets.get(name) ?? { services: new Set<string>(), source, composeSecret };
     e.services.add(service);
@@ -425,7 +461,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     // -- image / build
     let image: string;
     let build: ImageBuild | undefined;
-    const given = options.images?.[s];
+    const given = own(options.images, s);
     if (svc.build) {
       const b = svc.build;
       let usable = true;
@@ -450,7 +486,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           buildTarget = b.target;
         }
       }
-      const args: Record<string, string> = {};
+      const args: Record<string, string> = dict();
       for (const k of Object.keys(b.args).sort(byString)) {
         const v = b.args[k];
         if (x.args && k in x.args) continue;
@@ -522,12 +558,12 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     if (svc.develop !== undefined) c.warn('bundle/dev-setting', `services.${s}.develop (watch) is a development setting and is left out`, s, sp(s, 'develop'));
 
     // -- environment
-    const environment: Record<string, string> = {};
+    const environment: Record<string, string> = dict();
     const inlinedFromFiles = new Map<string, string[]>();
     const allNames = new Set([...Object.keys(svc.envFileValues), ...Object.keys(svc.environment)]);
     const secretRefs = new Map(svc.secrets.map((r) => [secretPath(r), r.source]));
     for (const name of [...allNames].sort(byString)) {
-      const fromEnvironment = name in svc.environment;
+      const fromEnvironment = hasOwn(svc.environment, name);
       const value = fromEnvironment ? svc.environment[name] : svc.envFileValues[name].value;
       const pointer = fromEnvironment ? sp(s, 'environment', name) : sp(s, 'env_file');
       // database variables
@@ -633,6 +669,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       const test = scrub(healthcheck.test, 'healthcheck.test', sp(s, 'healthcheck', 'test'), healthcheck.test[0] === 'CMD-SHELL' ? 1 : shellScript(healthcheck.test.slice(1)) !== undefined ? shellScript(healthcheck.test.slice(1))! + 1 : undefined);
       healthcheck = { ...healthcheck, test };
     }
+    if (healthcheck && target === 'ecs' && options.containerHealthChecks) healthcheck = clampHealthcheck(healthcheck, s, c);
 
     // compose secrets
     svc.secrets.forEach((ref, i) => {
@@ -648,7 +685,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         c.warn('bundle/secret-file', `services.${s} reads the database password from the file ${p}; Beanstalk provides environment variables, not files: make the app read ${name} instead (the stack sets it to the RDS password)`, s, pointer);
         return;
       }
-      const top = project.secrets[ref.source];
+      const top = own(project.secrets, ref.source);
       if (top?.external) c.warn('bundle/external-secret', `secret "${ref.source}" is external; the stack creates a Beanstalk environment secret ${name} that you fill in`, s, `/secrets/${escapePointer(ref.source)}`);
       addSecret(name, s, 'compose-secret', ref.source);
       c.warn('bundle/secret-file', `services.${s} reads secret "${ref.source}" from the file ${p}; Beanstalk provides environment variables, not files: make the app read the environment variable ${name} instead`, s, pointer);
@@ -656,7 +693,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 
     // -- database host without a variable
     for (const f of facts) {
-      const usesDb = f.service in svc.dependsOn || svc.links.some((l) => l.split(':')[0] === f.service);
+      const usesDb = hasOwn(svc.dependsOn, f.service) || svc.links.some((l) => l.split(':')[0] === f.service);
       const hasHost = dbVariables[f.service].some((v) => v.service === s && (v.role === 'host' || v.role === 'url'));
       if (usesDb && !hasHost) {
         c.warn('bundle/database-host', `services.${s} depends on "${f.service}" but no variable of it holds the database host; the name "${f.service}" will not resolve to Amazon RDS: make the app read the host from a variable (e.g. DB_HOST) and set it in the compose file`, s, sp(s, 'depends_on', f.service));
@@ -795,7 +832,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     // compose configs: file → shipped, content → generated file
     svc.configs.forEach((ref, i) => {
       const pointer = sp(s, 'configs', i);
-      const cfg = project.configs[ref.source];
+      const cfg = own(project.configs, ref.source);
       const targetPath = ref.target ? (ref.target.startsWith('/') ? ref.target : `/${ref.target}`) : `/${ref.source}`;
       if (!cfg) return;
       if (cfg.file && isInside(cfg.file, project.projectDirectory) && cfg.file !== project.projectDirectory) {
@@ -861,7 +898,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     }
 
     // -- healthcheck and dependency conditions
-    const dependsOn: Record<string, DependsOnCondition> = {};
+    const dependsOn: Record<string, DependsOnCondition> = dict();
     for (const dep of Object.keys(svc.dependsOn).sort(byString)) {
       if (keptSet.has(dep)) dependsOn[dep] = svc.dependsOn[dep].condition;
       else if (excluded.has(dep)) c.warn('bundle/dependency-excluded', `services.${s} depends on "${dep}", which is left out of the bundle`, s, sp(s, 'depends_on', dep));
@@ -924,10 +961,10 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     }
 
     // -- networks (docker target keeps them)
-    const svcNetworks: Record<string, string[]> = {};
+    const svcNetworks: Record<string, string[]> = dict();
     for (const n of Object.keys(svc.networks).sort(byString)) {
-      const cfg = svc.networks[n];
-      const topNet = project.networks[n];
+      const cfg = own(svc.networks, n);
+      const topNet = own(project.networks, n);
       if (topNet?.external) {
         c.warn('bundle/external-network', `services.${s} joins the external network "${n}", which does not exist on the instance; left out`, s, sp(s, 'networks', n));
         continue;
@@ -940,9 +977,9 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     }
 
     // -- pass-through keys for the docker target
-    const passThrough: Record<string, unknown> = {};
+    const passThrough: Record<string, unknown> = dict();
     for (const k of ['blkio_config', 'group_add', 'pids_limit', 'security_opt']) {
-      if (k in svc.other) passThrough[k] = svc.other[k];
+      if (hasOwn(svc.other, k)) passThrough[k] = svc.other[k];
     }
     if (svc.containerName !== undefined) passThrough.container_name = svc.containerName;
 
@@ -996,7 +1033,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 
   // ---- web port ------------------------------------------------------------------------------
   let webService: string | undefined;
-  if (top.web && keptSet.has(top.web) && portsBy[top.web] && !portsBy[top.web].some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp')) {
+  if (top.web && keptSet.has(top.web) && hasOwn(portsBy, top.web) && !portsBy[top.web].some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp')) {
     const ps = portsBy[top.web].filter((p) => p.port.protocol === 'tcp');
     const exposed = project.services[top.web].expose.filter((e) => /^\d+$/.test(e)).map(Number);
     const containerPort = ps.length === 1 ? ps[0].port.containerPort : ps.length === 0 && exposed.length === 1 ? exposed[0] : undefined;
@@ -1006,7 +1043,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       portsBy[top.web] = [...portsBy[top.web].filter((p) => p !== ps[0]), { port: { hostPort: 80, containerPort, protocol: 'tcp' }, pointer: '/x-beanstack/web' }];
     }
   }
-  const on80 = kept.filter((s) => portsBy[s]?.some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp'));
+  const on80 = kept.filter((s) => own(portsBy, s)?.some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp'));
   if (on80.length >= 1) {
     webService = on80[0];
   } else if (target !== 'single') {
@@ -1026,7 +1063,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   // ---- duplicate host ports ------------------------------------------------------------------
   const seen = new Map<string, string>();
   for (const s of kept) {
-    for (const { port, pointer } of portsBy[s] ?? []) {
+    for (const { port, pointer } of own(portsBy, s) ?? []) {
       const key = `${port.hostPort}/${port.protocol}`;
       const prev = seen.get(key);
       if (prev !== undefined) {
@@ -1054,7 +1091,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       const t = l.split(':')[0];
       if (keptSet.has(t)) edges.push({ from: s, to: t, reason: 'links', explicit: true });
     }
-    for (const v of planned[s]?.volumesFrom ?? []) edges.push({ from: s, to: v.service, reason: 'volumes_from', explicit: true });
+    for (const v of own(planned, s)?.volumesFrom ?? []) edges.push({ from: s, to: v.service, reason: 'volumes_from', explicit: true });
     const p = planned[s];
     if (!p) continue;
     const texts: [string, string][] = [
@@ -1087,9 +1124,9 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     ?? kept.map((s) => overrides[s].healthCheckPath).find((p) => p !== undefined);
 
   // ---- assemble ------------------------------------------------------------------------------
-  const services = kept.filter((s) => planned[s]).map((s) => ({
+  const services = kept.filter((s) => hasOwn(planned, s)).map((s) => ({
     ...planned[s],
-    ports: [...(portsBy[s] ?? []).map((p) => p.port)].sort((a, b) => a.containerPort - b.containerPort || a.hostPort - b.hostPort || byString(a.protocol, b.protocol)),
+    ports: [...(own(portsBy, s) ?? []).map((p) => p.port)].sort((a, b) => a.containerPort - b.containerPort || a.hostPort - b.hostPort || byString(a.protocol, b.protocol)),
   }));
   if (services.length > 0 && !services.some((p) => p.essential)) {
     c.fail('bundle/no-essential', `every container is one-shot or non-essential (${services.map((p) => p.service).join(', ')}); a task needs at least one essential container`, '/services');
@@ -1134,7 +1171,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     .map((p) => files.get(p)!);
 
   for (const v of [...namedVolumes].sort(byString)) {
-    const top = project.volumes[v];
+    const top = own(project.volumes, v);
     c.warn('bundle/instance-local-volume', `volume "${v}" becomes ${target === 'docker' ? 'a Docker volume' : `the directory ${path.posix.join(NAMED_VOLUME_ROOT, v)}`} on each instance: its data is instance-local and lost when the instance is replaced${top?.external ? ' (it was external in compose)' : ''}${target === 'docker' ? '' : '; unlike a Docker volume it starts empty, not filled from the image'}; keep data in RDS, S3 or EFS`, undefined, `/volumes/${escapePointer(v)}`);
   }
 
@@ -1158,7 +1195,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 }
 
 export function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out: Record<string, T> = dict();
   for (const k of Object.keys(r).sort(byString)) out[k] = r[k];
   return out;
 }

@@ -5,6 +5,7 @@
 import type { ComposeProject, ServiceConfig } from '../compose/model';
 import type { DatabaseEngine, DatabaseVariableRole } from './types';
 import { DATABASE_IMAGE_VARIABLES, DATABASE_IMAGES, DATABASE_PORTS, DATABASE_URL_SCHEMES } from './keys';
+import { own } from './dict';
 
 /** Image reference split into repository and tag (digest references have no tag). */
 export function parseImage(image: string): { repository: string; tag?: string; digest?: string } {
@@ -26,7 +27,7 @@ export function detectEngine(image: string | undefined): DatabaseEngine | undefi
   if (!image) return undefined;
   const { repository } = parseImage(image);
   const base = repository.slice(repository.lastIndexOf('/') + 1).toLowerCase();
-  return DATABASE_IMAGES[base];
+  return own(DATABASE_IMAGES, base);
 }
 
 /** `8.0` from `8.0.27`, `10.6` from `10.6.4-focal`, `16` from `16-alpine`, for the engine's version scheme. */
@@ -58,9 +59,9 @@ export interface DatabaseFacts {
 }
 
 function env(svc: ServiceConfig, name: string): string | undefined {
-  const v = svc.environment[name];
+  const v = own(svc.environment, name);
   if (typeof v === 'string' && v !== '') return v;
-  const f = svc.envFileValues[name];
+  const f = own(svc.envFileValues, name);
   return f && f.value !== '' ? f.value : undefined;
 }
 

@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { DEV_BUILD_TARGETS, DEV_COMMAND_PATTERNS, DEV_DOCKERFILE_PATTERN, DEV_ENVIRONMENT_VALUES } from './keys';
+import { own } from './dict';
 
 /** Whether `child` is `parent` or lies below it (both absolute POSIX paths). */
 export function isInside(child: string, parent: string): boolean {
@@ -36,5 +37,5 @@ export function devCommandMatch(argv: readonly string[]): string | undefined {
 
 /** Whether `NAME=value` says the app runs in development mode. */
 export function isDevEnvironmentValue(name: string, value: string): boolean {
-  return DEV_ENVIRONMENT_VALUES[name]?.includes(value) ?? false;
+  return own(DEV_ENVIRONMENT_VALUES, name)?.includes(value) ?? false;
 }

@@ -6,6 +6,7 @@
  */
 import type { HealthcheckConfig } from '../compose/model';
 import type { Plan, PlannedService } from './convert';
+import { dict, own } from './dict';
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -25,7 +26,7 @@ export function escapeDollars(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/\$/g, '$$$$');
   if (Array.isArray(value)) return value.map(escapeDollars);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = dict();
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = escapeDollars(v);
     return out;
   }
@@ -102,18 +103,18 @@ function service(s: PlannedService): Record<string, unknown> {
 
 /** Renders the plan as a compose document (an object; render.ts turns it into bytes). */
 export function toProductionCompose(plan: Plan): Record<string, unknown> {
-  const services: Record<string, unknown> = {};
+  const services: Record<string, unknown> = dict();
   for (const s of plan.services) services[s.service] = service(s);
-  const volumes: Record<string, unknown> = {};
+  const volumes: Record<string, unknown> = dict();
   for (const v of plan.namedVolumes) {
-    const top = plan.project.volumes[v];
+    const top = own(plan.project.volumes, v);
     volumes[v] = top && !top.external && (top.driver || Object.keys(top.driverOpts).length > 0)
       ? { ...(top.driver ? { driver: top.driver } : {}), ...(Object.keys(top.driverOpts).length > 0 ? { driver_opts: { ...top.driverOpts } } : {}) }
       : {};
   }
-  const networks: Record<string, unknown> = {};
+  const networks: Record<string, unknown> = dict();
   for (const n of plan.networks) {
-    const top = plan.project.networks[n];
+    const top = own(plan.project.networks, n);
     networks[n] = {
       ...(top?.driver ? { driver: top.driver } : {}),
       ...(top?.internal ? { internal: true } : {}),

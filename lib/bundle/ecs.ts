@@ -8,6 +8,7 @@ import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
 import { assignNames, volumeSlug } from './names';
 import type { BundleOptions, ContainerDefinition, DockerrunV2, DockerrunVolume, MountPoint } from './types';
 import { EXECUTION_ROLE_PLACEHOLDER } from './types';
+import { own } from './dict';
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -30,10 +31,11 @@ function healthCheck(hc: HealthcheckConfig | undefined): ContainerDefinition['he
   const command = hc.test[0] === 'CMD' || hc.test[0] === 'CMD-SHELL' ? [...hc.test] : ['CMD-SHELL', hc.test.join(' ')];
   return {
     command,
+    // the planner already clamped these with a warning (clampHealthcheck); this keeps the output valid regardless
     ...(hc.intervalMs !== undefined ? { interval: Math.min(300, Math.max(5, seconds(hc.intervalMs)!)) } : {}),
-    ...(hc.timeoutMs !== undefined ? { timeout: Math.min(120, Math.max(2, seconds(hc.timeoutMs)!)) } : {}),
+    ...(hc.timeoutMs !== undefined ? { timeout: Math.min(60, Math.max(2, seconds(hc.timeoutMs)!)) } : {}),
     ...(hc.retries !== undefined ? { retries: Math.min(10, Math.max(1, hc.retries)) } : {}),
-    ...(hc.startPeriodMs !== undefined ? { startPeriod: Math.min(300, seconds(hc.startPeriodMs)!) } : {}),
+    ...(hc.startPeriodMs !== undefined ? { startPeriod: Math.min(300, Math.max(0, Math.round(hc.startPeriodMs / 1000))) } : {}),
   };
 }
 
@@ -97,7 +99,7 @@ function containerDefinition(
     .map((m) => ({ sourceVolume: volumeOf(m.kind as 'shipped' | 'named' | 'host', m.source), containerPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) }))
     .sort((a, b) => byString(a.containerPath, b.containerPath) || byString(a.sourceVolume, b.sourceVolume));
   const links: string[] = [];
-  for (const t of plan.links[s.service] ?? []) {
+  for (const t of own(plan.links, s.service) ?? []) {
     const name = plan.containers[t];
     const aliases = new Set<string>([t]);
     const svc = plan.project.services[t];

@@ -29,6 +29,7 @@ import { BundleError, sortDiagnostics } from '../errors';
 import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
 import { renderYaml } from './render';
 import { assertValidDockerrun, formatPath, locate, parseJsonWithLocations } from './validate';
+import { dict, own } from './dict';
 
 export interface ImportOptions {
   /**
@@ -81,7 +82,7 @@ function escDeep(v: unknown): unknown {
   if (typeof v === 'string') return esc(v);
   if (Array.isArray(v)) return v.map(escDeep);
   if (isObject(v)) {
-    const out: Json = {};
+    const out: Json = dict();
     for (const [k, x] of Object.entries(v)) out[k] = escDeep(x);
     return out;
   }
@@ -89,7 +90,7 @@ function escDeep(v: unknown): unknown {
 }
 
 function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out: Record<string, T> = dict();
   for (const k of Object.keys(r).sort(byString)) out[k] = r[k];
   return out;
 }
@@ -180,16 +181,16 @@ interface Context {
 function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   const { w } = ctx;
   const name = String(c.name);
-  const svc: Json = {};
-  const extra: Json = {};
+  const svc: Json = dict();
+  const extra: Json = dict();
   svc.image = esc(String(c.image));
 
   // essential / one-shot
   if (c.essential === false) svc.restart = 'no';
 
   // memory and cpu
-  const limits: Json = {};
-  const reservations: Json = {};
+  const limits: Json = dict();
+  const reservations: Json = dict();
   if (typeof c.memory === 'number' && c.memory > 0) limits.memory = `${c.memory}M`;
   if (typeof c.memoryReservation === 'number' && c.memoryReservation > 0) reservations.memory = `${c.memoryReservation}M`;
   if (Object.keys(limits).length > 0 || Object.keys(reservations).length > 0) {
@@ -207,7 +208,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   if (arrayOf(c.entryPoint).length > 0) svc.entrypoint = arrayOf<string>(c.entryPoint).map(esc);
 
   // environment and secrets
-  const environment: Record<string, string | null> = {};
+  const environment: Record<string, string | null> = dict();
   for (const e of arrayOf<Json>(c.environment)) environment[String(e.name)] = esc(typeof e.value === 'string' ? e.value : '');
   const secrets = arrayOf<Json>(c.secrets);
   if (secrets.length > 0) {
@@ -241,9 +242,9 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   // links and dependsOn
   const dependsOn = arrayOf<Json>(c.dependsOn);
   const dependsTargets = new Set(dependsOn.map((d) => String(d.containerName)));
-  const dependsOnOut: Record<string, Json> = {};
+  const dependsOnOut: Record<string, Json> = dict();
   for (const d of dependsOn) {
-    const cond = CONDITIONS[String(d.condition)] ?? 'service_started';
+    const cond = own(CONDITIONS, String(d.condition)) ?? 'service_started';
     dependsOnOut[String(d.containerName)] = { condition: cond };
   }
   dependsOn.forEach((d, i) => {
@@ -285,7 +286,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
     const where = hostPathToCompose(vol.sourcePath, src);
     if (where.kind === 'volume') {
       if (!ctx.namedVolumes.has(where.source)) {
-        const def: Json = {};
+        const def: Json = dict();
         const dvc = vol.raw.dockerVolumeConfiguration;
         if (isObject(dvc)) {
           if (typeof dvc.driver === 'string') def.driver = dvc.driver;
@@ -309,7 +310,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   const tmpfs: string[] = [];
   if (lp) {
     const lpAt = [...at, 'linuxParameters'];
-    const rest: Json = {};
+    const rest: Json = dict();
     for (const [k, v] of Object.entries(lp)) {
       if (k === 'capabilities' && isObject(v)) {
         if (arrayOf(v.add).length > 0) svc.cap_add = arrayOf<string>(v.add).map(esc);
@@ -347,12 +348,12 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   if (c.pseudoTerminal === true) svc.tty = true;
   if (arrayOf(c.dockerSecurityOptions).length > 0) svc.security_opt = arrayOf<string>(c.dockerSecurityOptions).map(esc);
   if (arrayOf(c.systemControls).length > 0) {
-    const sysctls: Record<string, string> = {};
+    const sysctls: Record<string, string> = dict();
     for (const s of arrayOf<Json>(c.systemControls)) if (typeof s.namespace === 'string') sysctls[s.namespace] = esc(String(s.value ?? ''));
     svc.sysctls = sortRecord(sysctls);
   }
   if (arrayOf(c.ulimits).length > 0) {
-    const ulimits: Record<string, Json> = {};
+    const ulimits: Record<string, Json> = dict();
     for (const u of arrayOf<Json>(c.ulimits)) ulimits[String(u.name)] = { soft: u.softLimit, hard: u.hardLimit };
     svc.ulimits = sortRecord(ulimits);
   }
@@ -384,7 +385,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   for (const key of Object.keys(c).sort(byString)) {
     if (HANDLED_KEYS.has(key)) continue;
     extra[key] = c[key];
-    const reason = UNMAPPED_REASONS[key] ?? 'compose has no equivalent';
+    const reason = own(UNMAPPED_REASONS, key) ?? 'compose has no equivalent';
     w.add([...at, key], 'import/unmapped-key', `container "${name}": ${key} is kept in x-dockerrun.${key}; ${reason}`, name);
   }
   if (Object.keys(extra).length > 0) svc[DOCKERRUN_EXTENSION] = escDeep(sortRecord(extra));
@@ -399,7 +400,7 @@ function importV2(doc: Json, w: Warnings): Json {
   });
   const containers = arrayOf<Json>(doc.containerDefinitions);
   const ctx: Context = { w, volumes, namedVolumes: new Map() };
-  const services: Record<string, Json> = {};
+  const services: Record<string, Json> = dict();
   containers.forEach((c, i) => {
     services[String(c.name)] = containerToService(c, ['containerDefinitions', i], ctx);
   });
@@ -417,7 +418,7 @@ function importV2(doc: Json, w: Warnings): Json {
   // volumes no container mounts are reported by the validator (dockerrun/unused-volume) and left out
   const out: Json = { services: sortRecord(services) };
   if (ctx.namedVolumes.size > 0) out.volumes = sortRecord(Object.fromEntries(ctx.namedVolumes));
-  const extra: Json = {};
+  const extra: Json = dict();
   if (typeof doc.executionRoleArn === 'string') {
     extra.executionRoleArn = doc.executionRoleArn;
     w.add(['executionRoleArn'], 'import/execution-role', 'the task execution role is kept in x-dockerrun.executionRoleArn; beanstack passes a role to `beanstack dockerrun --execution-role-arn` (the CDK stack creates one)');
@@ -467,7 +468,7 @@ function importV1(doc: Json, w: Warnings): Json {
   // Command and Entrypoint are strings: compose splits them like a shell
   if (typeof doc.Command === 'string' && doc.Command.trim() !== '') svc.command = esc(doc.Command);
   if (typeof doc.Entrypoint === 'string' && doc.Entrypoint.trim() !== '') svc.entrypoint = esc(doc.Entrypoint);
-  const extra: Json = {};
+  const extra: Json = dict();
   if (typeof doc.Logging === 'string') {
     extra.Logging = doc.Logging;
     w.add(['Logging'], 'import/log-volume', `Elastic Beanstalk collects the container's logs from ${doc.Logging}; compose has no equivalent, so it is kept in x-dockerrun.Logging (read the logs with \`docker compose logs\`)`, name);

@@ -4,6 +4,7 @@
  * (explicit) and from service names found in environment values and commands (heuristic). Docker
  * links cannot form a cycle, so a heuristic edge that would close one is dropped with a warning.
  */
+import { dict } from './dict';
 
 /** One "from reaches to" edge. */
 export interface LinkEdge {
@@ -55,7 +56,7 @@ export function buildLinkGraph(edges: readonly LinkEdge[]): LinkGraphResult {
     if (!adj.has(e.from)) adj.set(e.from, new Set());
     adj.get(e.from)!.add(e.to);
   }
-  const links: Record<string, string[]> = {};
+  const links: Record<string, string[]> = dict();
   for (const [from, tos] of [...adj.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) links[from] = [...tos].sort();
   return { links, dropped, explicitCycles };
 }

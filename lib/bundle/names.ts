@@ -1,6 +1,7 @@
 /**
  * Stable, collision-free names for containers, Dockerrun volumes and environment variables.
  */
+import { dict, hasOwn } from './dict';
 
 /** `[A-Za-z0-9_-]`, 1-255 characters (the ECS container-name charset). */
 export const CONTAINER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
@@ -16,7 +17,7 @@ export function sanitizeName(name: string): string {
  * collision gets the smallest free `-2`, `-3`… suffix, so the mapping only depends on the set.
  */
 export function assignNames(originals: readonly string[], sanitize: (s: string) => string = sanitizeName): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   const used = new Set<string>();
   const sorted = [...new Set(originals)].sort();
   // names that need no change keep them, whatever their order
@@ -28,14 +29,14 @@ export function assignNames(originals: readonly string[], sanitize: (s: string) 
     }
   }
   for (const o of sorted) {
-    if (o in out) continue;
+    if (hasOwn(out, o)) continue;
     const base = sanitize(o);
     let candidate = base;
     for (let i = 2; used.has(candidate); i++) candidate = `${base.slice(0, 250)}-${i}`;
     out[o] = candidate;
     used.add(candidate);
   }
-  const sortedOut: Record<string, string> = {};
+  const sortedOut: Record<string, string> = dict();
   for (const o of sorted) sortedOut[o] = out[o];
   return sortedOut;
 }

@@ -780,7 +780,7 @@ export interface LocatedJson {
  * because JSON.parse would silently keep the last one.
  */
 export function parseJsonWithLocations(text: string, file: string): LocatedJson {
-  const locations: Record<string, SourceLocation> = {};
+  const locations: Record<string, SourceLocation> = Object.create(null) as Record<string, SourceLocation>;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   let lineStart = 0;
@@ -851,7 +851,7 @@ export function parseJsonWithLocations(text: string, file: string): LocatedJson 
     const ch = text[pos];
     if (ch === '{') {
       pos++;
-      const obj: Record<string, unknown> = {};
+      const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       ws();
       if (text[pos] === '}') {
         pos++;

@@ -9,6 +9,7 @@ import type { ComposeProject } from '../compose/model';
 import type { ErrorDetail } from '../errors';
 import type { DatabaseEngine } from './types';
 import { locate } from './locations';
+import { dict, hasOwn } from './dict';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -178,14 +179,14 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
   if ('target' in raw) out.target = raw.target === null ? null : str(raw.target, 'target', r);
   if ('args' in raw) {
     if (isRecord(raw.args)) {
-      const args: Record<string, string> = {};
+      const args: Record<string, string> = dict();
       for (const [k, v] of Object.entries(raw.args)) {
         if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') args[k] = String(v);
         else r.fail(`args/${k}`, `expected a string value, got ${JSON.stringify(v)}`);
       }
       out.args = args;
     } else if (Array.isArray(raw.args)) {
-      const args: Record<string, string> = {};
+      const args: Record<string, string> = dict();
       raw.args.forEach((item, i) => {
         if (typeof item === 'string' && item.includes('=')) args[item.slice(0, item.indexOf('='))] = item.slice(item.indexOf('=') + 1);
         else r.fail(`args/${i}`, `expected NAME=value, got ${JSON.stringify(item)}`);
@@ -275,10 +276,10 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   exclude.forEach((name, i) => {
     if (!known.has(name)) r.fail(`exclude/${i}`, `no service named "${name}"; the services are ${[...known].sort().join(', ')}`);
   });
-  if (typeof database === 'string' && !(database in project.services)) {
+  if (typeof database === 'string' && !hasOwn(project.services, database)) {
     r.fail('database', `no service named "${database}"; the services are ${Object.keys(project.services).sort().join(', ')}`);
   }
-  if (web !== undefined && !(web in project.services)) {
+  if (web !== undefined && !hasOwn(project.services, web)) {
     r.fail('web', `no service named "${web}"; the services are ${Object.keys(project.services).sort().join(', ')}`);
   }
   return { exclude, database, web, healthCheckPath };

@@ -163,6 +163,31 @@ test('user errors exit 2 with file:line:column and the fix', async () => {
   expect(target.code).toBe(2);
 });
 
+test('service names that are Object.prototype members convert on every target (regression: exit 3)', async () => {
+  write('compose.yaml', 'services:\n  toString:\n    image: nginx:1.25\n    ports: ["80:80"]\n  constructor:\n    image: redis:7.2\n');
+  for (const target of ['ecs', 'docker']) {
+    const r = await run(['--target', target]);
+    expect(r.stderr).not.toContain('a bug in beanstack');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('toString');
+    expect(r.stdout).toContain('constructor');
+  }
+  const single = await run(['--target', 'single']);
+  expect(single.code).toBe(2);
+  expect(single.stderr).toContain('compose.yaml:2:3: the single target runs one container, but the bundle has 2: constructor, toString');
+  const img = await run(['--image', 'valueOf=example/app:1']);
+  expect(img.code).toBe(2);
+  expect(img.stderr).toContain('no service "valueOf" runs in the bundle');
+});
+
+test('--container-health-checks clamps healthcheck timings to the ECS ranges with a located warning (regression: exit 3)', async () => {
+  write('compose.yaml', 'services:\n  web:\n    image: nginx:1.25\n    ports: ["80:80"]\n    healthcheck:\n      test: ["CMD", "true"]\n      timeout: 90s\n');
+  const r = await run(['--container-health-checks']);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).containerDefinitions[0].healthCheck.timeout).toBe(60);
+  expect(r.stderr).toContain('compose.yaml:7:16: services.web.healthcheck.timeout 90s is outside the range ECS accepts (2s–60s); the container health check uses 60s [bundle/healthcheck-clamped]');
+});
+
 test('refuses to write the bundle over the project directory', async () => {
   const r = await run(['-f', 'compose.yaml', '--out', '.']);
   expect(r.code).toBe(2);

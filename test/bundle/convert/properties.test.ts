@@ -8,11 +8,13 @@ import type { ComposeProject, PortConfig, ServiceConfig, ServiceVolume } from '.
 import { isUserError } from '../../../lib/errors';
 import { build, project, ROOT, service, started } from './model-builders';
 
-const name = fc.stringMatching(/^[a-z][a-z0-9._-]{0,7}$/);
+/** Names that are `Object.prototype` members must be ordinary names to the converter. */
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf'];
+const name = fc.oneof({ weight: 6, arbitrary: fc.stringMatching(/^[a-z][a-z0-9._-]{0,7}$/) }, { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) });
 /** `undefined` five times out of six. */
 const rare = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
 
-const envName = fc.oneof(fc.constantFrom('DB_HOST', 'DB_PASSWORD', 'API_TOKEN', 'PORT', 'NODE_ENV', 'URL', 'MYSQL_USER', 'X_FILE'), fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/));
+const envName = fc.oneof(fc.constantFrom('DB_HOST', 'DB_PASSWORD', 'API_TOKEN', 'PORT', 'NODE_ENV', 'URL', 'MYSQL_USER', 'X_FILE'), fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/), fc.constantFrom(...PROTOTYPE_NAMES));
 const envValue = fc.oneof(fc.constant(null), fc.string({ maxLength: 12 }), fc.constantFrom('db', '3306', 'root', '/run/secrets/s', 'mysql://u:p@db:3306/x', 'development', 'http://api:80', '$HOME'));
 
 const port: fc.Arbitrary<PortConfig> = fc.record({
