@@ -11,6 +11,8 @@
  *   account, region  the AWS account and region (default: CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION,
  *                    which the CDK CLI sets from your credentials; for the example only, the
  *                    placeholders 123456789012 / eu-west-1 so synth works offline)
+ *   cnamePrefix      the environment's CNAME prefix (<cnamePrefix>.<region>.elasticbeanstalk.com), which
+ *                    `beanstack preflight` checks is free (default: Elastic Beanstalk picks one)
  *   instanceTypes, platformVersion, certificateArn, healthCheckPath, instanceSubnets (public | private),
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
  */
@@ -51,6 +53,7 @@ export interface AppSettings {
   readonly region?: string;
   /** True when `account`/`region` are the example's placeholders. */
   readonly placeholderEnv: boolean;
+  readonly cnamePrefix?: string;
   readonly instanceTypes?: string;
   readonly platformVersion?: string;
   readonly certificateArn?: string;
@@ -124,6 +127,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     account,
     region,
     placeholderEnv,
+    cnamePrefix: str('cnamePrefix'),
     instanceTypes: str('instanceTypes'),
     platformVersion: str('platformVersion'),
     certificateArn: str('certificateArn'),
@@ -176,6 +180,7 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     appName,
     stage: settings.stage,
     target: settings.target,
+    cnamePrefix: settings.cnamePrefix,
     instanceTypes: settings.instanceTypes,
     platformVersion: settings.platformVersion,
     certificateArn: settings.certificateArn,

@@ -67,7 +67,11 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
       if (vars.length > 0) out(`  ${''.padEnd(12)} sets ${vars.map((v) => `${v.service}.${v.name} (${v.role})`).join(', ')}`);
     }
     const secrets = Object.keys(application.secrets);
-    out(`secrets to fill after the first deploy (${secrets.length})${secrets.length > 0 ? `: ${secrets.join(', ')} — see docs/deploy.md` : ''}`);
+    out(`secrets to fill after the first deploy (${secrets.length})${secrets.length > 0 ? `: ${secrets.join(', ')}` : ''}`);
+    if (secrets.length > 0) {
+      out(`  created with a RANDOM PLACEHOLDER value: the app runs with it until you set the real one`);
+      out(`  (the stack output FillSecret-<NAME> is the exact command; docs/deploy.md "Application secrets")`);
+    }
     const warnings = [...built.loadWarnings, ...application.warnings];
     out(`warnings (${warnings.length}):`);
     for (const w of warnings) {

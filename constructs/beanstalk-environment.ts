@@ -129,6 +129,16 @@ export interface BeanstalkEnvironmentProps {
   readonly environmentName?: string;
 
   /**
+   * CNAME prefix of the environment: its URL becomes `<cnamePrefix>.<region>.elasticbeanstalk.com`.
+   * The prefix is global to the region (another account may hold it), so `beanstack preflight` checks
+   * that it is free before a deploy. 4 to 63 letters, digits and hyphens, not starting or ending
+   * with a hyphen. Changing it replaces the environment.
+   *
+   * @default - Elastic Beanstalk picks a free prefix from the environment name
+   */
+  readonly cnamePrefix?: string;
+
+  /**
    * Instance types, comma-separated (all of one architecture).
    *
    * @default 't3.small'
@@ -210,7 +220,9 @@ export interface BeanstalkEnvironmentProps {
   readonly maxApplicationVersions?: number;
 
   /**
-   * Days instance and health logs are kept in CloudWatch Logs.
+   * Days instance and health logs are kept in CloudWatch Logs: one of the CloudWatch Logs retention
+   * periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+   * 2922, 3288, 3653).
    *
    * @default - 7 for `dev`, 90 for `prod`
    */
@@ -296,6 +308,8 @@ export class BeanstalkEnvironment extends Construct {
   readonly bundleAsset: s3assets.Asset;
   /** Whether the environment is load balanced. */
   readonly loadBalanced: boolean;
+  /** The CNAME prefix, when one was chosen. */
+  readonly cnamePrefix?: string;
 
   constructor(scope: Construct, id: string, props: BeanstalkEnvironmentProps) {
     super(scope, id);
@@ -350,6 +364,13 @@ export class BeanstalkEnvironment extends Construct {
     if (props.environmentName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(props.environmentName)) {
       throw propsError(`\`environmentName\` '${props.environmentName}' must be 4 to 40 letters, digits and hyphens, not starting or ending with a hyphen`);
     }
+    if (props.cnamePrefix !== undefined && !Token.isUnresolved(props.cnamePrefix) && !/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/.test(props.cnamePrefix)) {
+      throw propsError(`\`cnamePrefix\` '${props.cnamePrefix}' must be 4 to 63 letters, digits and hyphens, not starting or ending with a hyphen; it becomes <cnamePrefix>.<region>.elasticbeanstalk.com`);
+    }
+    // aws:elasticbeanstalk:cloudwatch:logs RetentionInDays takes the CloudWatch Logs retention periods only.
+    if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+      throw propsError(`\`logRetentionDays\` (${logRetentionDays}) is not a CloudWatch Logs retention period; use one of ${LOG_RETENTION_DAYS.join(', ')}`);
+    }
     if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/.test(managedUpdateWindow)) {
       throw propsError(`\`managedUpdateWindow\` '${managedUpdateWindow}' must look like Sun:03:00 (day, then UTC time)`);
     }
@@ -371,7 +392,14 @@ export class BeanstalkEnvironment extends Construct {
         `platform version ${platformVersion} predates JSON-key extraction of environment secrets (platform versions released on or after 2026-01-13, ${PLATFORM_BRANCHES[platform]} ${MIN_JSON_KEY_PLATFORM_VERSIONS[platform]} or later); containers would receive the whole JSON document`);
     }
 
+    // A single-instance environment is reached through the Elastic IP of its instance, which only
+    // works in a public subnet (an EIP on an instance in a private subnet has no route from the internet).
+    if (!loadBalanced && !isPublicSelection(props.vpc, instanceSubnets)) {
+      throw propsError('a single-instance environment (no load balancer) needs its instance in a public subnet: it is reached through its Elastic IP; set loadBalanced: true (the prod stage) or keep the instances in public subnets');
+    }
+
     this.loadBalanced = loadBalanced;
+    this.cnamePrefix = props.cnamePrefix;
     this.imagePlatform = this.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
     this.platformArn = stack.formatArn({
       service: 'elasticbeanstalk',
@@ -570,6 +598,7 @@ export class BeanstalkEnvironment extends Construct {
     this.environment = new elasticbeanstalk.CfnEnvironment(this, 'Environment', {
       applicationName,
       environmentName: props.environmentName,
+      cnamePrefix: props.cnamePrefix,
       description: `${PLATFORM_BRANCHES[platform]} ${platformVersion}`,
       platformArn: this.platformArn,
       versionLabel: this.applicationVersion.ref,
@@ -615,6 +644,9 @@ function isPublicSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boole
   const ids = new Set(vpc.selectSubnets(selection).subnetIds);
   return vpc.publicSubnets.some((s) => ids.has(s.subnetId));
 }
+
+/** Retention periods CloudWatch Logs accepts (`RetentionInDays` of the log options). */
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** -1, 0 or 1 for two dotted numeric versions. */
 export function compareVersions(a: string, b: string): number {

@@ -81,6 +81,14 @@ export interface ComposeApplicationProps {
   readonly stage?: DeploymentStage;
 
   /**
+   * CNAME prefix of the environment (`<cnamePrefix>.<region>.elasticbeanstalk.com`); global to the
+   * region, so `beanstack preflight` checks it is free. See `BeanstalkEnvironmentProps.cnamePrefix`.
+   *
+   * @default - Elastic Beanstalk picks a free prefix
+   */
+  readonly cnamePrefix?: string;
+
+  /**
    * Instance types of the environment (comma-separated, one architecture). The images are built for
    * that architecture.
    *
@@ -181,7 +189,12 @@ export class ComposeApplication extends Construct {
   readonly images: Readonly<Record<string, ecrAssets.DockerImageAsset>>;
   /** Concrete ECR image URI per built service. */
   readonly imageUris: Readonly<Record<string, string>>;
-  /** Application secret per environment variable name (created with a random value; fill them). */
+  /**
+   * Application secret per environment variable name. Each is created holding a random placeholder
+   * (an empty secret has no version, and Elastic Beanstalk / ECS fail to start the containers when a
+   * referenced secret has no value); the application runs with that placeholder until the user puts
+   * the real value (the `FillSecret-<NAME>` output is the command).
+   */
   readonly secrets: Readonly<Record<string, secretsmanager.Secret>>;
   readonly environment: BeanstalkEnvironment;
   /** `<appName>-<stage>`: the Beanstalk application and environment name. */
@@ -391,11 +404,18 @@ export class ComposeApplication extends Construct {
     this.databases = databases;
 
     // ---- application secrets ----
+    // Created with a random placeholder, never empty: an AWS::SecretsManager::Secret without
+    // SecretString/GenerateSecretString has no AWSCURRENT version, GetSecretValue then fails, and so
+    // does the environment-secret bootstrap (ECS: the task cannot start) on the first deploy. The
+    // placeholder is random (unguessable, unlike a fixed text), is reported as a warning at synth,
+    // and the FillSecret-<NAME> output is the command that sets the real value. GenerateSecretString
+    // must never change: CloudFormation would generate a new value over the user's.
     const secrets: Record<string, secretsmanager.Secret> = {};
     const secretsScope = new Construct(this, 'Secrets');
+    const placeholderSecrets: string[] = [];
     for (const required of [...this.bundle.secrets].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const secret = new secretsmanager.Secret(secretsScope, required.name, {
-        description: `${environmentName}: ${required.name} for ${required.services.join(', ')}. Created with a random value; set the real one with: aws secretsmanager put-secret-value --secret-id <this secret> --secret-string <value>, then redeploy`,
+        description: `${environmentName}: ${required.name} for ${required.services.join(', ')}. Created with a random placeholder that the application uses until you set the real value: aws secretsmanager put-secret-value --secret-id <this secret> --secret-string <value>, then aws elasticbeanstalk restart-app-server --environment-name ${environmentName}`,
         generateSecretString: { passwordLength: 40, excludePunctuation: true },
         removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
@@ -404,7 +424,14 @@ export class ComposeApplication extends Construct {
         reason: 'an application secret carried over from the compose file (an API key, a session key): only the application\'s owner can produce a new value, so Secrets Manager cannot rotate it; Beanstalk reads it at instance bootstrap',
       });
       secrets[required.name] = secret;
+      placeholderSecrets.push(`${required.name} (${required.services.join(', ')})`);
       setSecret(required.name, { secret }, `secret ${required.name}`);
+    }
+    if (placeholderSecrets.length > 0) {
+      warnings.push({
+        code: 'constructs/secret-placeholder',
+        message: `${placeholderSecrets.join(', ')} ${placeholderSecrets.length === 1 ? 'is' : 'are'} created in Secrets Manager with a random placeholder, and the application runs with it until you set the real value — after the first deploy, run the command of each FillSecret-<NAME> stack output (docs/deploy.md, "Application secrets")`,
+      });
     }
     this.secrets = secrets;
 
@@ -439,6 +466,7 @@ export class ComposeApplication extends Construct {
       platformVersion: props.platformVersion,
       applicationName: environmentName,
       environmentName,
+      cnamePrefix: props.cnamePrefix,
       instanceTypes,
       minInstances: props.minInstances,
       maxInstances: props.maxInstances,
@@ -458,7 +486,14 @@ export class ComposeApplication extends Construct {
       new CfnOutput(this, `DatabaseSecretName-${service}`, { value: db.secret.secretName, description: `Secrets Manager secret with the credentials of ${service} (username, password, host, port)` });
     }
     for (const [name, secret] of Object.entries(secrets)) {
-      new CfnOutput(this, `SecretName-${name}`, { value: secret.secretName, description: `fill with: aws secretsmanager put-secret-value --secret-id <this> --secret-string <value> (then redeploy) — the value of ${name}` });
+      const shellVariable = name.replace(/[^A-Za-z0-9_]/g, '_');
+      new CfnOutput(this, `SecretName-${name}`, { value: secret.secretName, description: `Secrets Manager secret holding ${name} (a random placeholder until you fill it: see FillSecret-${name})` });
+      // The exact command: the value comes from a shell variable named like the secret, so it stays
+      // out of the shell history (`read -rs NAME` first); the restart makes the instances read it again.
+      new CfnOutput(this, `FillSecret-${name}`, {
+        value: `aws secretsmanager put-secret-value --region ${region} --secret-id ${secret.secretArn} --secret-string "$${shellVariable}" && aws elasticbeanstalk restart-app-server --region ${region} --environment-name ${environmentName}`,
+        description: `sets the real value of ${name} (first: read -rs ${shellVariable}) and restarts the application so it reads it`,
+      });
     }
 
     this.warnings = sortDiagnostics(warnings);

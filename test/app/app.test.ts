@@ -140,6 +140,11 @@ describe('readSettings', () => {
     expect(s.composeFiles).toEqual(['app/compose.yaml', 'app/compose.prod.yaml']);
   });
 
+  test('-c cnamePrefix reaches the settings (preflight checks the CNAME is free)', () => {
+    expect(readSettings({ cnamePrefix: 'fullstack-shop' }, {}).cnamePrefix).toBe('fullstack-shop');
+    expect(readSettings({}, {}).cnamePrefix).toBeUndefined();
+  });
+
   test('env.NAME context keys become environment properties', () => {
     expect(readSettings({ 'env.API_URL': 'https://api.example.com', 'env.WORKERS': 4 }, {}).environmentVariables).toEqual({ API_URL: 'https://api.example.com', WORKERS: '4' });
   });

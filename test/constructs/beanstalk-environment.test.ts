@@ -306,8 +306,24 @@ describe('BeanstalkEnvironment validation', () => {
     [{ bundleDirectory: '/nonexistent/bundle' }, /`bundleDirectory` '\/nonexistent\/bundle' is not a directory/],
     [{ healthCheckPath: 'health' }, /`healthCheckPath` 'health' must start with \//],
     [{ managedUpdateWindow: 'Sunday 3am' }, /`managedUpdateWindow` 'Sunday 3am' must look like Sun:03:00/],
+    // CNAMEPrefix: 4–63 characters (EB API CheckDNSAvailability / CreateEnvironment), a DNS label
+    [{ cnamePrefix: 'ab' }, /`cnamePrefix` 'ab' must be 4 to 63 letters, digits and hyphens/],
+    [{ cnamePrefix: 'my_app' }, /`cnamePrefix` 'my_app' must be 4 to 63/],
+    [{ cnamePrefix: '-myapp' }, /`cnamePrefix` '-myapp' must be 4 to 63/],
+    // RetentionInDays of aws:elasticbeanstalk:cloudwatch:logs takes CloudWatch Logs retention periods only
+    [{ logRetentionDays: 10 }, /`logRetentionDays` \(10\) is not a CloudWatch Logs retention period/],
   ])('%j is rejected', (props, message) => {
     expect(attempt(props)).toThrow(message);
+  });
+
+  // A single-instance environment is reached through its instance's Elastic IP; in a private subnet
+  // (route to a NAT, not the internet gateway) nothing can reach it.
+  test('a single instance in private subnets is rejected', () => {
+    const stack = new Stack(undefined, 'S', { env: TEST_ENV });
+    const net = new Network(stack, 'Net', { stage: 'dev', flowLogs: false, instanceSubnets: 'private' });
+    expect(() => new BeanstalkEnvironment(stack, 'Env', {
+      vpc: net.vpc, bundleDirectory: bundleDir(), appSecurityGroup: net.appSecurityGroup, instanceSubnets: net.instanceSubnets,
+    })).toThrow(/a single-instance environment \(no load balancer\) needs its instance in a public subnet/);
   });
 
   test('a variable in both environmentVariables and environmentSecrets is rejected', () => {
@@ -336,5 +352,116 @@ describe('BeanstalkEnvironment warnings (stable ids)', () => {
     const s = synth(build('dev'));
     const warnings = s.stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning'));
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('BeanstalkEnvironment CNAME prefix', () => {
+  // preflight's names/cname-available check (lib/aws/preflight.ts) reads CNAMEPrefix from the template
+  test('cnamePrefix becomes the environment\'s CNAMEPrefix', () => {
+    const s = synth(build('dev', { cnamePrefix: 'my-app-dev' }));
+    expect(s.violations).toEqual([]);
+    s.template.hasResourceProperties('AWS::ElasticBeanstalk::Environment', { CNAMEPrefix: 'my-app-dev' });
+  });
+
+  test('without it, Elastic Beanstalk picks the prefix', () => {
+    const s = synth(build('dev'));
+    const [[, e]] = resourcesOfType(s, 'AWS::ElasticBeanstalk::Environment');
+    expect(e.Properties.CNAMEPrefix).toBeUndefined();
+  });
+});
+
+/**
+ * The complete inventory of option settings: a misspelt namespace or option name is only found by
+ * Elastic Beanstalk, 20 minutes into the first deploy. Every key below is checked against
+ * /work/shared/reference/aws-beanstalk-facts.md (DG-live `command-options-general`):
+ *   aws:ec2:vpc VPCId/Subnets/AssociatePublicIpAddress/ELBSubnets/ELBScheme (§3.1);
+ *   aws:ec2:instances InstanceTypes/SupportedArchitectures and aws:autoscaling:launchconfiguration
+ *   IamInstanceProfile/SecurityGroups/DisableDefaultEC2SecurityGroup/DisableIMDSv1/RootVolumeType (§3.2);
+ *   aws:autoscaling:asg MinSize/MaxSize (§3.2); aws:elasticbeanstalk:environment EnvironmentType/
+ *   ServiceRole/LoadBalancerType (§3.3); environment properties and environmentsecrets (§3.4, §3.5);
+ *   process:default HealthCheckPath/Port/Protocol, `Application Healthcheck URL`, healthreporting
+ *   SystemType, command DeploymentPolicy, updatepolicy:rollingupdate, managedactions(+:platformupdate),
+ *   cloudwatch:logs(+:health) (§3.6); aws:elbv2:loadbalancer SecurityGroups/ManagedSecurityGroup and
+ *   aws:elbv2:listener:443 ListenerEnabled/Protocol/SSLCertificateArns/SSLPolicy/DefaultProcess and
+ *   aws:elasticbeanstalk:hostmanager LogPublicationControl (DG-live `command-options-general`).
+ */
+describe('BeanstalkEnvironment option-setting inventory', () => {
+  const COMMON = [
+    'aws:autoscaling:launchconfiguration/DisableDefaultEC2SecurityGroup',
+    'aws:autoscaling:launchconfiguration/DisableIMDSv1',
+    'aws:autoscaling:launchconfiguration/IamInstanceProfile',
+    'aws:autoscaling:launchconfiguration/RootVolumeType',
+    'aws:autoscaling:launchconfiguration/SecurityGroups',
+    'aws:ec2:instances/InstanceTypes',
+    'aws:ec2:instances/SupportedArchitectures',
+    'aws:ec2:vpc/AssociatePublicIpAddress',
+    'aws:ec2:vpc/Subnets',
+    'aws:ec2:vpc/VPCId',
+    'aws:elasticbeanstalk:application/Application Healthcheck URL',
+    'aws:elasticbeanstalk:application:environment/DB_HOST',
+    'aws:elasticbeanstalk:application:environment/DB_NAME',
+    'aws:elasticbeanstalk:application:environmentsecrets/DB_PASSWORD',
+    'aws:elasticbeanstalk:cloudwatch:logs/DeleteOnTerminate',
+    'aws:elasticbeanstalk:cloudwatch:logs/RetentionInDays',
+    'aws:elasticbeanstalk:cloudwatch:logs/StreamLogs',
+    'aws:elasticbeanstalk:cloudwatch:logs:health/DeleteOnTerminate',
+    'aws:elasticbeanstalk:cloudwatch:logs:health/HealthStreamingEnabled',
+    'aws:elasticbeanstalk:cloudwatch:logs:health/RetentionInDays',
+    'aws:elasticbeanstalk:command/DeploymentPolicy',
+    'aws:elasticbeanstalk:environment/EnvironmentType',
+    'aws:elasticbeanstalk:environment/ServiceRole',
+    'aws:elasticbeanstalk:healthreporting:system/SystemType',
+    'aws:elasticbeanstalk:hostmanager/LogPublicationControl',
+    'aws:elasticbeanstalk:managedactions/ManagedActionsEnabled',
+    'aws:elasticbeanstalk:managedactions/PreferredStartTime',
+    'aws:elasticbeanstalk:managedactions/ServiceRoleForManagedUpdates',
+    'aws:elasticbeanstalk:managedactions:platformupdate/InstanceRefreshEnabled',
+    'aws:elasticbeanstalk:managedactions:platformupdate/UpdateLevel',
+  ];
+  const LOAD_BALANCED = [
+    'aws:autoscaling:asg/MaxSize',
+    'aws:autoscaling:asg/MinSize',
+    'aws:autoscaling:updatepolicy:rollingupdate/RollingUpdateEnabled',
+    'aws:autoscaling:updatepolicy:rollingupdate/RollingUpdateType',
+    'aws:ec2:vpc/ELBScheme',
+    'aws:ec2:vpc/ELBSubnets',
+    'aws:elasticbeanstalk:environment/LoadBalancerType',
+    'aws:elasticbeanstalk:environment:process:default/HealthCheckPath',
+    'aws:elasticbeanstalk:environment:process:default/Port',
+    'aws:elasticbeanstalk:environment:process:default/Protocol',
+    'aws:elbv2:loadbalancer/ManagedSecurityGroup',
+    'aws:elbv2:loadbalancer/SecurityGroups',
+  ];
+  const HTTPS = [
+    'aws:elbv2:listener:443/DefaultProcess',
+    'aws:elbv2:listener:443/ListenerEnabled',
+    'aws:elbv2:listener:443/Protocol',
+    'aws:elbv2:listener:443/SSLCertificateArns',
+    'aws:elbv2:listener:443/SSLPolicy',
+  ];
+
+  test('dev (single instance): exactly the documented options', () => {
+    expect(Object.keys(optionSettings(synth(build('dev')))).sort()).toEqual([...COMMON].sort());
+  });
+
+  test('prod with a certificate: plus load balancer, autoscaling, immutable updates and the HTTPS listener', () => {
+    expect(Object.keys(optionSettings(synth(build('prod', { certificateArn: CERT })))).sort()).toEqual([...COMMON, ...LOAD_BALANCED, ...HTTPS].sort());
+  });
+
+  test('values that have a documented format', () => {
+    const o = optionSettings(synth(build('prod', { certificateArn: CERT, managedUpdateWindow: 'Tue:09:00' })));
+    expect(o).toMatchObject({
+      // §3.6: PreferredStartTime is day:hour:minute ("Tue:09:00"); UpdateLevel patch|minor
+      'aws:elasticbeanstalk:managedactions/PreferredStartTime': 'Tue:09:00',
+      'aws:elasticbeanstalk:managedactions:platformupdate/UpdateLevel': 'patch',
+      // §3.6: DeploymentPolicy AllAtOnce|Rolling|RollingWithAdditionalBatch|Immutable|TrafficSplitting
+      'aws:elasticbeanstalk:command/DeploymentPolicy': 'Immutable',
+      // §3.3: LoadBalancerType defaults to classic through CFN; ALB must be explicit
+      'aws:elasticbeanstalk:environment/LoadBalancerType': 'application',
+      // §3.2: the architecture names EB accepts are arm64 | x86_64 | i386
+      'aws:ec2:instances/SupportedArchitectures': 'x86_64',
+      'aws:elasticbeanstalk:environment:process:default/Port': '80',
+      'aws:elasticbeanstalk:healthreporting:system/SystemType': 'enhanced',
+    });
   });
 });

@@ -105,10 +105,33 @@ describe('ComposeApplication, dev stage, ECS target', () => {
       expect.stringMatching(/^AppDatabaseEndpointmysql/),
       expect.stringMatching(/^AppDatabaseSecretNamemysql/),
       expect.stringMatching(/^AppEnvironmentUrl/),
+      expect.stringMatching(/^AppFillSecretSESSIONSECRET/),
       expect.stringMatching(/^AppSecretNameSESSIONSECRET/),
     ]);
     const url = Object.entries(outputs).find(([k]) => k.startsWith('AppEnvironmentUrl'))![1];
     expect(url.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [expect.stringMatching(/^AppBeanstalkEnvironment/), 'EndpointURL'] }]] });
+  });
+
+  // An AWS::SecretsManager::Secret with neither SecretString nor GenerateSecretString has no
+  // AWSCURRENT version; GetSecretValue fails, and so would the environment-secret bootstrap (facts
+  // §3.5: values are read at instance bootstrap). So app secrets hold a random placeholder, and the
+  // user is told — at synth and in the outputs — exactly how to replace it.
+  test('app secrets: a random placeholder, a synth warning that says so, and the exact fill command as an output', () => {
+    const [[secretId]] = resourcesOfType(s, 'AWS::SecretsManager::Secret').filter(([id]) => id.startsWith('AppSecretsSESSIONSECRET'));
+    expect(s.json.Resources[secretId].Properties.SecretString).toBeUndefined();
+    expect(s.json.Resources[secretId].Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 40 });
+    expect(a.warnings).toEqual(expect.arrayContaining([expect.objectContaining({
+      code: 'constructs/secret-placeholder',
+      message: expect.stringMatching(/^SESSION_SECRET \(api\) is created in Secrets Manager with a random placeholder, and the application runs with it until you set the real value/),
+    })]));
+    const [, fill] = Object.entries(s.json.Outputs ?? {}).find(([k]) => k.startsWith('AppFillSecretSESSIONSECRET'))!;
+    // the value comes from a shell variable (never the command line); restart-app-server makes the
+    // instances read the secret again (facts §3.5: picking up a new value needs RestartAppServer or UpdateEnvironment)
+    expect(fill.Value).toEqual({ 'Fn::Join': ['', [
+      'aws secretsmanager put-secret-value --region eu-west-1 --secret-id ',
+      { Ref: secretId },
+      ' --secret-string "$SESSION_SECRET" && aws elasticbeanstalk restart-app-server --region eu-west-1 --environment-name fixture-dev',
+    ]] });
   });
 
   test('no secret value of the compose file reaches the cloud assembly (templates, bundle, staged assets)', () => {
@@ -123,7 +146,11 @@ describe('ComposeApplication, dev stage, ECS target', () => {
 
 describe('ComposeApplication, prod stage', () => {
   let s: Synthesized;
-  beforeAll(() => { s = synth(build({ stage: 'prod' })); });
+  beforeAll(() => { s = synth(build({ stage: 'prod', cnamePrefix: 'fixture-shop' })); });
+
+  test('cnamePrefix reaches the environment (lib/aws preflight reads CNAMEPrefix to check it is free)', () => {
+    s.template.hasResourceProperties('AWS::ElasticBeanstalk::Environment', { CNAMEPrefix: 'fixture-shop', EnvironmentName: 'fixture-prod' });
+  });
 
   test('synthesizes with zero findings', () => {
     expect(s.error).toBeUndefined();
