@@ -38,6 +38,16 @@ export function loadProject(options: LoadOptions): StageResult<ComposeProject> {
   const merged = loadMergedDocument(options);
   const doc = merged.result;
   const data = doc.data as Record<string, unknown>;
+  if (Object.keys(data).length === 0) {
+    // Compose v2 refuses this too ("empty compose file"); an empty override file next to a
+    // non-empty base is fine (the merged document is what counts)
+    const files = doc.composeFiles;
+    throw new ComposeError(`${files.length === 1 ? files[0] : 'the compose files'} ${files.length === 1 ? 'is' : 'are'} empty (no \`services:\` or any other top-level key)`, {
+      code: 'compose/empty-file',
+      location: files.length ? { file: files[0], line: 1, column: 1 } : undefined,
+      fix: 'define at least one service, e.g. `services:` then `  web:` then `    image: nginx`; check that -f names the compose file you meant',
+    });
+  }
   const rawServices =
     typeof data.services === 'object' && data.services !== null && !Array.isArray(data.services)
       ? (data.services as Record<string, unknown>)
