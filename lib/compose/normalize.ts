@@ -549,6 +549,9 @@ class Normalizer {
       const file = this.absPath(this.scalar(raw, p, what));
       const text = this.input.reader.readFile(file);
       if (text === undefined) {
+        if (this.input.reader.isDirectory?.(file)) {
+          this.fail(p, `label_file "${file}" is a directory, not a file`, 'name the file inside it (one `KEY=VALUE` label per line)', 'compose/label-file-missing');
+        }
         this.fail(p, `label_file "${file}" does not exist`, 'create the file (one `KEY=VALUE` label per line) or fix the path', 'compose/label-file-missing');
       }
       for (const entry of this.input.parseDotEnv(text, file, { lookup: (n) => this.input.environment[n] })) setKey(labels, entry.name, entry.value);
@@ -562,6 +565,10 @@ class Normalizer {
       const p = Array.isArray(this.pointerValue(ptr)) ? ptr + '/' + i : ptr;
       const text = this.input.reader.readFile(ref.path);
       if (text === undefined) {
+        if (this.input.reader.isDirectory?.(ref.path)) {
+          // a directory is never "optional": `required: false` is for files that may be absent
+          this.fail(p, `env_file "${ref.path}" is a directory, not a file`, 'name the file inside it (one `KEY=VALUE` per line), e.g. `env_file: ./config/app.env`', 'compose/env-file-missing');
+        }
         if (ref.required) {
           this.fail(p, `env_file "${ref.path}" does not exist`, `create the file, fix the path, or mark it optional with \`- path: ${ref.path}\` and \`required: false\``, 'compose/env-file-missing');
         }
