@@ -14,6 +14,7 @@
 import { ComposeError, Diagnostic, SourceLocation } from '../errors';
 import { humanPath } from './pointer';
 import { MapEntry, Node, ScalarNode, mapNode, scalarNode, seqNode } from './node';
+import { CPUS_SYNTAX } from './units';
 
 /** Looks a variable up; `undefined` means unset (an empty string is set). */
 export type Lookup = (name: string) => string | undefined;
@@ -249,6 +250,15 @@ const CAST_TYPES: Readonly<Record<Cast, string>> = {
   bool: 'a boolean (true or false)',
 };
 
+/** The fix of a value that cannot be cast: the syntax, with an example fitting the attribute. */
+function castFix(path: readonly (string | number)[], cast: Cast): string {
+  const key = String(path[path.length - 1]);
+  if (cast === 'bool') return `write \`true\` or \`false\` (unquoted) for \`${key}\``;
+  if (key === 'cpus') return `write ${CPUS_SYNTAX}`;
+  if (cast === 'float') return `write a number such as \`0.5\` for \`${key}\``;
+  return `write a whole number such as \`3\` for \`${key}\``;
+}
+
 /** Converts a string the way compose-go's casts do; `undefined` when it cannot. */
 export function castValue(value: string, cast: Cast): number | boolean | undefined {
   const v = value.trim();
@@ -305,7 +315,7 @@ export function interpolateNode(node: Node, path: readonly (string | number)[], 
       throw new ComposeError(`\`${humanPath(path)}\` must be ${CAST_TYPES[cast]}, not \`${value}\``, {
         code: 'compose/invalid-value',
         location: node.loc,
-        fix: cast === 'bool' ? 'write true or false' : `write ${CAST_TYPES[cast]}`,
+        fix: castFix(path, cast),
       });
     }
     value = converted;
