@@ -207,6 +207,55 @@ describe('beanstack config', () => {
   });
 });
 
+/** Alias bomb: 9 aliases of 9 aliases … 12 levels deep (9^12 values once expanded). */
+function aliasBomb(): string {
+  const lines = ['x-a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 12; i++) lines.push(`x-a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`);
+  return lines.join('\n') + '\nservices:\n  web:\n    image: nginx\n';
+}
+
+/**
+ * Every kind of bad input: exit 2, nothing on stdout, `error: FILE:LINE:COL: what` on the first
+ * line, a `fix:` line, and never a stack trace.
+ */
+describe('beanstack config error quality', () => {
+  const CASES: [string, Record<string, string>, RegExp, RegExp][] = [
+    ['malformed YAML', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: [a\n' }, /^error: e\/compose\.yaml:4:18: YAML syntax error/, /fix: check the indentation/],
+    ['wrong types', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    ports: 80\n' }, /^error: e\/compose\.yaml:4:12: .*`services\.web\.ports` must be a sequence, not the number `80`/m, /fix: /],
+    ['an unknown key', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    port: ["80:80"]\n' }, /^error: e\/compose\.yaml:4:5: unknown key `port` in service `web` \(did you mean `ports`\?\)/, /fix: rename `port` to `ports`/],
+    ['an absent required env_file', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    env_file: ./missing.env\n' }, /^error: e\/compose\.yaml:4:15: env_file ".*missing\.env" does not exist/, /fix: create the file, fix the path, or mark it optional/],
+    ['an env_file that is a directory', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    env_file: ./conf\n', 'conf/app.env': 'A=1\n' }, /^error: e\/compose\.yaml:4:15: env_file ".*conf" is a directory, not a file/, /fix: name the file inside it/],
+    ['an unset ${X:?msg}', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment:\n      DB: ${DB_PASSWORD:?set DB_PASSWORD in .env}\n' }, /^error: e\/compose\.yaml:5:11: required variable `DB_PASSWORD` is not set: set DB_PASSWORD in \.env/, /fix: set DB_PASSWORD in the environment or in .*\.env/],
+    ['an include cycle', { 'compose.yaml': 'include:\n  - b.yaml\nservices:\n  a:\n    image: x\n', 'b.yaml': 'include:\n  - compose.yaml\nservices:\n  b:\n    image: x\n' }, /^error: e\/b\.yaml:2:5: `include` cycle: .*compose\.yaml includes .*b\.yaml includes .*compose\.yaml/, /fix: remove one `include` of the cycle/],
+    ['a YAML alias bomb', { 'compose.yaml': aliasBomb() }, /^error: e\/compose\.yaml:\d+:\d+: .* expands to more than 1,000,000 values/, /fix: reduce the nesting of aliases/],
+    ['a deeply nested document', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    labels: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n' }, /^error: e\/compose\.yaml:4:\d+: .* nests mappings and sequences more than 200 levels deep/, /fix: flatten the structure/],
+    ['a huge document', { 'compose.yaml': 'services:\n' + '  s:\n    image: nginx\n    labels: {a: "' + 'x'.repeat(5 * 1024 * 1024) + '"}\n' }, /^error: e\/compose\.yaml:1:1: .* is 5\.0 MiB; compose files larger than 4\.0 MiB are refused/, /fix: check that this is the compose file you meant/],
+    ['mem_limit: lots', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    mem_limit: lots\n' }, /^error: e\/compose\.yaml:4:16: services\.web\.mem_limit: cannot read "lots" as a byte size/, /fix: write a byte size such as `512m`/],
+    ['cpus: lots', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    cpus: lots\n' }, /^error: e\/compose\.yaml:4:11: .*cpus.*lots/, /fix: .*0\.5/],
+    ['a service with neither image nor build', { 'compose.yaml': 'services:\n  web:\n    ports: ["80:80"]\n' }, /^error: e\/compose\.yaml:3:5: service "web" has neither an `image` nor a `build` section/, /fix: add `image: <name:tag>` or `build: <directory>`/],
+    ['an empty file', { 'compose.yaml': '# nothing here yet\n' }, /^error: e\/compose\.yaml:1:1: .*compose\.yaml is empty/, /fix: define at least one service/],
+    ['a tab used for indentation', { 'compose.yaml': 'services:\n\tweb:\n    image: nginx\n' }, /^error: e\/compose\.yaml:2:1: YAML syntax error: tabs are not allowed as indentation/, /fix: indent with spaces/],
+    ['a duplicate key', { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    image: httpd\n' }, /^error: e\/compose\.yaml:4:5: duplicate key `image`/, /fix: remove one of the two entries/],
+  ];
+
+  it.each(CASES)('%s', async (_what, files, first, fix) => {
+    for (const [name, text] of Object.entries(files)) write(`e/${name}`, text);
+    const r = await run(['-f', 'e/compose.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(first);
+    expect(r.stderr).toMatch(fix);
+    expect(r.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+  });
+
+  it('a missing -f file names the path and the directory it was resolved against', async () => {
+    const r = await run(['-f', 'e/nope.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: compose file .*e\/nope\.yaml not found\n {2}fix: check the path given with -f/);
+  });
+});
+
 describe('beanstack config and dollar signs', () => {
   it('escapes $ as $$ after interpolation and prints values as written with --no-interpolate', async () => {
     write('d/compose.yaml', 'services:\n  a:\n    image: a\n    command: sh -c "echo $$HOME"\n');
