@@ -14,7 +14,7 @@ import { nodeFileReader } from '../lib/io/node-reader';
 import { BeanstackError, Diagnostic, sortDiagnostics } from '../lib/errors';
 import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
-import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS } from './database';
+import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
 import { InstanceSubnetPlacement, Network } from './network';
 import { DeploymentStage, physicalName, propsError, regionFacts, WARNING_PREFIX } from './stage';
 
@@ -506,7 +506,7 @@ export class ComposeApplication extends Construct {
 
 function chooseEngineVersion(db: DatabaseReplacement): { version?: string; warning?: Diagnostic } {
   const table = ENGINE_VERSIONS[db.engine as DatabaseEngineName];
-  const majors = Object.keys(table);
+  const majors = supportedMajors(db.engine as DatabaseEngineName);
   if (db.majorVersion === undefined) {
     return {
       warning: { code: 'constructs/database-version', service: db.service, message: `the image ${db.image ?? db.engine} names no version; RDS runs ${db.engine} ${table[majors[0]]} (pin the image tag, e.g. ${db.engine}:${majors[0]}, to choose)` },

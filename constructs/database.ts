@@ -9,9 +9,10 @@ export type DatabaseEngineName = 'mysql' | 'mariadb' | 'postgres';
 
 /**
  * The RDS engine version each major version maps to, pinned to a real minor version that
- * aws-cdk-lib's template validation accepts (a bare `8.0` is rejected). The first entry of each
- * engine is its default. Bump these on purpose: a new minor version is an in-place upgrade of the
- * instance on the next deploy.
+ * aws-cdk-lib's template validation accepts (a bare `8.0` is rejected). The default major of each
+ * engine is `DEFAULT_ENGINE_MAJORS` (not the first key: JavaScript orders integer-like keys such as
+ * PostgreSQL's `17` numerically, so "the first entry" of `postgres` would be 13). Bump these on
+ * purpose: a new minor version is an in-place upgrade of the instance on the next deploy.
  */
 export const ENGINE_VERSIONS: Readonly<Record<DatabaseEngineName, Readonly<Record<string, string>>>> = {
   // MySQL 8.0 left RDS standard support in July 2026: 8.4 is the default.
@@ -19,6 +20,28 @@ export const ENGINE_VERSIONS: Readonly<Record<DatabaseEngineName, Readonly<Recor
   mariadb: { '11.8': '11.8.6', '11.4': '11.4.10', '10.11': '10.11.16', '10.6': '10.6.25' },
   postgres: { '17': '17.9', '18': '18.3', '16': '16.13', '15': '15.17', '14': '14.22', '13': '13.23' },
 };
+
+/** The major version a database gets when the compose image names none. */
+export const DEFAULT_ENGINE_MAJORS: Readonly<Record<DatabaseEngineName, string>> = {
+  mysql: '8.4',
+  mariadb: '11.8',
+  postgres: '17',
+};
+
+/** The majors beanstack deploys for `engine`: the default first, then the others, newest first. */
+export function supportedMajors(engine: DatabaseEngineName): string[] {
+  const def = DEFAULT_ENGINE_MAJORS[engine];
+  const num = (v: string) => v.split('.').map(Number);
+  const others = Object.keys(ENGINE_VERSIONS[engine]).filter((m) => m !== def).sort((a, b) => {
+    const [pa, pb] = [num(a), num(b)];
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+      const d = (pb[i] ?? 0) - (pa[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return [def, ...others];
+}
 
 export const DEFAULT_DATABASE_PORTS: Readonly<Record<DatabaseEngineName, number>> = {
   mysql: 3306,
@@ -41,7 +64,7 @@ export interface DatabaseProps {
    * Major (`8.4`, `16`) or full (`8.4.10`) engine version. A major version is pinned to the minor
    * version listed in `ENGINE_VERSIONS`.
    *
-   * @default - the first entry of `ENGINE_VERSIONS` for the engine (MySQL 8.4, MariaDB 11.8, PostgreSQL 17)
+   * @default - `DEFAULT_ENGINE_MAJORS` of the engine (MySQL 8.4, MariaDB 11.8, PostgreSQL 17)
    */
   readonly engineVersion?: string;
 
@@ -296,7 +319,7 @@ const RESERVED_USERNAMES: Readonly<Record<DatabaseEngineName, readonly string[]>
 /** The full and major version for `requested` (a major version, a full version, or undefined). */
 export function resolveEngineVersion(engine: DatabaseEngineName, requested?: string): { full: string; major: string } {
   const table = ENGINE_VERSIONS[engine];
-  const majors = Object.keys(table);
+  const majors = supportedMajors(engine);
   if (requested === undefined) {
     return { full: table[majors[0]], major: majors[0] };
   }

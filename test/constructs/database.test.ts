@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Match } from 'aws-cdk-lib/assertions';
-import { Database, ENGINE_VERSIONS, resolveEngineVersion } from '../../constructs/database';
+import { Database, ENGINE_VERSIONS, resolveEngineVersion, supportedMajors } from '../../constructs/database';
 import { Network } from '../../constructs/network';
 import { resourcesOfType, synth, Synthesized, TEST_ENV } from './helpers';
 
@@ -131,6 +131,24 @@ describe('Database engines', () => {
       message: "`engineVersion` '5.7' is not a mysql version beanstack can deploy",
       fix: 'use one of 8.4, 8.0 (or a full version of one of them, e.g. 8.4.10)',
     }));
+  });
+
+  // Regression: the default used to be "the first key" of ENGINE_VERSIONS, but JavaScript orders
+  // integer-like keys numerically, so an unversioned `postgres` image got PostgreSQL 13 (out of RDS
+  // standard support) instead of the documented 17.
+  test('the default of each engine is the documented one, not the lowest integer-like key', () => {
+    expect(resolveEngineVersion('postgres')).toEqual({ full: '17.9', major: '17' });
+    expect(resolveEngineVersion('mariadb')).toEqual({ full: '11.8.6', major: '11.8' });
+    expect(supportedMajors('postgres')).toEqual(['17', '18', '16', '15', '14', '13']);
+    expect(() => resolveEngineVersion('postgres', '12')).toThrow(expect.objectContaining({
+      fix: 'use one of 17, 18, 16, 15, 14, 13 (or a full version of one of them, e.g. 17.9)',
+    }));
+  });
+
+  test('an unversioned PostgreSQL database synthesizes PostgreSQL 17', () => {
+    const s = synth(build('dev', { engine: 'postgres' }));
+    expect(s.violations).toEqual([]);
+    s.template.hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'postgres', EngineVersion: '17.9' });
   });
 });
 
