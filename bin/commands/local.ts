@@ -236,7 +236,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const onSignal = () => interrupted?.();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const downHint = `beanstack local --down ${flags.file.map((f) => `-f ${f}`).join(' ')}`.trim();
+  const downHint = ['beanstack local --down', ...flags.file.map((f) => `-f ${f}`), ...(flags.projectName ? [`-p ${flags.projectName}`] : []), ...(flags.projectDirectory ? [`--project-directory ${flags.projectDirectory}`] : [])].join(' ');
   try {
     let started;
     try {
