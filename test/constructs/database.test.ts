@@ -145,6 +145,13 @@ describe('Database engines', () => {
     }));
   });
 
+  test('an unversioned MariaDB database synthesizes MariaDB 11.8 with its utf8mb4 parameter group family', () => {
+    const s = synth(build('dev', { engine: 'mariadb' }));
+    expect(s.violations).toEqual([]);
+    s.template.hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'mariadb', EngineVersion: '11.8.6' });
+    s.template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'mariadb11.8' });
+  });
+
   test('an unversioned PostgreSQL database synthesizes PostgreSQL 17', () => {
     const s = synth(build('dev', { engine: 'postgres' }));
     expect(s.violations).toEqual([]);
