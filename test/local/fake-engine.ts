@@ -26,6 +26,10 @@ export class FakeEngine implements Engine {
   readonly hostPorts: Record<string, number> = {};
   /** Log lines a container prints when it starts, by container name. */
   readonly startLogs: Record<string, string[]> = {};
+  /** Restart policy reported for a container, by name. */
+  readonly restartPolicies: Record<string, string> = {};
+  /** Containers `compose up --no-start` creates: service → container port published (or none). */
+  composeServices: Record<string, number | undefined> = {};
   memoryLimit = true;
   closed = false;
   private nextPort = 40000;
@@ -113,6 +117,7 @@ export class FakeEngine implements Engine {
       ports: c.ports,
       labels: c.spec.labels,
       ...(c.health ? { health: c.health } : {}),
+      ...(this.restartPolicies[name] ? { restartPolicy: this.restartPolicies[name] } : {}),
     };
   }
 
@@ -168,6 +173,18 @@ export class FakeEngine implements Engine {
 
   async compose(args: readonly string[]): Promise<number> {
     this.calls.push(`compose ${args.join(' ')}`);
+    const project = args[args.indexOf('--project-name') + 1];
+    if (args.includes('up')) {
+      const labels = { 'com.docker.compose.project': project };
+      this.networks.set(`${project}_default`, labels);
+      for (const [service, port] of Object.entries(this.composeServices)) {
+        await this.run({
+          name: `${project}_${service}_1`, image: service, network: `${project}_default`, env: {},
+          ports: port ? [{ hostIp: '127.0.0.1', containerPort: port, protocol: 'tcp' }] : [],
+          labels: { ...labels, 'com.docker.compose.service': service },
+        });
+      }
+    }
     return 0;
   }
 }

@@ -181,6 +181,49 @@ describe('Rehearsal with a fake engine', () => {
   });
 });
 
+describe('Rehearsal of the docker target with a fake engine', () => {
+  test('writes .env and the rehearsal compose file, attaches the stand-in, checks health, restarts per policy, fails on an unrestarted crash', async () => {
+    const s = await servers(200);
+    const engine = new FakeEngine();
+    engine.composeServices = { nginx: 80, api: undefined, migrate: undefined };
+    engine.hostPorts['beanstack-demo_nginx_1/80'] = s.web;
+    engine.hostPorts['beanstack-demo-rds-mysql/3306'] = s.db;
+    engine.restartPolicies['beanstack-demo_api_1'] = 'unless-stopped';
+    engine.restartPolicies['beanstack-demo_migrate_1'] = 'no';
+    const { options, steps } = setup(engine);
+    fs.writeFileSync(path.join(options.bundleDir, 'docker-compose.yml'), 'services:\n  nginx:\n    image: n\n    ports:\n      - "80:80"\n  api:\n    image: a\n    env_file:\n      - .env\n');
+    const r = new Rehearsal({ ...options, target: 'docker', dockerrun: undefined, composeFile: 'docker-compose.yml', publish: { 80: 0 } });
+    const started = await r.start();
+    expect(started.healthy).toBe(true);
+    expect(started.url).toBe(`http://127.0.0.1:${s.web}/`);
+    const env = path.join(options.bundleDir, '.env');
+    expect(fs.readFileSync(env, 'utf8')).toBe('MYSQL_HOST=mysql.rds.beanstack.internal\nMYSQL_PASSWORD=pw123\n');
+    expect(fs.statSync(env).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(options.bundleDir, '.beanstack-local.docker-compose.yml'), 'utf8')).toContain('127.0.0.1::80');
+    expect(engine.calls.filter((c) => c.startsWith('compose') || c.startsWith('run beanstack-demo-rds'))).toEqual([
+      'compose --project-name beanstack-demo --file .beanstack-local.docker-compose.yml up --no-start --no-build',
+      'run beanstack-demo-rds-mysql',
+      'compose --project-name beanstack-demo --file .beanstack-local.docker-compose.yml start',
+    ]);
+    expect(engine.containers.get('beanstack-demo-rds-mysql')!.spec.network).toBe('beanstack-demo_default');
+
+    engine.exit('beanstack-demo_api_1', 1);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(r.failureReport).toBeUndefined();
+    expect(steps.some((m) => m.startsWith('api exited with code 1; its restart policy (unless-stopped) restarts it'))).toBe(true);
+
+    const failed = r.failed();
+    engine.exit('beanstack-demo_migrate_1', 3);
+    expect((await failed).reason).toBe('container migrate exited with code 3 and is not restarted');
+
+    await r.stop();
+    expect(engine.containers.size).toBe(0);
+    expect(engine.networks.size).toBe(0);
+    expect(fs.existsSync(env)).toBe(false);
+    s.close();
+  });
+});
+
 describe('rehearsalCompose', () => {
   test('binds published ports to the bind address, remaps them, and finds the web service', () => {
     const text = 'services:\n  nginx:\n    image: n\n    ports:\n      - "80:80"\n  api:\n    image: a\n    ports:\n      - "9000:5000/udp"\n';
