@@ -219,6 +219,9 @@ export class ComposeApplication extends Construct {
     if (target !== 'ecs' && target !== 'docker' && target !== 'single') {
       throw new BeanstackError(`\`target\` '${String(target)}' is not a bundle target`, { code: 'constructs/target', fix: "use 'ecs', 'docker' or 'single'" });
     }
+    if (props.instanceSubnets === 'private' && !prod) {
+      throw propsError('`instanceSubnets` \'private\' needs a load balancer, which the dev stage (one instance, reached through its Elastic IP) does not have; deploy the prod stage (-c stage=prod) or use public instance subnets (-c instanceSubnets=public)');
+    }
     if (props.certificateArn !== undefined && !prod) {
       throw propsError('`certificateArn` needs a load balancer, which the dev stage (one instance) does not have; deploy the prod stage (-c stage=prod) or remove certificateArn');
     }

@@ -230,6 +230,19 @@ describe('ComposeApplication prop errors are user errors', () => {
     expect(error.message).toMatch(/`certificateArn` needs a load balancer, which the dev stage \(one instance\) does not have/);
     expect(error.fix).toBe('deploy the prod stage (-c stage=prod) or remove certificateArn');
   });
+
+  // A single-instance environment is reached through its instance's Elastic IP, which a private
+  // subnet (default route to a NAT gateway) cannot receive traffic on.
+  test('private instance subnets on the dev stage (single instance) name the prop and the fix', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    let error: any;
+    try {
+      new ComposeApplication(stack, 'App', { project: fixtureProject(), instanceSubnets: 'private' });
+    } catch (e) { error = e; }
+    expect(isUserError(error)).toBe(true);
+    expect(error.message).toMatch(/`instanceSubnets` 'private' needs a load balancer/);
+    expect(error.fix).toBe('deploy the prod stage (-c stage=prod) or use public instance subnets (-c instanceSubnets=public)');
+  });
 });
 
 describe('ComposeApplication, single target (Dockerrun v1)', () => {
