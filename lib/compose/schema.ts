@@ -10,7 +10,7 @@
 import { ComposeError, ErrorDetail, SourceLocation } from '../errors';
 import { Node, collectLocations, stripTags, toPlain } from './node';
 import { childPointer, humanPointer, parsePointer, unescapeSegment } from './pointer';
-import schemaJson from '../../schemas/compose-spec.json';
+import type * as SpecSchema from '../../schemas/compose-spec.json';
 
 /** One error as ajv reports it. */
 export interface AjvError {
@@ -24,6 +24,17 @@ export interface AjvError {
 type ValidateFunction = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 let compiled: ValidateFunction | undefined;
+let specSchema: typeof SpecSchema | undefined;
+
+/**
+ * The schema itself, read only to explain an error (which keys a mapping allows): a valid file
+ * never pays for parsing it.
+ */
+function schemaJson(): typeof SpecSchema {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  specSchema ??= require('../../schemas/compose-spec.json') as typeof SpecSchema;
+  return specSchema;
+}
 
 function validator(): ValidateFunction {
   if (!compiled) {
@@ -245,11 +256,12 @@ const DEFINITION_HINTS: ReadonlyArray<[RegExp, string]> = [
 
 /** The schema object an error's schema path (minus its keyword) points at, with `properties`. */
 function schemaAt(schemaPath: string, instancePath: string): Record<string, unknown> | undefined {
-  const definitions = (schemaJson as { definitions: Record<string, unknown> }).definitions;
+  const spec = schemaJson();
+  const definitions = (spec as { definitions: Record<string, unknown> }).definitions;
   const hinted = DEFINITION_HINTS.filter(([re]) => re.test(instancePath))
     .map(([, name]) => name)
     .reverse();
-  const bases: unknown[] = [...hinted.map((n) => definitions[n]), schemaJson, ...Object.values(definitions)];
+  const bases: unknown[] = [...hinted.map((n) => definitions[n]), spec, ...Object.values(definitions)];
   for (const base of bases) {
     const found = resolveIn(base, schemaPath);
     if (found && typeof found.properties === 'object') return found;
