@@ -159,6 +159,8 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
       });
     }
 
+    consistency(name, svc, (ptr) => loc(ptr), problems);
+
     // 05-services.md#ports: "Port mapping must not be used with `network_mode: host`"
     if (svc.networkMode === 'host' && svc.ports.some((p) => p.published !== undefined)) {
       const ptr = pointer('services', name, 'ports');
@@ -271,6 +273,66 @@ export function findCycles(services: Readonly<Record<string, Pick<ServiceConfig,
   };
   for (const name of Object.keys(services).sort()) if (!state.has(name)) visit(name);
   return cycles;
+}
+
+/**
+ * Attributes the specification says must agree with each other (Compose v2 refuses the project
+ * when they do not, in compose-go's `checkConsistency`):
+ * - `cpus`, `mem_limit`, `mem_reservation`, `pids_limit`, `scale` "must be consistent" with their
+ *   `deploy` counterparts (05-services.md#cpus, #mem_limit, #mem_reservation, #pids_limit, #scale);
+ * - `dockerfile` and `dockerfile_inline` are exclusive (build.md#dockerfile);
+ * - non-empty `build.platforms` must contain the service's `platform` (build.md#platforms);
+ * - a `container_name` cannot be used with more than one replica (05-services.md#container_name).
+ */
+function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => SourceLocation | undefined, problems: Problem[]): void {
+  const limits = svc.deploy?.resources?.limits;
+  const reservations = svc.deploy?.resources?.reservations;
+  const pidsLimit = typeof svc.other.pids_limit === 'number' ? svc.other.pids_limit : undefined;
+  const pairs: [string, number | undefined, string[], number | undefined][] = [
+    ['cpus', svc.cpus, ['deploy', 'resources', 'limits', 'cpus'], limits?.cpus],
+    ['mem_limit', svc.memLimitBytes, ['deploy', 'resources', 'limits', 'memory'], limits?.memoryBytes],
+    ['mem_reservation', svc.memReservationBytes, ['deploy', 'resources', 'reservations', 'memory'], reservations?.memoryBytes],
+    ['pids_limit', pidsLimit, ['deploy', 'resources', 'limits', 'pids'], limits?.pids],
+    ['scale', svc.scale, ['deploy', 'replicas'], svc.deploy?.replicas],
+  ];
+  for (const [key, value, deployPath, deployValue] of pairs) {
+    if (value === undefined || deployValue === undefined || value === deployValue) continue;
+    const deployKey = deployPath.join('.');
+    const unit = key.startsWith('mem_') ? ' bytes' : '';
+    const where = loc(pointer('services', name, ...deployPath));
+    problems.push({
+      code: 'compose/inconsistent-values',
+      message: `service "${name}" sets \`${key}\` to ${value}${unit} but \`${deployKey}\` to ${deployValue}${unit}${where ? ` (at line ${where.line})` : ''}`,
+      fix: `keep only one of the two, or give both the same value: the specification requires them to be consistent`,
+      location: loc(pointer('services', name, key)),
+    });
+  }
+  const build = svc.build;
+  if (build?.dockerfile !== undefined && build.dockerfileInline !== undefined) {
+    problems.push({
+      code: 'compose/dockerfile-and-inline',
+      message: `service "${name}" sets both \`build.dockerfile\` and \`build.dockerfile_inline\``,
+      fix: 'keep one: `dockerfile` names a file in the build context, `dockerfile_inline` holds its text',
+      location: loc(pointer('services', name, 'build', 'dockerfile_inline')),
+    });
+  }
+  if (build && build.platforms.length > 0 && svc.platform !== undefined && !build.platforms.includes(svc.platform)) {
+    problems.push({
+      code: 'compose/platform-not-built',
+      message: `service "${name}" runs on platform "${svc.platform}", which its \`build.platforms\` (${build.platforms.join(', ')}) do not include`,
+      fix: `add "${svc.platform}" to \`build.platforms\`, or change \`platform\``,
+      location: loc(pointer('services', name, 'build', 'platforms')),
+    });
+  }
+  const replicas = svc.scale ?? svc.deploy?.replicas;
+  if (svc.containerName !== undefined && replicas !== undefined && replicas > 1) {
+    problems.push({
+      code: 'compose/container-name-with-replicas',
+      message: `service "${name}" sets \`container_name\` and ${svc.scale !== undefined ? '`scale`' : '`deploy.replicas`'} ${replicas}: container names must be unique`,
+      fix: 'remove `container_name` (Compose then names each replica itself), or run one replica',
+      location: loc(pointer('services', name, 'container_name')),
+    });
+  }
 }
 
 function compareProblems(a: Problem, b: Problem): number {

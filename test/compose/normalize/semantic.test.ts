@@ -41,6 +41,27 @@ describe('semantic checks', () => {
   });
 
 
+  it('rejects attributes the specification requires to agree (compose-go checkConsistency)', () => {
+    const one = (svc: Record<string, unknown>) => errorOf(() => check({ services: { web: { image: 'x', ...svc } } }));
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ cpus: 0.5, deploy: { resources: { limits: { cpus: '1' } } } }, 'compose/inconsistent-values', /`cpus` to 0\.5 but `deploy\.resources\.limits\.cpus` to 1/],
+      [{ mem_limit: '512m', deploy: { resources: { limits: { memory: '1g' } } } }, 'compose/inconsistent-values', /`mem_limit` to 536870912 bytes but `deploy\.resources\.limits\.memory` to 1073741824 bytes/],
+      [{ mem_reservation: '128m', deploy: { resources: { reservations: { memory: '256m' } } } }, 'compose/inconsistent-values', /`mem_reservation`/],
+      [{ pids_limit: 10, deploy: { resources: { limits: { pids: 20 } } } }, 'compose/inconsistent-values', /`pids_limit` to 10/],
+      [{ scale: 2, deploy: { replicas: 3 } }, 'compose/inconsistent-values', /`scale` to 2 but `deploy\.replicas` to 3/],
+      [{ build: { context: '.', dockerfile: 'Dockerfile', dockerfile_inline: 'FROM scratch' } }, 'compose/dockerfile-and-inline', /both `build\.dockerfile` and `build\.dockerfile_inline`/],
+      [{ platform: 'linux/amd64', build: { context: '.', platforms: ['linux/arm64'] } }, 'compose/platform-not-built', /"linux\/amd64", which its `build\.platforms` \(linux\/arm64\)/],
+      [{ container_name: 'web', deploy: { replicas: 2 } }, 'compose/container-name-with-replicas', /`container_name` and `deploy\.replicas` 2/],
+    ];
+    for (const [svc, code, message] of cases) {
+      const e = one(svc);
+      expect([e.code, e.message]).toEqual([code, expect.stringMatching(message)]);
+    }
+    // equal values written differently agree
+    expect(() => check({ services: { web: { image: 'x', mem_limit: '512m', cpus: '1.0', scale: 2, deploy: { replicas: 2, resources: { limits: { memory: '512M', cpus: 1 } } } } } })).not.toThrow();
+    expect(() => check({ services: { web: { image: 'x', platform: 'linux/amd64', container_name: 'web', build: { context: '.', platforms: ['linux/amd64', 'linux/arm64'] } } } })).not.toThrow();
+  });
+
   it('accepts a valid project', () => {
     const r = check({
       services: { web: { depends_on: ['db'], links: ['db:database'], volumes: ['data:/d', './x:/x'], networks: ['front'], secrets: ['pw'] }, db: { image: 'db' } },
