@@ -266,6 +266,11 @@ function chooseWebPort(
   return { service: chosen, mapping: ranked[0] };
 }
 
+/** Ulimit names an ECS container definition accepts. */
+const ECS_ULIMITS: readonly string[] = ['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack'];
+/** Ulimit names the Docker engine accepts (ECS's plus `as`). */
+const DOCKER_ULIMITS: readonly string[] = ['as', ...ECS_ULIMITS];
+
 /** ECS container health check limits, in seconds (retries: a count). */
 export const ECS_HEALTHCHECK_LIMITS = {
   interval: { min: 5, max: 300, compose: 'interval' },
@@ -818,7 +823,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           c.fail('bundle/never-ship', `services.${s}.volumes[${i}] mounts ${rel}, which is the bundle's own file name; rename it`, pointer);
           return;
         }
-        files.set(rel, { path: rel, sourcePath: src });
+        const mountedAt = locate(project, pointer);
+        files.set(rel, { path: rel, sourcePath: src, ...(mountedAt ? { location: mountedAt } : {}) });
         mounts.push({ kind: 'shipped', source: rel, target: v.target, readOnly: v.readOnly });
         return;
       }
@@ -841,7 +847,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           c.fail('bundle/never-ship', `services.${s}.configs[${i}] would ship ${rel}; pass its variables through environment instead`, pointer);
           return;
         }
-        files.set(rel, { path: rel, sourcePath: cfg.file });
+        const declaredAt = locate(project, `/configs/${escapePointer(ref.source)}/file`) ?? locate(project, pointer);
+        files.set(rel, { path: rel, sourcePath: cfg.file, ...(declaredAt ? { location: declaredAt } : {}) });
         mounts.push({ kind: 'shipped', source: rel, target: targetPath, readOnly: true });
       } else if (cfg.content !== undefined) {
         const rel = `beanstack-configs/${ref.source.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
@@ -974,6 +981,18 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       }
       svcNetworks[n] = [...(cfg?.aliases ?? [])].sort(byString);
       if (n !== 'default') networks.add(n);
+    }
+
+    // -- ulimits: the names Docker (docker target) or ECS (ecs target) know; soft ≤ hard
+    if (target !== 'single') {
+      const known = target === 'docker' ? DOCKER_ULIMITS : ECS_ULIMITS;
+      for (const [u, limit] of Object.entries(svc.ulimits).sort(([x], [y]) => byString(x, y))) {
+        if (!known.includes(u)) {
+          c.fail('bundle/ulimit', `services.${s}.ulimits.${u}: ${target === 'docker' ? 'Docker' : 'ECS'} has no ulimit named "${u}"; the names are ${known.join(', ')}`, sp(s, 'ulimits', u));
+        } else if (limit.soft > limit.hard) {
+          c.fail('bundle/ulimit', `services.${s}.ulimits.${u}: the soft limit ${limit.soft} is above the hard limit ${limit.hard}, which Docker refuses`, sp(s, 'ulimits', u));
+        }
+      }
     }
 
     // -- pass-through keys for the docker target

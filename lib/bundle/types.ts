@@ -5,7 +5,7 @@
  * Paths inside a bundle are POSIX paths relative to the bundle root (the root of the source-bundle
  * zip, which Beanstalk unpacks to `/var/app/current`).
  */
-import type { Diagnostic } from '../errors';
+import type { Diagnostic, SourceLocation } from '../errors';
 
 /** Which Elastic Beanstalk platform the bundle is for (not an image platform such as linux/amd64). */
 export type BundleTarget = 'ecs' | 'docker' | 'single';
@@ -45,7 +45,12 @@ export interface BundleOptions {
 /** A file of the bundle: generated text, or a file of the user's project copied in. */
 export type BundleFile =
   | { readonly path: string; readonly content: string }
-  | { readonly path: string; readonly sourcePath: string };
+  | {
+    readonly path: string;
+    readonly sourcePath: string;
+    /** Where the compose file mounts it (for the error when the file is missing at write time). */
+    readonly location?: SourceLocation;
+  };
 
 export interface ImageBuild {
   readonly service: string;

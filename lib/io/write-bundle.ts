@@ -105,6 +105,7 @@ function writeOne(root: string, f: BundleFile, written: string[], skipped: strin
   if (!fs.existsSync(f.sourcePath)) {
     throw new BundleError(`${f.sourcePath} is mounted by the compose file and shipped in the bundle, but does not exist`, {
       code: 'bundle/missing-shipped-file',
+      ...(f.location ? { location: f.location } : {}),
       fix: `create ${f.path} in the project, or remove the mount`,
     });
   }

@@ -75,6 +75,16 @@ test('a failure leaves the previous bundle untouched and no temporary directory 
   expect(fs.readdirSync(tmp)).toEqual(['bundle']);
 });
 
+test('a missing shipped file names the compose line that mounts it', () => {
+  const out = path.join(tmp, 'bundle2');
+  const location = { file: path.join(tmp, 'compose.yaml'), line: 7, column: 9 };
+  expect(() => writeBundle(description([
+    { path: 'Dockerrun.aws.json', content: 'v2\n' },
+    { path: 'nginx/nginx.conf', sourcePath: path.join(tmp, 'nginx', 'nginx.conf'), location },
+  ]), out)).toThrow(expect.objectContaining({ code: 'bundle/missing-shipped-file', location, fix: 'create nginx/nginx.conf in the project, or remove the mount' }));
+  expect(fs.existsSync(out)).toBe(false);
+});
+
 test('refuses to replace the project directory or a directory that is not a bundle', () => {
   const project = setupProject();
   const d = description([{ path: 'Dockerrun.aws.json', content: '{}\n' }]);
