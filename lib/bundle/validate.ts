@@ -1002,6 +1002,8 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
     if (files.has(p)) return true;
     const prefix = p + '/';
     for (const f of files) if (f.startsWith(prefix)) return true;
+    // a shipped directory covers the files below it (the planner lists only the directory)
+    for (const f of files) if (p.startsWith(f + '/')) return true;
     return false;
   };
   const checkPath = (at: Segment[], p: string, what: string, kind: 'file' | 'directory' | 'bind'): void => {
