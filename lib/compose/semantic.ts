@@ -282,7 +282,8 @@ export function findCycles(services: Readonly<Record<string, Pick<ServiceConfig,
  *   `deploy` counterparts (05-services.md#cpus, #mem_limit, #mem_reservation, #pids_limit, #scale);
  * - `dockerfile` and `dockerfile_inline` are exclusive (build.md#dockerfile);
  * - non-empty `build.platforms` must contain the service's `platform` (build.md#platforms);
- * - a `container_name` cannot be used with more than one replica (05-services.md#container_name).
+ * - a `container_name` cannot be used with more than one replica (05-services.md#container_name);
+ * - a `develop.watch` entry with a sync action needs a `target` (develop.md#target).
  */
 function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => SourceLocation | undefined, problems: Problem[]): void {
   const limits = svc.deploy?.resources?.limits;
@@ -324,6 +325,17 @@ function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => Sou
       location: loc(pointer('services', name, 'build', 'platforms')),
     });
   }
+  // develop.md#target: the sync actions copy `path` to `target` (compose-go requires it)
+  const watch = isMap(svc.develop) && Array.isArray(svc.develop.watch) ? svc.develop.watch : [];
+  watch.forEach((w, i) => {
+    if (!isMap(w) || typeof w.action !== 'string' || !w.action.startsWith('sync') || (typeof w.target === 'string' && w.target !== '')) return;
+    problems.push({
+      code: 'compose/watch-without-target',
+      message: `service "${name}": the \`develop.watch\` entry with \`action: ${w.action}\` has no \`target\``,
+      fix: 'add `target:` (the container path the files of `path` are copied to), or use `action: rebuild`',
+      location: loc(pointer('services', name, 'develop', 'watch', i)),
+    });
+  });
   const replicas = svc.scale ?? svc.deploy?.replicas;
   if (svc.containerName !== undefined && replicas !== undefined && replicas > 1) {
     problems.push({

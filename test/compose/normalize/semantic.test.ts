@@ -52,6 +52,7 @@ describe('semantic checks', () => {
       [{ build: { context: '.', dockerfile: 'Dockerfile', dockerfile_inline: 'FROM scratch' } }, 'compose/dockerfile-and-inline', /both `build\.dockerfile` and `build\.dockerfile_inline`/],
       [{ platform: 'linux/amd64', build: { context: '.', platforms: ['linux/arm64'] } }, 'compose/platform-not-built', /"linux\/amd64", which its `build\.platforms` \(linux\/arm64\)/],
       [{ container_name: 'web', deploy: { replicas: 2 } }, 'compose/container-name-with-replicas', /`container_name` and `deploy\.replicas` 2/],
+      [{ develop: { watch: [{ path: './src', action: 'rebuild' }, { path: './src', action: 'sync+restart' }] } }, 'compose/watch-without-target', /`action: sync\+restart` has no `target`/],
     ];
     for (const [svc, code, message] of cases) {
       const e = one(svc);
@@ -59,7 +60,7 @@ describe('semantic checks', () => {
     }
     // equal values written differently agree
     expect(() => check({ services: { web: { image: 'x', mem_limit: '512m', cpus: '1.0', scale: 2, deploy: { replicas: 2, resources: { limits: { memory: '512M', cpus: 1 } } } } } })).not.toThrow();
-    expect(() => check({ services: { web: { image: 'x', platform: 'linux/amd64', container_name: 'web', build: { context: '.', platforms: ['linux/amd64', 'linux/arm64'] } } } })).not.toThrow();
+    expect(() => check({ services: { web: { image: 'x', platform: 'linux/amd64', container_name: 'web', build: { context: '.', platforms: ['linux/amd64', 'linux/arm64'] }, develop: { watch: [{ path: './src', action: 'sync', target: '/app' }, { path: './pkg', action: 'restart' }] } } } })).not.toThrow();
   });
 
   it('accepts a valid project', () => {
