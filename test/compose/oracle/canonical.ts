@@ -45,6 +45,10 @@
  * - `extra_hosts` merged from two files with two addresses for one host: 1.29.2 keeps the later
  *   address only; Compose v2 (compose-go `mergeExtraHosts`) and we keep both (05-services.md#extra_hosts
  *   allows several addresses per host). The oracle cases avoid that conflict; merge.test.ts covers it.
+ * - A secret of a later file with the same target as an earlier one (`target: api_key` over the
+ *   short `- api_key`): 13-merge.md "Unique resources" keeps the later one only (so do Compose v2
+ *   and we); 1.29.2 merges secrets by source and keeps both. The cases avoid it; merge.test.ts
+ *   covers the spec's rule.
  * - Ports merged from two files: 1.29.2 sorts the merged list, Compose v2 and we keep the source
  *   order (13-merge.md "Sequence": appended). The order carries no meaning, so both are sorted.
  * - 1.29.2 cannot read a published port range in the long port syntax (`published: "9000-9001"`,
