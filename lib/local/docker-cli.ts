@@ -424,12 +424,20 @@ export class DockerCliEngine implements Engine {
     return { containers: names(c), networks: names(n), volumes: names(v) };
   }
 
-  async compose(args: readonly string[], directory: string, env: Readonly<Record<string, string>>, onLine: LineSink): Promise<number> {
+  private async composeCli(): Promise<string[]> {
     if (!this.composeCommand) {
       if ((await this.exec(['compose', 'version'])).code === 0) this.composeCommand = [this.docker, 'compose'];
       else this.composeCommand = ['docker-compose'];
     }
-    const [command, ...prefix] = this.composeCommand;
+    return this.composeCommand;
+  }
+
+  async composeInterpolatesEnvFiles(): Promise<boolean> {
+    return (await this.composeCli())[0] !== 'docker-compose';
+  }
+
+  async compose(args: readonly string[], directory: string, env: Readonly<Record<string, string>>, onLine: LineSink): Promise<number> {
+    const [command, ...prefix] = await this.composeCli();
     const r = await this.exec([...prefix, ...args], { command, cwd: directory, env: { ...env }, onLine }).catch((e: unknown) => {
       if (e instanceof EngineUnavailableError && command === 'docker-compose') {
         throw new EngineUnavailableError('neither `docker compose` nor `docker-compose` is installed; the docker target runs the bundle with Compose as Elastic Beanstalk does',

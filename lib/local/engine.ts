@@ -165,6 +165,8 @@ export interface Engine {
   list(label: string, value: string): Promise<ResourceList>;
   /** Ends every wait and log follower still running (so a detached CLI can exit). */
   close(): void;
+  /** Whether the compose implementation interpolates `$` in env files (Compose v2 does; docker-compose 1.x does not). */
+  composeInterpolatesEnvFiles(): Promise<boolean>;
   /** Runs a compose command (docker target) in `directory`; resolves with the exit code. */
   compose(args: readonly string[], directory: string, env: Readonly<Record<string, string>>, onLine: LineSink): Promise<number>;
 }

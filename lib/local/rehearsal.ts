@@ -350,8 +350,11 @@ export class Rehearsal {
     const localFile = '.beanstack-local.docker-compose.yml';
     const rewritten = rehearsalCompose(original, this.bind, this.o.publish ?? {});
     fs.writeFileSync(path.join(this.o.bundleDir, localFile), rewritten.text);
-    // Elastic Beanstalk writes the environment properties into .env at the bundle root
-    const envLines = Object.keys(this.o.environmentProperties).sort().map((k) => `${k}=${this.o.environmentProperties[k]}`);
+    // Elastic Beanstalk writes the environment properties into .env at the bundle root, escaping `$`
+    // as `$$` for Compose v2 (which interpolates env files); docker-compose 1.x reads values as written
+    const escape = await engine.composeInterpolatesEnvFiles();
+    const envLines = Object.keys(this.o.environmentProperties).sort()
+      .map((k) => `${k}=${escape ? this.o.environmentProperties[k].replace(/\$/g, '$$$$') : this.o.environmentProperties[k]}`);
     fs.writeFileSync(path.join(this.o.bundleDir, '.env'), envLines.length ? `${envLines.join('\n')}\n` : '', { mode: 0o600 });
     const log = (line: string) => reporter.step(`compose: ${line}`);
     reporter.step(`creating the compose project ${this.names.composeProject} from ${file} (as the Docker platform runs it)`);

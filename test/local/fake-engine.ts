@@ -171,6 +171,13 @@ export class FakeEngine implements Engine {
     this.closed = true;
   }
 
+  /** Behave like Compose v2 (env files interpolated). */
+  composeV2 = false;
+
+  async composeInterpolatesEnvFiles(): Promise<boolean> {
+    return this.composeV2;
+  }
+
   async compose(args: readonly string[]): Promise<number> {
     this.calls.push(`compose ${args.join(' ')}`);
     const project = args[args.indexOf('--project-name') + 1];

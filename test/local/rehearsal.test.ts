@@ -224,6 +224,23 @@ describe('Rehearsal of the docker target with a fake engine', () => {
   });
 });
 
+describe('the .env of the docker target', () => {
+  test.each([[true, 'PW=a$$b\n'], [false, 'PW=a$b\n']])('Compose v2 = %s → %j', async (v2, expected) => {
+    const s = await servers(200);
+    const engine = new FakeEngine();
+    engine.composeV2 = v2;
+    engine.composeServices = { web: 80 };
+    engine.hostPorts['beanstack-demo_web_1/80'] = s.web;
+    const { options } = setup(engine);
+    fs.writeFileSync(path.join(options.bundleDir, 'docker-compose.yml'), 'services:\n  web:\n    image: n\n    ports:\n      - "80:80"\n');
+    const r = new Rehearsal({ ...options, target: 'docker', dockerrun: undefined, standIns: [], environmentProperties: { PW: 'a$b' }, healthCheckPath: '/api/health' });
+    await r.start();
+    expect(fs.readFileSync(path.join(options.bundleDir, '.env'), 'utf8')).toBe(expected);
+    await r.stop();
+    s.close();
+  });
+});
+
 describe('rehearsalCompose', () => {
   test('binds published ports to the bind address, remaps them, and finds the web service', () => {
     const text = 'services:\n  nginx:\n    image: n\n    ports:\n      - "80:80"\n  api:\n    image: a\n    ports:\n      - "9000:5000/udp"\n';
