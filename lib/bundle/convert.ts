@@ -675,6 +675,18 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       healthcheck = { ...healthcheck, test };
     }
     if (healthcheck && target === 'ecs' && options.containerHealthChecks) healthcheck = clampHealthcheck(healthcheck, s, c);
+    // labels and logging options are plain text in the bundle too
+    const scrubValues = (record: Readonly<Record<string, string>> | undefined, where: string, what: string, pointerOf: (k: string) => string): void => {
+      for (const [k, value] of Object.entries(record ?? {}).sort(([x], [y]) => byString(x, y))) {
+        for (const [v, holder] of secretValues) {
+          if (typeof value === 'string' && value.includes(v)) {
+            c.fail('bundle/secret-in-setting', `services.${s}.${where}.${k} contains the value of ${holder}, a secret, which would be written into the bundle in plain text; remove it from the ${what}`, pointerOf(k));
+          }
+        }
+      }
+    };
+    scrubValues(svc.labels, 'labels', 'labels', (k) => sp(s, 'labels', k));
+    if (svc.logging) scrubValues(svc.logging.options, 'logging.options', 'logging options', (k) => sp(s, 'logging', 'options', k));
 
     // compose secrets
     svc.secrets.forEach((ref, i) => {
