@@ -401,6 +401,33 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       c.warn('bundle/ignored-key', `services.${s}.cap_add is left out: Dockerrun has no documented field for Linux capabilities`, s, sp(s, 'cap_add'));
     }
     if (svc.privileged && target === 'single') c.warn('bundle/ignored-key', `services.${s}.privileged is left out: Dockerrun v1 has no privileged field`, s, sp(s, 'privileged'));
+    if (target === 'single') {
+      // Dockerrun v1 has Image, Ports, Volumes, Logging (a host directory), Command and Entrypoint only
+      const limits = svc.deploy?.resources?.limits;
+      const reservations = svc.deploy?.resources?.reservations;
+      const dropped: [boolean, string, string][] = [
+        [Object.keys(svc.labels).length > 0, 'labels', 'Dockerrun v1 has no labels field'],
+        [Object.keys(svc.ulimits).length > 0, 'ulimits', 'Dockerrun v1 has no ulimits field'],
+        [svc.user !== undefined, 'user', 'Dockerrun v1 has no user field; set USER in the Dockerfile'],
+        [svc.workingDir !== undefined, 'working_dir', 'Dockerrun v1 has no working directory field; set WORKDIR in the Dockerfile'],
+        [svc.hostname !== undefined, 'hostname', 'Dockerrun v1 has no hostname field'],
+        [Object.keys(svc.extraHosts).length > 0, 'extra_hosts', 'Dockerrun v1 has no extra hosts field'],
+        [svc.dns.length > 0, 'dns', 'Dockerrun v1 has no DNS field; the instance resolver is used'],
+        [svc.dnsSearch.length > 0, 'dns_search', 'Dockerrun v1 has no DNS field; the instance resolver is used'],
+        [svc.logging !== undefined, 'logging', 'Dockerrun v1 has no log driver field; Elastic Beanstalk collects the container output itself'],
+        [svc.healthcheck !== undefined && !svc.healthcheck.disable && svc.healthcheck.test?.[0] !== 'NONE', 'healthcheck', 'Dockerrun v1 has no health check field; the load balancer checks the health check path (a HEALTHCHECK in the image still applies)'],
+        [svc.memLimitBytes !== undefined, 'mem_limit', 'Dockerrun v1 has no memory field; the container may use the memory of the instance'],
+        [svc.memReservationBytes !== undefined, 'mem_reservation', 'Dockerrun v1 has no memory field; the container may use the memory of the instance'],
+        [svc.cpus !== undefined, 'cpus', 'Dockerrun v1 has no CPU field'],
+        [svc.cpuShares !== undefined, 'cpu_shares', 'Dockerrun v1 has no CPU field'],
+        [limits !== undefined || reservations !== undefined, 'deploy.resources', 'Dockerrun v1 has no memory or CPU field; the container may use the resources of the instance'],
+        [svc.readOnly === true, 'read_only', 'Dockerrun v1 has no read-only root filesystem field'],
+        [svc.stopGracePeriodMs !== undefined, 'stop_grace_period', 'Dockerrun v1 has no stop timeout field'],
+      ];
+      for (const [present, key, reason] of dropped) {
+        if (present) c.warn('bundle/ignored-key', `services.${s}.${key} is left out: ${reason}`, s, sp(s, ...key.split('.')));
+      }
+    }
     if (svc.privileged && target !== 'single') c.warn('bundle/privileged', `services.${s} runs privileged: it has full control of the instance; remove privileged unless the app truly needs it`, s, sp(s, 'privileged'));
     svc.volumes.forEach((v, i) => {
       if (v.type === 'npipe' || v.type === 'cluster') {
