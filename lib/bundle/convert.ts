@@ -505,6 +505,25 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         c.fail('bundle/inline-dockerfile', `services.${s}.build.dockerfile_inline cannot be built by the deploy pipeline; write it to a Dockerfile in the build context (or set x-beanstack.dockerfile)`, sp(s, 'build', 'dockerfile_inline'));
         usable = false;
       }
+      // build settings the deploy pipeline's image build (context, Dockerfile, target, args, platform) does not carry
+      const unusedBuild: [boolean, string, string][] = [
+        [b.secrets.length > 0, 'secrets', 'build secrets are not passed to the image build; a RUN --mount=type=secret step finds no secret'],
+        [b.ssh.length > 0, 'ssh', 'no SSH agent is forwarded to the image build; fetch private dependencies another way'],
+        [Object.keys(b.additionalContexts).length > 0, 'additional_contexts', 'additional build contexts are not passed to the image build; a COPY --from=<context> step fails'],
+        [b.network !== undefined && b.network !== 'default', 'network', 'the image build uses the default build network'],
+        [Object.keys(b.extraHosts).length > 0, 'extra_hosts', 'the image build resolves names with the default resolver'],
+        [b.shmSizeBytes !== undefined, 'shm_size', 'the image build uses the default shared memory size'],
+        [b.privileged === true, 'privileged', 'the image build is not privileged'],
+        [b.cacheFrom.length > 0 || b.cacheTo.length > 0, b.cacheFrom.length > 0 ? 'cache_from' : 'cache_to', 'build caches are not configured by the deploy pipeline'],
+        [Object.keys(b.labels).length > 0, 'labels', 'image labels are not added by the deploy pipeline; set LABEL in the Dockerfile'],
+        [b.tags.length > 0, 'tags', 'the deploy pipeline tags images itself'],
+        [b.noCache === true, 'no_cache', 'the deploy pipeline decides about the build cache'],
+        [b.pull === true, 'pull', 'the deploy pipeline decides whether base images are pulled'],
+        ...Object.keys(b.other).sort(byString).map((k): [boolean, string, string] => [true, k, 'the deploy pipeline does not use it']),
+      ];
+      for (const [present, key, reason] of unusedBuild) {
+        if (present) c.warn('bundle/build-setting-ignored', `services.${s}.build.${key} is left out: ${reason}`, s, sp(s, 'build', key));
+      }
       const dockerfile = x.dockerfile ?? b.dockerfile ?? 'Dockerfile';
       if (x.dockerfile === undefined && b.dockerfile && isDevDockerfile(b.dockerfile) && !fromOverrideFile(project, sp(s, 'build', 'dockerfile'))) {
         c.warn('bundle/dev-dockerfile', `services.${s} is built from ${b.dockerfile}, which looks like a development Dockerfile; set x-beanstack.dockerfile (e.g. Dockerfile) or override build.dockerfile in a production override file`, s, sp(s, 'build', 'dockerfile'));
