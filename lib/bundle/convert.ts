@@ -847,6 +847,10 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           c.warn('bundle/dev-volume', `services.${s}.volumes[${i}] mounts volume "${v.source}" over ${v.target}, the development trick that keeps the image's dependencies out of a bind mount; left out (the image has them)`, s, pointer);
           return;
         }
+        if (v.volume?.subpath) {
+          c.fail('bundle/volume-subpath', `services.${s}.volumes[${i}] mounts the subpath "${v.volume.subpath}" of volume "${v.source}", which ${target === 'docker' ? 'docker-compose 1.29.2' : 'Dockerrun'} cannot express (the container would see the whole volume); mount a volume of its own at ${v.target}`, pointer);
+          return;
+        }
         namedVolumes.add(v.source);
         mounts.push({ kind: 'named', source: v.source, target: v.target, readOnly: v.readOnly });
         return;
