@@ -25,7 +25,7 @@
  */
 import * as path from 'path';
 import type { Diagnostic, SourceLocation, StageResult } from '../errors';
-import { BundleError, sortDiagnostics } from '../errors';
+import { sortDiagnostics } from '../errors';
 import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
 import { renderYaml } from './render';
 import { assertValidDockerrun, formatPath, locate, parseJsonWithLocations } from './validate';
@@ -507,7 +507,6 @@ export function dockerrunToCompose(doc: unknown, options: ImportOptions = {}): S
   const issues = assertValidDockerrun(value, file, { allowPlaceholders: true, locations });
   for (const i of issues) w.add(pointerSegments(i.pointer), i.code, i.message);
   const d = value as Json;
-  refuseProtoKeys(d, file);
   const version: 1 | 2 = d.AWSEBDockerrunVersion === '1' || d.AWSEBDockerrunVersion === 1 ? 1 : 2;
   const project = version === 1 ? importV1(d, w) : importV2(d, w);
   const yaml = renderYaml(project, [
@@ -515,27 +514,6 @@ export function dockerrunToCompose(doc: unknown, options: ImportOptions = {}): S
     'x-dockerrun keeps the Dockerrun fields compose cannot express; `beanstack dockerrun` regenerates the Dockerrun file.',
   ]);
   return { result: { version, yaml, project }, warnings: sortDiagnostics(w.list) };
-}
-
-/**
- * `__proto__` cannot be a key of the compose document (a service, variable, label or volume name):
- * JavaScript objects and YAML writers treat it specially, so it would silently disappear.
- */
-function refuseProtoKeys(doc: Json, file: string): void {
-  const names: string[] = [];
-  for (const c of [...arrayOf<Json>(doc.containerDefinitions), ...arrayOf<Json>(doc.localContainerDefinitions)]) {
-    names.push(String(c.name));
-    for (const e of [...arrayOf<Json>(c.environment), ...arrayOf<Json>(c.secrets)]) names.push(String(e.name));
-    if (isObject(c.dockerLabels)) names.push(...Object.keys(c.dockerLabels));
-    if (isObject(c.logConfiguration) && isObject(c.logConfiguration.options)) names.push(...Object.keys(c.logConfiguration.options));
-  }
-  for (const v of arrayOf<Json>(doc.volumes)) names.push(String(v.name));
-  if (names.includes('__proto__')) {
-    throw new BundleError(`${path.posix.basename(file.replace(/\\/g, '/'))} uses the name __proto__, which cannot be a key of a compose file`, {
-      code: 'import/reserved-name',
-      fix: 'rename the container, variable, label or volume called __proto__',
-    });
-  }
 }
 
 function pointerSegments(pointer: string): Segment[] {

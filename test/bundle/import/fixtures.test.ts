@@ -62,7 +62,7 @@ test('placeholder images are imported, with a warning', () => {
 });
 
 describe('names that are Object.prototype keys', () => {
-  test.each(['toString', 'constructor', 'hasOwnProperty'])('a container named %s is imported like any other', (name) => {
+  test.each(['toString', 'constructor', 'hasOwnProperty', '__proto__'])('a container named %s is imported like any other', (name) => {
     const doc = {
       AWSEBDockerrunVersion: 2,
       containerDefinitions: [
@@ -77,8 +77,22 @@ describe('names that are Object.prototype keys', () => {
     expect(services.web.environment).toEqual({ [name]: 'x' });
   });
 
-  test('__proto__ is refused instead of silently dropped', () => {
-    const doc = { AWSEBDockerrunVersion: 2, containerDefinitions: [{ name: '__proto__', image: 'nginx:1.27', memory: 128 }] };
-    expect(() => dockerrunToCompose(doc)).toThrow(expect.objectContaining({ code: 'import/reserved-name' }));
+  test('__proto__ as a container, variable, label and volume name is an ordinary key of the compose file', () => {
+    const doc = {
+      AWSEBDockerrunVersion: 2,
+      volumes: [{ name: '__proto__', host: { sourcePath: '/var/lib/beanstack/volumes/__proto__' } }],
+      containerDefinitions: [{
+        name: '__proto__', image: 'nginx:1.27', memory: 128, portMappings: [{ hostPort: 80, containerPort: 80 }],
+        environment: [{ name: '__proto__', value: 'x' }], dockerLabels: JSON.parse('{"__proto__":"y"}') as Record<string, string>,
+        mountPoints: [{ sourceVolume: '__proto__', containerPath: '/data' }],
+      }],
+    };
+    const { result } = dockerrunToCompose(doc);
+    const services = result.project.services as Record<string, Record<string, unknown>>;
+    expect(Object.keys(services)).toEqual(['__proto__']);
+    expect(Object.prototype.hasOwnProperty.call(services.__proto__ ?? {}, 'image')).toBe(true);
+    expect(result.yaml).toContain('\n  __proto__:\n');
+    expect(result.yaml).toContain('      __proto__: "x"\n');
+    expect(result.yaml).toContain('      __proto__: "y"\n');
   });
 });
