@@ -98,6 +98,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
   const { loadProject } = await import('../../lib/compose');
   const { composeToBundle, IMAGE_PLACEHOLDER_PREFIX, EXECUTION_ROLE_PLACEHOLDER } = await import('../../lib/bundle');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
+  const { isRoleArn } = await import('../../lib/bundle/validate');
   const { formatLocation } = await import('../../lib/errors');
   if (flags.check && !flags.out) {
     throw new BundleError('--check compares the bundle in --out with the compose files, but --out is missing', {
@@ -106,6 +107,12 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
     });
   }
   const images = parseImageFlags(flags.image);
+  if (flags.executionRoleArn !== undefined && !isRoleArn(flags.executionRoleArn)) {
+    throw new BundleError(`--execution-role-arn ${flags.executionRoleArn}: not an IAM role ARN`, {
+      code: 'cli/execution-role-arn',
+      fix: 'pass the ARN of the ECS task execution role, e.g. --execution-role-arn arn:aws:iam::123456789012:role/my-app-execution',
+    });
+  }
   const loaded = loadProject({
     files: flags.file,
     workingDirectory: ctx.cwd,

@@ -203,6 +203,11 @@ export function isValidImageReference(image: string): boolean {
 
 const EXECUTION_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
 
+/** Whether `s` is an IAM role ARN (`arn:aws:iam::123456789012:role/name`, any partition). */
+export function isRoleArn(s: string): boolean {
+  return EXECUTION_ROLE_ARN.test(s);
+}
+
 function checkImage(list: IssueList, at: Segment[], image: unknown, label: string): void {
   if (typeof image !== 'string') return; // the schema reports missing / wrong type
   if (image.trim() === '') {

@@ -116,6 +116,29 @@ function writeOne(root: string, f: BundleFile, written: string[], skipped: strin
 export function writeBundle(description: BundleDescription, outDir: string, options: WriteBundleOptions = {}): WriteBundleResult {
   const out = path.resolve(outDir);
   checkOutputDirectory(out, description, options);
+  try {
+    return writeAtomically(description, out);
+  } catch (e) {
+    throw asWriteError(e, outDir);
+  }
+}
+
+/** File-system failures (permissions, a read-only or full disk, a file in the way) are user errors naming --out. */
+function asWriteError(e: unknown, outDir: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof BundleError || typeof err?.code !== 'string' || !/^E[A-Z]+$/.test(err.code)) return e;
+  const where = err.path ? ` (${err.path})` : '';
+  return new BundleError(`cannot write the bundle to --out ${outDir}: ${err.code}${where}`, {
+    code: 'bundle/write-failed',
+    fix: err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS'
+      ? 'choose a directory you can write to, e.g. --out eb-bundle'
+      : err.code === 'ENOSPC' ? 'free disk space and run again'
+        : (err.code === 'EEXIST' || err.code === 'ENOTDIR') && err.path ? `${err.path} is a file where --out needs a directory; move it or choose another --out`
+          : 'check that the parent directory of --out exists and is a writable directory',
+  });
+}
+
+function writeAtomically(description: BundleDescription, out: string): WriteBundleResult {
   const parent = path.dirname(out);
   fs.mkdirSync(parent, { recursive: true });
   const temp = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.tmp-`));

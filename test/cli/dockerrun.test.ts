@@ -188,6 +188,18 @@ test('--container-health-checks clamps healthcheck timings to the ECS ranges wit
   expect(r.stderr).toContain('compose.yaml:7:16: services.web.healthcheck.timeout 90s is outside the range ECS accepts (2s–60s); the container health check uses 60s [bundle/healthcheck-clamped]');
 });
 
+test('a malformed --execution-role-arn and an unwritable --out are flag errors (regression: exit 3 / "a bug")', async () => {
+  const role = await run(['--execution-role-arn', 'nope']);
+  expect(role.code).toBe(2);
+  expect(role.stderr).toContain('--execution-role-arn nope: not an IAM role ARN');
+  expect(role.stderr).not.toContain('a bug in beanstack');
+  write('blocker', 'a file where --out needs a directory\n');
+  const out = await run(['--image', `web=${URI}`, '--out', path.join(dir, 'blocker', 'bundle')]);
+  expect(out.code).toBe(2);
+  expect(out.stderr).toMatch(/cannot write the bundle to --out .*blocker\/bundle: (ENOTDIR|EEXIST)/);
+  expect(out.stderr).toMatch(/fix: .*blocker is a file where --out needs a directory/);
+});
+
 test('refuses to write the bundle over the project directory', async () => {
   const r = await run(['-f', 'compose.yaml', '--out', '.']);
   expect(r.code).toBe(2);
