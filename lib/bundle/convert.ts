@@ -582,7 +582,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     } else if (svc.image) {
       image = given ?? svc.image;
       if (!isValidImageReference(image)) {
-        c.fail('bundle/invalid-image', `services.${s}.image "${image}" is not a valid image reference ([registry/]repository[:tag][@digest], lowercase repository)`, given ? undefined : sp(s, 'image'));
+        c.fail('bundle/invalid-image', `${given ? `--image ${s}=${given}` : `services.${s}.image "${image}"`} is not a valid image reference ([registry/]repository[:tag][@digest], lowercase repository)`, given ? undefined : sp(s, 'image'));
         continue;
       }
       const ref = parseImage(image);
