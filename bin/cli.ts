@@ -1,6 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 /**
- * The `beanstack` command line. A thin shell: each command lives in `bin/commands/<name>.ts`, which
+ * The `beanstack` command line (the `--` in the first line stops Node 20 from reading our own
+ * `--env-file` flag as its own). A thin shell: each command lives in `bin/commands/<name>.ts`, which
  * parses its flags, calls the pure stages in `lib/`, and does the I/O. Command modules must not load
  * aws-cdk-lib or the AWS SDK at import time (only inside their action), so `config` and `dockerrun`
  * start as fast as bare node.
