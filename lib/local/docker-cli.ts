@@ -123,6 +123,7 @@ export class DockerCliEngine implements Engine {
   private composeCommand?: string[];
   /** Long-running children (docker wait, docker logs --follow), ended by `close()`. */
   private readonly watchers = new Set<ChildProcess>();
+  private closed = false;
 
   constructor(options: DockerCliOptions) {
     this.docker = options.docker ?? 'docker';
@@ -345,8 +346,12 @@ export class DockerCliEngine implements Engine {
   }
 
   async wait(container: string): Promise<number> {
+    const cancelled = () => new LocalError(`stopped waiting for ${container}`, { code: 'local/wait-cancelled' });
+    if (this.closed) throw cancelled();
     const r = await this.exec(['wait', container], { watcher: true });
-    if (r.signal) throw new LocalError(`stopped waiting for ${container}`, { code: 'local/wait-cancelled' });
+    // a wait ended by close() (the CLI may exit 0 on SIGTERM without printing a code) is not an exit
+    if (r.signal || this.closed) throw cancelled();
+    if (r.code === 0 && !/^-?\d+$/.test(r.stdout.trim())) throw cancelled();
     if (r.code !== 0) {
       const s = await this.inspect(container);
       return s?.exitCode ?? -1;
@@ -385,6 +390,7 @@ export class DockerCliEngine implements Engine {
   }
 
   close(): void {
+    this.closed = true;
     for (const child of this.watchers) if (child.exitCode === null) child.kill('SIGTERM');
     this.watchers.clear();
   }

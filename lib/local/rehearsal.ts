@@ -434,7 +434,14 @@ export async function down(engine: Engine, project: string): Promise<{ container
   const networks = [...new Set([...ours.networks, ...compose.networks])].sort();
   const volumes = [...new Set([...ours.volumes, ...compose.volumes])].sort();
   await engine.removeContainers(containers);
-  await engine.removeNetworks(networks);
+  try {
+    await engine.removeNetworks(networks);
+  } catch {
+    // a container was attached meanwhile (e.g. a run still starting): remove what exists now and retry once
+    const again = [...(await engine.list(LABEL_PROJECT, project)).containers, ...(await engine.list(COMPOSE_PROJECT_LABEL, composeProject)).containers];
+    await engine.removeContainers(again);
+    await engine.removeNetworks(networks);
+  }
   await engine.removeVolumes(volumes);
   return { containers, networks, volumes };
 }
