@@ -17,17 +17,9 @@ import type { CliContext } from '../cli-context';
 import { BundleError } from '../../lib/errors';
 import type { Diagnostic } from '../../lib/errors';
 import type { RegisterCommand } from './index';
+import { addComposeOptions, collect, ComposeFlags, loadOptionsFrom } from './compose-options';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-interface DockerrunFlags {
-  readonly file: string[];
-  readonly projectDirectory?: string;
-  readonly projectName?: string;
-  readonly envFile: string[];
-  readonly profile: string[];
+interface DockerrunFlags extends ComposeFlags {
   readonly target: 'ecs' | 'docker' | 'single';
   readonly image: string[];
   readonly executionRoleArn?: string;
@@ -80,11 +72,11 @@ function shellArg(arg: string): string {
 /** The command that regenerates the bundle (the same flags, without --check). */
 function regenerateCommand(flags: DockerrunFlags): string {
   const args = ['beanstack', 'dockerrun'];
-  for (const f of flags.file) args.push('-f', f);
+  for (const f of flags.file ?? []) args.push('-f', f);
   if (flags.projectDirectory) args.push('--project-directory', flags.projectDirectory);
   if (flags.projectName) args.push('-p', flags.projectName);
-  for (const e of flags.envFile) args.push('--env-file', e);
-  for (const p of flags.profile) args.push('--profile', p);
+  for (const e of flags.envFile ?? []) args.push('--env-file', e);
+  for (const p of flags.profile ?? []) args.push('--profile', p);
   if (flags.target !== 'ecs') args.push('--target', flags.target);
   for (const i of flags.image) args.push('--image', i);
   if (flags.executionRoleArn) args.push('--execution-role-arn', flags.executionRoleArn);
@@ -113,17 +105,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
       fix: 'pass the ARN of the ECS task execution role, e.g. --execution-role-arn arn:aws:iam::123456789012:role/my-app-execution',
     });
   }
-  const loaded = loadProject({
-    files: flags.file,
-    workingDirectory: ctx.cwd,
-    ...(flags.projectDirectory !== undefined ? { projectDirectory: path.resolve(ctx.cwd, flags.projectDirectory) } : {}),
-    ...(flags.projectName !== undefined ? { projectName: flags.projectName } : {}),
-    environment: ctx.env,
-    ...(flags.envFile.length > 0 ? { envFiles: flags.envFile.map((f) => path.resolve(ctx.cwd, f)) } : {}),
-    ...(flags.profile.length > 0 ? { profiles: flags.profile } : {}),
-    ...(ctx.env.HOME ? { homeDirectory: ctx.env.HOME } : {}),
-    reader: nodeFileReader,
-  });
+  const loaded = loadProject(loadOptionsFrom(flags, ctx, nodeFileReader));
   const { result: bundle, warnings } = composeToBundle(loaded.result, {
     target: flags.target,
     images,
@@ -174,14 +156,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
 }
 
 export const registerDockerrun: RegisterCommand = (program, ctx, run) => {
-  program
-    .command('dockerrun')
-    .description('convert the compose project into an Elastic Beanstalk bundle: Dockerrun.aws.json v2 (ecs), a production docker-compose.yml (docker) or Dockerrun.aws.json v1 (single)')
-    .option('-f, --file <path>', 'compose file; repeat to merge an override file (e.g. -f docker-compose.yml -f docker-compose.prod.yml)', collect, [])
-    .option('--project-directory <dir>', 'project directory (default: the directory of the first compose file)')
-    .option('-p, --project-name <name>', 'project name')
-    .option('--env-file <path>', 'environment file for interpolation; repeatable (default: .env of the project directory)', collect, [])
-    .option('--profile <name>', 'activate a profile; repeatable', collect, [])
+  addComposeOptions(program.command('dockerrun').description('convert the compose project into an Elastic Beanstalk bundle: Dockerrun.aws.json v2 (ecs), a production docker-compose.yml (docker) or Dockerrun.aws.json v1 (single)'))
     .addOption(new Option('--target <target>', 'Elastic Beanstalk platform: ecs = ECS on AL2023 (Dockerrun v2), docker = Docker on AL2023 (docker-compose.yml), single = one container (Dockerrun v1)').choices(['ecs', 'docker', 'single']).default('ecs'))
     .option('--image <service=uri>', 'image URI of a built service (repeatable); without it the bundle holds a placeholder', collect, [])
     .option('--execution-role-arn <arn>', 'ECS task execution role for environment secrets (ecs target)')

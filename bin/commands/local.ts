@@ -17,17 +17,9 @@ import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
 import type { RegisterCommand } from './index';
+import { addComposeOptions, collect, ComposeFlags, loadOptionsFrom } from './compose-options';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-interface LocalFlags {
-  readonly file: string[];
-  readonly projectDirectory?: string;
-  readonly projectName?: string;
-  readonly envFile: string[];
-  readonly profile: string[];
+interface LocalFlags extends ComposeFlags {
   readonly target: 'ecs' | 'docker';
   readonly registry?: string;
   readonly dbImage: string[];
@@ -115,17 +107,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const healthTimeoutMs = seconds('--health-timeout', flags.healthTimeout);
   const databaseTimeoutMs = seconds('--db-timeout', flags.dbTimeout);
 
-  const loaded = loadProject({
-    files: flags.file,
-    workingDirectory: ctx.cwd,
-    ...(flags.projectDirectory !== undefined ? { projectDirectory: path.resolve(ctx.cwd, flags.projectDirectory) } : {}),
-    ...(flags.projectName !== undefined ? { projectName: flags.projectName } : {}),
-    environment: ctx.env,
-    ...(flags.envFile.length > 0 ? { envFiles: flags.envFile.map((f) => path.resolve(ctx.cwd, f)) } : {}),
-    ...(flags.profile.length > 0 ? { profiles: flags.profile } : {}),
-    ...(ctx.env.HOME ? { homeDirectory: ctx.env.HOME } : {}),
-    reader: nodeFileReader,
-  });
+  const loaded = loadProject(loadOptionsFrom(flags, ctx, nodeFileReader));
   const project = loaded.result;
   const stateDir = path.join(os.tmpdir(), `beanstack-local-${project.name}`);
 
@@ -236,7 +218,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const onSignal = () => interrupted?.();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const downHint = ['beanstack local --down', ...flags.file.map((f) => `-f ${f}`), ...(flags.projectName ? [`-p ${flags.projectName}`] : []), ...(flags.projectDirectory ? [`--project-directory ${flags.projectDirectory}`] : [])].join(' ');
+  const downHint = ['beanstack local --down', ...(flags.file ?? []).map((f) => `-f ${f}`), ...(flags.projectName ? [`-p ${flags.projectName}`] : []), ...(flags.projectDirectory ? [`--project-directory ${flags.projectDirectory}`] : [])].join(' ');
   try {
     let started;
     try {
@@ -289,14 +271,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 }
 
 export const registerLocal: RegisterCommand = (program, ctx, run) => {
-  program
-    .command('local')
-    .description('rehearse the production bundle on the local Docker engine: build the images as deploy would, start an RDS stand-in, run the containers as Elastic Beanstalk does, check health, stream logs')
-    .option('-f, --file <path>', 'compose file; repeat to merge an override file (e.g. -f docker-compose.yml -f docker-compose.prod.yml)', collect, [])
-    .option('--project-directory <dir>', 'project directory (default: the directory of the first compose file)')
-    .option('-p, --project-name <name>', 'project name')
-    .option('--env-file <path>', 'environment file for interpolation; repeatable (default: .env of the project directory)', collect, [])
-    .option('--profile <name>', 'activate a profile; repeatable', collect, [])
+  addComposeOptions(program.command('local').description('rehearse the production bundle on the local Docker engine: build the images as deploy would, start an RDS stand-in, run the containers as Elastic Beanstalk does, check health, stream logs'))
     .addOption(new Option('--target <target>', 'ecs = run Dockerrun v2 as the ECS platform does; docker = run the production compose file as the Docker platform does').choices(['ecs', 'docker']).default('ecs'))
     .option('--registry <host:port>', 'push the images to this registry and pull them back by the reference written into the bundle (the stand-in for ECR)')
     .option('--db-image <[service=]image>', 'image of the RDS stand-in (default: the compose service\'s image); repeatable per service', collect, [])
