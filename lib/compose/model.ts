@@ -321,7 +321,7 @@ export interface LoadOptions {
   readonly workingDirectory: string;
   /** `--project-directory`; @default - the directory of the first compose file */
   readonly projectDirectory?: string;
-  /** The process environment (the loader never reads `process.env` itself). */
+  /** The environment variables to interpolate with (the loader never reads the real environment itself; bin/ passes it). */
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** `--env-file` paths; @default - `.env` of the project directory when it exists */
   readonly envFiles?: readonly string[];

@@ -1,7 +1,7 @@
 /**
  * Fuzzer for `beanstack dockerrun` (not a jest test; run by hand after `npm run build`):
  *
- *   CORPUS=/path/to/awesome-compose SEED=1 ROUNDS=2 [INVALID=1] node test/bundle/fuzz/fuzz-dockerrun.js
+ *   CORPUS=/path/to/awesome-compose SEED=1 ROUNDS=2 [INVALID=1] node scripts/fuzz-dockerrun.js
  *
  * Mutates every compose file of the corpus (odd service names such as toString/__proto__, port forms,
  * every volume type, list environment with bare KEYs, long-syntax secrets and configs, deploy.resources
@@ -14,7 +14,7 @@
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 const YAML = require(path.join(ROOT, 'node_modules/yaml'));
 const { main } = require(path.join(ROOT, 'dist/bin/cli.js'));
 
