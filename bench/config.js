@@ -14,7 +14,7 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus/awesome-compose');
+const CORPUS = path.resolve(ROOT, 'test/corpus/awesome-compose');
 const CLI = path.join(ROOT, 'dist/bin/cli.js');
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 15;

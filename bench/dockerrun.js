@@ -27,7 +27,7 @@ const { nodeFileReader } = require(path.join(dist, 'lib', 'io', 'node-reader'));
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 9;
-const corpus = path.resolve(root, '..', 'shared', 'corpus', 'awesome-compose');
+const corpus = path.resolve(root, 'test', 'corpus', 'awesome-compose');
 const files = fs.existsSync(corpus)
   ? fs.readdirSync(corpus).sort()
     .map((d) => path.join(corpus, d))

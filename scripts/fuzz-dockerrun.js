@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, '..');
 const YAML = require(path.join(ROOT, 'node_modules/yaml'));
 const { main } = require(path.join(ROOT, 'dist/bin/cli.js'));
 
-const CORPUS = process.env.CORPUS || '/work/shared/corpus/awesome-compose';
+const CORPUS = process.env.CORPUS || path.join(ROOT, 'test/corpus/awesome-compose');
 let seed = Number(process.env.SEED || 1);
 const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
 const pick = (a) => a[Math.floor(rnd() * a.length)];

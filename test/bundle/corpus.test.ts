@@ -12,7 +12,7 @@ import { validateDockerrunV2, validateProductionCompose } from '../../lib/bundle
 import { isUserError } from '../../lib/errors';
 import { load } from './convert/fixture-support';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/awesome-compose');
+const CORPUS = path.resolve(__dirname, '../corpus/awesome-compose');
 
 /** Files that cannot run on Elastic Beanstalk, with the reason and the fatal key the error must name. */
 const CANNOT_RUN: Readonly<Record<string, { readonly reason: string; readonly mentions: string }>> = {
@@ -38,7 +38,7 @@ const CANNOT_RUN: Readonly<Record<string, { readonly reason: string; readonly me
   },
 };
 
-if (!fs.existsSync(CORPUS)) throw new Error(`the awesome-compose corpus is missing at ${CORPUS} (expected next to the repository: ../shared/corpus/awesome-compose)`);
+if (!fs.existsSync(CORPUS)) throw new Error(`the awesome-compose corpus is missing at ${CORPUS} (it is part of the repository: test/corpus/awesome-compose)`);
 
 const projects = fs.readdirSync(CORPUS)
   .filter((d) => fs.statSync(path.join(CORPUS, d)).isDirectory())

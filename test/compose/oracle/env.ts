@@ -1,16 +1,16 @@
 /**
- * Where the shared corpus lives and whether external tools are required.
+ * Where the corpus lives and whether external tools are required.
  *
- * The corpus is outside the repository: `<repo root>/../shared/corpus/awesome-compose` (CI clones
- * the repository next to `shared/`). Missing tools or corpus fail the suite when
- * `BEANSTACK_E2E=required` or `CI` is set, and skip loudly otherwise.
+ * The corpus is part of the repository: `test/corpus/awesome-compose` (CC0, see its SOURCE.md).
+ * Missing tools fail the suite when `BEANSTACK_E2E=required` or `CI` is set, and skip loudly
+ * otherwise.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/awesome-compose');
+export const CORPUS_DIR = path.resolve(REPO_ROOT, 'test/corpus/awesome-compose');
 export const REQUIRED = process.env.BEANSTACK_E2E === 'required' || Boolean(process.env.CI);
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
