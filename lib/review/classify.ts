@@ -296,7 +296,11 @@ export function classifyStack(s: StackDiffResult): Note[] {
         const mb = majorVersion(engine, p.EngineVersion.new);
         if (ma && mb && ma !== mb) {
           if (compareVersions(mb, ma) > 0) {
-            note(ctx, 'irreversible', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, `RDS upgrades the database in place, with downtime, and a major version cannot be downgraded afterwards: going back means restoring a snapshot taken before the upgrade (losing later writes). Test the application on ${mb} first${truthy(c.new?.Properties?.AllowMajorVersionUpgrade) ? '' : ', and set AllowMajorVersionUpgrade: true or the deploy fails'}.`);
+            const allowed = truthy(c.new?.Properties?.AllowMajorVersionUpgrade);
+            note(ctx, 'irreversible', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, `RDS upgrades the database in place, with downtime, and a major version cannot be downgraded afterwards: going back means restoring a snapshot taken before the upgrade (losing later writes). Test the application on ${mb} first${allowed ? '' : ', and set AllowMajorVersionUpgrade: true or the deploy fails'}.`);
+            if (!allowed) {
+              note(ctx, 'deploy-fails', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)} without AllowMajorVersionUpgrade`, 'RDS refuses a major version upgrade unless AllowMajorVersionUpgrade is true, so the update fails and rolls back. Allow it on the database service (x-beanstack: { allow_major_version_upgrade: true }, or the construct prop allowMajorVersionUpgrade), or keep the current major version.');
+            }
           } else {
             note(ctx, 'deploy-fails', c, `${engine} version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, 'RDS cannot downgrade a database engine; the update fails. Keep the current version or restore a snapshot into a new instance.');
           }

@@ -82,6 +82,18 @@ describe('beanstack diff --base --head', () => {
     expect((await run(['--base', 'base.out', '--head', 'routine.out', '--fail-on', 'any'], work)).code).toBe(0);
   });
 
+  it('--fail-on deploy-fails (and data-loss,deploy-fails): 4 on a major engine upgrade without AllowMajorVersionUpgrade, 0 with it', async () => {
+    const db = 'AppDatabasesmysqlInstance9D393F6F';
+    new AssemblyCopy(FULLSTACK, undefined, path.join(work, 'old-major.out')).editResource(db, (r) => (r.Properties.EngineVersion = '8.0.43'));
+    new AssemblyCopy(FULLSTACK, undefined, path.join(work, 'allowed.out')).editResource(db, (r) => (r.Properties.AllowMajorVersionUpgrade = true));
+    for (const classes of ['deploy-fails', 'data-loss,deploy-fails']) {
+      const r = await run(['--base', 'old-major.out', '--head', 'base.out', '--fail-on', classes], work);
+      expect({ classes, code: r.code }).toEqual({ classes, code: 4 });
+      expect(r.stderr).toMatch(/failing: the change has deploy-fails/);
+    }
+    expect((await run(['--base', 'old-major.out', '--head', 'allowed.out', '--fail-on', 'data-loss,deploy-fails'], work)).code).toBe(0);
+  });
+
   it('--output writes the file and prints the summary', async () => {
     const r = await run(['--base', 'base.out', '--head', 'danger.out', '--format', 'markdown', '-o', 'out/report.md'], work);
     expect(r.code).toBe(0);

@@ -89,12 +89,22 @@ const MUTATIONS: Mutation[] = [
     base: (a) => a.editResource(DB, (r) => (r.Properties.EngineVersion = '8.0.43')),
     head: () => undefined,
     headFromOriginal: true,
-    classes: ['irreversible'],
+    classes: ['irreversible', 'deploy-fails'],
     check: (r) => {
       const n = r.notes.find((x) => x.class === 'irreversible')!;
       expect(n.title).toMatch(/major version upgrade 8\.0\.43 → 8\.4\.10/);
       expect(n.reason).toMatch(/AllowMajorVersionUpgrade/);
+      const f = r.notes.find((x) => x.class === 'deploy-fails')!;
+      expect(f.title).toMatch(/without AllowMajorVersionUpgrade/);
+      expect(f.reason).toMatch(/allow_major_version_upgrade: true/);
     },
+  },
+  {
+    name: 'engine major upgrade 8.0 → 8.4 with AllowMajorVersionUpgrade: irreversible, the deploy works',
+    base: (a) => a.editResource(DB, (r) => (r.Properties.EngineVersion = '8.0.43')),
+    head: (a) => a.editResource(DB, (r) => (r.Properties.AllowMajorVersionUpgrade = true)),
+    headFromOriginal: true,
+    classes: ['irreversible'],
   },
   {
     name: 'engine minor upgrade 8.4.10 → 8.4.11 is not alarmed',
