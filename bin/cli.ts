@@ -10,10 +10,12 @@ import { Command, CommanderError } from 'commander';
 import { formatError, isUserError } from '../lib/errors';
 import { CliContext, ExitCode } from './cli-context';
 import { commandsFor } from './commands';
+import { packageVersion } from './package-info';
 
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
   const program = new Command('beanstack')
     .description('take a docker-compose.yml to production on AWS Elastic Beanstalk')
+    .version(packageVersion(), '-V, --version', 'print the version of beanstack')
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .showHelpAfterError('(run with --help for usage)');

@@ -1,6 +1,7 @@
 /**
- * beanstack's programmatic API (what `require('beanstack')` gives). Re-exports only; loading it does
- * not load aws-cdk-lib. The CDK constructs are in `beanstack/dist/constructs`.
+ * beanstack's pure API (`import … from 'beanstack/lib'`; the package entry `beanstack` re-exports it
+ * with the constructs). Re-exports only; loading it does not load aws-cdk-lib, and the CLI's
+ * `config` and `dockerrun` never load the package entry.
  */
 export * from './errors';
 export { loadProject, renderConfig } from './compose';

@@ -17,6 +17,7 @@ export type RegisterCommand = (
  * `--help` and unknown commands load them all.
  */
 export const COMMAND_MODULES: Readonly<Record<string, () => RegisterCommand>> = {
+  app: () => require('./app').registerApp,
   comment: () => require('./comment').registerComment,
   config: () => require('./config').registerConfig,
   deploy: () => require('./deploy').registerDeploy,
