@@ -10,6 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledgeManagedPolicies, acknowledgeWildcardResource } from './nag';
+import { anyString, bool, checkProps, COMMON, int, listOf, num, object, oneOf, recordOf, str } from './props';
 import { DeploymentStage, propsError, regionFacts, WARNING_PREFIX } from './stage';
 
 /** The Elastic Beanstalk platform branch: `ecs` runs Dockerrun v2, `docker` a compose file or Dockerrun v1. */
@@ -313,6 +314,34 @@ export class BeanstalkEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: BeanstalkEnvironmentProps) {
     super(scope, id);
+    checkProps('BeanstalkEnvironment', props, {
+      vpc: COMMON.vpc,
+      bundleDirectory: str(),
+      appSecurityGroup: COMMON.securityGroup,
+      loadBalancerSecurityGroup: COMMON.securityGroup,
+      instanceSubnets: COMMON.subnets,
+      loadBalancerSubnets: COMMON.subnets,
+      associatePublicIpAddress: bool,
+      platform: oneOf(Object.keys(DEFAULT_PLATFORM_VERSIONS)),
+      platformVersion: str(),
+      applicationName: str(),
+      environmentName: str(),
+      cnamePrefix: str(),
+      instanceTypes: str(),
+      loadBalanced: bool,
+      minInstances: num,
+      maxInstances: num,
+      healthCheckPath: str(),
+      certificateArn: str(),
+      environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
+      environmentSecrets: recordOf(object('{ secret, jsonKey? }'), 'an object of NAME: { secret, jsonKey? }'),
+      imageRepositoryArns: listOf(str(/^arn:/, 'an ECR repository ARN'), 'a list of ECR repository ARNs'),
+      taskExecutionRoleName: str(),
+      maxApplicationVersions: int(1, 1000),
+      logRetentionDays: num,
+      managedUpdateWindow: str(),
+      stage: COMMON.stage,
+    }, ['vpc', 'bundleDirectory', 'appSecurityGroup']);
 
     const stack = Stack.of(this);
     const stage = props.stage ?? 'dev';

@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { composeToBundle, isSecretName, planBundle } from '../lib/bundle';
+import { parseServiceOverrides } from '../lib/bundle/x-beanstack';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
@@ -16,6 +17,7 @@ import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
 import { InstanceSubnetPlacement, Network } from './network';
+import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, recordOf, str } from './props';
 import { DeploymentStage, physicalName, propsError, regionFacts, WARNING_PREFIX } from './stage';
 
 export interface ComposeApplicationProps {
@@ -112,6 +114,16 @@ export interface ComposeApplicationProps {
   readonly certificateArn?: string;
 
   /**
+   * Allow a change of a database's engine version to a new major version (e.g. `postgres:16` →
+   * `postgres:17` in the compose file). RDS upgrades in place, with downtime; going back needs a
+   * snapshot. Without it the deploy fails (CloudFormation refuses the update). Per database:
+   * `x-beanstack: { allow_major_version_upgrade: true }` on the database service.
+   *
+   * @default - `x-beanstack.allow_major_version_upgrade` of each database service, else false
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
+
+  /**
    * Health check path.
    *
    * @default - `x-beanstack.health_check_path` of the compose file, else '/'
@@ -202,6 +214,29 @@ export class ComposeApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ComposeApplicationProps = {}) {
     super(scope, id);
+    checkProps('ComposeApplication', props, {
+      composeFiles: listOf(str(), 'a list of compose file paths such as [\'docker-compose.yml\', \'docker-compose.prod.yml\']'),
+      workingDirectory: str(),
+      interpolationVariables: recordOf((v) => (v === undefined || typeof v === 'string' ? undefined : 'is not a string; use string values'), 'an object of NAME: value strings'),
+      profiles: listOf(str(), 'a list of profile names'),
+      project: object('a ComposeProject from loadProject()'),
+      target: oneOf(['ecs', 'docker', 'single']),
+      appName: str(),
+      stage: COMMON.stage,
+      cnamePrefix: str(),
+      instanceTypes: str(),
+      platformVersion: str(),
+      certificateArn: str(),
+      healthCheckPath: str(),
+      minInstances: num,
+      maxInstances: num,
+      vpc: COMMON.vpc,
+      instanceSubnets: COMMON.instanceSubnets,
+      databaseInstanceType: COMMON.instanceType,
+      environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
+      containerHealthChecks: bool,
+      allowMajorVersionUpgrade: bool,
+    });
 
     const stack = Stack.of(this);
     if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
@@ -389,6 +424,8 @@ export class ComposeApplication extends Construct {
         username,
         port: dbPorts.get(replacement.service),
         instanceType: props.databaseInstanceType,
+        // the prop, else x-beanstack.allow_major_version_upgrade of the database service (the converter reported bad values)
+        allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? parseServiceOverrides(this.project, replacement.service, []).allowMajorVersionUpgrade,
         stage,
       });
       databases[replacement.service] = db;

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { bool, checkProps, COMMON, num, oneOf, str } from './props';
 import { DeploymentStage, propsError } from './stage';
 
 export type DatabaseEngineName = 'mysql' | 'mariadb' | 'postgres';
@@ -67,6 +68,15 @@ export interface DatabaseProps {
    * @default - `DEFAULT_ENGINE_MAJORS` of the engine (MySQL 8.4, MariaDB 11.8, PostgreSQL 17)
    */
   readonly engineVersion?: string;
+
+  /**
+   * Allow a change of `engineVersion` to a new major version (e.g. PostgreSQL 16 → 17). RDS upgrades
+   * the instance in place, with downtime, and the old major cannot be restored except from a
+   * snapshot; without this, CloudFormation refuses the update and the deploy fails.
+   *
+   * @default false
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
 
   /**
    * Subnets of the database subnet group. They must span two availability zones.
@@ -183,6 +193,28 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
+    checkProps('Database', props, {
+      vpc: COMMON.vpc,
+      engine: oneOf(Object.keys(ENGINE_VERSIONS)),
+      engineVersion: str(/^\d+(\.\d+)*$/, 'a major version such as 8.4 or 17, or a full version such as 8.4.10'),
+      subnets: COMMON.subnets,
+      securityGroup: COMMON.securityGroup,
+      databaseName: str(),
+      username: str(),
+      port: num,
+      instanceType: COMMON.instanceType,
+      allocatedStorageGiB: num,
+      maxAllocatedStorageGiB: num,
+      backupRetentionDays: num,
+      multiAz: bool,
+      deletionProtection: bool,
+      allowMajorVersionUpgrade: bool,
+      removalPolicy: oneOf(Object.values(RemovalPolicy) as string[]),
+      stage: COMMON.stage,
+    }, ['vpc']);
+    if (props.subnets === undefined && props.vpc.isolatedSubnets.length === 0) {
+      throw propsError(`Database prop \`vpc\` has no isolated subnets, where the database goes by default; pass \`subnets\` (e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, two availability zones), or a VPC with PRIVATE_ISOLATED subnets such as the one of \`Network\``);
+    }
 
     const stage = props.stage ?? 'dev';
     const prod = stage === 'prod';
@@ -271,6 +303,7 @@ export class Database extends Construct {
       deletionProtection,
       removalPolicy,
       autoMinorVersionUpgrade: false,
+      allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
       copyTagsToSnapshot: true,
       cloudwatchLogsExports: logExports(engine),
     });

@@ -1,7 +1,8 @@
-import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bool, checkProps, COMMON, listOf, num, str } from './props';
 import { DeploymentStage, propsError, WARNING_PREFIX } from './stage';
 
 /** Where the application instances run. */
@@ -117,6 +118,18 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
+    checkProps('Network', props, {
+      vpc: COMMON.vpc,
+      instanceSubnets: COMMON.instanceSubnets,
+      natGateways: num,
+      maxAzs: num,
+      cidr: str(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR block such as 10.0.0.0/16'),
+      loadBalanced: bool,
+      https: bool,
+      databasePorts: listOf(num, 'a list of TCP ports such as [5432]'),
+      flowLogs: bool,
+      stage: COMMON.stage,
+    });
 
     const stage = props.stage ?? 'dev';
     const placement = props.instanceSubnets ?? 'public';
@@ -132,6 +145,10 @@ export class Network extends Construct {
     }
     if (!Number.isInteger(maxAzs) || maxAzs < 2) {
       throw propsError(`\`maxAzs\` (${maxAzs}) must be an integer of at least 2: an RDS subnet group needs two availability zones; set maxAzs to 2 or more`);
+    }
+    const zones = Stack.of(this).availabilityZones.length;
+    if (!props.vpc && maxAzs > zones) {
+      throw propsError(`Network prop \`maxAzs\` (${maxAzs}) is more than the ${zones} availability zones the stack knows (without a lookup, a stack knows 2); use maxAzs ${zones}, or give the stack an account and region and commit the region's zones to cdk.context.json (availability-zones:account=<account>:region=<region>)`);
     }
     if (placement === 'private' && props.natGateways !== undefined && props.natGateways < 1) {
       throw propsError(`\`natGateways\` (${props.natGateways}) must be at least 1 when \`instanceSubnets\` is 'private': private instances reach ECR and Elastic Beanstalk through NAT; use instanceSubnets 'public' for a NAT-less VPC`);

@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ComposeApplication, ComposeApplicationProps } from './compose-application';
 
@@ -18,5 +18,18 @@ export class BeanstackStack extends Stack {
       ...props,
     });
     this.application = new ComposeApplication(this, 'App', props);
+  }
+
+  /**
+   * The availability zones of the VPC. When the app's context holds the zones of this account and
+   * region (`availability-zones:account=…:region=…`, e.g. committed in cdk.context.json), those
+   * names; otherwise the first two zones as CloudFormation resolves them at deploy time
+   * (`Fn::GetAZs`), so `cdk synth` never needs a lookup, credentials or a network call.
+   */
+  get availabilityZones(): string[] {
+    if (Token.isUnresolved(this.account) || Token.isUnresolved(this.region)) return super.availabilityZones;
+    const cached = this.node.tryGetContext(`availability-zones:account=${this.account}:region=${this.region}`);
+    if (Array.isArray(cached)) return super.availabilityZones;
+    return [0, 1].map((i) => Fn.select(i, Fn.getAzs(this.region)));
   }
 }

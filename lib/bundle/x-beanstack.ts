@@ -30,6 +30,8 @@ export interface ServiceOverrides {
   readonly containerPort?: number;
   /** `false`: keep this database as a container; an engine name: replace it by RDS with that engine. */
   readonly database?: DatabaseEngine | boolean;
+  /** On a database service replaced by RDS: allow a change to a new major engine version (RDS AllowMajorVersionUpgrade). */
+  readonly allowMajorVersionUpgrade?: boolean;
   /** Leave the service out of the bundle (test runners, dev tools). */
   readonly exclude?: boolean;
   /** Container paths of dev mounts to keep, or `true` for all. */
@@ -56,7 +58,7 @@ export interface ProjectOverrides {
 }
 
 export const SERVICE_FIELDS: readonly string[] = [
-  'args', 'command', 'container_port', 'database', 'dockerfile', 'essential', 'exclude', 'health_check_path', 'host_port',
+  'allow_major_version_upgrade', 'args', 'command', 'container_port', 'database', 'dockerfile', 'essential', 'exclude', 'health_check_path', 'host_port',
   'keep_mounts', 'keep_ports', 'memory', 'memory_reservation', 'one_shot', 'target',
 ];
 
@@ -205,6 +207,7 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
     else r.fail('database', `expected false, true or one of ${ENGINES.join(', ')}, got ${JSON.stringify(v)}`);
   }
   if ('exclude' in raw) out.exclude = bool(raw.exclude, 'exclude', r);
+  if ('allow_major_version_upgrade' in raw) out.allowMajorVersionUpgrade = bool(raw.allow_major_version_upgrade, 'allow_major_version_upgrade', r);
   if ('keep_mounts' in raw) {
     const v = raw.keep_mounts;
     if (v === true) out.keepMounts = true;
