@@ -1,16 +1,22 @@
 /**
- * `beanstack init`: writes into a project what it needs to adopt beanstack — cdk.json, bin/app.ts
- * for its compose file, a docker-compose.prod.yml with `x-beanstack` defaults detected from the
- * compose file (web service, database replaced by RDS, container memory), and two GitHub Actions
- * workflows: a pull-request review (install, test, `beanstack diff --base-ref`, `beanstack comment`)
- * and a deploy on the main branch (`cdk deploy` with an OIDC role, no long-lived keys).
+ * `beanstack init`: writes into a project what it needs to adopt beanstack, so that `npx cdk synth`
+ * works offline with no edits — cdk.json (`"app": "npx beanstack app"`: no TypeScript toolchain; the
+ * account, region, compose files and app name as context; the recommended feature flags of the
+ * installed aws-cdk-lib), `.gitignore` entries, a docker-compose.prod.yml with `x-beanstack`
+ * defaults detected from the compose file (web service, database replaced by RDS, container
+ * memory), and two GitHub Actions workflows: a pull-request review (install, test, `beanstack diff
+ * --base-ref` offline, `beanstack comment`) and a deploy on the main branch (`cdk deploy` with an
+ * OIDC role, no long-lived keys). It prints the IAM trust policy whose `sub` condition matches the
+ * deploy job's token.
  *
- * Existing files are never overwritten without `--force`. Everything is rendered before anything is
- * written, so bad input writes nothing.
+ * Every value put into a file is serialized for that file's language (JSON, YAML scalars), never
+ * pasted. Existing files are never overwritten without `--force`. Everything is rendered before
+ * anything is written, so bad input writes nothing.
  *
  * Exit codes: 0 written (or already up to date); 1 some files exist with other content and were kept
  * (rerun with --force); 2 bad compose file or flags; 3 a bug.
  */
+import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify as yamlStringify } from 'yaml';
@@ -18,14 +24,17 @@ import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
 import type { ComposeProject } from '../../lib/compose/model';
+import { docsPath, packageDir } from '../package-info';
 import type { RegisterCommand } from './index';
 
 interface InitFlags {
   readonly file: string[];
   readonly appName?: string;
-  readonly region: string;
+  readonly account?: string;
+  readonly region?: string;
   readonly stage: string;
   readonly branch: string;
+  readonly repository?: string;
   readonly force?: boolean;
   readonly dryRun?: boolean;
   readonly workflows: boolean;
@@ -35,20 +44,87 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The templates directory (next to dist/ when installed, next to bin/ in the source tree). */
-export function templatesDir(): string {
-  for (const c of [path.join(__dirname, '..', '..', 'templates', 'init'), path.join(__dirname, '..', '..', '..', 'templates', 'init')]) {
-    if (fs.existsSync(c)) return c;
-  }
-  throw new Error('beanstack is installed without its templates/ directory');
+/** A value for a template: a string is serialized as a JSON string (also a valid YAML scalar); `raw` is inserted as is. */
+export type TemplateValue = string | { readonly raw: string };
+
+/**
+ * Fills `{{name}}` placeholders (GitHub's `${{ expr }}` has spaces and is left alone). Strings are
+ * serialized with JSON.stringify — a double-quoted scalar in YAML, a string in JSON — so a value can
+ * never add keys, list items or lines (a branch `main, '**'` stays one branch).
+ */
+export function fill(template: string, values: Readonly<Record<string, TemplateValue>>): string {
+  return template.replace(/\{\{([A-Za-z]+)\}\}/g, (m, k: string) => {
+    if (!Object.prototype.hasOwnProperty.call(values, k)) throw new Error(`template placeholder ${m} has no value`);
+    const v = values[k];
+    return typeof v === 'string' ? JSON.stringify(v) : v.raw;
+  });
 }
 
-/** Fills `{{name}}` placeholders (GitHub's `${{ expr }}` has spaces and is left alone). */
-export function fill(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{\{([A-Za-z]+)\}\}/g, (m, k: string) => {
-    if (!(k in values)) throw new Error(`template placeholder ${m} has no value`);
-    return values[k];
-  });
+/** Lines `beanstack init` makes sure the project's .gitignore has (CDK output, review output, rehearsal files). */
+export const GITIGNORE_ENTRIES: readonly string[] = ['node_modules/', 'cdk.out/', 'base.out/', 'beanstack-review.md', '.beanstack/'];
+
+/** The .gitignore with the missing entries appended (undefined when nothing is missing). */
+export function mergeGitignore(existing: string | undefined): string | undefined {
+  const have = new Set((existing ?? '').split(/\r?\n/).map((l) => l.trim()).map((l) => l.replace(/^\//, '')));
+  const missing = GITIGNORE_ENTRIES.filter((e) => !have.has(e) && !have.has(e.replace(/\/$/, '')));
+  if (missing.length === 0) return undefined;
+  const base = existing === undefined || existing === '' ? '' : existing.endsWith('\n') ? existing : `${existing}\n`;
+  return `${base}# beanstack: CDK output, the review's assemblies and report, local rehearsal files\n${missing.join('\n')}\n`;
+}
+
+/**
+ * The feature flags `cdk init` would write for the aws-cdk-lib the project uses (its
+ * CURRENTLY_RECOMMENDED_FLAGS), so the CDK CLI has none left unconfigured. Resolved from the
+ * project first, then from beanstack's own location (the same peer dependency when installed).
+ */
+export function recommendedFlags(cwd: string): Record<string, unknown> {
+  let file: string;
+  try {
+    file = require.resolve('aws-cdk-lib/cx-api', { paths: [cwd, __dirname] });
+  } catch {
+    throw new BeanstackError('aws-cdk-lib is not installed in this project, so init cannot write its recommended feature flags', {
+      code: 'init/no-aws-cdk-lib',
+      fix: 'npm install --save-dev beanstack aws-cdk-lib constructs aws-cdk, then run beanstack init again',
+    });
+  }
+  const cx = require(file) as { CURRENTLY_RECOMMENDED_FLAGS?: Record<string, unknown> }; // eslint-disable-line @typescript-eslint/no-require-imports
+  const flags = cx.CURRENTLY_RECOMMENDED_FLAGS ?? {};
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(flags).sort()) out[k] = flags[k];
+  return out;
+}
+
+/** `owner/name` of the GitHub repository: the flag, GITHUB_REPOSITORY, or the `origin` remote. */
+export function detectRepository(cwd: string, env: Readonly<Record<string, string | undefined>>, flag?: string): string | undefined {
+  if (flag !== undefined) return flag;
+  if (env.GITHUB_REPOSITORY) return env.GITHUB_REPOSITORY;
+  const r = childProcess.spawnSync('git', ['remote', 'get-url', 'origin'], { cwd, encoding: 'utf8' });
+  const m = r.status === 0 ? /github\.com[:/]([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?\s*$/.exec(r.stdout) : null;
+  return m ? m[1] : undefined;
+}
+
+/**
+ * The IAM role trust policy for the deploy job: GitHub's OIDC provider in `account`, audience
+ * sts.amazonaws.com, and the subject of a job that runs in GitHub environment `environment`
+ * (`repo:OWNER/REPO:environment:NAME` — a job with `environment:` gets that subject, not the branch's).
+ */
+export function trustPolicy(account: string, repository: string, environment: string): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': `repo:${repository}:environment:${environment}`,
+          },
+        },
+      },
+    ],
+  };
 }
 
 const DB_IMAGES = /^(?:.*\/)?(mysql|mariadb|postgres|postgis\/postgis)(?::|@|$)/;
@@ -96,17 +172,32 @@ interface PlannedFile {
   readonly content: string;
 }
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
 async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   const { loadProject } = await import('../../lib/compose');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(flags.region)) {
-    throw new BeanstackError(`--region ${flags.region}: not an AWS region name`, { code: 'init/region', fix: 'e.g. --region eu-west-1' });
+  if (flags.account === undefined || !/^\d{12}$/.test(flags.account)) {
+    throw new BeanstackError(flags.account === undefined ? '--account is required: the stack deploys to one AWS account, and synth must not need credentials to find it' : `--account ${flags.account}: not a 12-digit AWS account id`, {
+      code: 'init/account',
+      fix: 'pass --account 111122223333 (aws sts get-caller-identity --query Account --output text prints yours)',
+    });
+  }
+  if (flags.region === undefined || !REGION.test(flags.region)) {
+    throw new BeanstackError(flags.region === undefined ? '--region is required: the region the stack deploys to' : `--region ${flags.region}: not an AWS region name`, { code: 'init/region', fix: 'e.g. --region eu-west-1' });
   }
   if (flags.stage !== 'dev' && flags.stage !== 'prod') {
     throw new BeanstackError(`--stage ${flags.stage}: not a stage`, { code: 'init/stage', fix: 'use --stage prod (or dev)' });
   }
   if (flags.appName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(flags.appName)) {
     throw new BeanstackError(`--app-name ${flags.appName}: letters, digits and hyphens only, starting with a letter`, { code: 'init/app-name', fix: 'e.g. --app-name shop' });
+  }
+  if (flags.branch.length === 0 || /[\x00-\x1f]/.test(flags.branch)) {
+    throw new BeanstackError(`--branch ${JSON.stringify(flags.branch)}: not a branch name`, { code: 'init/branch', fix: 'e.g. --branch main' });
+  }
+  const repository = detectRepository(ctx.cwd, ctx.env, flags.repository);
+  if (repository !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new BeanstackError(`--repository ${repository}: expected OWNER/NAME of a GitHub repository`, { code: 'init/repository', fix: 'e.g. --repository acme/shop' });
   }
   const candidates = flags.file.length > 0 ? flags.file : ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'].filter((f) => fs.existsSync(path.join(ctx.cwd, f))).slice(0, 1);
   if (candidates.length === 0) {
@@ -119,27 +210,29 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   // Load the development files: validates them (errors name file:line:column) and feeds detection.
   const loaded = loadProject({ files: candidates.filter((f) => f !== prodFile), workingDirectory: ctx.cwd, environment: ctx.env, reader: nodeFileReader, ...(ctx.env.HOME ? { homeDirectory: ctx.env.HOME } : {}) });
   const project = loaded.result;
-  const appName = flags.appName ?? project.name.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '');
-  const repository = ctx.env.GITHUB_REPOSITORY ?? '<owner>/<repository>';
-  const values: Record<string, string> = {
-    appName: appName || 'app',
-    composeFiles: composeFiles.join(','),
-    firstCompose: candidates[0],
-    region: flags.region,
-    stage: flags.stage,
-    branch: flags.branch,
-    repository,
+  const appName = flags.appName ?? (project.name.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '') || 'app');
+  const cdkJson = {
+    app: 'npx beanstack app',
+    context: {
+      account: flags.account,
+      region: flags.region,
+      appName,
+      compose: composeFiles.join(','),
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      ...recommendedFlags(ctx.cwd),
+    },
   };
-  const dir = templatesDir();
+  const dir = packageDir('templates/init');
   const read = (rel: string): string => fs.readFileSync(path.join(dir, rel), 'utf8');
-  const files: PlannedFile[] = [
-    { path: 'cdk.json', content: fill(read('cdk.json.tpl'), values) },
-    { path: 'bin/app.ts', content: fill(read('bin/app.ts.tpl'), values) },
-  ];
+  const files: PlannedFile[] = [{ path: 'cdk.json', content: `${JSON.stringify(cdkJson, null, 2)}\n` }];
+  const gitignorePath = path.join(ctx.cwd, '.gitignore');
+  const gitignore = mergeGitignore(fs.existsSync(gitignorePath) ? fs.readFileSync(gitignorePath, 'utf8') : undefined);
+  if (gitignore !== undefined) files.push({ path: '.gitignore', content: gitignore });
   const defaults = detectDefaults(project);
   if (!prodExists || flags.force) {
-    files.push({ path: prodFile, content: fill(read('docker-compose.prod.yml.tpl'), { ...values, xBeanstack: defaults.text }) });
+    files.push({ path: prodFile, content: fill(read('docker-compose.prod.yml.tpl'), { firstCompose: candidates[0], xBeanstack: { raw: defaults.text } }) });
   }
+  const values = { stage: flags.stage, branch: flags.branch, region: flags.region };
   if (flags.workflows) {
     files.push({ path: '.github/workflows/beanstack-review.yml', content: fill(read('.github/workflows/beanstack-review.yml.tpl'), values) });
     files.push({ path: '.github/workflows/beanstack-deploy.yml', content: fill(read('.github/workflows/beanstack-deploy.yml.tpl'), values) });
@@ -150,7 +243,8 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   const kept: string[] = [];
   for (const f of files) {
     const abs = path.join(ctx.cwd, f.path);
-    if (fs.existsSync(abs)) {
+    // .gitignore is only ever appended to: its new content keeps every existing line
+    if (fs.existsSync(abs) && f.path !== '.gitignore') {
       if (fs.readFileSync(abs, 'utf8') === f.content) {
         same.push(f.path);
         continue;
@@ -175,34 +269,44 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   for (const p of written) ctx.stderr(`${verb} ${p}\n`);
   for (const p of same) ctx.stderr(`${p} is up to date\n`);
   for (const p of kept) ctx.stderr(`kept ${p}: it exists and differs (use --force to overwrite)\n`);
-  if (prodExists && !flags.force) ctx.stderr(`kept ${prodFile}: it exists; x-beanstack fields are documented in docs/x-beanstack.md\n`);
+  if (prodExists && !flags.force) ctx.stderr(`kept ${prodFile}: it exists; x-beanstack fields are documented in ${docsPath('x-beanstack.md', ctx.cwd)}\n`);
   if (defaults.web) ctx.stderr(`detected web service: ${defaults.web}\n`);
   if (defaults.database) ctx.stderr(`detected database service: ${defaults.database} (replaced by Amazon RDS)\n`);
-  ctx.stderr(
-    [
+  const lines = [
+    '',
+    'next steps:',
+    '  npx cdk synth                               # the dev stage, offline: no AWS credentials needed',
+    '  npx beanstack diff --base-ref origin/main   # review a change offline',
+    `  npx cdk bootstrap aws://${flags.account}/${flags.region}   # once per account and region, with credentials`,
+  ];
+  if (flags.workflows) {
+    const repo = repository ?? 'OWNER/REPOSITORY';
+    lines.push(
       '',
-      'next steps:',
-      '  npm install --save-dev beanstack aws-cdk aws-cdk-lib constructs cdk-nag ts-node typescript',
-      `  npx cdk synth -c stage=${flags.stage}                    # check the stack synthesizes`,
-      '  npx beanstack diff --base-ref origin/main   # review a change offline',
-      flags.workflows ? `  create an IAM role GitHub can assume with OIDC (repository ${repository}, branch ${flags.branch}) and store its ARN as the repository variable AWS_DEPLOY_ROLE_ARN` : '',
-      '',
-    ]
-      .filter((l) => l !== '')
-      .join('\n') + '\n',
-  );
+      `the deploy workflow runs in the GitHub environment "${flags.stage}" and assumes an IAM role through GitHub's OIDC provider:`,
+      `  1. in AWS account ${flags.account}, add the identity provider token.actions.githubusercontent.com (audience sts.amazonaws.com) once`,
+      `  2. create a role with this trust policy${repository === undefined ? ' (no GitHub repository found: replace OWNER/REPOSITORY, or rerun with --repository OWNER/NAME)' : ''} and the permissions of ${docsPath('iam/deploy-policy.json', ctx.cwd)}:`,
+      ...JSON.stringify(trustPolicy(flags.account, repo, flags.stage), null, 2).split('\n').map((l) => `     ${l}`),
+      '  3. store the role ARN as the repository variable AWS_DEPLOY_ROLE_ARN',
+      `  4. protect the environment: GitHub → Settings → Environments → ${flags.stage}: required reviewers, and deployment branches limited to ${JSON.stringify(flags.branch)}`,
+      '     (the trust policy trusts any job of this repository that runs in that environment)',
+    );
+  }
+  ctx.stderr(lines.join('\n') + '\n');
   return kept.length > 0 ? ExitCode.CHANGED : ExitCode.OK;
 }
 
 export const registerInit: RegisterCommand = (program, ctx, wrap) => {
   program
     .command('init')
-    .description('add beanstack to a project: cdk.json, bin/app.ts, x-beanstack defaults, GitHub workflows')
+    .description('add beanstack to a project: cdk.json, .gitignore entries, x-beanstack defaults, GitHub workflows')
     .option('-f, --file <file>', 'compose file (repeatable; default: compose.yaml / docker-compose.yml)', collect, [])
+    .option('--account <id>', 'AWS account id the stack deploys to (required; synth needs no credentials)')
+    .option('--region <region>', 'AWS region the stack deploys to (required)')
     .option('--app-name <name>', 'application name (default: the compose project name)')
-    .option('--region <region>', 'AWS region the deploy workflow deploys to', 'eu-west-1')
     .option('--stage <stage>', 'stage the workflows review and deploy (dev | prod)', 'prod')
     .option('--branch <branch>', 'branch whose pushes deploy', 'main')
+    .option('--repository <owner/name>', 'GitHub repository, for the IAM trust policy (default: GITHUB_REPOSITORY or the origin remote)')
     .option('--no-workflows', 'do not write .github/workflows')
     .option('--force', 'overwrite existing files')
     .option('--dry-run', 'list what would be written, write nothing')
