@@ -44,17 +44,50 @@ function writeSummary(file: string, body: string): void {
 async function action(ctx: CliContext, flags: CommentFlags): Promise<number> {
   const { REVIEW_MARKER } = await import('../../lib/review/render');
   const { GitHubClient, GitHubApiError, parseRepository, upsertMarkedComment } = await import('../../lib/github/client');
+  // Every missing prerequisite is collected and reported at once (not one per run).
+  const missing: { message: string; fix: string }[] = [];
   const file = path.resolve(ctx.cwd, flags.file);
   if (!fs.existsSync(file)) {
-    throw new BeanstackError(`--file ${flags.file}: no such file`, { code: 'comment/no-file', fix: 'write the report first: beanstack diff --base-ref origin/main --format markdown -o report.md' });
+    missing.push({ message: `--file ${flags.file}: no such file`, fix: 'write the report first: beanstack diff --base-ref origin/main --format markdown -o report.md' });
   }
   const marker = flags.marker ?? REVIEW_MARKER;
   if (!/^<!--[\s\S]*-->$/.test(marker)) {
-    throw new BeanstackError(`--marker ${marker}: not an HTML comment`, { code: 'comment/marker', fix: 'use a hidden marker like <!-- beanstack-review:staging -->' });
+    missing.push({ message: `--marker ${marker}: not an HTML comment`, fix: 'use a hidden marker like <!-- beanstack-review:staging -->' });
   }
+  const summary = ctx.env.GITHUB_STEP_SUMMARY;
+  if (flags.summaryOnly && !summary) {
+    missing.push({ message: '--summary-only needs GITHUB_STEP_SUMMARY (set by GitHub Actions)', fix: 'run it in a GitHub Actions step, or drop --summary-only' });
+  }
+  const repoText = flags.repo ?? ctx.env.GITHUB_REPOSITORY;
+  const repo = repoText ? parseRepository(repoText) : undefined;
+  let pr: number | undefined;
+  if (flags.pr !== undefined) {
+    pr = Number(flags.pr);
+    if (!Number.isInteger(pr) || pr <= 0) {
+      missing.push({ message: `--pr ${flags.pr}: not a pull-request number`, fix: 'e.g. --pr 42' });
+      pr = undefined;
+    }
+  } else {
+    pr = pullRequestNumber(ctx.env.GITHUB_EVENT_PATH);
+  }
+  const token = ctx.env[flags.tokenEnv];
+  // Without a job summary to fall back to, the pull request's coordinates and the token are needed too.
+  if (!flags.summaryOnly && !summary) {
+    if (!repo) missing.push({ message: repoText ? `repository '${repoText}' is not owner/name` : 'no repository: GITHUB_REPOSITORY is not set', fix: 'run it in GitHub Actions, or pass --repo owner/name' });
+    if (pr === undefined && flags.pr === undefined) missing.push({ message: 'no pull request: the event (GITHUB_EVENT_PATH) is not a pull request', fix: 'run it on pull_request events, or pass --pr <number>' });
+    if (!token) missing.push({ message: `no token: ${flags.tokenEnv} is not set`, fix: `pass the workflow token: env: ${flags.tokenEnv}: \${{ secrets.GITHUB_TOKEN }} (with permissions: pull-requests: write)` });
+  }
+  if (missing.length === 1) throw new BeanstackError(missing[0].message, { code: 'comment/prerequisites', fix: missing[0].fix });
+  if (missing.length > 1) {
+    throw new BeanstackError(`${missing.length} prerequisites of beanstack comment are missing`, {
+      code: 'comment/prerequisites',
+      details: missing.map((m) => ({ message: `${m.message} (fix: ${m.fix})` })),
+      fix: 'fix each one listed; in GitHub Actions the workflow that beanstack init writes sets all of them',
+    });
+  }
+
   let body = fs.readFileSync(file, 'utf8');
   if (!body.includes(marker)) body = `${marker}\n${body}`;
-  const summary = ctx.env.GITHUB_STEP_SUMMARY;
   const fallback = (why: string): number => {
     if (!summary) {
       ctx.stderr(`error: ${why}, and there is no job summary (GITHUB_STEP_SUMMARY) to write to\n`);
@@ -65,34 +98,13 @@ async function action(ctx: CliContext, flags: CommentFlags): Promise<number> {
     return ExitCode.OK;
   };
   if (flags.summaryOnly) {
-    if (!summary) throw new BeanstackError('--summary-only needs GITHUB_STEP_SUMMARY (set by GitHub Actions)', { code: 'comment/no-summary', fix: 'run it in a GitHub Actions step, or drop --summary-only' });
-    writeSummary(summary, body);
+    writeSummary(summary!, body);
     ctx.stderr('wrote the report to the job summary\n');
     return ExitCode.OK;
   }
-
-  const repoText = flags.repo ?? ctx.env.GITHUB_REPOSITORY;
-  const repo = repoText ? parseRepository(repoText) : undefined;
-  if (!repo) {
-    if (summary) return fallback('no repository (GITHUB_REPOSITORY)');
-    throw new BeanstackError(repoText ? `repository '${repoText}' is not owner/name` : 'no repository: GITHUB_REPOSITORY is not set', { code: 'comment/no-repo', fix: 'run it in GitHub Actions, or pass --repo owner/name' });
-  }
-  let pr: number | undefined;
-  if (flags.pr !== undefined) {
-    pr = Number(flags.pr);
-    if (!Number.isInteger(pr) || pr <= 0) throw new BeanstackError(`--pr ${flags.pr}: not a pull-request number`, { code: 'comment/pr', fix: 'e.g. --pr 42' });
-  } else {
-    pr = pullRequestNumber(ctx.env.GITHUB_EVENT_PATH);
-  }
-  if (pr === undefined) {
-    if (summary) return fallback('this run is not for a pull request');
-    throw new BeanstackError('no pull request: the event (GITHUB_EVENT_PATH) is not a pull request', { code: 'comment/no-pr', fix: 'run it on pull_request events, or pass --pr <number>' });
-  }
-  const token = ctx.env[flags.tokenEnv];
-  if (!token) {
-    if (summary) return fallback(`no token in ${flags.tokenEnv}`);
-    throw new BeanstackError(`no token: ${flags.tokenEnv} is not set`, { code: 'comment/no-token', fix: `pass the workflow token: env: ${flags.tokenEnv}: \${{ secrets.GITHUB_TOKEN }} (with permissions: pull-requests: write)` });
-  }
+  if (!repo) return fallback('no repository (GITHUB_REPOSITORY)');
+  if (pr === undefined) return fallback('this run is not for a pull request');
+  if (!token) return fallback(`no token in ${flags.tokenEnv}`);
   const client = new GitHubClient({ token, ...(ctx.env.GITHUB_API_URL ? { apiUrl: ctx.env.GITHUB_API_URL } : {}) });
   try {
     const r = await upsertMarkedComment(client, repo, pr, marker, body);

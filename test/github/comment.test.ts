@@ -118,6 +118,14 @@ describe('beanstack comment', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
   });
+
+  it('lists every missing prerequisite at once (file, repository, pull request, token)', async () => {
+    const r = await run(['--file', 'missing.md'], { GITHUB_REPOSITORY: undefined, GITHUB_EVENT_PATH: undefined, GITHUB_TOKEN: undefined, GITHUB_STEP_SUMMARY: undefined });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/4 prerequisites of beanstack comment are missing/);
+    for (const m of [/--file missing\.md: no such file/, /GITHUB_REPOSITORY is not set/, /no pull request/, /GITHUB_TOKEN is not set/]) expect(r.stderr).toMatch(m);
+    expect(gh.log).toEqual([]);
+  });
 });
 
 describe('GitHubClient', () => {
