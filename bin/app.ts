@@ -26,6 +26,7 @@ import type { BundleTarget } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
+import { createProgress } from '../lib/io/progress';
 import { BeanstackError, Diagnostic, formatError, isUserError } from '../lib/errors';
 
 /** The README's example: synthesized when no `compose` context is given. */
@@ -205,8 +206,12 @@ export function isValidationFailure(e: unknown): boolean {
 /** Runs the app as the CDK CLI does (`node dist/bin/app.js`); returns the exit code. */
 export function main(cwd: string = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env, stderr: (text: string) => void = (t) => process.stderr.write(t)): number {
   try {
-    const { app } = createBeanstackApp({ cwd, env });
-    app.synth();
+    // the CDK CLI pipes the app's stderr: plain lines, one before and one after the synth
+    const progress = createProgress({ write: stderr, tty: false });
+    progress.stepSync('beanstack app: compose files → bundle → CloudFormation (synth, cdk-nag, template checks)', () => {
+      const { app } = createBeanstackApp({ cwd, env });
+      app.synth();
+    });
     return 0;
   } catch (e) {
     if (isUserError(e)) {

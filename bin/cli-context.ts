@@ -32,3 +32,13 @@ export const ExitCode = {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandAction = (...args: any[]) => Promise<number>;
+
+/**
+ * The progress reporter of a command (lib/io/progress.js): a spinner when stderr is a terminal and
+ * the run is not in CI, plain lines otherwise.
+ */
+export function progressFor(ctx: Pick<CliContext, 'stderr' | 'isTty' | 'env'>): import('../lib/io/progress').Progress {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createProgress } = require('../lib/io/progress') as typeof import('../lib/io/progress');
+  return createProgress({ write: ctx.stderr, tty: ctx.isTty && !ctx.env.CI });
+}

@@ -12,6 +12,16 @@ import { CliContext, ExitCode } from './cli-context';
 import { commandsFor } from './commands';
 import { packageVersion } from './package-info';
 
+/** Commands that call AWS through the SDK (and `diff --live`). */
+const AWS_COMMANDS: readonly string[] = ['deploy', 'doctor', 'preflight', 'rollback'];
+
+/** The Node major the AWS SDK for JavaScript v3 announces as its minimum (its NodeVersionSupportWarning). */
+const SDK_NODE_MAJOR = 22;
+
+function nodeMajor(version: string): number {
+  return Number(/^v?(\d+)/.exec(version)?.[1] ?? 0);
+}
+
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
   const program = new Command('beanstack')
     .description('take a docker-compose.yml to production on AWS Elastic Beanstalk')
@@ -19,6 +29,11 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .showHelpAfterError('(run with --help for usage)');
+
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (command !== undefined && (AWS_COMMANDS.includes(command) || (command === 'diff' && argv.includes('--live'))) && nodeMajor(process.version) < SDK_NODE_MAJOR) {
+    ctx.stderr(`note: Node ${process.version}: AWS SDK for JavaScript releases after the first week of January 2027 need Node >= ${SDK_NODE_MAJOR}; beanstack runs on Node 20, 22 and 24 — move to 22 or 24\n`);
+  }
 
   let exitCode: number = ExitCode.OK;
   for (const register of commandsFor(argv)) {
@@ -46,6 +61,10 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
 }
 
 if (require.main === module) {
+  // The AWS SDK's documented switch for its 6-line NodeVersionSupportWarning, printed on every SDK
+  // load in every child process (the aws-cdk CLI included): main() prints one line instead, only
+  // for the commands that call AWS. Other process warnings are left alone. A value the user set wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const ctx: CliContext = {
     cwd: process.cwd(),
     env: process.env,

@@ -12,7 +12,7 @@ import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../li
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
-import { BeanstackError, Diagnostic, sortDiagnostics } from '../lib/errors';
+import { BeanstackError, Diagnostic, formatLocation, sortDiagnostics } from '../lib/errors';
 import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
@@ -538,7 +538,9 @@ export class ComposeApplication extends Construct {
 
     this.warnings = sortDiagnostics(warnings);
     for (const w of this.warnings) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.code}`, `${w.service ? `${w.service}: ` : ''}${w.message}`);
+      // the compose file, line and column first (relative to the project), as beanstack's CLI prints warnings
+      const where = w.location ? `${formatLocation(w.location, this.project.projectDirectory)}: ` : '';
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.code}`, `${where}${w.service ? `${w.service}: ` : ''}${w.message}`);
     }
   }
 }

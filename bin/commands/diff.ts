@@ -18,9 +18,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Option } from 'commander';
-import { ExitCode } from '../cli-context';
+import { ExitCode, progressFor } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
+import type { Progress } from '../../lib/io/progress';
 import type { AssemblyReader } from '../../lib/review/assembly';
 import type { DangerClass } from '../../lib/review/types';
 import type { RegisterCommand } from './index';
@@ -143,6 +144,12 @@ export interface SynthOptions {
   readonly env: NodeJS.ProcessEnv;
   /** What is synthesized, for messages (`base origin/main`, `head (working tree)`). */
   readonly what: string;
+  /** Reports the build and the synth as named steps. */
+  readonly progress?: Progress;
+}
+
+function step<T>(o: Pick<SynthOptions, 'progress'>, name: string, work: () => Promise<T>): Promise<T> {
+  return o.progress ? o.progress.step(name, work) : work();
 }
 
 /**
@@ -159,14 +166,14 @@ export async function synthProject(o: SynthOptions): Promise<string | undefined>
   const pkg = JSON.parse(fs.readFileSync(path.join(o.projectDir, 'package.json'), 'utf8').toString() || '{}') as { scripts?: Record<string, string> };
   if (o.build && pkg.scripts?.build) {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const b = await runAsync(npm, ['run', 'build', '--silent'], o.projectDir, o.env);
+    const b = await step(o, `${o.what}: npm run build`, () => runAsync(npm, ['run', 'build', '--silent'], o.projectDir, o.env));
     if (b.code !== 0) {
       throw new BeanstackError(`${o.what}: npm run build failed (exit ${b.code})\n${tail(b.stdout + b.stderr)}`, { code: 'review/build-failed', fix: 'fix the build error (or pass --no-build when the app needs no build step)' });
     }
   }
   const args = [cdkCli(o.projectDir), 'synth', '--no-lookups', '--quiet', '--no-notices', '--no-version-reporting', '-o', o.outDir];
   for (const c of o.context) args.push('-c', c);
-  const s = await runAsync(process.execPath, args, o.projectDir, o.env);
+  const s = await step(o, `${o.what}: cdk synth`, () => runAsync(process.execPath, args, o.projectDir, o.env));
   if (s.code !== 0) {
     const manifest = path.join(o.outDir, 'manifest.json');
     const report = path.join(o.outDir, 'validation-report.json');
@@ -193,6 +200,7 @@ interface BaseRefResult {
 /** Synthesizes REF in a temporary worktree and the working tree as head. */
 export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<DiffFlags, 'context' | 'build' | 'head' | 'keepWorktree'>): Promise<BaseRefResult> {
   const env: NodeJS.ProcessEnv = { ...ctx.env, CI: ctx.env.CI ?? 'true' };
+  const progress = progressFor(ctx);
   const top = run('git', ['rev-parse', '--show-toplevel'], ctx.cwd, env);
   if (top.code !== 0) {
     throw new BeanstackError(`--base-ref needs a git repository, but ${ctx.cwd} is not in one`, { code: 'review/not-git', fix: 'run it inside the project repository, or pass --base DIR --head DIR' });
@@ -222,7 +230,7 @@ export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<Dif
     const warnings: string[] = [];
     const baseOut = path.join(tmp, 'base.out');
     const headOut = flags.head ? path.resolve(ctx.cwd, flags.head) : path.join(tmp, 'head.out');
-    const common = { context: flags.context, build: flags.build, env };
+    const common = { context: flags.context, build: flags.build, env, progress };
     // The PR that adds beanstack: the base has no CDK app yet, so everything is new.
     const baseHasApp = fs.existsSync(path.join(baseProject, 'cdk.json'));
     if (baseHasApp) {
@@ -234,7 +242,7 @@ export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<Dif
         fs.symlinkSync(path.join(ctx.cwd, 'node_modules'), path.join(baseProject, 'node_modules'), 'dir');
       } else {
         warnings.push('package-lock.json differs from the base commit: installing the base dependencies with npm ci (slower)');
-        const ci = await runAsync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], baseProject, env);
+        const ci = await progress.step(`base ${ref}: npm ci`, () => runAsync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], baseProject, env));
         if (ci.code !== 0) throw new BeanstackError(`npm ci in the base worktree failed\n${tail(ci.stderr)}`, { code: 'review/npm-ci', fix: 'check that the base commit installs (npm ci) on its own' });
       }
     } else {
