@@ -116,6 +116,42 @@ export function envFileText(env: Readonly<Record<string, string>>, container: st
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
+/** How to get an engine (nothing that only this repository has: scripts/ is not shipped). */
+const ENGINE_FIX = 'start the Docker engine (Docker Desktop, `sudo systemctl start docker`, or `sudo dockerd &`) or point DOCKER_HOST at a running one';
+
+/**
+ * Whether docker's stderr says the engine itself is unreachable. A registry that refuses the
+ * connection also says "connection refused", but names its `/v2/` API: that is the registry's fault.
+ */
+export function engineUnreachable(stderr: string): boolean {
+  if (/Cannot connect to the Docker daemon|error during connect/i.test(stderr)) return true;
+  return /connect: no such file or directory|connection refused/i.test(stderr) && !/\/v2\/|registry/i.test(stderr);
+}
+
+/**
+ * Drops the classic builder's deprecation notice from a build's output. beanstack builds with
+ * `DOCKER_BUILDKIT=0` only when the engine has no buildx (then docker would use the classic builder
+ * anyway); the notice ("DEPRECATED: The legacy builder is deprecated and will be removed in a future
+ * release." and its indented lines about BuildKit/buildx) is the same on every build and asks for
+ * nothing beanstack needs, so it is filtered here — that notice only, every other line passes.
+ */
+export function withoutLegacyBuilderNotice(onLine: LineSink): LineSink {
+  let inNotice = false;
+  return (line) => {
+    if (/^DEPRECATED: The legacy builder is deprecated/.test(line)) {
+      inNotice = true;
+      return;
+    }
+    if (inNotice) {
+      // its continuation lines are indented; an empty line ends it
+      if (/^\s+\S/.test(line)) return;
+      inNotice = false;
+      if (line.trim() === '') return;
+    }
+    onLine(line);
+  };
+}
+
 export class DockerCliEngine implements Engine {
   private readonly docker: string;
   private readonly env: Record<string, string>;
@@ -167,9 +203,9 @@ export class DockerCliEngine implements Engine {
           resolve({ code: code ?? 1, stdout, stderr, signal });
           return;
         }
-        if (code !== 0 && /Cannot connect to the Docker daemon|error during connect|connect: no such file or directory|connection refused/i.test(stderr)) {
+        if (code !== 0 && engineUnreachable(stderr)) {
           reject(new EngineUnavailableError(`no Docker engine answers at ${this.where()}: ${stderr.trim().split('\n').pop()}`,
-            'start the Docker engine (Docker Desktop, `sudo systemctl start docker`, or `bash scripts/start-dockerd.sh` in this repository) or point DOCKER_HOST at a running one'));
+            ENGINE_FIX));
           return;
         }
         resolve({ code: code ?? 1, stdout, stderr });
@@ -187,7 +223,7 @@ export class DockerCliEngine implements Engine {
     const v = await this.exec(['version', '--format', '{{json .Server}}']);
     if (v.code !== 0) {
       throw new EngineUnavailableError(`no Docker engine answers at ${this.where()}: ${v.stderr.trim().split('\n').pop() ?? ''}`,
-        'start the Docker engine (Docker Desktop, `sudo systemctl start docker`, or `bash scripts/start-dockerd.sh` in this repository) or point DOCKER_HOST at a running one');
+        ENGINE_FIX);
     }
     const server = JSON.parse(v.stdout) as { Version?: string; ApiVersion?: string };
     const i = await this.exec(['info', '--format', '{{json .}}']);
@@ -232,7 +268,7 @@ export class DockerCliEngine implements Engine {
     if (req.noCache) args.push('--no-cache');
     if (buildKit) args.push('--progress', 'plain');
     args.push(req.context);
-    const r = await this.exec(args, { onLine, env: buildKit ? {} : { DOCKER_BUILDKIT: '0' } });
+    const r = await this.exec(args, { onLine: buildKit ? onLine : withoutLegacyBuilderNotice(onLine), env: buildKit ? {} : { DOCKER_BUILDKIT: '0' } });
     if (r.code !== 0) {
       const last = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-1)[0];
       throw new LocalError(`docker build of ${req.tag} failed: ${last}`, {
@@ -249,7 +285,15 @@ export class DockerCliEngine implements Engine {
   async push(ref: string, onLine: LineSink): Promise<void> {
     const r = await this.exec(['push', ref], { onLine });
     if (r.code !== 0) {
-      throw new LocalError(`docker push ${ref} failed: ${r.stderr.trim().split('\n').pop()}`, {
+      const last = r.stderr.trim().split('\n').pop() ?? '';
+      const host = ref.split('/')[0];
+      if (/connection refused|no such host|i\/o timeout|dial tcp|server gave HTTP response to HTTPS client/i.test(r.stderr)) {
+        throw new LocalError(`no registry answers at ${host} (--registry): docker push ${ref} failed: ${last}`, {
+          code: 'local/registry-unreachable',
+          fix: `start a registry at ${host} (e.g. docker run -d -p ${host.includes(':') ? `${host.split(':')[1]}:5000` : '5000:5000'} registry:2, or Debian's docker-registry), or leave out --registry to rehearse with the images on the engine`,
+        });
+      }
+      throw new LocalError(`docker push ${ref} failed: ${last}`, {
         code: 'local/push-failed',
         fix: 'check that the registry runs and accepts pushes (a registry on 127.0.0.1 needs no TLS; others must be in the engine\'s insecure-registries or use TLS)',
       });

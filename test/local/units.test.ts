@@ -1,7 +1,7 @@
 import * as net from 'net';
 import type { DatabaseReplacement } from '../../lib/bundle/types';
 import { databaseEnvironment, generatePassword, planStandIn, probeDatabase, standInContainer } from '../../lib/local/database';
-import { envFileText, lineSplitter, runArguments } from '../../lib/local/docker-cli';
+import { DockerCliEngine, engineUnreachable, envFileText, lineSplitter, runArguments, withoutLegacyBuilderNotice } from '../../lib/local/docker-cli';
 import { buildImages, localRepository } from '../../lib/local/images';
 import { parsePairs, parsePublish } from '../../bin/commands/local';
 import { main } from '../../bin/cli';
@@ -147,5 +147,43 @@ describe('beanstack local flags', () => {
     expect(code).toBe(2);
     expect(err).toMatch(/no Docker engine answers at DOCKER_HOST=unix:\/\/\/nonexistent\/beanstack-test.sock|the docker command was not found/);
     expect(err).toMatch(/fix: (start the Docker engine|install the Docker CLI)/);
+  });
+});
+
+describe('docker CLI output', () => {
+  it('the classic builder\'s deprecation notice is dropped, every other line of the build kept', () => {
+    const lines: string[] = [];
+    const sink = withoutLegacyBuilderNotice((l) => lines.push(l));
+    // docker CLI 28 with DOCKER_BUILDKIT=0, as captured
+    for (const l of [
+      'DEPRECATED: The legacy builder is deprecated and will be removed in a future release.',
+      '            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0',
+      '            environment-variable.',
+      '',
+      'Sending build context to Docker daemon  2.048kB',
+      'Step 1/2 : FROM scratch',
+      '',
+      '    indented output of a RUN step',
+    ]) sink(l);
+    expect(lines).toEqual(['Sending build context to Docker daemon  2.048kB', 'Step 1/2 : FROM scratch', '', '    indented output of a RUN step']);
+  });
+
+  it('a registry that refuses the connection is not an unreachable engine', () => {
+    expect(engineUnreachable('Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused')).toBe(false);
+    expect(engineUnreachable('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?')).toBe(true);
+    expect(engineUnreachable('error during connect: Get "http://%2F%2F.%2Fpipe%2Fdocker_engine/v1.24/version": open //./pipe/docker_engine')).toBe(true);
+  });
+
+  it('push to a --registry nobody serves blames the registry, with a fix that works outside this repository', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-fake-docker-'));
+    const fake = path.join(dir, 'docker');
+    // what docker CLI 28 prints when nothing listens on the registry port
+    fs.writeFileSync(fake, '#!/bin/sh\necho "The push refers to repository [127.0.0.1:5999/shop-api]" \necho \'Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused\' >&2\nexit 1\n', { mode: 0o755 });
+    const engine = new DockerCliEngine({ docker: fake, env: {} });
+    const err = (await engine.push('127.0.0.1:5999/shop-api:1', () => undefined).catch((e: unknown) => e)) as Error & { fix?: string };
+    expect(err.constructor.name).not.toBe('EngineUnavailableError');
+    expect(err.message).toMatch(/no registry answers at 127\.0\.0\.1:5999 \(--registry\)/);
+    expect(err.fix).toMatch(/start a registry at 127\.0\.0\.1:5999/);
+    expect(`${err.message} ${err.fix}`).not.toMatch(/start-dockerd|Docker engine/);
   });
 });
