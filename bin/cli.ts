@@ -31,7 +31,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .showHelpAfterError('(run with --help for usage)');
 
   const command = argv.find((a) => !a.startsWith('-'));
-  if (command !== undefined && (AWS_COMMANDS.includes(command) || (command === 'diff' && argv.includes('--live'))) && nodeMajor(process.version) < SDK_NODE_MAJOR) {
+  // on a terminal only: CI logs and scripts that read stderr get no extra line
+  if (ctx.isTty && command !== undefined && (AWS_COMMANDS.includes(command) || (command === 'diff' && argv.includes('--live'))) && nodeMajor(process.version) < SDK_NODE_MAJOR) {
     ctx.stderr(`note: Node ${process.version}: AWS SDK for JavaScript releases after the first week of January 2027 need Node >= ${SDK_NODE_MAJOR}; beanstack runs on Node 20, 22 and 24 — move to 22 or 24\n`);
   }
 
@@ -62,8 +63,9 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
 
 if (require.main === module) {
   // The AWS SDK's documented switch for its 6-line NodeVersionSupportWarning, printed on every SDK
-  // load in every child process (the aws-cdk CLI included): main() prints one line instead, only
-  // for the commands that call AWS. Other process warnings are left alone. A value the user set wins.
+  // load in every child process (the aws-cdk CLI included): main() prints one line instead, on a
+  // terminal, for the commands that call AWS. Other process warnings are left alone. A value the
+  // user set wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const ctx: CliContext = {
     cwd: process.cwd(),
