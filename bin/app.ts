@@ -1,6 +1,8 @@
 /**
- * The CDK app (`"app": "node dist/bin/app.js"` in cdk.json): one `BeanstackStack` built from CDK
- * context. The only place (with bin/example.ts) that reads context and environment variables.
+ * The CDK app: one `BeanstackStack` built from CDK context. A project set up by `beanstack init` runs
+ * it as `"app": "npx beanstack app"` (bin/commands/app.ts); this repository's own cdk.json runs the
+ * compiled file for the example; `beanstack/app` exports `createBeanstackApp` for a TypeScript app. The only place (with
+ * bin/example.ts) that reads context and environment variables.
  *
  * Context keys (`cdk synth -c key=value`, or the `context` of cdk.json):
  *   compose          compose files, comma-separated, in merge order
@@ -26,7 +28,6 @@ import type { BundleTarget } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
-import { createProgress } from '../lib/io/progress';
 import { BeanstackError, Diagnostic, formatError, isUserError } from '../lib/errors';
 
 /** The README's example: synthesized when no `compose` context is given. */
@@ -206,12 +207,8 @@ export function isValidationFailure(e: unknown): boolean {
 /** Runs the app as the CDK CLI does (`node dist/bin/app.js`); returns the exit code. */
 export function main(cwd: string = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env, stderr: (text: string) => void = (t) => process.stderr.write(t)): number {
   try {
-    // the CDK CLI pipes the app's stderr: plain lines, one before and one after the synth
-    const progress = createProgress({ write: stderr, tty: false });
-    progress.stepSync('beanstack app: compose files → bundle → CloudFormation (synth, cdk-nag, template checks)', () => {
-      const { app } = createBeanstackApp({ cwd, env });
-      app.synth();
-    });
+    const { app } = createBeanstackApp({ cwd, env });
+    app.synth();
     return 0;
   } catch (e) {
     if (isUserError(e)) {
