@@ -11,7 +11,9 @@ import type {
   ComposeProject, DependsOnCondition, HealthcheckConfig, LoggingConfig, ServiceConfig, ServiceVolume, UlimitConfig,
 } from '../compose/model';
 import { BundleError, Diagnostic, ErrorDetail } from '../errors';
-import { databaseFacts, DatabaseFacts, detectEngine, majorVersion, parseImage, secretPath, variableRole } from './database';
+import {
+  connectsToDatabase, databaseFacts, DatabaseFacts, detectEngine, groupHostOf, majorVersion, parseImage, secretPath, variableRole, variableTemplate,
+} from './database';
 import { devCommandMatch, isDevBuildTarget, isDevDockerfile, isDevEnvironmentValue, isInside, isRemoteContext } from './dev-only';
 import {
   ALLOWED_IPC_MODES, ALLOWED_NETWORK_MODES, ALLOWED_RUNTIMES, DEBUG_PORTS, DEFAULT_IMAGE_PLATFORM,
@@ -613,20 +615,23 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const inlinedFromFiles = new Map<string, string[]>();
     const allNames = new Set([...Object.keys(svc.envFileValues), ...Object.keys(svc.environment)]);
     const secretRefs = new Map(svc.secrets.map((r) => [secretPath(r), r.source]));
+    const allValues: Record<string, string | null> = dict();
+    for (const name of allNames) allValues[name] = hasOwn(svc.environment, name) ? svc.environment[name] : svc.envFileValues[name].value;
+    const connects = new Set(facts.filter((f) => connectsToDatabase(svc, f, allValues)).map((f) => f.service));
     for (const name of [...allNames].sort(byString)) {
       const fromEnvironment = hasOwn(svc.environment, name);
-      const value = fromEnvironment ? svc.environment[name] : svc.envFileValues[name].value;
+      const value = allValues[name];
       const pointer = fromEnvironment ? sp(s, 'environment', name) : sp(s, 'env_file');
-      // database variables
+      // database variables: decided from the compose text, not from values an untracked .env supplies
       let role: DatabaseVariable['role'] | undefined;
       let db: DatabaseFacts | undefined;
-      if (value !== null) {
-        for (const f of facts) {
-          role = variableRole(f, name, value);
-          if (role) {
-            db = f;
-            break;
-          }
+      const template = fromEnvironment ? variableTemplate(project, s, name) : undefined;
+      const groupHost = groupHostOf(name, allValues);
+      for (const f of facts) {
+        role = variableRole(f, { name, value, ...(template !== undefined ? { template } : {}), connects: connects.has(f.service), ...(groupHost !== undefined ? { groupHost } : {}) });
+        if (role) {
+          db = f;
+          break;
         }
       }
       if (role && db) {

@@ -214,6 +214,14 @@ export const DATABASE_IMAGES: Readonly<Record<string, 'mysql' | 'mariadb' | 'pos
   postgresql: 'postgres',
 };
 
+/**
+ * Words that say a variable is about a database (`DB_PASSWORD`, `SPRING_DATASOURCE_URL`,
+ * `WORDPRESS_DB_HOST`, `MYSQL_USER`); the database service's own name and host names count too.
+ */
+export const DATABASE_NAME_WORDS: readonly string[] = [
+  'DATABASE', 'DATASOURCE', 'DB', 'JDBC', 'KNEX', 'MARIADB', 'MYSQL', 'PG', 'POSTGRES', 'POSTGRESQL', 'PSQL', 'RDS', 'SEQUELIZE', 'SQL', 'TYPEORM',
+];
+
 /** Default port of each engine. */
 export const DATABASE_PORTS: Readonly<Record<'mysql' | 'mariadb' | 'postgres', number>> = {
   mariadb: 3306,
