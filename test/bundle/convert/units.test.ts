@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { databaseUrlHost, detectEngine, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/database';
 import { isSecretName } from '../../../lib/bundle/keys';
-import { buildLinkGraph, mentionsHost } from '../../../lib/bundle/links';
+import { mentionsHost, NameResolutionInput, resolveNames } from '../../../lib/bundle/links';
 import { assignNames, envNameForSecret, sanitizeName, volumeSlug } from '../../../lib/bundle/names';
 import { renderJson, renderYaml } from '../../../lib/bundle/render';
 import { duration, escapeDollars } from '../../../lib/bundle/docker';
@@ -37,22 +37,49 @@ describe('names', () => {
 });
 
 describe('links', () => {
-  test('a heuristic edge that closes a cycle is dropped; explicit edges win', () => {
-    const g = buildLinkGraph([
-      { from: 'worker', to: 'api', reason: 'environment API', explicit: false },
-      { from: 'api', to: 'worker', reason: 'depends_on', explicit: true },
-      { from: 'api', to: 'cache', reason: 'environment REDIS', explicit: false },
-    ]);
-    expect(g.links).toEqual({ api: ['cache', 'worker'] });
-    expect(g.dropped.map((e) => `${e.from}->${e.to}`)).toEqual(['worker->api']);
-    expect(g.explicitCycles).toEqual([]);
+  const input = (over: Partial<NameResolutionInput> = {}): NameResolutionInput => ({
+    services: ['api', 'cache', 'nginx', 'worker'],
+    networks: { api: ['default'], cache: ['default'], nginx: ['default'], worker: ['default'] },
+    names: { api: [{ name: 'api' }], cache: [{ name: 'cache' }, { name: 'redis.local', network: 'default' }], nginx: [{ name: 'nginx' }], worker: [{ name: 'worker' }] },
+    tiers: { api: 1, cache: 0, nginx: 3, worker: 1 },
+    explicit: [],
+    mentions: [],
+    declared: {},
+    linkAliases: {},
+    ...over,
   });
-  test('explicit cycles are reported', () => {
-    const g = buildLinkGraph([
-      { from: 'a', to: 'b', reason: 'depends_on', explicit: true },
-      { from: 'b', to: 'a', reason: 'links', explicit: true },
-    ]);
-    expect(g.explicitCycles).toHaveLength(1);
+  const targets = (r: ReturnType<typeof resolveNames>) => Object.fromEntries(Object.entries(r.links).map(([k, v]) => [k, v.map((l) => l.service)]));
+  test('every pair keeps one direction: data stores first, proxies last, then by name', () => {
+    const r = resolveNames(input());
+    expect(r.order).toEqual(['cache', 'api', 'worker', 'nginx']);
+    expect(targets(r)).toEqual({ api: ['cache'], nginx: ['api', 'cache', 'worker'], worker: ['api', 'cache'] });
+    expect(r.oneWay).toEqual({ api: ['nginx', 'worker'], cache: ['api', 'nginx', 'worker'], worker: ['nginx'] });
+    // a network alias with a dot is no ECS link alias
+    expect(r.invalidAliases).toContainEqual({ from: 'api', to: 'cache', alias: 'redis.local' });
+  });
+  test('explicit dependencies and names in use decide the order; a use that would close a cycle is unresolved', () => {
+    const r = resolveNames(input({
+      explicit: [{ from: 'api', to: 'worker', reason: 'depends_on', pointer: '/services/api/depends_on/worker' }],
+      mentions: [{ from: 'worker', to: 'api', name: 'api', where: 'environment API', pointer: '/services/worker/environment/API' }],
+    }));
+    expect(r.order).toEqual(['cache', 'worker', 'api', 'nginx']);
+    expect(r.unresolved.map((m) => `${m.from}->${m.to}`)).toEqual(['worker->api']);
+    expect(r.oneWay.worker).toEqual(['nginx']);
+  });
+  test('explicit cycles are reported; services on different networks do not link', () => {
+    const r = resolveNames(input({
+      networks: { api: ['back'], cache: ['back'], nginx: ['front'], worker: ['back'] },
+      explicit: [
+        { from: 'api', to: 'worker', reason: 'depends_on', pointer: '' },
+        { from: 'worker', to: 'api', reason: 'links', pointer: '' },
+      ],
+    }));
+    expect(r.explicitCycles).toHaveLength(1);
+    expect(r.links.nginx).toBeUndefined();
+  });
+  test('connects_to declares exactly who a service reaches', () => {
+    const r = resolveNames(input({ declared: { nginx: ['api'] }, explicit: [{ from: 'nginx', to: 'api', reason: 'x-beanstack.connects_to', pointer: '' }] }));
+    expect(targets(r).nginx).toEqual(['api']);
   });
   test.each([
     ['redis://cache:6379', 'cache', true],
