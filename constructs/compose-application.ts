@@ -292,7 +292,7 @@ export class ComposeApplication extends Construct {
 
     // ---- first conversion: which images, databases and secrets ----
     // (the plan is the conversion without rendering: the same images, databases and secrets)
-    const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks });
+    const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks, reader: nodeFileReader });
 
     // ---- images ----
     const images: Record<string, ecrAssets.DockerImageAsset> = {};
@@ -351,6 +351,7 @@ export class ComposeApplication extends Construct {
     // ---- second conversion: the bundle that ships ----
     const converted = composeToBundle(this.project, {
       target,
+      reader: nodeFileReader,
       images: imageUris,
       executionRoleArn,
       imagePlatform,

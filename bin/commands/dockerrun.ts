@@ -109,6 +109,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
   const { result: bundle, warnings } = composeToBundle(loaded.result, {
     target: flags.target,
     images,
+    reader: nodeFileReader,
     ...(flags.executionRoleArn ? { executionRoleArn: flags.executionRoleArn } : {}),
     ...(flags.imagePlatform ? { imagePlatform: flags.imagePlatform } : {}),
     ...(flags.containerHealthChecks ? { containerHealthChecks: true } : {}),

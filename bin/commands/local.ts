@@ -121,7 +121,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
   // the engine first, so a missing engine is reported before anything else happens
   await engine.info();
-  const first = composeToBundle(project, { target: flags.target });
+  const first = composeToBundle(project, { target: flags.target, reader: nodeFileReader });
   if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...first.warnings], ctx.cwd, formatLocation));
 
   say(`building ${first.result.images.length} image${first.result.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);
@@ -139,7 +139,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
   const images: Record<string, string> = {};
   for (const b of built) images[b.service] = b.ref;
-  const { result: bundle } = composeToBundle(project, { target: flags.target, images });
+  const { result: bundle } = composeToBundle(project, { target: flags.target, images, reader: nodeFileReader });
   const outDir = path.resolve(ctx.cwd, flags.out ?? path.join(project.projectDirectory, '.beanstack', 'local', flags.target));
   const { writeBundle } = await import('../../lib/io/write-bundle');
   writeBundle(bundle, outDir, { projectDirectory: project.projectDirectory });

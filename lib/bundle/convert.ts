@@ -10,15 +10,24 @@ import * as path from 'path';
 import type {
   ComposeProject, DependsOnCondition, HealthcheckConfig, LoggingConfig, ServiceConfig, ServiceVolume, UlimitConfig,
 } from '../compose/model';
-import { BundleError, Diagnostic, ErrorDetail } from '../errors';
-import { databaseFacts, DatabaseFacts, detectEngine, majorVersion, parseImage, secretPath, variableRole } from './database';
+import type { Diagnostic, ErrorDetail } from '../errors';
+import { Collector, servicePointer } from './collector';
+import { isDataDirectory, isInitPath, planDatabaseService, DatabaseServicePlan } from './database-service';
+import { BuildFacts, buildFacts, dockerfileCopies } from './image-facts';
+import { ProjectFiles } from './project-files';
+import { schemaInitScript, SCHEMA_INIT_BUNDLE_PATH, SCHEMA_INIT_SCRIPT, SCHEMA_INIT_VARIABLES } from './schema-init';
+import {
+  connectsToDatabase, databaseFacts, DatabaseFacts, detectEngine, groupHostOf, majorVersion, parseImage, secretPath, variableRole, variableTemplate,
+} from './database';
 import { devCommandMatch, isDevBuildTarget, isDevDockerfile, isDevEnvironmentValue, isInside, isRemoteContext } from './dev-only';
 import {
   ALLOWED_IPC_MODES, ALLOWED_NETWORK_MODES, ALLOWED_RUNTIMES, DEBUG_PORTS, DEFAULT_IMAGE_PLATFORM,
   DEFAULT_MEMORY_RESERVATION_MIB, FATAL_CAPABILITIES, isSecretName, MIN_MEMORY_MIB, NAMED_VOLUME_ROOT, NEVER_SHIP, RESERVED_HOST_PORTS, SERVICE_KEY_RULES,
 } from './keys';
-import { buildLinkGraph, LinkEdge, mentionsHost } from './links';
-import { fromOverrideFile, humanPath, locate } from './locations';
+import type { PlannedLink } from './links';
+import { isConfigFile } from './mentions';
+import { resolveLinks } from './plan-links';
+import { fromOverrideFile, locate } from './locations';
 import { dict, hasOwn, own } from './dict';
 import { assignNames, envNameForSecret } from './names';
 import type {
@@ -116,69 +125,19 @@ export interface Plan {
   /** Networks used by kept services (docker target). */
   readonly networks: readonly string[];
   readonly containers: Readonly<Record<string, string>>;
-  /** service → services it links to (ecs target), targets sorted. */
-  readonly links: Readonly<Record<string, readonly string[]>>;
+  /** service → the services it links to and the names they are reached by (ecs target), targets sorted. */
+  readonly links: Readonly<Record<string, readonly PlannedLink[]>>;
   readonly webService?: string;
   readonly healthCheckPath?: string;
   readonly warnings: Diagnostic[];
 }
 
-interface Problem extends ErrorDetail {
-  readonly code: string;
-}
-
-const sp = (service: string, ...rest: (string | number)[]) =>
-  `/services/${escapePointer(service)}${rest.map((r) => `/${escapePointer(String(r))}`).join('')}`;
+const sp = servicePointer;
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** MiB (rounded up) from bytes. */
 const mib = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.ceil(bytes / (1024 * 1024)));
-
-class Collector {
-  readonly warnings: Diagnostic[] = [];
-  readonly problems: Problem[] = [];
-  constructor(readonly project: ComposeProject) {}
-
-  warn(code: string, message: string, service?: string, pointer?: string): void {
-    const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, message };
-    if (service !== undefined) d.service = service;
-    if (pointer !== undefined) {
-      d.path = humanPath(pointer);
-      const loc = locate(this.project, pointer);
-      if (loc) d.location = loc;
-    }
-    this.warnings.push(d);
-  }
-
-  fail(code: string, message: string, pointer?: string): void {
-    const location = pointer !== undefined ? locate(this.project, pointer) : undefined;
-    this.problems.push(location ? { code, message, location } : { code, message });
-  }
-
-  /** Throws every collected problem as one BundleError, sorted by file, line, column, message. */
-  throwIfProblems(fix: string): void {
-    if (this.problems.length === 0) return;
-    const sorted = [...this.problems].sort((a, b) => {
-      const ka = [a.location?.file ?? '\uffff', a.location?.line ?? 0, a.location?.column ?? 0, a.message] as const;
-      const kb = [b.location?.file ?? '\uffff', b.location?.line ?? 0, b.location?.column ?? 0, b.message] as const;
-      for (let i = 0; i < ka.length; i++) {
-        if (ka[i] < kb[i]) return -1;
-        if (ka[i] > kb[i]) return 1;
-      }
-      return 0;
-    });
-    const codes = [...new Set(sorted.map((p) => p.code))];
-    const code = codes.length === 1 ? codes[0] : 'bundle/multiple-problems';
-    const what = sorted.length === 1 ? '1 problem keeps' : `${sorted.length} problems keep`;
-    throw new BundleError(`${what} this compose project from running on Elastic Beanstalk`, {
-      code,
-      location: sorted.length === 1 ? sorted[0].location : undefined,
-      fix,
-      details: sorted.map(({ message, location }) => (location ? { message, location } : { message })),
-    });
-  }
-}
 
 /** The compose keys of a service that the key tables decide about, with their values. */
 function tableKeys(svc: ServiceConfig): Record<string, unknown> {
@@ -317,6 +276,21 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   for (const s of serviceNames) overrides[s] = parseServiceOverrides(project, s, xProblems);
   for (const p of xProblems) c.problems.push({ code: 'bundle/x-beanstack', ...p });
   c.throwIfProblems('correct the x-beanstack fields as listed (docs/x-beanstack.md documents each one)');
+  const projectFiles = new ProjectFiles(options.reader, project.projectDirectory);
+  // what each built service's Dockerfile says (its base image, the files it copies)
+  const builds: Record<string, BuildFacts> = dict();
+  for (const s of serviceNames) {
+    const x = overrides[s];
+    const b = project.services[s].build;
+    // the stage the planner builds: x-beanstack.target, else build.target unless it names a development stage
+    const stage = x.target !== undefined ? x.target ?? undefined
+      : b?.target !== undefined && (!isDevBuildTarget(b.target) || fromOverrideFile(project, sp(s, 'build', 'target'))) ? b.target : undefined;
+    const facts = buildFacts(project, s, x, projectFiles, stage);
+    if (facts) builds[s] = facts;
+  }
+  /** The image a service runs or is built from (`mysql:5.7` for `build: ./mysql` with `FROM mysql:5.7`). */
+  const imageOf = (s: string): string | undefined => own(builds, s)?.baseImage ?? project.services[s].image;
+  const engineOf = (s: string): DatabaseEngine | undefined => detectEngine(own(builds, s)?.baseImage) ?? detectEngine(project.services[s].image);
 
   // ---- which services run -------------------------------------------------------------------
   const excluded = new Set<string>(top.exclude.filter((s) => hasOwn(project.services, s)));
@@ -335,12 +309,12 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   for (const s of serviceNames) {
     if (excluded.has(s)) continue;
     const x = overrides[s].database;
-    const detected = detectEngine(project.services[s].image);
+    const detected = engineOf(s);
     if (x === false) continue;
     if (typeof x === 'string') dbCandidates.push({ service: s, engine: x });
     else if (x === true) {
       if (detected) dbCandidates.push({ service: s, engine: detected });
-      else c.fail('bundle/database-engine', `services.${s}.x-beanstack.database: cannot tell the engine of "${project.services[s].image ?? s}"; write mysql, mariadb or postgres`, sp(s, 'x-beanstack', 'database'));
+      else c.fail('bundle/database-engine', `services.${s}.x-beanstack.database: cannot tell the engine of "${imageOf(s) ?? s}"; write mysql, mariadb or postgres`, sp(s, 'x-beanstack', 'database'));
     } else if (detected) dbCandidates.push({ service: s, engine: detected });
   }
   let dbServices = dbCandidates;
@@ -348,7 +322,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   else if (typeof top.database === 'string') {
     const chosen = top.database;
     const engine = own(overrides, chosen)?.database;
-    const detected = detectEngine(project.services[chosen].image);
+    const detected = engineOf(chosen);
     const e = typeof engine === 'string' ? engine : detected;
     if (!e) {
       c.fail('bundle/database-engine', `x-beanstack.database: cannot tell the engine of service "${chosen}" (image ${project.services[chosen].image ?? 'none'}); add x-beanstack.database: mysql, mariadb or postgres to the service`, '/x-beanstack/database');
@@ -362,8 +336,27 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   c.throwIfProblems('name the one to replace with a top-level `x-beanstack: { database: <service> }`, and mark the others `x-beanstack: { database: false }` to keep them as containers');
   const dbNames = new Set(dbServices.map((d) => d.service));
   const facts: DatabaseFacts[] = dbServices.map((d) => databaseFacts(project, d.service, d.engine));
+  const dbPlans: Record<string, DatabaseServicePlan> = dict();
+  /** Replaced database → the name of its schema init container. */
+  const initFor: Record<string, string> = dict();
   for (const d of dbServices) {
-    c.warn('bundle/database-replaced', `service "${d.service}" (${project.services[d.service].image ?? d.engine}) is replaced by Amazon RDS for ${d.engine === 'postgres' ? 'PostgreSQL' : d.engine === 'mysql' ? 'MySQL' : 'MariaDB'}; its data is not migrated`, d.service, sp(d.service));
+    const built = own(builds, d.service);
+    const from = built ? `built from ${imageOf(d.service) ?? 'its Dockerfile'}` : imageOf(d.service) ?? d.engine;
+    c.warn('bundle/database-replaced', `service "${d.service}" (${from}) is replaced by Amazon RDS for ${d.engine === 'postgres' ? 'PostgreSQL' : d.engine === 'mysql' ? 'MySQL' : 'MariaDB'}; its data is not migrated`, d.service, sp(d.service));
+    const dbPlan = planDatabaseService(project, d.service, d.engine, built, projectFiles, c);
+    dbPlans[d.service] = dbPlan;
+    if (!dbPlan.init) continue;
+    if (overrides[d.service].schemaInit === false) {
+      c.warn('bundle/schema-init', `services.${d.service}'s schema init files are not applied to Amazon RDS (x-beanstack.schema_init: false)`, d.service, sp(d.service, 'x-beanstack', 'schema_init'));
+      continue;
+    }
+    if (target === 'single') {
+      c.warn('bundle/schema-init', `services.${d.service} has schema init files (/docker-entrypoint-initdb.d); a single-container bundle cannot run the init container that applies them to Amazon RDS: apply them yourself once, or use --target ecs or docker`, d.service, sp(d.service));
+      continue;
+    }
+    let name = `${d.service}-init`;
+    for (let n = 2; hasOwn(project.services, name) || Object.values(initFor).includes(name); n++) name = `${d.service}-init-${n}`;
+    initFor[d.service] = name;
   }
 
   const kept = serviceNames.filter((s) => !excluded.has(s) && !dbNames.has(s));
@@ -371,7 +364,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     c.fail('bundle/no-services', 'no service is left to run after exclusions and database replacement', '/services');
     c.throwIfProblems('keep at least one application service in the bundle');
   }
-  const containers = assignNames(kept);
+  const initServices = Object.values(initFor);
+  const containers = assignNames([...kept, ...initServices]);
   const keptSet = new Set(kept);
 
   // ---- fatal and ignored keys -----------------------------------------------------------------
@@ -442,8 +436,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 
   // ---- images option ----------------------------------------------------------------------------
   for (const s of Object.keys(options.images ?? {}).sort()) {
-    if (!keptSet.has(s)) {
-      c.fail('bundle/image-option', `--image ${s}=…: no service "${s}" runs in the bundle; the services are ${kept.join(', ')}`);
+    if (!keptSet.has(s) && !initServices.includes(s)) {
+      c.fail('bundle/image-option', `--image ${s}=…: no service "${s}" runs in the bundle; the services are ${[...kept, ...initServices].sort(byString).join(', ')}`);
     }
   }
   c.throwIfProblems('pass --image only for services of the bundle');
@@ -455,6 +449,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   const required = new Map<string, Set<string>>();
   const files = new Map<string, BundleFile>();
   const namedVolumes = new Set<string>();
+  /** Instance-local directories standing in for data-directory bind mounts (reported where they are mounted). */
+  const dataVolumes = new Set<string>();
   const networks = new Set<string>();
   const images: ImageBuild[] = [];
   const planned: Record<string, PlannedService> = dict();
@@ -466,6 +462,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     secrets.set(name, e);
   };
 
+  /** Each planned service's dependencies (the schema init container is added after the loop). */
+  const dependsOnOf: Record<string, Record<string, DependsOnCondition>> = dict();
   const oneShotTargets = new Set<string>();
   for (const s of kept) {
     for (const [dep, cfg] of Object.entries(project.services[s].dependsOn)) {
@@ -524,8 +522,11 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       for (const [present, key, reason] of unusedBuild) {
         if (present) c.warn('bundle/build-setting-ignored', `services.${s}.build.${key} is left out: ${reason}`, s, sp(s, 'build', key));
       }
-      const dockerfile = x.dockerfile ?? b.dockerfile ?? 'Dockerfile';
-      if (x.dockerfile === undefined && b.dockerfile && isDevDockerfile(b.dockerfile) && !fromOverrideFile(project, sp(s, 'build', 'dockerfile'))) {
+      const facts = own(builds, s);
+      const dockerfile = facts?.dockerfile ?? x.dockerfile ?? b.dockerfile ?? 'Dockerfile';
+      if (facts?.switchedFrom !== undefined) {
+        c.warn('bundle/dev-dockerfile', `services.${s} is built from ${facts.switchedFrom} in development; the production image is built from ${dockerfile} of the same context (set x-beanstack.dockerfile to choose another)`, s, sp(s, 'build', 'dockerfile'));
+      } else if (x.dockerfile === undefined && b.dockerfile && isDevDockerfile(b.dockerfile) && !fromOverrideFile(project, sp(s, 'build', 'dockerfile'))) {
         c.warn('bundle/dev-dockerfile', `services.${s} is built from ${b.dockerfile}, which looks like a development Dockerfile; set x-beanstack.dockerfile (e.g. Dockerfile) or override build.dockerfile in a production override file`, s, sp(s, 'build', 'dockerfile'));
       }
       let buildTarget: string | undefined;
@@ -613,20 +614,23 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const inlinedFromFiles = new Map<string, string[]>();
     const allNames = new Set([...Object.keys(svc.envFileValues), ...Object.keys(svc.environment)]);
     const secretRefs = new Map(svc.secrets.map((r) => [secretPath(r), r.source]));
+    const allValues: Record<string, string | null> = dict();
+    for (const name of allNames) allValues[name] = hasOwn(svc.environment, name) ? svc.environment[name] : svc.envFileValues[name].value;
+    const connects = new Set(facts.filter((f) => connectsToDatabase(svc, f, allValues)).map((f) => f.service));
     for (const name of [...allNames].sort(byString)) {
       const fromEnvironment = hasOwn(svc.environment, name);
-      const value = fromEnvironment ? svc.environment[name] : svc.envFileValues[name].value;
+      const value = allValues[name];
       const pointer = fromEnvironment ? sp(s, 'environment', name) : sp(s, 'env_file');
-      // database variables
+      // database variables: decided from the compose text, not from values an untracked .env supplies
       let role: DatabaseVariable['role'] | undefined;
       let db: DatabaseFacts | undefined;
-      if (value !== null) {
-        for (const f of facts) {
-          role = variableRole(f, name, value);
-          if (role) {
-            db = f;
-            break;
-          }
+      const template = fromEnvironment ? variableTemplate(project, s, name) : undefined;
+      const groupHost = groupHostOf(name, allValues);
+      for (const f of facts) {
+        role = variableRole(f, { name, value, ...(template !== undefined ? { template } : {}), connects: connects.has(f.service), ...(groupHost !== undefined ? { groupHost } : {}) });
+        if (role) {
+          db = f;
+          break;
         }
       }
       if (role && db) {
@@ -866,11 +870,34 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       }
       if (v.type !== 'bind' || !v.source) return;
       const src = v.source;
-      if (context && isInside(src, context) && !keep(v.target)) {
+      const home = project.homeDirectory;
+      if (home && home !== '/' && isInside(src, home) && !isInside(src, project.projectDirectory)) {
+        // the developer's own files (`~/.aws`, `~/data`): not on the instance, and not to be shipped
+        const shown = `~/${path.posix.relative(home, src)}`.replace(/\/$/, '');
+        c.warn('bundle/home-path', `services.${s}.volumes[${i}] mounts ${shown} from your home directory, which does not exist on the instance; left out (use a named volume for data or a project path for configuration; on AWS the instance profile provides credentials)`, s, pointer);
+        return;
+      }
+      const inProject = isInside(src, project.projectDirectory);
+      if (inProject && isDataDirectory(v.target) && !keep(v.target)) {
+        // data, not source code or configuration: never shipped; an instance-local directory instead
+        const name = `${s}${v.target.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+        namedVolumes.add(name);
+        dataVolumes.add(name);
+        mounts.push({ kind: 'named', source: name, target: v.target, readOnly: v.readOnly });
+        c.warn('bundle/data-directory', `services.${s}.volumes[${i}] mounts ${path.posix.relative(project.projectDirectory, src) || '.'} at ${v.target}, a data directory: its contents are data, not part of the app, and are not shipped; the container starts with ${target === 'docker' ? 'an empty Docker volume' : `the empty directory ${path.posix.join(NAMED_VOLUME_ROOT, name)}`} on the instance, which is instance-local (keep data in RDS, S3 or EFS)`, s, pointer);
+        return;
+      }
+      // a mount of the service's own build context is hot reload (the image has the code), except the
+      // init directory and a config file that neither Dockerfile bakes into the image
+      const build = own(builds, s);
+      const unbakedConfig = build?.parsed !== undefined && !projectFiles.isDirectory(src) && isConfigFile(path.posix.basename(src))
+        && !dockerfileCopies(build.parsed, build.context, src, v.target) && !dockerfileCopies(build.devParsed, build.context, src, v.target);
+      const hotReload = context !== undefined && isInside(src, context) && !isInitPath(v.target) && !unbakedConfig;
+      if (hotReload && !keep(v.target)) {
         c.warn('bundle/dev-bind-mount', `services.${s}.volumes[${i}] mounts ${path.posix.relative(project.projectDirectory, src) || '.'} from the service's own build context (hot reload); the image already contains it, so the mount is left out (keep it with x-beanstack.keep_mounts)`, s, pointer);
         return;
       }
-      if (isInside(src, project.projectDirectory)) {
+      if (inProject) {
         const rel = path.posix.relative(project.projectDirectory, src);
         if (rel === '') {
           c.warn('bundle/project-root-mount', `services.${s}.volumes[${i}] mounts the whole project directory, which cannot be shipped in the bundle; left out (mount a subdirectory instead)`, s, pointer);
@@ -968,6 +995,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
 
     // -- healthcheck and dependency conditions
     const dependsOn: Record<string, DependsOnCondition> = dict();
+    dependsOnOf[s] = dependsOn;
     for (const dep of Object.keys(svc.dependsOn).sort(byString)) {
       if (keptSet.has(dep)) dependsOn[dep] = svc.dependsOn[dep].condition;
       else if (excluded.has(dep)) c.warn('bundle/dependency-excluded', `services.${s} depends on "${dep}", which is left out of the bundle`, s, sp(s, 'depends_on', dep));
@@ -997,11 +1025,11 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     if (Array.isArray(vf)) {
       vf.forEach((entry, i) => {
         if (typeof entry !== 'string') return;
-        const [ref, mode] = entry.split(':');
-        if (ref.startsWith('container:')) {
-          c.fail('bundle/fatal-key', `services.${s}.volumes_from[${i}] "${entry}" names a container outside the project`, sp(s, 'volumes_from', i));
+        if (entry.startsWith('container:')) {
+          c.fail('bundle/fatal-key', `services.${s}.volumes_from[${i}] "${entry}" names a container outside the project, which does not exist on Elastic Beanstalk; take the volumes from a service of the project, or mount a named volume`, sp(s, 'volumes_from', i));
           return;
         }
+        const [ref, mode] = entry.split(':');
         if (!keptSet.has(ref)) {
           c.fail('bundle/volumes-from-missing', `services.${s}.volumes_from[${i}]: service "${ref}" is not part of the bundle`, sp(s, 'volumes_from', i));
           return;
@@ -1112,6 +1140,80 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     };
   }
 
+  // ---- schema init containers ------------------------------------------------------------------
+  for (const d of dbServices) {
+    const initName = own(initFor, d.service);
+    const init = dbPlans[d.service].init;
+    if (!initName || !init) continue;
+    const svc = project.services[d.service];
+    const built = own(builds, d.service);
+    const given = own(options.images, initName);
+    let image: string | undefined = given ?? (built ? `${IMAGE_PLACEHOLDER_PREFIX}${containers[initName].toLowerCase()}` : svc.image);
+    let build: ImageBuild | undefined;
+    if (built && svc.build) {
+      // the database service's own image: it has the engine's client and the files its Dockerfile copied
+      const args: Record<string, string> = dict();
+      for (const [k, v] of Object.entries(svc.build.args)) if (v !== null) args[k] = v;
+      for (const [k, v] of Object.entries(overrides[d.service].args ?? {})) args[k] = v;
+      const buildTarget = overrides[d.service].target !== undefined ? overrides[d.service].target ?? undefined : svc.build.target;
+      build = {
+        service: initName,
+        containerName: containers[initName],
+        context: built.context,
+        dockerfile: built.dockerfile,
+        ...(buildTarget !== undefined ? { target: buildTarget } : {}),
+        args: sortRecord(args),
+        platform: svc.platform ?? svc.build.platforms[0] ?? options.imagePlatform ?? DEFAULT_IMAGE_PLATFORM,
+        imageRef: image!,
+        placeholder: given === undefined,
+      };
+      images.push(build);
+    }
+    if (image === undefined) {
+      c.fail('bundle/schema-init-image', `services.${d.service} has schema init files but neither an image nor a build to run its client from`, sp(d.service));
+      continue;
+    }
+    if (!isValidImageReference(image)) {
+      c.fail('bundle/invalid-image', `--image ${initName}=${image} is not a valid image reference ([registry/]repository[:tag][@digest], lowercase repository)`);
+      image = undefined;
+      continue;
+    }
+    const mounts: PlannedMount[] = [{ kind: 'shipped', source: SCHEMA_INIT_BUNDLE_PATH, target: SCHEMA_INIT_SCRIPT, readOnly: true }];
+    files.set(SCHEMA_INIT_BUNDLE_PATH, { path: SCHEMA_INIT_BUNDLE_PATH, content: schemaInitScript(d.engine) });
+    for (const m of init.shipped) {
+      files.set(m.path, { path: m.path, sourcePath: m.sourcePath, ...(m.location ? { location: m.location } : {}) });
+      mounts.push({ kind: 'shipped', source: m.path, target: m.target, readOnly: true });
+    }
+    for (const role of ['host', 'port', 'user', 'password', 'database'] as const) {
+      dbVariables[d.service].push({ service: initName, name: SCHEMA_INIT_VARIABLES[role], role });
+    }
+    planned[initName] = {
+      ...bareService(initName, containers[initName], image),
+      ...(build ? { build } : {}),
+      essential: false,
+      oneShot: true,
+      memoryReservationMiB: SCHEMA_INIT_MEMORY_MIB,
+      entrypoint: ['/bin/sh', SCHEMA_INIT_SCRIPT],
+      readsStackEnvironment: true,
+      mounts,
+      restart: 'no',
+    };
+    const waiting: string[] = [];
+    for (const s of kept) {
+      const reads = dbVariables[d.service].some((v) => v.service === s);
+      if (!hasOwn(project.services[s].dependsOn, d.service) && !reads) continue;
+      const deps = own(dependsOnOf, s);
+      if (!deps) continue;
+      deps[initName] = 'service_completed_successfully';
+      waiting.push(s);
+    }
+    const files_ = init.sqlFiles.length > 0 ? init.sqlFiles.join(', ') : 'the files of its image';
+    const waits = waiting.length === 0 ? ''
+      : target === 'docker' || options.containerHealthChecks ? `; ${waiting.join(', ')} start${waiting.length === 1 ? 's' : ''} after it has finished`
+        : `; ${waiting.join(', ')} start${waiting.length === 1 ? 's' : ''} at the same time (the ECS platform waits for it only with the containerHealthChecks option) and must retry until the tables exist`;
+    c.warn('bundle/schema-init', `services.${d.service}'s schema init files (${files_}) are applied once to the Amazon RDS database by the container ${initName}, which runs the ${built ? 'image built from its Dockerfile' : `image ${svc.image}`} at each deployment and records what it applied in the table beanstack_schema_init${waits}`, d.service, sp(d.service));
+  }
+
   // ---- web port ------------------------------------------------------------------------------
   let webService: string | undefined;
   if (top.web && keptSet.has(top.web) && hasOwn(portsBy, top.web) && !portsBy[top.web].some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp')) {
@@ -1155,47 +1257,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     }
   }
 
-  // ---- links (ecs) ---------------------------------------------------------------------------
-  const edges: LinkEdge[] = [];
-  const hostNamesOf = (t: string): string[] => {
-    const svc = project.services[t];
-    const names = new Set<string>([t]);
-    if (svc.containerName) names.add(svc.containerName);
-    if (svc.hostname) names.add(svc.hostname);
-    for (const n of Object.values(svc.networks)) for (const a of n?.aliases ?? []) names.add(a);
-    return [...names];
-  };
-  for (const s of kept) {
-    const svc = project.services[s];
-    for (const dep of Object.keys(svc.dependsOn)) if (keptSet.has(dep)) edges.push({ from: s, to: dep, reason: 'depends_on', explicit: true });
-    for (const l of svc.links) {
-      const t = l.split(':')[0];
-      if (keptSet.has(t)) edges.push({ from: s, to: t, reason: 'links', explicit: true });
-    }
-    for (const v of own(planned, s)?.volumesFrom ?? []) edges.push({ from: s, to: v.service, reason: 'volumes_from', explicit: true });
-    const p = planned[s];
-    if (!p) continue;
-    const texts: [string, string][] = [
-      ...Object.entries(p.environment).map(([k, v]) => [`environment ${k}`, v] as [string, string]),
-      ...(p.command ? [['command', p.command.join(' ')] as [string, string]] : []),
-      ...(p.entrypoint ? [['entrypoint', p.entrypoint.join(' ')] as [string, string]] : []),
-    ];
-    for (const t of kept) {
-      if (t === s) continue;
-      const names = hostNamesOf(t);
-      const hit = texts.find(([, text]) => names.some((n) => mentionsHost(text, n)));
-      if (hit) edges.push({ from: s, to: t, reason: hit[0], explicit: false });
-    }
-  }
-  const graph = buildLinkGraph(edges);
-  if (target === 'ecs') {
-    for (const e of graph.explicitCycles) {
-      c.fail('bundle/link-cycle', `services.${e.from} and services.${e.to} reach each other through ${e.reason}; links on the ECS platform cannot form a cycle`, sp(e.from, e.reason === 'links' ? 'links' : e.reason === 'volumes_from' ? 'volumes_from' : 'depends_on'));
-    }
-    for (const e of graph.dropped) {
-      c.warn('bundle/link-cycle', `services.${e.from} mentions "${e.to}" (${e.reason}), but a link would close a cycle; no link is added, so "${e.to}" is not reachable by name from ${e.from}`, e.from, sp(e.from));
-    }
-  }
+  // ---- name resolution (ecs): links ------------------------------------------------------------
+  const links = target === 'ecs' ? resolveLinks(project, kept, overrides, planned, builds, imageOf, webService, dbNames, projectFiles, c) : dict<readonly PlannedLink[]>();
 
   c.throwIfProblems('fix the listed settings in the compose file (or its production override file) and run again');
 
@@ -1205,7 +1268,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     ?? kept.map((s) => overrides[s].healthCheckPath).find((p) => p !== undefined);
 
   // ---- assemble ------------------------------------------------------------------------------
-  const services = kept.filter((s) => hasOwn(planned, s)).map((s) => ({
+  const services = [...kept, ...initServices].sort(byString).filter((s) => hasOwn(planned, s)).map((s) => ({
     ...planned[s],
     ports: [...(own(portsBy, s) ?? []).map((p) => p.port)].sort((a, b) => a.containerPort - b.containerPort || a.hostPort - b.hostPort || byString(a.protocol, b.protocol)),
   }));
@@ -1252,6 +1315,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     .map((p) => files.get(p)!);
 
   for (const v of [...namedVolumes].sort(byString)) {
+    if (dataVolumes.has(v)) continue;
     const top = own(project.volumes, v);
     c.warn('bundle/instance-local-volume', `volume "${v}" becomes ${target === 'docker' ? 'a Docker volume' : `the directory ${path.posix.join(NAMED_VOLUME_ROOT, v)}`} on each instance: its data is instance-local and lost when the instance is replaced${top?.external ? ' (it was external in compose)' : ''}${target === 'docker' ? '' : '; unlike a Docker volume it starts empty, not filled from the image'}; keep data in RDS, S3 or EFS`, undefined, `/volumes/${escapePointer(v)}`);
   }
@@ -1268,10 +1332,22 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     namedVolumes: [...namedVolumes].sort(byString),
     networks: [...networks].sort(byString),
     containers,
-    links: graph.links,
+    links,
     ...(webService ? { webService } : {}),
     ...(healthCheckPath ? { healthCheckPath } : {}),
     warnings: c.warnings,
+  };
+}
+
+/** Memory reserved for a schema init container (a database client and a shell). */
+const SCHEMA_INIT_MEMORY_MIB = 64;
+
+/** A planned container with every optional setting empty. */
+function bareService(service: string, containerName: string, image: string): PlannedService {
+  return {
+    service, containerName, image, essential: true, oneShot: false, environment: dict(), readsStackEnvironment: false, ports: [], mounts: [],
+    dependsOn: dict(), volumesFrom: [], extraHosts: [], dns: [], dnsSearch: [], ulimits: dict(), labels: dict(), capAdd: [], capDrop: [],
+    sysctls: dict(), tmpfs: [], networks: { default: [] }, passThrough: dict(), composeLinks: [],
   };
 }
 

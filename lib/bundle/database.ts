@@ -4,7 +4,7 @@
  */
 import type { ComposeProject, ServiceConfig } from '../compose/model';
 import type { DatabaseEngine, DatabaseVariableRole } from './types';
-import { DATABASE_IMAGE_VARIABLES, DATABASE_IMAGES, DATABASE_PORTS, DATABASE_URL_SCHEMES } from './keys';
+import { DATABASE_IMAGE_VARIABLES, DATABASE_IMAGES, DATABASE_NAME_WORDS, DATABASE_PORTS, DATABASE_URL_SCHEMES } from './keys';
 import { own } from './dict';
 
 /** Image reference split into repository and tag (digest references have no tag). */
@@ -56,6 +56,14 @@ export interface DatabaseFacts {
   readonly databaseNames: ReadonlySet<string>;
   readonly databaseName?: string;
   readonly username?: string;
+  /**
+   * Interpolation variables the database's own user / password / database variables are written
+   * with (`POSTGRES_PASSWORD: ${DB_PASSWORD}` → `DB_PASSWORD`): another service that writes
+   * `${DB_PASSWORD}` means the same value, whether or not `.env` is there to supply it.
+   */
+  readonly references: Readonly<Record<'user' | 'password' | 'database', ReadonlySet<string>>>;
+  /** Words that name the database in variable names (`DB`, `MYSQL`, the service's own name, …). */
+  readonly nameWords: ReadonlySet<string>;
 }
 
 function env(svc: ServiceConfig, name: string): string | undefined {
@@ -65,11 +73,50 @@ function env(svc: ServiceConfig, name: string): string | undefined {
   return f && f.value !== '' ? f.value : undefined;
 }
 
+/**
+ * The text a service's variable is written with in the compose file, before interpolation
+ * (`${POSTGRES_PASSWORD}`), when interpolation changed it; in mapping or list form.
+ */
+export function variableTemplate(project: ComposeProject, service: string, name: string): string | undefined {
+  const templates = project.templates;
+  if (!templates) return undefined;
+  const base = `/services/${escapeSegment(service)}/environment`;
+  const direct = own(templates, `${base}/${escapeSegment(name)}`);
+  if (direct !== undefined) return direct;
+  const svc = own(project.services, service);
+  const count = svc ? Object.keys(svc.environment).length : 0;
+  for (let i = 0; i < count + 8; i++) {
+    const t = own(templates, `${base}/${i}`);
+    if (t !== undefined && t.startsWith(`${name}=`)) return t.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+const escapeSegment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Names of the variables a template interpolates (`${A}`, `${B:-x}`, `$C`; `$$` is a literal `$`). */
+export function interpolationReferences(template: string | undefined): string[] {
+  if (!template) return [];
+  const out: string[] = [];
+  for (const m of template.replace(/\$\$/g, '').matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))/g)) out.push(m[1] ?? m[2]);
+  return out;
+}
+
+/** The one variable a template consists of (`${X}`, `${X:-default}`, `$X`), if it is nothing else. */
+function soleReference(template: string | undefined): string | undefined {
+  if (!template) return undefined;
+  const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:]?[-?+=][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(template.trim());
+  return m ? m[1] ?? m[2] : undefined;
+}
+
 /** Secret path of a service's secret ref. */
 export function secretPath(ref: { source: string; target?: string }): string {
   if (!ref.target) return `/run/secrets/${ref.source}`;
   return ref.target.startsWith('/') ? ref.target : `/run/secrets/${ref.target}`;
 }
+
+/** Upper-case words of a name (`api.v1-db` → `API`, `V1`, `DB`). */
+const wordsOf = (name: string) => name.toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== '');
 
 export function databaseFacts(project: ComposeProject, service: string, engine: DatabaseEngine): DatabaseFacts {
   const svc = project.services[service];
@@ -84,12 +131,17 @@ export function databaseFacts(project: ComposeProject, service: string, engine: 
       if (target === service && alias) hostNames.add(alias);
     }
   }
+  const references = { user: new Set<string>(), password: new Set<string>(), database: new Set<string>() };
+  const referencesOf = (role: keyof typeof references, name: string) => {
+    for (const r of interpolationReferences(variableTemplate(project, service, name))) references[role].add(r);
+  };
   const users = new Set<string>();
   let username: string | undefined;
   for (const n of vars.user) {
     const v = env(svc, n);
     if (v && !username) username = v;
     if (v) users.add(v);
+    referencesOf('user', n);
   }
   users.add(vars.defaultUser);
   const passwords = new Set<string>();
@@ -97,6 +149,7 @@ export function databaseFacts(project: ComposeProject, service: string, engine: 
   for (const n of vars.password) {
     const v = env(svc, n);
     if (v) passwords.add(v);
+    referencesOf('password', n);
     const file = env(svc, `${n}_FILE`);
     if (file) passwordSecretPaths.add(file);
   }
@@ -108,6 +161,7 @@ export function databaseFacts(project: ComposeProject, service: string, engine: 
   let databaseName: string | undefined;
   for (const n of vars.database) {
     const v = env(svc, n);
+    referencesOf('database', n);
     if (v) {
       databaseNames.add(v);
       databaseName ??= v;
@@ -120,7 +174,9 @@ export function databaseFacts(project: ComposeProject, service: string, engine: 
   let port = DATABASE_PORTS[engine];
   const published = svc.ports.find((p) => p.target !== undefined);
   if (published && svc.ports.length === 1) port = published.target;
-  return { service, engine, hostNames, port, users, passwords, passwordSecretPaths, passwordSecrets, databaseNames, databaseName, username };
+  const nameWords = new Set<string>(DATABASE_NAME_WORDS);
+  for (const h of hostNames) for (const w of wordsOf(h)) nameWords.add(w);
+  return { service, engine, hostNames, port, users, passwords, passwordSecretPaths, passwordSecrets, databaseNames, databaseName, username, references, nameWords };
 }
 
 /** Host of a connection URL such as `mysql://u:p@db:3306/app` or `jdbc:mysql://db/app`, when its scheme is a database's. */
@@ -132,27 +188,105 @@ export function databaseUrlHost(value: string): string | undefined {
   return m[2];
 }
 
+/** The role a variable's name gives it, from its last word (`MYSQL_ROOT_PASSWORD` → password), and its other words. */
+export function nameRole(name: string): { role: DatabaseVariableRole; words: readonly string[] } | undefined {
+  const libpq = /^PG(HOST|HOSTADDR|PORT|USER|PASSWORD|DATABASE)$/.exec(name.toUpperCase());
+  if (libpq) return { role: LIBPQ_ROLES[libpq[1]], words: ['PG'] };
+  const words = wordsOf(name);
+  if (words.length < 2) return undefined;
+  const role = own(ROLE_WORDS, words[words.length - 1]);
+  return role ? { role, words: words.slice(0, -1) } : undefined;
+}
+
+const LIBPQ_ROLES: Readonly<Record<string, DatabaseVariableRole>> = { HOST: 'host', HOSTADDR: 'host', PORT: 'port', USER: 'user', PASSWORD: 'password', DATABASE: 'database' };
+
+/** A variable's last word → the role it plays for a database. */
+const ROLE_WORDS: Readonly<Record<string, DatabaseVariableRole>> = {
+  HOST: 'host', HOSTNAME: 'host', SERVER: 'host', ADDR: 'host', ADDRESS: 'host', ENDPOINT: 'host',
+  PORT: 'port',
+  USER: 'user', USERNAME: 'user', LOGIN: 'user', USR: 'user',
+  PASSWORD: 'password', PASSWD: 'password', PASS: 'password', PWD: 'password',
+  DATABASE: 'database', DB: 'database', DBNAME: 'database', NAME: 'database', SCHEMA: 'database',
+  URL: 'url', URI: 'url', DSN: 'url',
+};
+
 /**
- * The role a variable plays for a database, or undefined. `name`/`value` are one variable of another
- * service.
+ * The host of the variable group a name belongs to: the value of the service's `<PREFIX>_HOST`
+ * variable whose prefix is the longest one the name starts with (`DB_HOST` for `DB_ROOT_PASSWORD`).
  */
-export function variableRole(facts: DatabaseFacts, name: string, value: string): DatabaseVariableRole | undefined {
-  if (value === '') return undefined;
-  const urlHost = databaseUrlHost(value);
-  if (urlHost !== undefined) return facts.hostNames.has(urlHost) ? 'url' : undefined;
-  // `db:5432`: the host with its port (the stack sets the RDS endpoint; RDS listens on the engine's port)
+export function groupHostOf(name: string, variables: Readonly<Record<string, string | null>>): string | undefined {
+  const words = nameRole(name)?.words;
+  if (!words) return undefined;
+  let best: { length: number; value: string } | undefined;
+  for (const [other, value] of Object.entries(variables)) {
+    const named = nameRole(other);
+    if (!named || named.role !== 'host' || value === null) continue;
+    const prefix = named.words;
+    if (prefix.length > words.length || !prefix.every((w, i) => words[i] === w)) continue;
+    if (!best || prefix.length > best.length) best = { length: prefix.length, value };
+  }
+  return best?.value;
+}
+
+/** What another service's variable says about the database, for `variableRole`. */
+export interface VariableEvidence {
+  readonly name: string;
+  /** Interpolated value (`''` when an unset variable was interpolated), or null (`- NAME` unset). */
+  readonly value: string | null;
+  /** The text as written, when interpolation changed it. */
+  readonly template?: string;
+  /** Whether the service reaches the database at all: depends_on/links, or a host or URL variable naming it. */
+  readonly connects: boolean;
+  /**
+   * Host of the variable group the name belongs to (`DB_HOST`'s value for `DB_PASSWORD`), when the
+   * service has one: a group whose host is another server is not this database's.
+   */
+  readonly groupHost?: string;
+}
+
+/** Whether a service reaches a database at all: depends_on or links to it, or a variable holding its host or a URL to it. */
+export function connectsToDatabase(svc: ServiceConfig, facts: DatabaseFacts, values: Readonly<Record<string, string | null>>): boolean {
+  if (own(svc.dependsOn, facts.service) !== undefined || svc.links.some((l) => l.split(':')[0] === facts.service)) return true;
+  return Object.values(values).some((v) => {
+    if (v === null || v === '') return false;
+    const urlHost = databaseUrlHost(v);
+    return urlHost !== undefined ? facts.hostNames.has(urlHost) : isDatabaseHost(facts, v);
+  });
+}
+
+/** Whether a value is this database's host (`db`, `db:3306`). */
+export function isDatabaseHost(facts: DatabaseFacts, value: string): boolean {
   const hostPort = /^([^:/\s]+):(\d+)$/.exec(value);
-  const isHost = facts.hostNames.has(value) || (hostPort !== null && facts.hostNames.has(hostPort[1]) && Number(hostPort[2]) === facts.port);
-  const isPassword = facts.passwords.has(value) || facts.passwordSecretPaths.has(value)
-    || [...facts.passwordSecrets].some((s) => value === `/run/secrets/${s}`);
-  // the variable's name says what it is; the value confirms it
-  if (/(HOST|SERVER|ADDR|ENDPOINT)/i.test(name)) return isHost ? 'host' : undefined;
-  if (/PORT/i.test(name)) return value === String(facts.port) ? 'port' : undefined;
-  if (/(USER|LOGIN|UID)/i.test(name)) return facts.users.has(value) ? 'user' : isPassword && /(PASS|PWD)/i.test(name) ? 'password' : undefined;
-  if (/(PASS|PWD|SECRET)/i.test(name)) return isPassword ? 'password' : undefined;
-  if (/(DB|DATABASE|NAME|SCHEMA)/i.test(name) && facts.databaseNames.has(value)) return 'database';
-  // no telling name: a password value or a host name is still the database's
-  if (isPassword) return 'password';
-  if (isHost) return 'host';
-  return undefined;
+  return facts.hostNames.has(value) || (hostPort !== null && facts.hostNames.has(hostPort[1]) && Number(hostPort[2]) === facts.port);
+}
+
+/**
+ * The role a variable of another service plays for a database, or undefined — decided from what the
+ * compose file says, so the same compose text gives the same wiring whether or not an untracked
+ * `.env` supplies the values: a connection URL or host naming the database; a `${…}` reference to the
+ * database's own user/password/database variable; a name that says what it is (`DB_PASSWORD`,
+ * `MYSQL_USER`, `PGHOST`, `SPRING_DATASOURCE_URL`) in a service that connects to the database. A value
+ * that merely equals the database password (`PGADMIN_DEFAULT_PASSWORD`) is not the database's.
+ */
+export function variableRole(facts: DatabaseFacts, v: VariableEvidence): DatabaseVariableRole | undefined {
+  const value = v.value ?? '';
+  const urlHost = value !== '' ? databaseUrlHost(value) : undefined;
+  if (urlHost !== undefined) return facts.hostNames.has(urlHost) ? 'url' : undefined;
+  const sole = soleReference(v.template);
+  if (sole !== undefined) {
+    for (const role of ['password', 'user', 'database'] as const) if (facts.references[role].has(sole)) return role;
+  }
+  const isHost = value !== '' && isDatabaseHost(facts, value);
+  const isPasswordPath = value !== '' && (facts.passwordSecretPaths.has(value) || [...facts.passwordSecrets].some((s) => value === `/run/secrets/${s}`));
+  if (isPasswordPath) return 'password';
+  const named = nameRole(v.name);
+  if (!named) return isHost ? 'host' : undefined;
+  // an empty host is one the compose file reads from the environment (`${DB_HOST}`): the database's when the name says so
+  if (named.role === 'host') return isHost || (value === '' && (v.connects || v.template !== undefined) && named.words.some((w) => facts.nameWords.has(w))) ? 'host' : undefined;
+  // the group's own host decides whose variables these are (`CACHE_HOST: redis` → CACHE_* are not)
+  if (v.groupHost !== undefined && v.groupHost !== '' && !isDatabaseHost(facts, v.groupHost)) return undefined;
+  if (!v.connects || !named.words.some((w) => facts.nameWords.has(w))) return undefined;
+  if (named.role === 'port') return value === '' || value === String(facts.port) ? 'port' : undefined;
+  if (named.role === 'url') return value === '' ? 'url' : undefined;
+  return named.role;
 }

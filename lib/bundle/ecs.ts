@@ -99,20 +99,10 @@ function containerDefinition(
     .map((m) => ({ sourceVolume: volumeOf(m.kind as 'shipped' | 'named' | 'host', m.source), containerPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) }))
     .sort((a, b) => byString(a.containerPath, b.containerPath) || byString(a.sourceVolume, b.sourceVolume));
   const links: string[] = [];
-  for (const t of own(plan.links, s.service) ?? []) {
-    const name = plan.containers[t];
-    const aliases = new Set<string>([t]);
-    const svc = plan.project.services[t];
-    if (svc.containerName) aliases.add(svc.containerName);
-    if (svc.hostname) aliases.add(svc.hostname);
-    for (const n of Object.values(svc.networks)) for (const a of n?.aliases ?? []) aliases.add(a);
-    for (const l of plan.project.services[s.service].links) {
-      const [lt, alias] = l.split(':');
-      if (lt === t && alias) aliases.add(alias);
-    }
-    const valid = [...aliases].filter((a) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(a));
-    if (valid.length === 0) links.push(name);
-    for (const a of valid) links.push(a === name ? name : `${name}:${a}`);
+  for (const link of own(plan.links, s.service) ?? []) {
+    const name = plan.containers[link.service];
+    if (link.aliases.length === 0) links.push(name);
+    for (const a of link.aliases) links.push(a === name ? name : `${name}:${a}`);
   }
   const uniqueLinks = [...new Set(links)].sort(byString);
   const deps = options.containerHealthChecks

@@ -214,6 +214,14 @@ export const DATABASE_IMAGES: Readonly<Record<string, 'mysql' | 'mariadb' | 'pos
   postgresql: 'postgres',
 };
 
+/**
+ * Words that say a variable is about a database (`DB_PASSWORD`, `SPRING_DATASOURCE_URL`,
+ * `WORDPRESS_DB_HOST`, `MYSQL_USER`); the database service's own name and host names count too.
+ */
+export const DATABASE_NAME_WORDS: readonly string[] = [
+  'DATABASE', 'DATASOURCE', 'DB', 'JDBC', 'KNEX', 'MARIADB', 'MYSQL', 'PG', 'POSTGRES', 'POSTGRESQL', 'PSQL', 'RDS', 'SEQUELIZE', 'SQL', 'TYPEORM',
+];
+
 /** Default port of each engine. */
 export const DATABASE_PORTS: Readonly<Record<'mysql' | 'mariadb' | 'postgres', number>> = {
   mariadb: 3306,
@@ -274,3 +282,70 @@ export const NEVER_SHIP: readonly string[] = ['.env'];
 
 /** Targets in a fixed order (for docs and flag validation). */
 export const TARGETS: readonly BundleTarget[] = ['ecs', 'docker', 'single'];
+
+/**
+ * Server settings beanstack carries into the RDS DB parameter group: parameters RDS documents as
+ * modifiable for the engine family (MySQL and MariaDB share the list). Others are reported, not set.
+ */
+export const RDS_PARAMETERS: Readonly<Record<'mysql' | 'postgres', readonly string[]>> = {
+  mysql: [
+    'autocommit', 'binlog_format', 'character_set_client', 'character_set_connection', 'character_set_database', 'character_set_filesystem',
+    'character_set_results', 'character_set_server', 'collation_connection', 'collation_server', 'connect_timeout', 'event_scheduler',
+    'explicit_defaults_for_timestamp', 'ft_min_word_len', 'general_log', 'group_concat_max_len', 'init_connect', 'innodb_autoinc_lock_mode',
+    'innodb_buffer_pool_size', 'innodb_file_per_table', 'innodb_ft_min_token_size', 'innodb_large_prefix', 'innodb_lock_wait_timeout',
+    'innodb_log_buffer_size', 'innodb_print_all_deadlocks', 'innodb_strict_mode', 'interactive_timeout', 'join_buffer_size', 'local_infile',
+    'log_bin_trust_function_creators', 'log_output', 'long_query_time', 'lower_case_table_names', 'max_allowed_packet', 'max_connect_errors',
+    'max_connections', 'max_heap_table_size', 'net_read_timeout', 'net_write_timeout', 'performance_schema', 'read_buffer_size',
+    'require_secure_transport', 'slow_query_log', 'sort_buffer_size', 'sql_mode', 'table_open_cache', 'thread_cache_size', 'time_zone',
+    'tmp_table_size', 'transaction_isolation', 'tx_isolation', 'wait_timeout',
+  ],
+  postgres: [
+    'autovacuum', 'checkpoint_timeout', 'client_encoding', 'datestyle', 'deadlock_timeout', 'default_text_search_config',
+    'default_transaction_isolation', 'effective_cache_size', 'idle_in_transaction_session_timeout', 'lc_messages', 'lc_monetary',
+    'lc_numeric', 'lc_time', 'lock_timeout', 'log_connections', 'log_disconnections', 'log_min_duration_statement', 'log_statement',
+    'maintenance_work_mem', 'max_connections', 'max_wal_size', 'min_wal_size', 'random_page_cost', 'search_path', 'shared_buffers',
+    'statement_timeout', 'temp_buffers', 'timezone', 'track_activity_query_size', 'work_mem',
+  ],
+};
+
+/** Server settings RDS decides itself (paths, networking, TLS files, replication identity): dropped with a note. */
+export const RDS_MANAGED_PARAMETERS: Readonly<Record<'mysql' | 'postgres', readonly string[]>> = {
+  mysql: [
+    'basedir', 'bind_address', 'datadir', 'default_authentication_plugin', 'log_bin', 'log_error', 'pid_file', 'plugin_dir', 'port',
+    'secure_file_priv', 'server_id', 'skip_host_cache', 'skip_name_resolve', 'skip_networking', 'socket', 'ssl_ca', 'ssl_cert', 'ssl_key',
+    'symbolic_links', 'tmpdir', 'user',
+  ],
+  postgres: [
+    'config_file', 'data_directory', 'hba_file', 'ident_file', 'listen_addresses', 'port', 'ssl', 'ssl_ca_file', 'ssl_cert_file', 'ssl_key_file',
+    'unix_socket_directories',
+  ],
+};
+
+/**
+ * Container paths that hold a database's or store's data. A mount there is data, not source code or
+ * configuration: it is never shipped in the bundle.
+ */
+export const DATA_DIRECTORIES: readonly string[] = [
+  '/bitnami', '/data/db', '/usr/share/elasticsearch/data', '/var/lib/clickhouse', '/var/lib/influxdb', '/var/lib/mariadb', '/var/lib/mongodb',
+  '/var/lib/mysql', '/var/lib/neo4j/data', '/var/lib/postgresql', '/var/lib/postgresql/data', '/var/lib/rabbitmq', '/var/lib/redis', '/var/opt/mssql',
+];
+
+/** Where the official database images look for schema init scripts. */
+export const INIT_DIRECTORY = '/docker-entrypoint-initdb.d';
+
+/** Schema init files the ECS/Docker init container applies (what the official entrypoints run). */
+export const INIT_SQL_FILE = /\.sql(\.gz|\.xz|\.zst|\.bz2)?$/i;
+
+/**
+ * Roles of services, from their name or image, for the order of ECS links (docs/bundle.md, "Service
+ * discovery"): the first pattern that matches decides; 1 (an application service) otherwise.
+ */
+export const SERVICE_TIERS: readonly { readonly tier: number; readonly role: string; readonly pattern: RegExp }[] = [
+  { tier: 3, role: 'proxy', pattern: /(^|[/_.-])(nginx|openresty|traefik|caddy|haproxy|envoy|httpd|apache2?|varnish|proxy|reverse-proxy|gateway|ingress|lb|loadbalancer)([/_.:-]|$)/i },
+  { tier: 2, role: 'web front end', pattern: /(^|[/_.-])(frontend|front|client|ui|web|www|webapp|spa|grafana|kibana|pgadmin4?|adminer|phpmyadmin|portainer|prometheus)([/_.:-]|$)/i },
+  {
+    tier: 0,
+    role: 'data store',
+    pattern: /(^|[/_.-])(mysql|mariadb|postgres|postgresql|postgis|timescaledb|mongo|mongodb|redis|redismod|redis-stack|valkey|keydb|dragonfly|memcached|rabbitmq|kafka|zookeeper|elasticsearch|opensearch|cassandra|couchdb|couchbase|neo4j|influxdb|clickhouse|minio|nats|etcd|consul|mssql|sqlserver|cockroach|db|database|cache|queue|broker|mq)([/_.:-]|$)/i,
+  },
+];

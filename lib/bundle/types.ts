@@ -5,6 +5,7 @@
  * Paths inside a bundle are POSIX paths relative to the bundle root (the root of the source-bundle
  * zip, which Beanstalk unpacks to `/var/app/current`).
  */
+import type { FileReader } from '../compose/model';
 import type { Diagnostic, SourceLocation } from '../errors';
 
 /** Which Elastic Beanstalk platform the bundle is for (not an image platform such as linux/amd64). */
@@ -40,6 +41,14 @@ export interface BundleOptions {
    * @default 'linux/amd64'
    */
   readonly imagePlatform?: string;
+  /**
+   * Reads the project's files: Dockerfiles (the image a database service is built from, the files a
+   * build copies), config files a service is given (the host names it uses), schema init scripts.
+   * Only files below the project directory are read.
+   *
+   * @default - none: decisions that need a file are made from the compose files alone
+   */
+  readonly reader?: FileReader;
 }
 
 /** A file of the bundle: generated text, or a file of the user's project copied in. */
@@ -95,6 +104,16 @@ export interface DatabaseReplacement {
   readonly port: number;
   /** Variables of other services to be set from the RDS instance, sorted by service and name. */
   readonly variables: readonly DatabaseVariable[];
+  /**
+   * Server settings of the compose service (its `my.cnf`, `postgres -c` flags) that the stack sets in
+   * an RDS DB parameter group, sorted by name.
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * The container that applies the service's schema init files (`/docker-entrypoint-initdb.d`) to the
+   * RDS database once, and the SQL files known at conversion time.
+   */
+  readonly schemaInit?: { readonly container: string; readonly service: string; readonly files: readonly string[] };
 }
 
 /** A secret value the stack must provide as a Beanstalk environment secret. */

@@ -44,6 +44,10 @@ export interface ServiceOverrides {
   readonly oneShot?: boolean;
   /** Production command; `null` runs the image's default command. */
   readonly command?: readonly string[] | null;
+  /** The services this one reaches by name (ECS links); @default - every service before it (docs/bundle.md) */
+  readonly connectsTo?: readonly string[];
+  /** `false`: do not apply the database service's schema init files to RDS. */
+  readonly schemaInit?: boolean;
 }
 
 export interface ProjectOverrides {
@@ -58,8 +62,8 @@ export interface ProjectOverrides {
 }
 
 export const SERVICE_FIELDS: readonly string[] = [
-  'allow_major_version_upgrade', 'args', 'command', 'container_port', 'database', 'dockerfile', 'essential', 'exclude', 'health_check_path', 'host_port',
-  'keep_mounts', 'keep_ports', 'memory', 'memory_reservation', 'one_shot', 'target',
+  'allow_major_version_upgrade', 'args', 'command', 'connects_to', 'container_port', 'database', 'dockerfile', 'essential', 'exclude',
+  'health_check_path', 'host_port', 'keep_mounts', 'keep_ports', 'memory', 'memory_reservation', 'one_shot', 'schema_init', 'target',
 ];
 
 export const PROJECT_FIELDS: readonly string[] = ['database', 'exclude', 'health_check_path', 'web'];
@@ -240,6 +244,20 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out.command = v as string[];
     else r.fail('command', 'expected a string, a list of strings or null');
   }
+  if ('connects_to' in raw) {
+    const v = raw.connects_to;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
+      const known = Object.keys(project.services);
+      v.forEach((name, i) => {
+        if (name === service) r.fail(`connects_to/${i}`, 'a service does not need a link to itself');
+        else if (!hasOwn(project.services, name)) r.fail(`connects_to/${i}`, `no service named "${name}"; the services are ${known.sort().join(', ')}`);
+      });
+      out.connectsTo = [...new Set(v as string[])].sort();
+    } else {
+      r.fail('connects_to', 'expected a list of service names (e.g. [api, cache])');
+    }
+  }
+  if ('schema_init' in raw) out.schemaInit = bool(raw.schema_init, 'schema_init', r);
   return out;
 }
 

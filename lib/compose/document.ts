@@ -46,6 +46,10 @@ export interface MergedDocument {
   readonly locations: Readonly<Record<string, SourceLocation>>;
   /** JSON pointer of a mapping entry → position of its key (for messages about a key). */
   readonly keyLocations: Readonly<Record<string, SourceLocation>>;
+  /** JSON pointer of a scalar that interpolation changed → its text as written (`${DB_PASSWORD}`). */
+  readonly templates: Readonly<Record<string, string>>;
+  /** The home directory `~` expanded to, if any. */
+  readonly homeDirectory?: string;
   /** Absolute project directory. */
   readonly projectDirectory: string;
   /** Absolute compose files, as given (`-f` order), or the default files found. */
@@ -141,7 +145,8 @@ class Loader implements LoaderHost {
     const data = toPlain(merged) as Record<string, unknown>;
     const locations: Record<string, SourceLocation> = {};
     const keyLocations: Record<string, SourceLocation> = {};
-    collectLocations(merged, '', locations, keyLocations);
+    const templates: Record<string, string> = {};
+    collectLocations(merged, '', locations, keyLocations, templates);
     const problems = schemaProblems(data, () => ({ locations, keyLocations }));
     if (problems.length > 0) throw schemaError(problems, `the merge of ${composeFiles.join(', ')}`);
 
@@ -158,6 +163,8 @@ class Loader implements LoaderHost {
         data,
         locations,
         keyLocations,
+        templates,
+        ...(this.homeDirectory !== undefined ? { homeDirectory: this.homeDirectory } : {}),
         projectDirectory,
         composeFiles,
         environment,

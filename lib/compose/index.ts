@@ -84,6 +84,8 @@ export function loadProject(options: LoadOptions): StageResult<ComposeProject> {
     extensions: n.extensions,
     activeProfiles: doc.activeProfiles,
     locations: doc.locations,
+    templates: doc.templates,
+    ...(doc.homeDirectory !== undefined ? { homeDirectory: doc.homeDirectory } : {}),
   };
   const checked = checkProject({ project, data });
   const warnings: Diagnostic[] = [...merged.warnings, ...normalized.warnings, ...checked.warnings];

@@ -320,7 +320,10 @@ export function interpolateNode(node: Node, path: readonly (string | number)[], 
     }
     value = converted;
   }
-  return value === node.value ? node : scalarNode(value, node.loc, node.tag);
+  if (value === node.value) return node;
+  const out = scalarNode(value, node.loc, node.tag);
+  // later stages decide from the text as written (a `${…}` reference), not only from its value
+  return typeof node.value === 'string' && node.value.includes('$') ? { ...out, template: node.value } : out;
 }
 
 function interpolateString(

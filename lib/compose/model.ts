@@ -37,6 +37,14 @@ export interface ComposeProject {
    * → the position of that value in its source file. Covers mappings, sequences and their items.
    */
   readonly locations: Readonly<Record<string, SourceLocation>>;
+  /**
+   * The text as written of every scalar that `${…}` interpolation changed, by the same pointers as
+   * `locations` (`/services/api/environment/PGPASSWORD` → `${POSTGRES_PASSWORD}`), so later stages
+   * can decide from what the compose file says rather than from values an untracked `.env` supplies.
+   */
+  readonly templates?: Readonly<Record<string, string>>;
+  /** The home directory `~` in paths was expanded to (bind sources below it are the developer's files). */
+  readonly homeDirectory?: string;
 }
 
 export interface ServiceConfig {
@@ -312,6 +320,11 @@ export interface FileReader {
   readFile(path: string): string | undefined;
   /** Whether a directory exists at that absolute path (for build contexts, bind mounts). */
   isDirectory?(path: string): boolean;
+  /**
+   * Names of the entries of a directory, sorted (for files a bundle ships, such as schema init SQL),
+   * or `undefined` when there is no directory at that absolute path.
+   */
+  listDirectory?(path: string): readonly string[] | undefined;
 }
 
 export interface LoadOptions {

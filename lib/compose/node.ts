@@ -45,6 +45,8 @@ export interface ScalarNode extends NodeBase {
    * (e.g. of a `${`) can be reported.
    */
   readonly textColumn?: number;
+  /** The value as written, before interpolation (only on values that `${…}` interpolation changed). */
+  readonly template?: string;
 }
 
 export type Node = MapNode | SeqNode | ScalarNode;
@@ -153,16 +155,19 @@ export function collectLocations(
   base: string,
   locations: Record<string, SourceLocation>,
   keyLocations?: Record<string, SourceLocation>,
+  templates?: Record<string, string>,
 ): void {
   locations[base] = node.loc;
   if (node.kind === 'seq') {
-    node.items.forEach((item, i) => collectLocations(item, childPointer(base, i), locations, keyLocations));
+    node.items.forEach((item, i) => collectLocations(item, childPointer(base, i), locations, keyLocations, templates));
   } else if (node.kind === 'map') {
     for (const [key, entry] of node.entries) {
       const p = childPointer(base, key);
       if (keyLocations) keyLocations[p] = entry.keyLoc;
-      collectLocations(entry.value, p, locations, keyLocations);
+      collectLocations(entry.value, p, locations, keyLocations, templates);
     }
+  } else if (templates && node.template !== undefined) {
+    templates[base] = node.template;
   }
 }
 

@@ -43,6 +43,13 @@ export const nodeFileReader: FileReader = {
       return false;
     }
   },
+  listDirectory(path: string): readonly string[] | undefined {
+    try {
+      return fs.readdirSync(path).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /** Byte offset of the first byte that breaks UTF-8 decoding. */

@@ -47,14 +47,18 @@ test('container names are sanitized with a stable mapping and links keep the ori
     service('api.v1', { image: 'example/api:1', environment: { CACHE: 'redis://cache:6379' } }),
     service('cache', { image: 'redis:7', containerName: 'my_cache' }),
   ]);
-  const { result } = composeToBundle(p);
+  const { result, warnings } = composeToBundle(p);
   expect(result.containers).toEqual({ 'api.v1': 'api-v1', cache: 'cache', 'web.frontend': 'web-frontend' });
   const doc = JSON.parse((result.files[0] as { content: string }).content);
   expect(doc.AWSEBDockerrunVersion).toBe(2);
   const byName = Object.fromEntries(doc.containerDefinitions.map((c: { name: string }) => [c.name, c]));
-  expect(byName['web-frontend'].links).toEqual(['api-v1:api.v1']);
+  // ECS link aliases are letters, digits, _ and -: the name api.v1 cannot be kept, and says so
+  expect(byName['web-frontend'].links).toEqual(['api-v1', 'cache', 'cache:my_cache']);
   expect(byName['api-v1'].links).toEqual(['cache', 'cache:my_cache']);
   expect(byName.cache.links).toBeUndefined();
+  expect(warnings.filter((w) => w.code === 'bundle/link-alias').map((w) => w.message)).toEqual([
+    'the name "api.v1" of services.api.v1 cannot be a link alias on the ECS platform (letters, digits, _ and - only), so other containers cannot reach it by that name; use a name of letters, digits, _ and -',
+  ]);
 });
 
 test('secrets and database credentials never appear in any artifact', () => {

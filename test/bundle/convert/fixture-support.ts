@@ -24,6 +24,13 @@ export const diskReader: FileReader = {
       return false;
     }
   },
+  listDirectory(p: string): readonly string[] | undefined {
+    try {
+      return fs.readdirSync(p).sort();
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /** Loads compose files of a directory with an empty, fixed environment (deterministic). */

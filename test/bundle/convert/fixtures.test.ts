@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { composeToBundle, BundleOptions, BundleTarget } from '../../../lib/bundle';
 import { formatError, isUserError } from '../../../lib/errors';
-import { load, summary, warningLines } from './fixture-support';
+import { diskReader, load, summary, warningLines } from './fixture-support';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const UPDATE = process.env.BEANSTACK_UPDATE_FIXTURES === '1';
@@ -51,7 +51,7 @@ describe.each(cases)('%s', (name) => {
     let result;
     try {
       const project = load(dir, spec.files ?? ['compose.yaml'], spec.environment, spec.profiles);
-      result = composeToBundle(project, { ...(spec.options ?? {}), target });
+      result = composeToBundle(project, { ...(spec.options ?? {}), target, reader: diskReader });
     } catch (e) {
       if (!isUserError(e)) throw e;
       expectFile(path.join(out, 'error.txt'), `${e.code}\n${formatError(e, dir)}\n`);

@@ -3,9 +3,9 @@
  * x-beanstack parsing, rendering.
  */
 import { parse as parseYaml } from 'yaml';
-import { databaseUrlHost, detectEngine, majorVersion, parseImage, variableRole, databaseFacts } from '../../../lib/bundle/database';
+import { databaseUrlHost, detectEngine, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/database';
 import { isSecretName } from '../../../lib/bundle/keys';
-import { buildLinkGraph, mentionsHost } from '../../../lib/bundle/links';
+import { mentionsHost, NameResolutionInput, resolveNames } from '../../../lib/bundle/links';
 import { assignNames, envNameForSecret, sanitizeName, volumeSlug } from '../../../lib/bundle/names';
 import { renderJson, renderYaml } from '../../../lib/bundle/render';
 import { duration, escapeDollars } from '../../../lib/bundle/docker';
@@ -37,22 +37,49 @@ describe('names', () => {
 });
 
 describe('links', () => {
-  test('a heuristic edge that closes a cycle is dropped; explicit edges win', () => {
-    const g = buildLinkGraph([
-      { from: 'worker', to: 'api', reason: 'environment API', explicit: false },
-      { from: 'api', to: 'worker', reason: 'depends_on', explicit: true },
-      { from: 'api', to: 'cache', reason: 'environment REDIS', explicit: false },
-    ]);
-    expect(g.links).toEqual({ api: ['cache', 'worker'] });
-    expect(g.dropped.map((e) => `${e.from}->${e.to}`)).toEqual(['worker->api']);
-    expect(g.explicitCycles).toEqual([]);
+  const input = (over: Partial<NameResolutionInput> = {}): NameResolutionInput => ({
+    services: ['api', 'cache', 'nginx', 'worker'],
+    networks: { api: ['default'], cache: ['default'], nginx: ['default'], worker: ['default'] },
+    names: { api: [{ name: 'api' }], cache: [{ name: 'cache' }, { name: 'redis.local', network: 'default' }], nginx: [{ name: 'nginx' }], worker: [{ name: 'worker' }] },
+    tiers: { api: 1, cache: 0, nginx: 3, worker: 1 },
+    explicit: [],
+    mentions: [],
+    declared: {},
+    linkAliases: {},
+    ...over,
   });
-  test('explicit cycles are reported', () => {
-    const g = buildLinkGraph([
-      { from: 'a', to: 'b', reason: 'depends_on', explicit: true },
-      { from: 'b', to: 'a', reason: 'links', explicit: true },
-    ]);
-    expect(g.explicitCycles).toHaveLength(1);
+  const targets = (r: ReturnType<typeof resolveNames>) => Object.fromEntries(Object.entries(r.links).map(([k, v]) => [k, v.map((l) => l.service)]));
+  test('every pair keeps one direction: data stores first, proxies last, then by name', () => {
+    const r = resolveNames(input());
+    expect(r.order).toEqual(['cache', 'api', 'worker', 'nginx']);
+    expect(targets(r)).toEqual({ api: ['cache'], nginx: ['api', 'cache', 'worker'], worker: ['api', 'cache'] });
+    expect(r.oneWay).toEqual({ api: ['nginx', 'worker'], cache: ['api', 'nginx', 'worker'], worker: ['nginx'] });
+    // a network alias with a dot is no ECS link alias
+    expect(r.invalidAliases).toContainEqual({ from: 'api', to: 'cache', alias: 'redis.local' });
+  });
+  test('explicit dependencies and names in use decide the order; a use that would close a cycle is unresolved', () => {
+    const r = resolveNames(input({
+      explicit: [{ from: 'api', to: 'worker', reason: 'depends_on', pointer: '/services/api/depends_on/worker' }],
+      mentions: [{ from: 'worker', to: 'api', name: 'api', where: 'environment API', pointer: '/services/worker/environment/API' }],
+    }));
+    expect(r.order).toEqual(['cache', 'worker', 'api', 'nginx']);
+    expect(r.unresolved.map((m) => `${m.from}->${m.to}`)).toEqual(['worker->api']);
+    expect(r.oneWay.worker).toEqual(['nginx']);
+  });
+  test('explicit cycles are reported; services on different networks do not link', () => {
+    const r = resolveNames(input({
+      networks: { api: ['back'], cache: ['back'], nginx: ['front'], worker: ['back'] },
+      explicit: [
+        { from: 'api', to: 'worker', reason: 'depends_on', pointer: '' },
+        { from: 'worker', to: 'api', reason: 'links', pointer: '' },
+      ],
+    }));
+    expect(r.explicitCycles).toHaveLength(1);
+    expect(r.links.nginx).toBeUndefined();
+  });
+  test('connects_to declares exactly who a service reaches', () => {
+    const r = resolveNames(input({ declared: { nginx: ['api'] }, explicit: [{ from: 'nginx', to: 'api', reason: 'x-beanstack.connects_to', pointer: '' }] }));
+    expect(targets(r).nginx).toEqual(['api']);
   });
   test.each([
     ['redis://cache:6379', 'cache', true],
@@ -96,17 +123,62 @@ describe('databases', () => {
       service('db', { image: 'mysql:8.0', environment: { MYSQL_USER: 'shop', MYSQL_PASSWORD: 'pw', MYSQL_DATABASE: 'shopdb' } }),
     ]);
     const f = databaseFacts(p, 'db', 'mysql');
-    expect(variableRole(f, 'DB_HOST', 'db')).toBe('host');
-    expect(variableRole(f, 'DB_PORT', '3306')).toBe('port');
-    expect(variableRole(f, 'TIMEOUT', '3306')).toBeUndefined();
-    expect(variableRole(f, 'DB_USER', 'shop')).toBe('user');
-    expect(variableRole(f, 'DB_USER', 'root')).toBe('user');
-    expect(variableRole(f, 'OWNER', 'root')).toBeUndefined();
-    expect(variableRole(f, 'DB_PASSWORD', 'pw')).toBe('password');
-    expect(variableRole(f, 'DB_NAME', 'shopdb')).toBe('database');
-    expect(variableRole(f, 'URL', 'mysql://shop:pw@db/shopdb')).toBe('url');
-    expect(variableRole(f, 'URL', 'mysql://shop:pw@elsewhere/shopdb')).toBeUndefined();
+    const role = (name: string, value: string | null, more: Partial<VariableEvidence> = {}) => variableRole(f, { name, value, connects: true, ...more });
+    expect(role('DB_HOST', 'db')).toBe('host');
+    expect(role('DB_PORT', '3306')).toBe('port');
+    expect(role('TIMEOUT', '3306')).toBeUndefined();
+    expect(role('DB_USER', 'shop')).toBe('user');
+    expect(role('DB_USER', 'root')).toBe('user');
+    expect(role('OWNER', 'root')).toBeUndefined();
+    expect(role('DB_PASSWORD', 'pw')).toBe('password');
+    expect(role('DB_NAME', 'shopdb')).toBe('database');
+    expect(role('URL', 'mysql://shop:pw@db/shopdb')).toBe('url');
+    expect(role('URL', 'mysql://shop:pw@elsewhere/shopdb')).toBeUndefined();
+    // a service that does not reach the database: its DB_* variables are someone else's
+    expect(role('DB_PASSWORD', 'pw', { connects: false })).toBeUndefined();
   });
+});
+
+test('a user name equal to the database service name is a user, not a host', () => {
+  const p = project([service('postgres', { image: 'postgres:16' })]);
+  const f = databaseFacts(p, 'postgres', 'postgres');
+  const role = (name: string, value: string) => variableRole(f, { name, value, connects: true });
+  expect(role('SPRING_DATASOURCE_USERNAME', 'postgres')).toBe('user');
+  expect(role('PGHOST', 'postgres')).toBe('host');
+  expect(role('PGDATABASE', 'postgres')).toBe('database');
+  expect(role('TARGET', 'postgres')).toBe('host');
+});
+
+test('the variable name decides between equal values (gitea: user, password and database are all "gitea")', () => {
+  const p = project([service('db', { image: 'postgres:14', environment: { POSTGRES_USER: 'gitea', POSTGRES_PASSWORD: 'gitea', POSTGRES_DB: 'gitea' } })]);
+  const f = databaseFacts(p, 'db', 'postgres');
+  const role = (name: string, value: string) => variableRole(f, { name, value, connects: true });
+  expect(role('DB_USER', 'gitea')).toBe('user');
+  expect(role('DB_PASSWD', 'gitea')).toBe('password');
+  expect(role('DB_NAME', 'gitea')).toBe('database');
+  expect(role('DB_HOST', 'db:5432')).toBe('host');
+  expect(role('DB_HOST', 'db:6000')).toBeUndefined();
+  expect(role('DB_HOST', 'elsewhere')).toBeUndefined();
+  // equal to the database password, but not named as the database's: not rewired (pgAdmin's own login)
+  expect(role('GREETING', 'gitea')).toBeUndefined();
+  expect(role('PGADMIN_DEFAULT_PASSWORD', 'gitea')).toBeUndefined();
+});
+
+test('database variables come from the compose text, with or without the .env that fills them', () => {
+  const p = project([service('db', { image: 'postgres:16', environment: { POSTGRES_PASSWORD: 'from-dotenv' } })]);
+  const withTemplates = { ...p, templates: { '/services/db/environment/POSTGRES_PASSWORD': '${POSTGRES_PASSWORD}' } };
+  const f = databaseFacts(withTemplates, 'db', 'postgres');
+  for (const value of ['from-dotenv', '']) {
+    // a reference to the database's own variable, in a service with no other tie to it
+    expect(variableRole(f, { name: 'APP_SECRET_X', value, template: '${POSTGRES_PASSWORD}', connects: false })).toBe('password');
+    // a name that says what it is, in a service that reaches the database
+    expect(variableRole(f, { name: 'PGPASSWORD', value, template: '${POSTGRES_PASSWORD}', connects: true })).toBe('password');
+    expect(variableRole(f, { name: 'DB_HOST', value: value === '' ? '' : 'db', template: '${DB_HOST}', connects: false })).toBe('host');
+  }
+  // the group's host names another server: CACHE_* / REDIS_* belong to it
+  expect(variableRole(f, { name: 'DB_PASSWORD', value: 'x', connects: true, groupHost: 'other-db' })).toBeUndefined();
+  expect(groupHostOf('DB_ROOT_PASSWORD', { DB_HOST: 'db', CACHE_HOST: 'redis' })).toBe('db');
+  expect(groupHostOf('CACHE_PASSWORD', { DB_HOST: 'db', CACHE_HOST: 'redis' })).toBe('redis');
 });
 
 describe('secret names', () => {
@@ -158,23 +230,3 @@ describe('rendering', () => {
   });
 });
 
-test('a user name equal to the database service name is a user, not a host', () => {
-  const p = project([service('postgres', { image: 'postgres:16' })]);
-  const f = databaseFacts(p, 'postgres', 'postgres');
-  expect(variableRole(f, 'SPRING_DATASOURCE_USERNAME', 'postgres')).toBe('user');
-  expect(variableRole(f, 'PGHOST', 'postgres')).toBe('host');
-  expect(variableRole(f, 'PGDATABASE', 'postgres')).toBe('database');
-  expect(variableRole(f, 'TARGET', 'postgres')).toBe('host');
-});
-
-test('the variable name decides between equal values (gitea: user, password and database are all "gitea")', () => {
-  const p = project([service('db', { image: 'postgres:14', environment: { POSTGRES_USER: 'gitea', POSTGRES_PASSWORD: 'gitea', POSTGRES_DB: 'gitea' } })]);
-  const f = databaseFacts(p, 'db', 'postgres');
-  expect(variableRole(f, 'DB_USER', 'gitea')).toBe('user');
-  expect(variableRole(f, 'DB_PASSWD', 'gitea')).toBe('password');
-  expect(variableRole(f, 'DB_NAME', 'gitea')).toBe('database');
-  expect(variableRole(f, 'DB_HOST', 'db:5432')).toBe('host');
-  expect(variableRole(f, 'DB_HOST', 'db:6000')).toBeUndefined();
-  expect(variableRole(f, 'DB_HOST', 'elsewhere')).toBeUndefined();
-  expect(variableRole(f, 'GREETING', 'gitea')).toBe('password');
-});
