@@ -21,6 +21,7 @@ import { Option } from 'commander';
 import { ExitCode, progressFor } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
+import { cdkCliPath } from '../../lib/io/cdk-cli';
 import type { Progress } from '../../lib/io/progress';
 import type { AssemblyReader } from '../../lib/review/assembly';
 import type { DangerClass } from '../../lib/review/types';
@@ -129,13 +130,6 @@ function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Where the aws-cdk CLI of a project lives (its own install, else ours). */
-function cdkCli(projectDir: string): string {
-  const own = path.join(projectDir, 'node_modules', 'aws-cdk', 'bin', 'cdk');
-  if (fs.existsSync(own)) return own;
-  return require.resolve('aws-cdk/bin/cdk');
-}
-
 export interface SynthOptions {
   readonly projectDir: string;
   readonly outDir: string;
@@ -171,7 +165,7 @@ export async function synthProject(o: SynthOptions): Promise<string | undefined>
       throw new BeanstackError(`${o.what}: npm run build failed (exit ${b.code})\n${tail(b.stdout + b.stderr)}`, { code: 'review/build-failed', fix: 'fix the build error (or pass --no-build when the app needs no build step)' });
     }
   }
-  const args = [cdkCli(o.projectDir), 'synth', '--no-lookups', '--quiet', '--no-notices', '--no-version-reporting', '-o', o.outDir];
+  const args = [cdkCliPath(o.projectDir), 'synth', '--no-lookups', '--quiet', '--no-notices', '--no-version-reporting', '-o', o.outDir];
   for (const c of o.context) args.push('-c', c);
   const s = await step(o, `${o.what}: cdk synth`, () => runAsync(process.execPath, args, o.projectDir, o.env));
   if (s.code !== 0) {

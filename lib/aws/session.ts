@@ -14,6 +14,7 @@ import * as path from 'path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { BeanstackError } from '../errors';
+import { cdkCliPath } from '../io/cdk-cli';
 import { describeAwsError } from './aws-errors';
 import { formatSeconds } from './check';
 import { AwsClients, createAwsClients } from './clients';
@@ -152,10 +153,6 @@ export function installedBootstrapVersion(read: FileReader = nodeFileReader): nu
   return m ? Number(m[1]) : undefined;
 }
 
-/** Path of the installed aws-cdk CLI entry point. */
-export function cdkCliPath(): string {
-  return require.resolve('aws-cdk/bin/cdk');
-}
 
 export interface RunProcessOptions {
   readonly cwd: string;
@@ -168,7 +165,7 @@ export interface RunProcessOptions {
 /** Runs `node <cdk> ...args` and resolves to its exit code. */
 export function runCdk(args: readonly string[], options: RunProcessOptions): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cdkCliPath(), ...args], {
+    const child = spawn(process.execPath, [cdkCliPath(options.cwd), ...args], {
       cwd: options.cwd,
       env: options.env as NodeJS.ProcessEnv,
       stdio: ['inherit', 'pipe', 'pipe'],
