@@ -390,6 +390,7 @@ export class ComposeApplication extends Construct {
         username,
         port: dbPorts.get(replacement.service),
         instanceType: props.databaseInstanceType,
+        ...(replacement.parameters ? { parameters: replacement.parameters } : {}),
         stage,
       });
       databases[replacement.service] = db;
