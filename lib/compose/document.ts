@@ -24,8 +24,8 @@ import { ExtendsResolver } from './extends';
 import { applyInclude } from './include';
 import { InterpolationFailure, interpolateNode, substitute } from './interpolate';
 import { enforceUnicity, mergeDocuments } from './merge';
-import { MapEntry, MapNode, collectLocations, getEntry, mapNode, scalarNode, setEntry, stringValue, toPlain } from './node';
-import { resolveFilePaths } from './paths';
+import { MapNode, collectLocations, getEntry, mapNode, setEntry, stringValue, toPlain } from './node';
+import { defaultBuildContexts, resolveFilePaths } from './paths';
 import { schemaError, schemaProblems, validateDocument } from './schema';
 import type { LoaderHost, Scope } from './scope';
 import { ParsedYamlFile, parseYamlFile } from './yaml';
@@ -266,6 +266,10 @@ class Loader implements LoaderHost {
     };
   }
 
+  warn(warning: Diagnostic): void {
+    this.warnings.push(warning);
+  }
+
   withBaseDir(scope: Scope, baseDir: string): Scope {
     if (scope.baseDir === baseDir) return scope;
     const key = `${scope.id}\0${baseDir}`;
@@ -380,23 +384,4 @@ class Loader implements LoaderHost {
       });
     }
   }
-}
-
-/** `build` mappings without `context` build the project directory (Compose's default `.`). */
-function defaultBuildContexts(doc: MapNode, projectDirectory: string): MapNode {
-  const services = getEntry(doc, 'services');
-  if (services?.kind !== 'map') return doc;
-  let changed = false;
-  const entries = new Map<string, MapEntry>();
-  for (const [name, entry] of services.entries) {
-    const build = getEntry(entry.value, 'build');
-    if (entry.value.kind !== 'map' || build?.kind !== 'map' || build.entries.has('context')) {
-      entries.set(name, entry);
-      continue;
-    }
-    const withContext = setEntry(build, 'context', scalarNode(projectDirectory, build.loc), build.loc);
-    entries.set(name, { keyLoc: entry.keyLoc, value: setEntry(entry.value, 'build', withContext) });
-    changed = true;
-  }
-  return changed ? setEntry(doc, 'services', mapNode(entries, services.loc)) : doc;
 }

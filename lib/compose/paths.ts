@@ -179,3 +179,25 @@ function mapValues(node: MapNode, fn: (value: Node) => Node): MapNode {
   }
   return changed ? mapNode(entries, node.loc, node.tag) : node;
 }
+
+/**
+ * `build` mappings without `context` build the project directory (build.md#context: "defaults to
+ * the project directory"): the main project's, or an included project's for its own services.
+ */
+export function defaultBuildContexts(doc: MapNode, projectDirectory: string): MapNode {
+  const services = getEntry(doc, 'services');
+  if (services?.kind !== 'map') return doc;
+  let changed = false;
+  const entries = new Map<string, MapEntry>();
+  for (const [name, entry] of services.entries) {
+    const build = getEntry(entry.value, 'build');
+    if (entry.value.kind !== 'map' || build?.kind !== 'map' || build.entries.has('context')) {
+      entries.set(name, entry);
+      continue;
+    }
+    const withContext = setEntry(build, 'context', scalarNode(projectDirectory, build.loc), build.loc);
+    entries.set(name, { keyLoc: entry.keyLoc, value: setEntry(entry.value, 'build', withContext) });
+    changed = true;
+  }
+  return changed ? setEntry(doc, 'services', mapNode(entries, services.loc, services.tag)) : doc;
+}
