@@ -24,6 +24,8 @@ export type { RenderOptions } from './render-config';
 export { splitShellWords, ShellWordsError } from './shell-words';
 export { parseBytes, parseCpus, parseDuration, formatDuration } from './units';
 export { findCycles } from './semantic';
+export { serviceDependencies, startOrder } from './dependencies';
+export type { DependencyReason, DependencySource, ServiceDependency } from './dependencies';
 export { normalizeProjectName };
 
 /** What Compose accepts as an explicit project name. */

@@ -1188,7 +1188,7 @@ export function setKey<T>(o: Record<string, T>, key: string, value: NoInfer<T>):
 }
 
 /** A POSIX container path without `.`/`..` segments, doubled or trailing slashes (Windows paths unchanged). */
-function cleanTarget(target: string): string {
+export function cleanTarget(target: string): string {
   if (!target.startsWith('/')) return target;
   const clean = path.posix.normalize(target);
   return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean;
