@@ -17,7 +17,7 @@
  * Every user error is a `ComposeError` with a code, the file position and a fix.
  */
 import * as path from 'path';
-import { ComposeError, Diagnostic, SourceLocation, StageResult, isUserError } from '../errors';
+import { ComposeError, Diagnostic, SourceLocation, StageResult, isUserError, withWarnings } from '../errors';
 import type { FileReader, LoadOptions } from './model';
 import { parseDotEnv } from './dotenv';
 import { ExtendsResolver } from './extends';
@@ -46,6 +46,11 @@ export interface MergedDocument {
   readonly locations: Readonly<Record<string, SourceLocation>>;
   /** JSON pointer of a mapping entry → position of its key (for messages about a key). */
   readonly keyLocations: Readonly<Record<string, SourceLocation>>;
+  /**
+   * JSON pointer → the text as written, for the scalars a stage replaced (interpolation, relative
+   * paths made absolute), so messages can quote what the user wrote.
+   */
+  readonly writtenValues: Readonly<Record<string, string>>;
   /** Absolute project directory. */
   readonly projectDirectory: string;
   /** Absolute compose files, as given (`-f` order), or the default files found. */
@@ -70,16 +75,21 @@ export const DEFAULT_OVERRIDE_FILES = [
 
 /** Loads, interpolates, validates and merges the compose files of `options`. */
 export function loadMergedDocument(options: LoadOptions): StageResult<MergedDocument> {
+  const loader = new Loader(options);
   try {
-    return new Loader(options).load();
+    return loader.load();
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new ComposeError('the compose files are too deeply nested to load', {
-        code: 'compose/too-complex',
-        fix: 'flatten deeply nested values and long chains of `extends` or `include`',
-      });
+      throw withWarnings(
+        new ComposeError('the compose files are too deeply nested to load', {
+          code: 'compose/too-complex',
+          fix: 'flatten deeply nested values and long chains of `extends` or `include`',
+        }),
+        loader.warnings,
+      );
     }
-    throw e;
+    // the warnings found before the error often explain it (an unset variable, an obsolete `version`)
+    throw withWarnings(e, loader.warnings);
   }
 }
 
@@ -92,7 +102,7 @@ export function normalizeProjectName(name: string): string {
 }
 
 class Loader implements LoaderHost {
-  private readonly warnings: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
   private readonly warned = new Set<string>();
   private readonly parsed = new Map<string, ParsedYamlFile>();
   private readonly loadedFiles = new Map<string, readonly MapNode[]>();
@@ -141,7 +151,8 @@ class Loader implements LoaderHost {
     const data = toPlain(merged) as Record<string, unknown>;
     const locations: Record<string, SourceLocation> = {};
     const keyLocations: Record<string, SourceLocation> = {};
-    collectLocations(merged, '', locations, keyLocations);
+    const writtenValues: Record<string, string> = {};
+    collectLocations(merged, '', locations, keyLocations, writtenValues);
     const problems = schemaProblems(data, () => ({ locations, keyLocations }));
     if (problems.length > 0) throw schemaError(problems, `the merge of ${composeFiles.join(', ')}`);
 
@@ -158,6 +169,7 @@ class Loader implements LoaderHost {
         data,
         locations,
         keyLocations,
+        writtenValues,
         projectDirectory,
         composeFiles,
         environment,

@@ -23,7 +23,7 @@
 import * as path from 'path';
 import { ComposeError, Diagnostic, SourceLocation, formatLocation } from '../errors';
 import type { Lookup } from './interpolate';
-import { MapEntry, MapNode, Node, getEntry, mapNode, scalarNode, seqNode, setEntry, stringValue, stripTags, toPlain } from './node';
+import { MapEntry, MapNode, Node, getEntry, mapNode, replacedScalar, seqNode, setEntry, stringValue, stripTags, toPlain } from './node';
 import { absolutePath, defaultBuildContexts } from './paths';
 import type { LoaderHost, Scope } from './scope';
 
@@ -151,12 +151,11 @@ function resolveKeyOnlyVariables(doc: MapNode, lookup: Lookup): MapNode {
     if (node.kind === 'seq') {
       let changed = false;
       const items = node.items.map((item) => {
-        const text = stringValue(item);
-        if (text === undefined || text.includes('=')) return item;
-        const value = lookup(text);
+        if (item.kind !== 'scalar' || typeof item.value !== 'string' || item.value.includes('=')) return item;
+        const value = lookup(item.value);
         if (value === undefined) return item;
         changed = true;
-        return scalarNode(`${text}=${value}`, item.loc, item.tag);
+        return replacedScalar(item, `${item.value}=${value}`);
       });
       return changed ? seqNode(items, node.loc, node.tag) : node;
     }
@@ -165,7 +164,7 @@ function resolveKeyOnlyVariables(doc: MapNode, lookup: Lookup): MapNode {
       for (const [key, entry] of node.entries) {
         if (entry.value.kind !== 'scalar' || entry.value.value !== null) continue;
         const value = lookup(key);
-        if (value !== undefined) out = setEntry(out, key, scalarNode(value, entry.value.loc, entry.value.tag));
+        if (value !== undefined) out = setEntry(out, key, replacedScalar(entry.value, value));
       }
       return out;
     }

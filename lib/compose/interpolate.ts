@@ -13,7 +13,7 @@
  */
 import { ComposeError, Diagnostic, SourceLocation } from '../errors';
 import { humanPath } from './pointer';
-import { MapEntry, Node, ScalarNode, mapNode, scalarNode, seqNode } from './node';
+import { MapEntry, Node, ScalarNode, mapNode, replacedScalar, seqNode } from './node';
 import { CPUS_SYNTAX } from './units';
 
 /** Looks a variable up; `undefined` means unset (an empty string is set). */
@@ -320,7 +320,7 @@ export function interpolateNode(node: Node, path: readonly (string | number)[], 
     }
     value = converted;
   }
-  return value === node.value ? node : scalarNode(value, node.loc, node.tag);
+  return replacedScalar(node, value);
 }
 
 function interpolateString(

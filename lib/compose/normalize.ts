@@ -8,7 +8,7 @@
  * `file:line:column`, with the accepted syntax in `fix`.
  */
 import * as path from 'path';
-import { ComposeError, Diagnostic, SourceLocation } from '../errors';
+import { ComposeError, Diagnostic, SourceLocation, withWarnings } from '../errors';
 import type {
   BuildConfig,
   ConfigConfig,
@@ -65,6 +65,8 @@ export interface NormalizeInput {
   readonly data: Readonly<Record<string, unknown>>;
   /** JSON pointer → source position, as produced by the document stage. */
   readonly locations: Readonly<Record<string, SourceLocation>>;
+  /** JSON pointer → the text as written, for values the document stage replaced (interpolated, paths made absolute). */
+  readonly writtenValues?: Readonly<Record<string, string>>;
   /** Absolute project directory (relative paths left in the document are resolved against it). */
   readonly projectDirectory: string;
   /** The interpolation environment: host `KEY` references in `environment:` resolve from it. */
@@ -150,11 +152,16 @@ const CONSISTENCIES = new Set(['consistent', 'cached', 'delegated']);
 
 /** Normalizes the whole merged document. */
 export function normalizeDocument(input: NormalizeInput): { result: NormalizedDocument; warnings: Diagnostic[] } {
-  return new Normalizer(input).run();
+  const normalizer = new Normalizer(input);
+  try {
+    return normalizer.run();
+  } catch (e) {
+    throw withWarnings(e, normalizer.warnings);
+  }
 }
 
 class Normalizer {
-  private readonly warnings: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
   private readonly home: string | undefined;
 
   constructor(private readonly input: NormalizeInput) {
@@ -231,6 +238,15 @@ class Normalizer {
 
   private warn(code: string, message: string, ptr: string, service?: string): void {
     this.warnings.push({ code, message, service, path: humanPath(ptr), location: locate(this.input.locations, ptr) });
+  }
+
+  /**
+   * A string value quoted for a message: as written, with the value it became when the document
+   * stage changed it (`"${PORT}" (= "" after interpolation)`).
+   */
+  private shown(value: string, ptr: string): string {
+    const written = this.input.writtenValues?.[ptr];
+    return written !== undefined && written !== value ? `"${written}" (= "${value}" after interpolation)` : `"${value}"`;
   }
 
   private describe(v: unknown): string {
@@ -570,7 +586,15 @@ class Normalizer {
           this.fail(p, `env_file "${ref.path}" is a directory, not a file`, 'name the file inside it (one `KEY=VALUE` per line), e.g. `env_file: ./config/app.env`', 'compose/env-file-missing');
         }
         if (ref.required) {
-          this.fail(p, `env_file "${ref.path}" does not exist`, `create the file, fix the path, or mark it optional with \`- path: ${ref.path}\` and \`required: false\``, 'compose/env-file-missing');
+          // quote the path as the user wrote it (relative, with variables) and say where it was looked for
+          const written = this.input.writtenValues?.[p] ?? this.input.writtenValues?.[p + '/path'];
+          const asWritten = written !== undefined && written !== ref.path ? written : ref.path;
+          this.fail(
+            p,
+            `env_file "${asWritten}" does not exist${asWritten !== ref.path ? ` (${ref.path})` : ''}`,
+            `create the file, fix the path, or mark it optional with \`- path: ${asWritten}\` and \`required: false\``,
+            'compose/env-file-missing',
+          );
         }
         return;
       }
@@ -607,9 +631,10 @@ class Normalizer {
     });
   }
 
+  /** Each entry is read on its own: every bad entry of the list is reported (the others are still read). */
   private portEntries(v: unknown, ptr: string, what: string): PortConfig[] {
     const out: PortConfig[] = [];
-    this.list(v, ptr, what).forEach((item, i) => {
+    this.list(v, ptr, what).forEach((item, i) => this.collect(() => {
       const p = ptr + '/' + i;
       const w = `${what}[${i}]`;
       if (isMap(item)) {
@@ -637,7 +662,7 @@ class Normalizer {
         return;
       }
       out.push(...this.shortPort(this.scalar(item, p, w), p, w));
-    });
+    }));
     return out;
   }
 
@@ -678,7 +703,7 @@ class Normalizer {
           hostPart = host.slice(hostColon + 1);
           hostIp = host.slice(0, hostColon);
           if (hostIp.startsWith('[') && hostIp.endsWith(']')) hostIp = hostIp.slice(1, -1);
-          if (hostIp === '') this.fail(ptr, `${what}: "${spec}" has an empty host IP`, syntax);
+          if (hostIp === '') this.fail(ptr, `${what}: ${this.shown(spec, ptr)} has an empty host IP`, syntax);
         }
       }
     }
@@ -691,11 +716,11 @@ class Normalizer {
       return [a, b];
     };
     const container = range(containerPart);
-    if (!container) this.fail(ptr, `${what}: cannot read "${spec}" as a port mapping (container port "${containerPart}")`, syntax);
+    if (!container) this.fail(ptr, `${what}: cannot read ${this.shown(spec, ptr)} as a port mapping (container port "${containerPart}")`, syntax);
     let host: [number, number] | undefined;
     if (hostPart !== undefined && hostPart !== '') {
       host = range(hostPart);
-      if (!host) this.fail(ptr, `${what}: cannot read "${spec}" as a port mapping (host port "${hostPart}")`, syntax);
+      if (!host) this.fail(ptr, `${what}: cannot read ${this.shown(spec, ptr)} as a port mapping (host port "${hostPart}")`, syntax);
     }
     const count = container[1] - container[0];
     const base = (target: number, published?: string): PortConfig => ({
@@ -713,7 +738,7 @@ class Normalizer {
       return [base(container[0], host[0] === host[1] ? String(host[0]) : `${host[0]}-${host[1]}`)];
     }
     if (host[1] - host[0] !== count) {
-      this.fail(ptr, `${what}: "${spec}" maps ${count + 1} container ports to ${host[1] - host[0] + 1} host ports`, 'give host and container ranges of the same length, e.g. `"9090-9091:8080-8081"`');
+      this.fail(ptr, `${what}: ${this.shown(spec, ptr)} maps ${count + 1} container ports to ${host[1] - host[0] + 1} host ports`, 'give host and container ranges of the same length, e.g. `"9090-9091:8080-8081"`');
     }
     const out: PortConfig[] = [];
     for (let k = 0; k <= count; k++) out.push(base(container[0] + k, String(host[0] + k)));
@@ -722,13 +747,15 @@ class Normalizer {
 
   // ---- volumes
 
+  /** Like ports, every bad entry is reported. */
   private serviceVolumes(v: unknown, ptr: string, what: string): ServiceVolume[] {
-    return this.list(v, ptr, what).map((item, i) => {
+    const out: ServiceVolume[] = [];
+    this.list(v, ptr, what).forEach((item, i) => this.collect(() => {
       const p = ptr + '/' + i;
       const w = `${what}[${i}]`;
-      if (isMap(item)) return this.longVolume(item, p, w);
-      return this.shortVolume(this.scalar(item, p, w), p, w);
-    });
+      out.push(isMap(item) ? this.longVolume(item, p, w) : this.shortVolume(this.scalar(item, p, w), p, w));
+    }));
+    return out;
   }
 
   private isPathLike(source: string): boolean {

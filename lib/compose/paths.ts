@@ -14,7 +14,7 @@
  * volumes (`data:/var/lib/mysql`) are left alone.
  */
 import * as path from 'path';
-import { MapEntry, MapNode, Node, getEntry, mapNode, scalarNode, seqNode, setEntry, stringValue } from './node';
+import { MapEntry, MapNode, Node, getEntry, mapNode, replacedScalar, scalarNode, seqNode, setEntry, stringValue } from './node';
 
 export interface PathContext {
   /** Absolute directory relative paths are resolved against. */
@@ -156,8 +156,7 @@ function resolveScalar(node: Node, ctx: PathContext): Node {
 }
 
 function withString(node: Node, value: string): Node {
-  if (node.kind !== 'scalar' || node.value === value) return node;
-  return scalarNode(value, node.loc, node.tag);
+  return node.kind === 'scalar' ? replacedScalar(node, value) : node;
 }
 
 /** Applies `fn` to the value of `key` when present. */

@@ -1,3 +1,5 @@
+import { loadProject } from '../../../lib/compose';
+import { memoryReader as memoryReaderFull } from '../core/helpers';
 import { errorOf, fakeLocations, memoryReader, normalize, PROJECT, service } from './helpers';
 
 describe('ports', () => {
@@ -46,6 +48,30 @@ describe('ports', () => {
     expect(g.fix).toMatch(/HOST:CONTAINER/);
     expect(errorOf(() => service({ ports: ['80/xtp'] })).message).toMatch(/unknown protocol "xtp"/);
     expect(errorOf(() => service({ ports: ['70000'] })).message).toMatch(/container port "70000"/);
+  });
+});
+
+describe('ports as written', () => {
+  const files = (compose: string) => memoryReaderFull({ '/app/compose.yaml': compose });
+  const load = (compose: string, environment: Record<string, string> = {}) =>
+    loadProject({ files: [], workingDirectory: '/app', environment, reader: files(compose) });
+
+  it('quotes the port as written, with its interpolated value', () => {
+    const e = errorOf(() => load('services:\n  web:\n    image: x\n    ports:\n      - "${APP_PORT}:${APP_PORT}"\n', { APP_PORT: 'http' }));
+    expect(e.message).toBe('services.web.ports[0]: cannot read "${APP_PORT}:${APP_PORT}" (= "http:http" after interpolation) as a port mapping (container port "http")');
+    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 5, column: 9 });
+    // written without variables: quoted once
+    expect(errorOf(() => load('services:\n  web:\n    image: x\n    ports: ["x:80"]\n')).message).toBe('services.web.ports[0]: cannot read "x:80" as a port mapping (host port "x")');
+  });
+
+  it('reports every bad port of a file at once', () => {
+    const e = errorOf(() => load('services:\n  web:\n    image: x\n    ports:\n      - "80"\n      - "x:80"\n      - "90000"\n    mem_limit: lots\n')) as ReturnType<typeof errorOf> & { details: { message: string; location?: { line: number } }[] };
+    expect(e.code).toBe('compose/invalid-values');
+    expect(e.details.map((d) => [d.location?.line, d.message.split(' (')[0]])).toEqual([
+      [6, 'services.web.ports[1]: cannot read "x:80" as a port mapping'],
+      [7, 'services.web.ports[2]: cannot read "90000" as a port mapping'],
+      [8, 'services.web.mem_limit: cannot read "lots" as a byte size'],
+    ]);
   });
 });
 
@@ -183,6 +209,14 @@ describe('environment and env_file', () => {
     expect(e.location?.line).toBe(3);
     const single = errorOf(() => service({ env_file: './missing.env' }, { locations }));
     expect(single.location?.line).toBe(1);
+  });
+
+  it('suggests the env_file path as the user wrote it', () => {
+    const reader = memoryReaderFull({ '/app/compose.yaml': 'services:\n  web:\n    image: x\n    env_file: ./config/missing.env\n' });
+    const e = errorOf(() => loadProject({ files: [], workingDirectory: '/app', environment: {}, reader }));
+    expect(e.code).toBe('compose/env-file-missing');
+    expect(e.message).toBe('env_file "./config/missing.env" does not exist (/app/config/missing.env)');
+    expect(e.fix).toBe('create the file, fix the path, or mark it optional with `- path: ./config/missing.env` and `required: false`');
   });
 
   it('does not read env files of disabled services', () => {
