@@ -144,6 +144,8 @@ const SERVICE_TYPED_KEYS = new Set([
 ]);
 
 const RESTART_RE = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
+/** 05-services.md#profiles: "`profiles` follow the regex format of `[a-zA-Z0-9][a-zA-Z0-9_.-]+`". */
+const PROFILE_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp', 'sctp'];
 const VOLUME_TYPES: readonly VolumeType[] = ['bind', 'volume', 'tmpfs', 'npipe', 'cluster', 'image'];
 const CONDITIONS: readonly DependsOnCondition[] = ['service_started', 'service_healthy', 'service_completed_successfully'];
@@ -411,6 +413,7 @@ class Normalizer {
       if (k.startsWith('x-')) setKey(extensions, k, v);
       else if (!SERVICE_TYPED_KEYS.has(k) && k !== 'extends' && k !== 'label_file') setKey(other, k, v);
     }
+    this.typedOther(other, sp, `services.${name}`);
 
     const environment: Record<string, string | null> = {};
     for (const [k, v] of this.keyValues(s.environment, at('environment'), what('environment'))) {
@@ -477,7 +480,7 @@ class Normalizer {
       configs: this.fileRefs(s.configs, at('configs'), what('configs'), 'config'),
       networks,
       ...opt('networkMode', networkMode),
-      profiles: this.stringList(s.profiles, at('profiles'), what('profiles')),
+      profiles: this.profiles(s.profiles, at('profiles'), what('profiles')),
       ...opt('workingDir', this.optString(s.working_dir, at('working_dir'), what('working_dir'))),
       ...opt('user', this.optString(s.user, at('user'), what('user'))),
       ...opt('hostname', this.optString(s.hostname, at('hostname'), what('hostname'))),
@@ -506,6 +509,56 @@ class Normalizer {
       other,
     };
     return service;
+  }
+
+  /**
+   * Values kept under `other` whose type the specification fixes, checked and written one way:
+   * `blkio_config` rates (05-services.md#blkio_config: byte values for `*_bps`, integers for
+   * `*_iops`, weights 10–1000) become numbers; `mem_swappiness` (05-services.md#mem_swappiness) is
+   * an integer 0–100.
+   */
+  private typedOther(other: Record<string, unknown>, ptr: string, what: string): void {
+    if (other.mem_swappiness !== undefined && other.mem_swappiness !== null) {
+      setKey(other, 'mem_swappiness', this.int(other.mem_swappiness, ptr + '/mem_swappiness', `${what}.mem_swappiness`, 0, 100));
+    }
+    if (!isMap(other.blkio_config)) return;
+    const bp = ptr + '/blkio_config';
+    const bw = `${what}.blkio_config`;
+    const blkio: Obj = {};
+    for (const [key, value] of Object.entries(other.blkio_config)) {
+      const p = bp + '/' + escapePointer(key);
+      const w = `${bw}.${key}`;
+      let typed: unknown = value;
+      if (key === 'weight') typed = this.int(value, p, w, 10, 1000);
+      else if (Array.isArray(value) && ['weight_device', 'device_read_bps', 'device_write_bps', 'device_read_iops', 'device_write_iops'].includes(key)) {
+        const field = key === 'weight_device' ? 'weight' : 'rate';
+        typed = value.map((item, i) => {
+          if (!isMap(item) || item[field] === undefined || item[field] === null) return item;
+          const ip = `${p}/${i}/${field}`;
+          const iw = `${w}[${i}].${field}`;
+          const n = key === 'weight_device' ? this.int(item[field], ip, iw, 10, 1000) : key.endsWith('_bps') ? this.bytes(item[field], ip, iw) : this.int(item[field], ip, iw, 0);
+          return { ...item, [field]: n };
+        });
+      }
+      setKey(blkio, key, typed);
+    }
+    setKey(other, 'blkio_config', blkio);
+  }
+
+  /** `profiles` (05-services.md#profiles): names match `[a-zA-Z0-9][a-zA-Z0-9_.-]+`. */
+  private profiles(v: unknown, ptr: string, what: string): string[] {
+    const names = this.stringList(v, ptr, what);
+    names.forEach((name, i) => {
+      if (!PROFILE_RE.test(name)) {
+        this.fail(
+          `${ptr}/${i}`,
+          `${what}[${i}]: "${name}" is not a valid profile name`,
+          'use letters, digits, `_`, `.` and `-`, starting with a letter or digit, at least two characters (e.g. `debug`)',
+          'compose/invalid-profile',
+        );
+      }
+    });
+    return names;
   }
 
   /** `memswap_limit: -1` means unlimited swap; kept as -1. */
@@ -1001,6 +1054,12 @@ class Normalizer {
     const typed = new Set(['mode', 'replicas', 'resources', 'restart_policy', 'labels']);
     const other: Record<string, unknown> = {};
     for (const [k, val] of Object.entries(d)) if (!typed.has(k)) setKey(other, k, val);
+    // deploy.md#update_config, #rollback_config: `delay` and `monitor` are durations (kept as written)
+    for (const key of ['update_config', 'rollback_config']) {
+      const c = other[key];
+      if (!isMap(c)) continue;
+      for (const field of ['delay', 'monitor']) this.duration(c[field], `${ptr}/${key}/${field}`, `${what}.${key}.${field}`);
+    }
     const res = d.resources === undefined || d.resources === null ? undefined : this.map(d.resources, ptr + '/resources', `${what}.resources`);
     const rp = d.restart_policy === undefined || d.restart_policy === null ? undefined : this.map(d.restart_policy, ptr + '/restart_policy', `${what}.restart_policy`);
     return {

@@ -356,6 +356,56 @@ describe('top-level elements', () => {
   });
 });
 
+describe('typed values kept under other', () => {
+  it('reads blkio rates as byte values and iops as integers (05-services.md#blkio_config)', () => {
+    const s = service({
+      blkio_config: {
+        weight: '300',
+        weight_device: [{ path: '/dev/sda', weight: 400 }],
+        device_read_bps: [{ path: '/dev/sdb', rate: '12mb' }],
+        device_write_bps: [{ path: '/dev/sdb', rate: 1024 }],
+        device_read_iops: [{ path: '/dev/sdb', rate: '120' }],
+        device_write_iops: [{ path: '/dev/sdb', rate: 30 }],
+      },
+    });
+    expect(s.other.blkio_config).toEqual({
+      weight: 300,
+      weight_device: [{ path: '/dev/sda', weight: 400 }],
+      device_read_bps: [{ path: '/dev/sdb', rate: 12582912 }],
+      device_write_bps: [{ path: '/dev/sdb', rate: 1024 }],
+      device_read_iops: [{ path: '/dev/sdb', rate: 120 }],
+      device_write_iops: [{ path: '/dev/sdb', rate: 30 }],
+    });
+  });
+
+  it('rejects a blkio rate, an update delay and a swappiness that are not what they must be', () => {
+    const locations = fakeLocations(['/services/web/blkio_config/device_read_bps/0/rate']);
+    const rate = errorOf(() => service({ blkio_config: { device_read_bps: [{ path: '/dev/sda', rate: 'lots' }] } }, { locations }));
+    expect([rate.code, rate.message, rate.location?.line]).toEqual(['compose/invalid-value', 'services.web.blkio_config.device_read_bps[0].rate: cannot read "lots" as a byte size', 1]);
+    expect(errorOf(() => service({ blkio_config: { device_write_iops: [{ path: '/dev/sda', rate: '1k' }] } })).message).toBe('services.web.blkio_config.device_write_iops[0].rate must be a whole number of at least 0, not "1k"');
+    expect(errorOf(() => service({ blkio_config: { weight: 5 } })).message).toBe('services.web.blkio_config.weight must be a whole number between 10 and 1000, not 5');
+    expect(errorOf(() => service({ deploy: { update_config: { delay: 'lots' } } })).message).toBe('services.web.deploy.update_config.delay: cannot read "lots" as a duration');
+    expect(errorOf(() => service({ deploy: { rollback_config: { monitor: '5 minutes' } } })).message).toBe('services.web.deploy.rollback_config.monitor: cannot read "5 minutes" as a duration');
+    expect(errorOf(() => service({ mem_swappiness: 'lots' })).message).toBe('services.web.mem_swappiness must be a whole number between 0 and 100, not "lots"');
+    expect(errorOf(() => service({ mem_swappiness: 150 })).message).toBe('services.web.mem_swappiness must be a whole number between 0 and 100, not 150');
+    // valid values: durations kept as written, swappiness as a number
+    const s = service({ mem_swappiness: '60', deploy: { update_config: { delay: '10s', monitor: '1m30s', parallelism: 2 } } });
+    expect(s.other.mem_swappiness).toBe(60);
+    expect(s.deploy?.other.update_config).toEqual({ delay: '10s', monitor: '1m30s', parallelism: 2 });
+  });
+});
+
+describe('profiles', () => {
+  it('rejects a profile name outside [a-zA-Z0-9][a-zA-Z0-9_.-]+ (05-services.md#profiles)', () => {
+    const locations = fakeLocations(['/services/web/profiles/1']);
+    const e = errorOf(() => service({ profiles: ['debug', 'invalid profile!'] }, { locations }));
+    expect([e.code, e.message, e.location?.line]).toEqual(['compose/invalid-profile', 'services.web.profiles[1]: "invalid profile!" is not a valid profile name', 1]);
+    expect(e.fix).toBe('use letters, digits, `_`, `.` and `-`, starting with a letter or digit, at least two characters (e.g. `debug`)');
+    expect(errorOf(() => service({ profiles: ['-x'] })).code).toBe('compose/invalid-profile');
+    expect(service({ profiles: ['debug', 'dev.local', 'a_b-c', '9x'] }).profiles).toEqual(['debug', 'dev.local', 'a_b-c', '9x']);
+  });
+});
+
 describe('several invalid values', () => {
   it('reports one problem per service and top-level entry together, sorted by position', () => {
     const locations = fakeLocations(['/services/a/mem_limit', '/services/b/ports/0', '/secrets/s', '/services/c/restart']);
