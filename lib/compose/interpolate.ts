@@ -101,22 +101,33 @@ function expand(s: string, start: number, end: number, lookup: Lookup, unset: Un
   return out;
 }
 
-/** Index of the `}` closing a `${` whose content starts at `from`, or -1. */
+/**
+ * Index of the `}` closing a `${` whose content starts at `from`, or -1. As in Docker Compose v2
+ * (compose-go's template), a `{` inside the expression opens a level too, so a default may hold
+ * braces: `${JSON:-{"a":1}}` is one expression. When the braces do not balance that way, the first
+ * `}` not closing a nested `${` closes it (`${X:-a{b}` has the default `a{b`).
+ */
 function closingBrace(s: string, from: number, end: number): number {
-  let depth = 1;
-  for (let k = from; k < end; k++) {
-    const c = s[k];
-    if (c === '$' && s[k + 1] === '$') {
-      k++;
-    } else if (c === '$' && s[k + 1] === '{') {
-      depth++;
-      k++;
-    } else if (c === '}') {
-      depth--;
-      if (depth === 0) return k;
+  const scan = (plainBraces: boolean): number => {
+    let depth = 1;
+    for (let k = from; k < end; k++) {
+      const c = s[k];
+      if (c === '$' && s[k + 1] === '$') {
+        k++;
+      } else if (c === '$' && s[k + 1] === '{') {
+        depth++;
+        k++;
+      } else if (c === '{' && plainBraces) {
+        depth++;
+      } else if (c === '}') {
+        depth--;
+        if (depth === 0) return k;
+      }
     }
-  }
-  return -1;
+    return -1;
+  };
+  const balanced = scan(true);
+  return balanced >= 0 ? balanced : scan(false);
 }
 
 function plain(name: string, lookup: Lookup, unset: Unset, index: number): string {
