@@ -64,6 +64,9 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
     item === name || (typeof item === 'string' && (item.split(':')[0] === name || item.split('=')[0] === name)) ||
     (isMap(item) && item.source === name);
 
+  /** Pointer to the entry of service `from` that creates the dependency `d` (a `depends_on` list item by its index). */
+  const edgePointer = (from: string, d: ServiceDependency): string => (d.reason === 'depends_on' ? refPointer(from, 'depends_on', namesIt(d.service)) : d.pointer);
+
   const profileFix = (target: string): string => {
     const profiles = serviceProfiles(rawServices[target]);
     return profiles.length
@@ -126,9 +129,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
 
     // the implicit dependencies: links, volumes_from, network_mode / ipc / pid: service:x
     for (const d of serviceDependencies(svc)) {
-      if (d.reason === 'depends_on') continue;
-      const ptr = d.reason === 'links' ? refPointer(name, 'links', (x) => typeof x === 'string' && x.split(':')[0] === d.service) : d.pointer;
-      serviceRef(name, d.reason, d.service, ptr, DEPENDENCY_VERBS[d.reason]);
+      if (d.reason !== 'depends_on') serviceRef(name, d.reason, d.service, edgePointer(name, d), DEPENDENCY_VERBS[d.reason]);
     }
     // build.additional_contexts: name: service:x (build.md#additional_contexts)
     for (const [context, value] of Object.entries(svc.build?.additionalContexts ?? {})) {
@@ -245,7 +246,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
       fix: onlyDependsOn
         ? 'remove one of the `depends_on` entries of the cycle'
         : 'remove one of the entries of the cycle: `depends_on`, `links`, `volumes_from` and `network_mode`, `ipc` or `pid` set to `service:<name>` each make a service start after the one it names',
-      location: loc(first.reason === 'depends_on' ? refPointer(cycle[0], 'depends_on', namesIt(cycle[1])) : first.reason === 'links' ? refPointer(cycle[0], 'links', (x) => typeof x === 'string' && x.split(':')[0] === cycle[1]) : first.pointer),
+      location: loc(edgePointer(cycle[0], first)),
     });
   }
 
