@@ -81,7 +81,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const { loadProject } = await import('../../lib/compose');
   const { composeToBundle } = await import('../../lib/bundle');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
-  const { formatLocation } = await import('../../lib/errors');
+  const { formatLocation, withWarnings } = await import('../../lib/errors');
   const { formatWarnings } = await import('./dockerrun');
   const { DockerCliEngine } = await import('../../lib/local/docker-cli');
   const { buildImages } = await import('../../lib/local/images');
@@ -124,7 +124,12 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
   // the engine first, so a missing engine is reported before anything else happens
   await engine.info();
-  const first = composeToBundle(project, { target: flags.target, reader: nodeFileReader });
+  let first: ReturnType<typeof composeToBundle>;
+  try {
+    first = composeToBundle(project, { target: flags.target, reader: nodeFileReader });
+  } catch (e) {
+    throw withWarnings(e, loaded.warnings);
+  }
   if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...first.warnings], ctx.cwd, formatLocation));
 
   say(`building ${first.result.images.length} image${first.result.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);
