@@ -53,6 +53,11 @@ function clean(value: string): string {
   return value.replace(CONTROLS, ' ').replace(BIDI, '\ufffd');
 }
 
+/** One line of the terminal report: control characters (escape sequences, `\r`, `\n`) as spaces, bidi overrides replaced. */
+export function plainLine(line: string): string {
+  return clean(line);
+}
+
 /** Breaks what GitHub would turn into a mention, an issue reference or an emoji after rendering. */
 function neutralize(text: string): string {
   return text

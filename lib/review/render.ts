@@ -5,7 +5,7 @@
  * terminal) and JSON (tools: sorted keys, 2-space indent, trailing newline).
  */
 import { formatDelta, money } from './cost';
-import { mdCode, mdFence, mdText } from './markdown';
+import { mdCode, mdFence, mdText, plainLine } from './markdown';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
 import type { BundleReview, DangerClass, Note, ResourceChange, ReviewReport, StackReview } from './types';
 
@@ -294,7 +294,8 @@ export function renderText(r: ReviewReport): string {
     for (const o of s.securityGroups) lines.push(`  SG ${o}`);
     lines.push('');
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  // data never starts a line or sends an escape sequence to the terminal
+  return `${lines.map(plainLine).join('\n').trimEnd()}\n`;
 }
 
 function sortKeys(v: unknown): unknown {

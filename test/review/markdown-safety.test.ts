@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check';
 import { mdCode, mdCodeRendered, mdText, mdTextRendered } from '../../lib/review/markdown';
-import { renderMarkdown } from '../../lib/review/render';
+import { renderMarkdown, renderText } from '../../lib/review/render';
 import type { ReviewReport } from '../../lib/review/types';
 import { githubReferences, markdownIt, plainWords, renderGfm, shape, textOf } from './markdown-oracle';
 
@@ -198,3 +198,16 @@ describe('the review comment is safe markdown (micromark + GFM, fixed-seed sampl
 function escapeHtml(t: string): string {
   return t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+describe('the terminal report', () => {
+  it('carries no control character from data: no escape sequence, no line a value starts', () => {
+    fc.assert(
+      fc.property(report, (r) => {
+        const text = renderText(r);
+        expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        expect(text.split('\n').length).toBe(renderText(twin(r)).split('\n').length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
