@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
-import { BeanstackError } from '../../lib/errors';
+import { BeanstackError, printable } from '../../lib/errors';
 import type { RegisterCommand } from './index';
 
 interface CommentFlags {
@@ -121,7 +121,7 @@ async function action(ctx: CliContext, flags: CommentFlags): Promise<number> {
     }
     const r = await upsertMarkedComment(client, repo, pr, marker, body, author);
     if (r.othersWithMarker > 0) ctx.stderr(`left alone ${r.othersWithMarker} comment${r.othersWithMarker === 1 ? '' : 's'} holding the marker written by someone other than ${author}\n`);
-    ctx.stderr(`${r.action === 'unchanged' ? 'comment already up to date' : `${r.action} comment`} on ${repo.owner}/${repo.repo}#${pr}${r.comment.htmlUrl ? `: ${r.comment.htmlUrl.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')}` : ''}\n`);
+    ctx.stderr(`${r.action === 'unchanged' ? 'comment already up to date' : `${r.action} comment`} on ${repo.owner}/${repo.repo}#${pr}${r.comment.htmlUrl ? `: ${printable(r.comment.htmlUrl)}` : ''}\n`);
     return ExitCode.OK;
   } catch (e) {
     if (e instanceof GitHubApiError || (e as { name?: string }).name === 'GitHubApiError') {

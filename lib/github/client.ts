@@ -16,7 +16,7 @@
  *   anything else — HTML, a truncated body, a non-JSON 201 — is a `GitHubApiError`, never a crash.
  *   Error messages quote at most 200 characters of the API's `message`, control characters removed.
  */
-import { BeanstackError } from '../errors';
+import { BeanstackError, printable } from '../errors';
 
 /** One issue / pull-request comment. */
 export interface IssueComment {
@@ -88,12 +88,6 @@ const MAX_REDIRECTS = 3;
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-/** Text from the API made safe for a terminal line: no control characters, at most `max` characters. */
-function printable(text: string, max = 200): string {
-  const t = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 /**

@@ -37,7 +37,7 @@
 
 /** Line endings, other C0 controls, DEL and C1 controls: each becomes a space. */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-/** Bidirectional embedding, override and isolate characters. */
+/** Bidirectional embedding, override and isolate characters (the rest of `UNPRINTABLE` in lib/errors.ts). */
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 /**
  * ASCII characters written as character references in text: every one that can start or end an

@@ -6,7 +6,7 @@
  */
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import type { ResourceDifference, TemplateDiff } from '@aws-cdk/cloudformation-diff';
-import { BeanstackError } from '../errors';
+import { BeanstackError, printable } from '../errors';
 import type { Assembly, StackArtifact, Template, TemplateResource } from './assembly';
 import type { PropertyChange, ResourceAction, ResourceChange, StackReview } from './types';
 import { display, hashesIn, leafDiff, withoutHashes } from './values';
@@ -184,7 +184,7 @@ export function diffStack(name: string, base: StackArtifact | undefined, head: S
   } catch (e) {
     // the templates passed the shape checks (template-shape.ts); what cloudformation-diff still
     // cannot read is a malformed template all the same, not a bug of the review
-    throw new BeanstackError(`stack ${name}: the templates cannot be compared (${String((e as Error)?.message ?? e).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 200)})`, {
+    throw new BeanstackError(`stack ${name}: the templates cannot be compared (${printable(String((e as Error)?.message ?? e))})`, {
       code: 'review/template-shape',
       fix: 'CloudFormation would most likely reject this template too: check the resource the message names, fix the code that writes it, then synthesize again',
     });
