@@ -148,3 +148,15 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
     return 0;
   });
 }
+
+/** Control characters (C0, DEL, C1) and bidirectional overrides: what text from outside must not bring into a message or a report. */
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * Text that came from outside (an API's message, a library's error about untrusted input) made safe
+ * for one line of a message: unprintable runs become one space, at most `max` characters.
+ */
+export function printable(text: string, max = 200): string {
+  const t = text.replace(UNPRINTABLE, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
