@@ -7,7 +7,7 @@
  * start as fast as bare node.
  */
 import { Command, CommanderError } from 'commander';
-import { formatError, isUserError } from '../lib/errors';
+import { formatDiagnostic, formatError, isUserError } from '../lib/errors';
 import { CliContext, ExitCode } from './cli-context';
 import { commandsFor } from './commands';
 import { packageVersion } from './package-info';
@@ -52,6 +52,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
     }
     if (isUserError(e)) {
+      // the warnings gathered before the error often explain it ("PORT is not set" before an empty port)
+      for (const w of e.warnings ?? []) ctx.stderr(`warning: ${formatDiagnostic(w, ctx.cwd)}\n`);
       ctx.stderr(`error: ${formatError(e, ctx.cwd)}\n`);
       return ExitCode.USER_ERROR;
     }

@@ -427,6 +427,7 @@ export class ComposeApplication extends Construct {
         instanceType: props.databaseInstanceType,
         // the prop, else x-beanstack.allow_major_version_upgrade of the database service (the converter reported bad values)
         allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? parseServiceOverrides(this.project, replacement.service, []).allowMajorVersionUpgrade,
+        ...(replacement.parameters ? { parameters: replacement.parameters } : {}),
         stage,
       });
       databases[replacement.service] = db;

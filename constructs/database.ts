@@ -164,6 +164,15 @@ export interface DatabaseProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Engine parameters set in the instance's DB parameter group, e.g. the `my.cnf` settings of the
+   * compose database service (`max_connections`, `sql_mode`). For MySQL and MariaDB they are merged
+   * over the utf8mb4 defaults.
+   *
+   * @default - utf8mb4 character set and collation for MySQL and MariaDB; RDS's defaults for PostgreSQL
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
+
+  /**
    * Drives the defaults of sizing, backups, Multi-AZ, deletion protection and removal.
    *
    * @default 'dev'
@@ -268,19 +277,28 @@ export class Database extends Construct {
     });
 
     // utf8mb4 for MySQL/MariaDB (the compose-era images default to it; RDS defaults to latin1 on
-    // older engines). PostgreSQL keeps RDS's default parameter group (UTF8 databases).
-    const parameterGroup = engine === 'postgres' ? undefined : new rds.ParameterGroup(this, 'Parameters', {
+    // older engines), then the app's own settings. PostgreSQL keeps RDS's default parameter group
+    // (UTF8 databases) unless the app has settings.
+    const own = props.parameters ?? {};
+    for (const [name, value] of Object.entries(own)) {
+      if (!/^[A-Za-z0-9_.]+$/.test(name) || typeof value !== 'string' || value === '') {
+        throw propsError(`\`parameters\` entry '${name}': ${typeof value !== 'string' || value === '' ? 'the value must be a non-empty string' : 'a parameter name has only letters, digits, _ and .'}; write e.g. { max_connections: '200' }`);
+      }
+    }
+    const defaults: Record<string, string> = engine === 'postgres' ? {} : {
+      character_set_client: 'utf8mb4',
+      character_set_connection: 'utf8mb4',
+      character_set_database: 'utf8mb4',
+      character_set_results: 'utf8mb4',
+      character_set_server: 'utf8mb4',
+      collation_connection: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
+      collation_server: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
+    };
+    const parameters = { ...defaults, ...own };
+    const parameterGroup = Object.keys(parameters).length === 0 ? undefined : new rds.ParameterGroup(this, 'Parameters', {
       engine: instanceEngine,
-      description: 'beanstack: utf8mb4 character set and collation',
-      parameters: {
-        character_set_client: 'utf8mb4',
-        character_set_connection: 'utf8mb4',
-        character_set_database: 'utf8mb4',
-        character_set_results: 'utf8mb4',
-        character_set_server: 'utf8mb4',
-        collation_connection: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
-        collation_server: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
-      },
+      description: Object.keys(own).length > 0 ? 'beanstack: the app\'s server settings' : 'beanstack: utf8mb4 character set and collation',
+      parameters,
     });
 
     this.instance = new rds.DatabaseInstance(this, 'Instance', {

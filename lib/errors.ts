@@ -36,6 +36,11 @@ export class BeanstackError extends Error {
   readonly location?: SourceLocation;
   readonly fix?: string;
   readonly details: readonly ErrorDetail[];
+  /**
+   * Warnings the failing stage had gathered before the error (e.g. the unset variable that left a
+   * port empty): the CLI prints them before the error. Attached with `withWarnings`.
+   */
+  warnings: readonly Diagnostic[] = [];
 
   constructor(message: string, options: BeanstackErrorOptions) {
     super(message);
@@ -45,6 +50,26 @@ export class BeanstackError extends Error {
     this.fix = options.fix;
     this.details = options.details ?? [];
   }
+}
+
+/**
+ * Adds the warnings gathered before `e` was thrown (in front of those it already carries, sorted,
+ * each once) when `e` is a user error, and returns `e` for `throw withWarnings(e, warnings)`.
+ */
+export function withWarnings(e: unknown, warnings: readonly Diagnostic[]): unknown {
+  if (isUserError(e) && warnings.length > 0) {
+    const seen = new Set<string>();
+    const all: Diagnostic[] = [];
+    for (const w of [...warnings, ...e.warnings]) {
+      const key = JSON.stringify([w.code, w.message, w.location]);
+      if (!seen.has(key)) {
+        seen.add(key);
+        all.push(w);
+      }
+    }
+    e.warnings = sortDiagnostics(all);
+  }
+  return e;
 }
 
 /** A compose file cannot be loaded: always names file, line and column when the input has them. */
@@ -105,6 +130,11 @@ export function formatError(e: BeanstackError, relativeTo?: string): string {
   return lines.join('\n');
 }
 
+/** One warning as the CLI prints it: `file:line:col: message` (file relative to `relativeTo` when below it). */
+export function formatDiagnostic(d: Diagnostic, relativeTo?: string): string {
+  return `${d.location ? `${formatLocation(d.location, relativeTo)}: ` : ''}${d.message}`;
+}
+
 /** Sorts diagnostics deterministically: by service, path, code, message. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   const key = (d: Diagnostic) => [d.service ?? '', d.path ?? '', d.code, d.message];
@@ -117,4 +147,16 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
     }
     return 0;
   });
+}
+
+/** Control characters (C0, DEL, C1) and bidirectional overrides: what text from outside must not bring into a message or a report. */
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * Text that came from outside (an API's message, a library's error about untrusted input) made safe
+ * for one line of a message: unprintable runs become one space, at most `max` characters.
+ */
+export function printable(text: string, max = 200): string {
+  const t = text.replace(UNPRINTABLE, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

@@ -5,14 +5,20 @@
  * cannot comment (pull requests from forks get a read-only token) or the run is not for a pull
  * request, the report goes to the job summary (GITHUB_STEP_SUMMARY) instead.
  *
- * Exit codes: 0 commented, or written to the job summary; 1 the API failed and there is no job
- * summary to fall back to; 2 bad flags or missing environment; 3 a bug.
+ * Only a comment written by the token's own identity is ever edited: `--author`, else the login of
+ * `GET /user`, else — the token has no user, as the Actions GITHUB_TOKEN and other GitHub App
+ * installation tokens — `github-actions[bot]` (pass `--author <app-slug>[bot]` for another app).
+ * lib/github/client.ts holds the rules for origins, sizes and response shapes.
+ *
+ * Exit codes: 0 commented, or written to the job summary because the token may not comment; 1 the
+ * API failed or answered something that is not what it documents (the report still goes to the job
+ * summary when there is one); 2 bad flags or missing environment; 3 a bug.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
-import { BeanstackError } from '../../lib/errors';
+import { BeanstackError, printable } from '../../lib/errors';
 import type { RegisterCommand } from './index';
 
 interface CommentFlags {
@@ -21,6 +27,7 @@ interface CommentFlags {
   readonly pr?: string;
   readonly repo?: string;
   readonly tokenEnv: string;
+  readonly author?: string;
   readonly summaryOnly?: boolean;
 }
 
@@ -43,7 +50,7 @@ function writeSummary(file: string, body: string): void {
 
 async function action(ctx: CliContext, flags: CommentFlags): Promise<number> {
   const { REVIEW_MARKER } = await import('../../lib/review/render');
-  const { GitHubClient, GitHubApiError, parseRepository, upsertMarkedComment } = await import('../../lib/github/client');
+  const { ACTIONS_BOT, GitHubClient, GitHubApiError, parseRepository, upsertMarkedComment } = await import('../../lib/github/client');
   // Every missing prerequisite is collected and reported at once (not one per run).
   const missing: { message: string; fix: string }[] = [];
   const file = path.resolve(ctx.cwd, flags.file);
@@ -77,6 +84,9 @@ async function action(ctx: CliContext, flags: CommentFlags): Promise<number> {
     if (pr === undefined && flags.pr === undefined) missing.push({ message: 'no pull request: the event (GITHUB_EVENT_PATH) is not a pull request', fix: 'run it on pull_request events, or pass --pr <number>' });
     if (!token) missing.push({ message: `no token: ${flags.tokenEnv} is not set`, fix: `pass the workflow token: env: ${flags.tokenEnv}: \${{ secrets.GITHUB_TOKEN }} (with permissions: pull-requests: write)` });
   }
+  if (flags.author !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/.test(flags.author)) {
+    missing.push({ message: `--author ${flags.author}: not a GitHub login`, fix: 'pass the login the token writes as, e.g. --author my-app[bot] for a GitHub App installation token' });
+  }
   if (missing.length === 1) throw new BeanstackError(missing[0].message, { code: 'comment/prerequisites', fix: missing[0].fix });
   if (missing.length > 1) {
     throw new BeanstackError(`${missing.length} prerequisites of beanstack comment are missing`, {
@@ -97,6 +107,12 @@ async function action(ctx: CliContext, flags: CommentFlags): Promise<number> {
     ctx.stderr(`${why}: wrote the report to the job summary instead\n`);
     return ExitCode.OK;
   };
+  /** The API failed: the report is not lost (job summary), but the step fails. */
+  const failure = (why: string): number => {
+    if (summary) writeSummary(summary, body);
+    ctx.stderr(`error: ${why}${summary ? ' (the report was written to the job summary)' : ''}\n`);
+    return ExitCode.CHANGED;
+  };
   if (flags.summaryOnly) {
     writeSummary(summary!, body);
     ctx.stderr('wrote the report to the job summary\n');
@@ -107,14 +123,23 @@ async function action(ctx: CliContext, flags: CommentFlags): Promise<number> {
   if (!token) return fallback(`no token in ${flags.tokenEnv}`);
   const client = new GitHubClient({ token, ...(ctx.env.GITHUB_API_URL ? { apiUrl: ctx.env.GITHUB_API_URL } : {}) });
   try {
-    const r = await upsertMarkedComment(client, repo, pr, marker, body);
-    ctx.stderr(`${r.action === 'unchanged' ? 'comment already up to date' : `${r.action} comment`} on ${repo.owner}/${repo.repo}#${pr}${r.comment.htmlUrl ? `: ${r.comment.htmlUrl}` : ''}\n`);
+    let author = flags.author;
+    if (author === undefined) {
+      author = await client.authenticatedLogin();
+      if (author === undefined) {
+        author = ACTIONS_BOT;
+        ctx.stderr(`the token has no user (an app installation token such as GITHUB_TOKEN): editing only comments by ${ACTIONS_BOT}; pass --author <app-slug>[bot] for another app\n`);
+      }
+    }
+    const r = await upsertMarkedComment(client, repo, pr, marker, body, author);
+    if (r.othersWithMarker > 0) ctx.stderr(`left alone ${r.othersWithMarker} comment${r.othersWithMarker === 1 ? '' : 's'} holding the marker written by someone other than ${author}\n`);
+    ctx.stderr(`${r.action === 'unchanged' ? 'comment already up to date' : `${r.action} comment`} on ${repo.owner}/${repo.repo}#${pr}${r.comment.htmlUrl ? `: ${printable(r.comment.htmlUrl)}` : ''}\n`);
     return ExitCode.OK;
   } catch (e) {
     if (e instanceof GitHubApiError || (e as { name?: string }).name === 'GitHubApiError') {
       const err = e as InstanceType<typeof GitHubApiError>;
-      if (err.status === 401 || err.status === 403 || err.status === 404) return fallback(`the token cannot comment on ${repo.owner}/${repo.repo}#${pr} (${err.message}; pull requests from forks get a read-only token)`);
-      return fallback(`GitHub API error: ${err.message}`);
+      if (err.isPermissionProblem) return fallback(`the token cannot comment on ${repo.owner}/${repo.repo}#${pr} (${err.message}; pull requests from forks get a read-only token)`);
+      return failure(`GitHub API: ${err.message}`);
     }
     throw e;
   }
@@ -129,6 +154,7 @@ export const registerComment: RegisterCommand = (program, ctx, wrap) => {
     .option('--pr <number>', 'pull-request number (default: from GITHUB_EVENT_PATH)')
     .option('--repo <owner/name>', 'repository (default: GITHUB_REPOSITORY)')
     .option('--token-env <name>', 'environment variable holding the token', 'GITHUB_TOKEN')
+    .option('--author <login>', 'login the token writes comments as (default: GET /user, else github-actions[bot])')
     .option('--summary-only', 'write to the job summary only')
     .action(wrap((flags: CommentFlags) => action(ctx, flags)));
 };

@@ -30,12 +30,9 @@ export const registerConfig: RegisterCommand = (program, ctx, run) => {
       run(async (flags: ConfigFlags) => {
         const { loadProject, renderConfig } = await import('../../lib/compose');
         const { nodeFileReader } = await import('../../lib/io/node-reader');
-        const { formatLocation } = await import('../../lib/errors');
+        const { formatDiagnostic } = await import('../../lib/errors');
         const { result: project, warnings } = loadProject(loadOptionsFrom(flags, ctx, nodeFileReader, { interpolate: flags.interpolate }));
-        for (const w of warnings) {
-          const where = w.location ? `${formatLocation(w.location, ctx.cwd)}: ` : '';
-          ctx.stderr(`warning: ${where}${w.message}\n`);
-        }
+        for (const w of warnings) ctx.stderr(`warning: ${formatDiagnostic(w, ctx.cwd)}\n`);
         if (flags.quiet) return ExitCode.OK;
         if (flags.services) {
           const names = Object.keys(project.services).sort();

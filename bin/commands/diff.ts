@@ -27,14 +27,52 @@ import type { AssemblyReader } from '../../lib/review/assembly';
 import type { DangerClass } from '../../lib/review/types';
 import type { RegisterCommand } from './index';
 
-/** The assembly reader backed by the file system. */
+/** Largest file of an assembly the review reads (CloudFormation's own template limit is 1 MB). */
+export const MAX_ASSEMBLY_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Opens a regular file for reading without following it into a FIFO or a device (non-blocking open,
+ * then fstat), or returns undefined when it does not exist or is not a regular file.
+ */
+function openRegular(file: string): { fd: number; size: number } | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    if (['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENXIO'].includes((e as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw e;
+  }
+  const st = fs.fstatSync(fd);
+  if (!st.isFile()) {
+    fs.closeSync(fd);
+    return undefined;
+  }
+  return { fd, size: st.size };
+}
+
+/** One read buffer for every digest (the reader is synchronous). */
+let digestBuffer: Buffer | undefined;
+
+/**
+ * The assembly reader backed by the file system. Only regular files are read (a FIFO or a device in
+ * an assembly reads as missing instead of hanging), a file over 64 MiB is a user error, and digests
+ * are computed in 1 MiB chunks.
+ */
 export const nodeAssemblyReader: AssemblyReader = {
   readFile(file: string): string | undefined {
+    const f = openRegular(file);
+    if (!f) return undefined;
     try {
-      return fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      if (['ENOENT', 'ENOTDIR', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return undefined;
-      throw e;
+      if (f.size > MAX_ASSEMBLY_FILE_BYTES) {
+        throw new BeanstackError(`${file} is ${f.size} bytes; the review reads files of at most ${MAX_ASSEMBLY_FILE_BYTES} bytes`, {
+          code: 'review/file-too-large',
+          location: { file, line: 1, column: 1 },
+          fix: 'a cloud assembly this large is not what cdk synth writes: synthesize it again, or check what writes this file',
+        });
+      }
+      return fs.readFileSync(f.fd, 'utf8');
+    } finally {
+      fs.closeSync(f.fd);
     }
   },
   listFiles(dir: string): readonly string[] | undefined {
@@ -57,10 +95,26 @@ export const nodeAssemblyReader: AssemblyReader = {
     return out.sort();
   },
   digest(file: string): string | undefined {
+    let f: { fd: number; size: number } | undefined;
     try {
-      return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      f = openRegular(file);
     } catch {
       return undefined;
+    }
+    if (!f) return undefined;
+    try {
+      const hash = crypto.createHash('sha256');
+      digestBuffer ??= Buffer.allocUnsafe(1024 * 1024);
+      for (;;) {
+        const n = fs.readSync(f.fd, digestBuffer, 0, digestBuffer.length, null);
+        if (n === 0) break;
+        hash.update(digestBuffer.subarray(0, n));
+      }
+      return hash.digest('hex');
+    } catch {
+      return undefined;
+    } finally {
+      fs.closeSync(f.fd);
     }
   },
 };

@@ -91,7 +91,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
   const { composeToBundle, IMAGE_PLACEHOLDER_PREFIX, EXECUTION_ROLE_PLACEHOLDER } = await import('../../lib/bundle');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
   const { isRoleArn } = await import('../../lib/bundle/validate');
-  const { formatLocation } = await import('../../lib/errors');
+  const { formatLocation, withWarnings } = await import('../../lib/errors');
   if (flags.check && !flags.out) {
     throw new BundleError('--check compares the bundle in --out with the compose files, but --out is missing', {
       code: 'cli/check-needs-out',
@@ -106,14 +106,21 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
     });
   }
   const loaded = loadProject(loadOptionsFrom(flags, ctx, nodeFileReader));
-  const { result: bundle, warnings } = composeToBundle(loaded.result, {
-    target: flags.target,
-    images,
-    reader: nodeFileReader,
-    ...(flags.executionRoleArn ? { executionRoleArn: flags.executionRoleArn } : {}),
-    ...(flags.imagePlatform ? { imagePlatform: flags.imagePlatform } : {}),
-    ...(flags.containerHealthChecks ? { containerHealthChecks: true } : {}),
-  });
+  let converted: ReturnType<typeof composeToBundle>;
+  try {
+    converted = composeToBundle(loaded.result, {
+      target: flags.target,
+      images,
+      reader: nodeFileReader,
+      ...(flags.executionRoleArn ? { executionRoleArn: flags.executionRoleArn } : {}),
+      ...(flags.imagePlatform ? { imagePlatform: flags.imagePlatform } : {}),
+      ...(flags.containerHealthChecks ? { containerHealthChecks: true } : {}),
+    });
+  } catch (e) {
+    // the loader's warnings are printed before the conversion error (an unset variable may explain it)
+    throw withWarnings(e, loaded.warnings);
+  }
+  const { result: bundle, warnings } = converted;
   if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...warnings], ctx.cwd, formatLocation));
   const main = bundle.files[0];
   const mainContent = 'content' in main ? main.content : '';

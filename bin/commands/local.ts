@@ -81,12 +81,12 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const { loadProject } = await import('../../lib/compose');
   const { composeToBundle } = await import('../../lib/bundle');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
-  const { formatLocation } = await import('../../lib/errors');
+  const { formatLocation, withWarnings } = await import('../../lib/errors');
   const { formatWarnings } = await import('./dockerrun');
   const { DockerCliEngine } = await import('../../lib/local/docker-cli');
   const { buildImages } = await import('../../lib/local/images');
   const { planStandIn, databaseEnvironment } = await import('../../lib/local/database');
-  const { Rehearsal, down } = await import('../../lib/local/rehearsal');
+  const { Rehearsal, down, removeRehearsalFiles } = await import('../../lib/local/rehearsal');
 
   const say = (m: string) => ctx.stderr(`[local ${stamp()}] ${m}\n`);
   const engine = new DockerCliEngine({ env: ctx.env });
@@ -114,6 +114,9 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   if (flags.down) {
     const removed = await down(engine, project.name);
     fs.rmSync(stateDir, { recursive: true, force: true });
+    // the rehearsal's .env and compose file hold the stand-in's password and the secrets given with --secret
+    const bundleDirs = flags.out ? [path.resolve(ctx.cwd, flags.out)] : (['ecs', 'docker'] as const).map((t) => path.join(project.projectDirectory, '.beanstack', 'local', t));
+    for (const dir of bundleDirs) removeRehearsalFiles(dir);
     const all = [...removed.containers.map((c) => `container ${c}`), ...removed.networks.map((n) => `network ${n}`), ...removed.volumes.map((v) => `volume ${v}`)];
     say(all.length > 0 ? `removed ${all.join(', ')}` : `nothing of project ${project.name} was running`);
     return ExitCode.OK;
@@ -121,7 +124,12 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
   // the engine first, so a missing engine is reported before anything else happens
   await engine.info();
-  const first = composeToBundle(project, { target: flags.target, reader: nodeFileReader });
+  let first: ReturnType<typeof composeToBundle>;
+  try {
+    first = composeToBundle(project, { target: flags.target, reader: nodeFileReader });
+  } catch (e) {
+    throw withWarnings(e, loaded.warnings);
+  }
   if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...first.warnings], ctx.cwd, formatLocation));
 
   say(`building ${first.result.images.length} image${first.result.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);

@@ -1148,7 +1148,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const svc = project.services[d.service];
     const built = own(builds, d.service);
     const given = own(options.images, initName);
-    let image: string | undefined = given ?? (built ? `${IMAGE_PLACEHOLDER_PREFIX}${containers[initName].toLowerCase()}` : svc.image);
+    const image: string | undefined = given ?? (built ? `${IMAGE_PLACEHOLDER_PREFIX}${containers[initName].toLowerCase()}` : svc.image);
     let build: ImageBuild | undefined;
     if (built && svc.build) {
       // the database service's own image: it has the engine's client and the files its Dockerfile copied
@@ -1164,7 +1164,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         ...(buildTarget !== undefined ? { target: buildTarget } : {}),
         args: sortRecord(args),
         platform: svc.platform ?? svc.build.platforms[0] ?? options.imagePlatform ?? DEFAULT_IMAGE_PLATFORM,
-        imageRef: image!,
+        imageRef: image ?? '',
         placeholder: given === undefined,
       };
       images.push(build);
@@ -1175,8 +1175,10 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     }
     if (!isValidImageReference(image)) {
       c.fail('bundle/invalid-image', `--image ${initName}=${image} is not a valid image reference ([registry/]repository[:tag][@digest], lowercase repository)`);
-      image = undefined;
       continue;
+    }
+    if (build?.placeholder) {
+      c.warn('bundle/placeholder-image', `the schema init container ${initName} runs the image built from ${path.posix.relative(project.projectDirectory, build.context) || '.'}; no image URI was given, so the bundle holds the placeholder ${image} (pass --image ${initName}=<uri>; the CDK stack passes ECR URIs)`, d.service, sp(d.service, 'build'));
     }
     const mounts: PlannedMount[] = [{ kind: 'shipped', source: SCHEMA_INIT_BUNDLE_PATH, target: SCHEMA_INIT_SCRIPT, readOnly: true }];
     files.set(SCHEMA_INIT_BUNDLE_PATH, { path: SCHEMA_INIT_BUNDLE_PATH, content: schemaInitScript(d.engine) });
@@ -1278,7 +1280,6 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   }
 
   const databases: DatabaseReplacement[] = facts.map((f) => {
-    const svc = project.services[f.service];
     const seenVar = new Set<string>();
     const variables = dbVariables[f.service]
       .filter((v) => {
@@ -1288,16 +1289,20 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
         return true;
       })
       .sort((a, b) => byString(a.service, b.service) || byString(a.name, b.name));
-    const major = majorVersion(f.engine, svc.image);
+    const major = majorVersion(f.engine, imageOf(f.service));
     return {
       service: f.service,
       engine: f.engine,
-      ...(svc.image ? { image: svc.image } : {}),
+      ...(imageOf(f.service) ? { image: imageOf(f.service) } : {}),
       ...(major ? { majorVersion: major } : {}),
       ...(f.databaseName ? { databaseName: f.databaseName } : {}),
       ...(f.username ? { username: f.username } : {}),
       port: f.port,
       variables,
+      ...(Object.keys(dbPlans[f.service]?.parameters ?? {}).length > 0 ? { parameters: dbPlans[f.service].parameters } : {}),
+      ...(own(initFor, f.service) && own(planned, initFor[f.service])
+        ? { schemaInit: { container: containers[initFor[f.service]], service: initFor[f.service], files: dbPlans[f.service].init?.sqlFiles ?? [] } }
+        : {}),
     };
   });
   // secrets and database variables must not collide with plain variables of other services

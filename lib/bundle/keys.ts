@@ -34,7 +34,7 @@ export const SERVICE_KEY_RULES: Readonly<Record<string, ServiceKeyRule>> = {
   cap_drop: rule('ignored', 'mapped', 'ignored', 'Dockerrun has no documented field for Linux capabilities'),
   cgroup: rule('fatal', 'fatal', 'fatal', 'sharing the host cgroup namespace is not possible on a managed instance'),
   cgroup_parent: rule('ignored', 'ignored', 'ignored', 'the cgroup parent of a managed instance is chosen by its agent'),
-  container_name: rule('ignored', 'mapped', 'ignored', 'Elastic Beanstalk names the containers itself; other services reach this one by its service name'),
+  container_name: rule('ignored', 'mapped', 'ignored', 'Elastic Beanstalk names the containers itself; other containers still reach this one by it (a link alias)'),
   cpu_count: rule('ignored', 'ignored', 'ignored', 'Windows-only CPU setting'),
   cpu_percent: rule('ignored', 'ignored', 'ignored', 'Windows-only CPU setting'),
   cpu_period: rule('ignored', 'ignored', 'ignored', 'CFS tuning is not available in Dockerrun; use `cpus`'),

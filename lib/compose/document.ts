@@ -17,15 +17,15 @@
  * Every user error is a `ComposeError` with a code, the file position and a fix.
  */
 import * as path from 'path';
-import { ComposeError, Diagnostic, SourceLocation, StageResult, isUserError } from '../errors';
+import { ComposeError, Diagnostic, SourceLocation, StageResult, isUserError, withWarnings } from '../errors';
 import type { FileReader, LoadOptions } from './model';
 import { parseDotEnv } from './dotenv';
 import { ExtendsResolver } from './extends';
 import { applyInclude } from './include';
 import { InterpolationFailure, interpolateNode, substitute } from './interpolate';
 import { enforceUnicity, mergeDocuments } from './merge';
-import { MapEntry, MapNode, collectLocations, getEntry, mapNode, scalarNode, setEntry, stringValue, toPlain } from './node';
-import { resolveFilePaths } from './paths';
+import { MapNode, collectLocations, getEntry, mapNode, setEntry, stringValue, toPlain } from './node';
+import { defaultBuildContexts, resolveFilePaths } from './paths';
 import { schemaError, schemaProblems, validateDocument } from './schema';
 import type { LoaderHost, Scope } from './scope';
 import { ParsedYamlFile, parseYamlFile } from './yaml';
@@ -46,8 +46,11 @@ export interface MergedDocument {
   readonly locations: Readonly<Record<string, SourceLocation>>;
   /** JSON pointer of a mapping entry → position of its key (for messages about a key). */
   readonly keyLocations: Readonly<Record<string, SourceLocation>>;
-  /** JSON pointer of a scalar that interpolation changed → its text as written (`${DB_PASSWORD}`). */
-  readonly templates: Readonly<Record<string, string>>;
+  /**
+   * JSON pointer → the text as written, for the scalars a stage replaced (interpolation, relative
+   * paths made absolute), so messages can quote what the user wrote.
+   */
+  readonly writtenValues: Readonly<Record<string, string>>;
   /** The home directory `~` expanded to, if any. */
   readonly homeDirectory?: string;
   /** Absolute project directory. */
@@ -74,16 +77,21 @@ export const DEFAULT_OVERRIDE_FILES = [
 
 /** Loads, interpolates, validates and merges the compose files of `options`. */
 export function loadMergedDocument(options: LoadOptions): StageResult<MergedDocument> {
+  const loader = new Loader(options);
   try {
-    return new Loader(options).load();
+    return loader.load();
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new ComposeError('the compose files are too deeply nested to load', {
-        code: 'compose/too-complex',
-        fix: 'flatten deeply nested values and long chains of `extends` or `include`',
-      });
+      throw withWarnings(
+        new ComposeError('the compose files are too deeply nested to load', {
+          code: 'compose/too-complex',
+          fix: 'flatten deeply nested values and long chains of `extends` or `include`',
+        }),
+        loader.warnings,
+      );
     }
-    throw e;
+    // the warnings found before the error often explain it (an unset variable, an obsolete `version`)
+    throw withWarnings(e, loader.warnings);
   }
 }
 
@@ -96,7 +104,7 @@ export function normalizeProjectName(name: string): string {
 }
 
 class Loader implements LoaderHost {
-  private readonly warnings: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
   private readonly warned = new Set<string>();
   private readonly parsed = new Map<string, ParsedYamlFile>();
   private readonly loadedFiles = new Map<string, readonly MapNode[]>();
@@ -145,8 +153,8 @@ class Loader implements LoaderHost {
     const data = toPlain(merged) as Record<string, unknown>;
     const locations: Record<string, SourceLocation> = {};
     const keyLocations: Record<string, SourceLocation> = {};
-    const templates: Record<string, string> = {};
-    collectLocations(merged, '', locations, keyLocations, templates);
+    const writtenValues: Record<string, string> = {};
+    collectLocations(merged, '', locations, keyLocations, writtenValues);
     const problems = schemaProblems(data, () => ({ locations, keyLocations }));
     if (problems.length > 0) throw schemaError(problems, `the merge of ${composeFiles.join(', ')}`);
 
@@ -163,7 +171,7 @@ class Loader implements LoaderHost {
         data,
         locations,
         keyLocations,
-        templates,
+        writtenValues,
         ...(this.homeDirectory !== undefined ? { homeDirectory: this.homeDirectory } : {}),
         projectDirectory,
         composeFiles,
@@ -271,6 +279,10 @@ class Loader implements LoaderHost {
       envHint,
       includeChain,
     };
+  }
+
+  warn(warning: Diagnostic): void {
+    this.warnings.push(warning);
   }
 
   withBaseDir(scope: Scope, baseDir: string): Scope {
@@ -387,23 +399,4 @@ class Loader implements LoaderHost {
       });
     }
   }
-}
-
-/** `build` mappings without `context` build the project directory (Compose's default `.`). */
-function defaultBuildContexts(doc: MapNode, projectDirectory: string): MapNode {
-  const services = getEntry(doc, 'services');
-  if (services?.kind !== 'map') return doc;
-  let changed = false;
-  const entries = new Map<string, MapEntry>();
-  for (const [name, entry] of services.entries) {
-    const build = getEntry(entry.value, 'build');
-    if (entry.value.kind !== 'map' || build?.kind !== 'map' || build.entries.has('context')) {
-      entries.set(name, entry);
-      continue;
-    }
-    const withContext = setEntry(build, 'context', scalarNode(projectDirectory, build.loc), build.loc);
-    entries.set(name, { keyLoc: entry.keyLoc, value: setEntry(entry.value, 'build', withContext) });
-    changed = true;
-  }
-  return changed ? setEntry(doc, 'services', mapNode(entries, services.loc)) : doc;
 }

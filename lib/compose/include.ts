@@ -6,15 +6,25 @@
  * Short syntax: `- path/to/compose.yaml`. Long syntax: `path` (string or list, merged in order),
  * `project_directory` (default: the directory of the first path), `env_file` (string or list;
  * default: `.env` of the project directory when it exists). Paths are relative to the including
- * file's base directory. Includes nest; a cycle is a `ComposeError` listing the chain. A resource
- * defined both by the including file and by an included project is an error unless both
- * definitions are identical (as in Docker Compose v2); later `-f` files may still override
- * included resources, because `include` is applied to each file before files are merged.
+ * file's base directory. Includes nest; a cycle is a `ComposeError` listing the chain.
+ *
+ * Each included project is complete before it is copied in: a service's `build` without `context`
+ * builds the included project directory (build.md#context), and `KEY`-only `environment` entries
+ * and build args take their value from the included project's variables (its `.env` under the
+ * including project's), as they would if the file were loaded on its own.
+ *
+ * A resource defined both by the including file and by an included project (or by two included
+ * projects) with different definitions is a warning, not an error: 14-include.md "Compose displays
+ * a warning if resource names conflict and doesn't try to merge them". The definition already there
+ * wins, as in Docker Compose v2 (compose-go keeps the including file's): the including file's, else
+ * the earlier include's. Identical definitions (a diamond) are silent. Later `-f` files may still
+ * override included resources, because `include` is applied to each file before files are merged.
  */
 import * as path from 'path';
-import { ComposeError, SourceLocation } from '../errors';
-import { MapEntry, MapNode, Node, getEntry, mapNode, setEntry, stringValue, stripTags, toPlain } from './node';
-import { absolutePath } from './paths';
+import { ComposeError, Diagnostic, SourceLocation, formatLocation } from '../errors';
+import type { Lookup } from './interpolate';
+import { MapEntry, MapNode, Node, getEntry, mapNode, replacedScalar, seqNode, setEntry, stringValue, stripTags, toPlain } from './node';
+import { absolutePath, defaultBuildContexts } from './paths';
 import type { LoaderHost, Scope } from './scope';
 
 const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs', 'models'] as const;
@@ -50,8 +60,9 @@ export function applyInclude(doc: MapNode, file: string, scope: Scope, host: Loa
       }
     }
     const childScope = host.includedScope(scope, entry.projectDirectory, entry.envFiles, entry.explicitEnvFiles, file, entry.loc);
-    const imported = host.loadProject(entry.paths, childScope, entry.loc);
-    out = importResources(out, imported, entry);
+    let imported = host.loadProject(entry.paths, childScope, entry.loc);
+    imported = resolveKeyOnlyVariables(defaultBuildContexts(imported, entry.projectDirectory), childScope.lookup);
+    out = importResources(out, imported, entry, (w) => host.warn(w));
   }
   return out;
 }
@@ -96,7 +107,7 @@ function parseEntry(item: Node, scope: Scope, homeDirectory?: string): IncludeEn
   return { paths, projectDirectory, envFiles, explicitEnvFiles, loc: item.loc };
 }
 
-function importResources(doc: MapNode, imported: MapNode, entry: IncludeEntry): MapNode {
+function importResources(doc: MapNode, imported: MapNode, entry: IncludeEntry, warn: (w: Diagnostic) => void): MapNode {
   let out = doc;
   for (const section of SECTIONS) {
     const incoming = getEntry(imported, section);
@@ -106,14 +117,17 @@ function importResources(doc: MapNode, imported: MapNode, entry: IncludeEntry): 
     for (const [name, value] of incoming.entries) {
       const mine = entries.get(name);
       if (mine) {
-        if (sameDefinition(mine.value, value.value)) continue;
-        const kind = section === 'services' ? 'service' : section.slice(0, -1);
-        throw new ComposeError(`${kind} \`${name}\` is defined here and also by the included ${entry.paths.join(', ')}`, {
-          code: 'compose/include-conflict',
-          location: mine.keyLoc,
-          fix: `rename one of the two, or remove this definition and use the included one (to change it, put the changes in an override file passed with another -f)`,
-          details: [{ message: `the included definition of \`${name}\``, location: value.keyLoc }],
-        });
+        if (!sameDefinition(mine.value, value.value)) {
+          const kind = section === 'services' ? 'service' : section.slice(0, -1);
+          warn({
+            code: 'compose/include-conflict',
+            message: `${kind} \`${name}\` is defined here and also by the included ${formatLocation(value.keyLoc)}; this definition is used and the included one is ignored (Compose does not merge them): rename one of the two, or remove this one to use the included definition`,
+            path: `${section}.${name}`,
+            location: mine.keyLoc,
+            ...(section === 'services' ? { service: name } : {}),
+          });
+        }
+        continue;
       }
       entries.set(name, value);
     }
@@ -121,6 +135,56 @@ function importResources(doc: MapNode, imported: MapNode, entry: IncludeEntry): 
     out = setEntry(out, section, mapNode(entries, loc, existing?.tag));
   }
   return out;
+}
+
+/**
+ * `KEY` alone in a service's `environment` (or a `KEY:` with no value) and in `build.args` takes the
+ * value of the variable (05-services.md#environment, build.md#args). In an included project the
+ * variables are its own (its `.env` under the including project's), so they are resolved here,
+ * before the services join a project whose `.env` may not have them. Unset variables stay as
+ * written.
+ */
+function resolveKeyOnlyVariables(doc: MapNode, lookup: Lookup): MapNode {
+  const services = getEntry(doc, 'services');
+  if (services?.kind !== 'map') return doc;
+  const resolve = (node: Node): Node => {
+    if (node.kind === 'seq') {
+      let changed = false;
+      const items = node.items.map((item) => {
+        if (item.kind !== 'scalar' || typeof item.value !== 'string' || item.value.includes('=')) return item;
+        const value = lookup(item.value);
+        if (value === undefined) return item;
+        changed = true;
+        return replacedScalar(item, `${item.value}=${value}`);
+      });
+      return changed ? seqNode(items, node.loc, node.tag) : node;
+    }
+    if (node.kind === 'map') {
+      let out = node;
+      for (const [key, entry] of node.entries) {
+        if (entry.value.kind !== 'scalar' || entry.value.value !== null) continue;
+        const value = lookup(key);
+        if (value !== undefined) out = setEntry(out, key, replacedScalar(entry.value, value));
+      }
+      return out;
+    }
+    return node;
+  };
+  let changed = false;
+  const entries = new Map<string, MapEntry>();
+  for (const [name, entry] of services.entries) {
+    let service = entry.value;
+    if (service.kind === 'map') {
+      const env = getEntry(service, 'environment');
+      if (env) service = setEntry(service, 'environment', resolve(env));
+      const build = getEntry(service, 'build');
+      const args = getEntry(build, 'args');
+      if (build?.kind === 'map' && args) service = setEntry(service, 'build', setEntry(build, 'args', resolve(args)));
+    }
+    if (service !== entry.value) changed = true;
+    entries.set(name, service === entry.value ? entry : { keyLoc: entry.keyLoc, value: service });
+  }
+  return changed ? setEntry(doc, 'services', mapNode(entries, services.loc, services.tag)) : doc;
 }
 
 function sameDefinition(a: Node, b: Node): boolean {

@@ -10,8 +10,8 @@
  * `ComposeError` with `file:line:column`; warnings are returned, sorted.
  */
 import * as path from 'path';
-import { ComposeError, Diagnostic, SourceLocation, StageResult, sortDiagnostics } from '../errors';
-import { loadMergedDocument, normalizeProjectName } from './document';
+import { ComposeError, Diagnostic, SourceLocation, StageResult, sortDiagnostics, withWarnings } from '../errors';
+import { MergedDocument, loadMergedDocument, normalizeProjectName } from './document';
 import { parseDotEnv } from './dotenv';
 import type { ComposeProject, LoadOptions } from './model';
 import { locate, normalizeDocument, pointer } from './normalize';
@@ -24,6 +24,8 @@ export type { RenderOptions } from './render-config';
 export { splitShellWords, ShellWordsError } from './shell-words';
 export { parseBytes, parseCpus, parseDuration, formatDuration } from './units';
 export { findCycles } from './semantic';
+export { serviceDependencies, startOrder } from './dependencies';
+export type { DependencyReason, DependencySource, ServiceDependency } from './dependencies';
 export { normalizeProjectName };
 
 /** What Compose accepts as an explicit project name. */
@@ -36,6 +38,16 @@ const PROJECT_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
  */
 export function loadProject(options: LoadOptions): StageResult<ComposeProject> {
   const merged = loadMergedDocument(options);
+  try {
+    return fromMergedDocument(merged, options);
+  } catch (e) {
+    // the warnings found before the error often explain it: the CLI prints them first
+    throw withWarnings(e, merged.warnings);
+  }
+}
+
+/** Profiles, normalization and semantic checks of the merged document. */
+function fromMergedDocument(merged: StageResult<MergedDocument>, options: LoadOptions): StageResult<ComposeProject> {
   const doc = merged.result;
   const data = doc.data as Record<string, unknown>;
   if (Object.keys(data).length === 0) {
@@ -57,6 +69,7 @@ export function loadProject(options: LoadOptions): StageResult<ComposeProject> {
   const normalized = normalizeDocument({
     data,
     locations: doc.locations,
+    writtenValues: doc.writtenValues,
     projectDirectory: doc.projectDirectory,
     environment: doc.environment,
     reader: options.reader,
@@ -84,10 +97,15 @@ export function loadProject(options: LoadOptions): StageResult<ComposeProject> {
     extensions: n.extensions,
     activeProfiles: doc.activeProfiles,
     locations: doc.locations,
-    templates: doc.templates,
+    templates: Object.fromEntries(Object.entries(doc.writtenValues).filter(([, text]) => text.includes('$'))),
     ...(doc.homeDirectory !== undefined ? { homeDirectory: doc.homeDirectory } : {}),
   };
-  const checked = checkProject({ project, data });
+  let checked: ReturnType<typeof checkProject>;
+  try {
+    checked = checkProject({ project, data });
+  } catch (e) {
+    throw withWarnings(e, normalized.warnings);
+  }
   const warnings: Diagnostic[] = [...merged.warnings, ...normalized.warnings, ...checked.warnings];
   return { result: checked.result, warnings: sortDiagnostics(warnings) };
 }

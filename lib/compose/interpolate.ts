@@ -13,7 +13,7 @@
  */
 import { ComposeError, Diagnostic, SourceLocation } from '../errors';
 import { humanPath } from './pointer';
-import { MapEntry, Node, ScalarNode, mapNode, scalarNode, seqNode } from './node';
+import { MapEntry, Node, ScalarNode, mapNode, replacedScalar, seqNode } from './node';
 import { CPUS_SYNTAX } from './units';
 
 /** Looks a variable up; `undefined` means unset (an empty string is set). */
@@ -101,22 +101,33 @@ function expand(s: string, start: number, end: number, lookup: Lookup, unset: Un
   return out;
 }
 
-/** Index of the `}` closing a `${` whose content starts at `from`, or -1. */
+/**
+ * Index of the `}` closing a `${` whose content starts at `from`, or -1. As in Docker Compose v2
+ * (compose-go's template), a `{` inside the expression opens a level too, so a default may hold
+ * braces: `${JSON:-{"a":1}}` is one expression. When the braces do not balance that way, the first
+ * `}` not closing a nested `${` closes it (`${X:-a{b}` has the default `a{b`).
+ */
 function closingBrace(s: string, from: number, end: number): number {
-  let depth = 1;
-  for (let k = from; k < end; k++) {
-    const c = s[k];
-    if (c === '$' && s[k + 1] === '$') {
-      k++;
-    } else if (c === '$' && s[k + 1] === '{') {
-      depth++;
-      k++;
-    } else if (c === '}') {
-      depth--;
-      if (depth === 0) return k;
+  const scan = (plainBraces: boolean): number => {
+    let depth = 1;
+    for (let k = from; k < end; k++) {
+      const c = s[k];
+      if (c === '$' && s[k + 1] === '$') {
+        k++;
+      } else if (c === '$' && s[k + 1] === '{') {
+        depth++;
+        k++;
+      } else if (c === '{' && plainBraces) {
+        depth++;
+      } else if (c === '}') {
+        depth--;
+        if (depth === 0) return k;
+      }
     }
-  }
-  return -1;
+    return -1;
+  };
+  const balanced = scan(true);
+  return balanced >= 0 ? balanced : scan(false);
 }
 
 function plain(name: string, lookup: Lookup, unset: Unset, index: number): string {
@@ -320,10 +331,7 @@ export function interpolateNode(node: Node, path: readonly (string | number)[], 
     }
     value = converted;
   }
-  if (value === node.value) return node;
-  const out = scalarNode(value, node.loc, node.tag);
-  // later stages decide from the text as written (a `${…}` reference), not only from its value
-  return typeof node.value === 'string' && node.value.includes('$') ? { ...out, template: node.value } : out;
+  return replacedScalar(node, value);
 }
 
 function interpolateString(

@@ -125,7 +125,10 @@ export interface ServiceConfig {
   /**
    * Every other service key the schema allows that has no typed field here (e.g. `cgroup`, `pid`,
    * `ipc`, `security_opt`, `devices`, `userns_mode`, `runtime`), with its value after
-   * interpolation, keyed by its compose name. The converter's key tables decide about these.
+   * interpolation, keyed by its compose name; the values whose type the specification fixes are
+   * checked and written one way (`blkio_config` rates and weights and `mem_swappiness` as numbers).
+   * The converter's key tables decide about these; `serviceDependencies` reads `volumes_from`,
+   * `ipc` and `pid` from here.
    */
   readonly other: Readonly<Record<string, unknown>>;
 }

@@ -45,8 +45,11 @@ export interface ScalarNode extends NodeBase {
    * (e.g. of a `${`) can be reported.
    */
   readonly textColumn?: number;
-  /** The value as written, before interpolation (only on values that `${…}` interpolation changed). */
-  readonly template?: string;
+  /**
+   * The text as written in the file, when a loader stage replaced it (interpolation, relative path
+   * resolution): messages quote what the user wrote (`"${APP_PORT}:80"`, `./app.env`).
+   */
+  readonly written?: string;
 }
 
 export type Node = MapNode | SeqNode | ScalarNode;
@@ -64,6 +67,14 @@ export function scalarNode(value: Scalar, loc: SourceLocation, tag?: MergeTag, t
   if (tag) node.tag = tag;
   if (textColumn !== undefined) node.textColumn = textColumn;
   return node;
+}
+
+/** A scalar replacing `node`'s value (same position and tag), remembering the text as first written. */
+export function replacedScalar(node: ScalarNode, value: Scalar): ScalarNode {
+  if (value === node.value) return node;
+  const written = node.written ?? (node.value === null ? undefined : String(node.value));
+  const out = scalarNode(value, node.loc, node.tag);
+  return written === undefined ? out : { ...out, written };
 }
 
 /** The same node with another tag (or none). */
@@ -148,26 +159,27 @@ export function toPlain(node: Node): unknown {
 
 /**
  * Locations of every value below `node`, keyed by JSON pointer relative to `base`; key locations
- * go to `keyLocations` when given.
+ * go to `keyLocations`, and the text as written of replaced scalars (`ScalarNode.written`) to
+ * `written`, when given.
  */
 export function collectLocations(
   node: Node,
   base: string,
   locations: Record<string, SourceLocation>,
   keyLocations?: Record<string, SourceLocation>,
-  templates?: Record<string, string>,
+  written?: Record<string, string>,
 ): void {
   locations[base] = node.loc;
   if (node.kind === 'seq') {
-    node.items.forEach((item, i) => collectLocations(item, childPointer(base, i), locations, keyLocations, templates));
+    node.items.forEach((item, i) => collectLocations(item, childPointer(base, i), locations, keyLocations, written));
   } else if (node.kind === 'map') {
     for (const [key, entry] of node.entries) {
       const p = childPointer(base, key);
       if (keyLocations) keyLocations[p] = entry.keyLoc;
-      collectLocations(entry.value, p, locations, keyLocations, templates);
+      collectLocations(entry.value, p, locations, keyLocations, written);
     }
-  } else if (templates && node.template !== undefined) {
-    templates[base] = node.template;
+  } else if (written && node.written !== undefined) {
+    written[base] = node.written;
   }
 }
 

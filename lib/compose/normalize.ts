@@ -8,7 +8,7 @@
  * `file:line:column`, with the accepted syntax in `fix`.
  */
 import * as path from 'path';
-import { ComposeError, Diagnostic, SourceLocation } from '../errors';
+import { ComposeError, Diagnostic, SourceLocation, withWarnings } from '../errors';
 import type {
   BuildConfig,
   ConfigConfig,
@@ -65,6 +65,8 @@ export interface NormalizeInput {
   readonly data: Readonly<Record<string, unknown>>;
   /** JSON pointer → source position, as produced by the document stage. */
   readonly locations: Readonly<Record<string, SourceLocation>>;
+  /** JSON pointer → the text as written, for values the document stage replaced (interpolated, paths made absolute). */
+  readonly writtenValues?: Readonly<Record<string, string>>;
   /** Absolute project directory (relative paths left in the document are resolved against it). */
   readonly projectDirectory: string;
   /** The interpolation environment: host `KEY` references in `environment:` resolve from it. */
@@ -142,6 +144,8 @@ const SERVICE_TYPED_KEYS = new Set([
 ]);
 
 const RESTART_RE = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
+/** 05-services.md#profiles: "`profiles` follow the regex format of `[a-zA-Z0-9][a-zA-Z0-9_.-]+`". */
+const PROFILE_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp', 'sctp'];
 const VOLUME_TYPES: readonly VolumeType[] = ['bind', 'volume', 'tmpfs', 'npipe', 'cluster', 'image'];
 const CONDITIONS: readonly DependsOnCondition[] = ['service_started', 'service_healthy', 'service_completed_successfully'];
@@ -150,11 +154,16 @@ const CONSISTENCIES = new Set(['consistent', 'cached', 'delegated']);
 
 /** Normalizes the whole merged document. */
 export function normalizeDocument(input: NormalizeInput): { result: NormalizedDocument; warnings: Diagnostic[] } {
-  return new Normalizer(input).run();
+  const normalizer = new Normalizer(input);
+  try {
+    return normalizer.run();
+  } catch (e) {
+    throw withWarnings(e, normalizer.warnings);
+  }
 }
 
 class Normalizer {
-  private readonly warnings: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
   private readonly home: string | undefined;
 
   constructor(private readonly input: NormalizeInput) {
@@ -231,6 +240,15 @@ class Normalizer {
 
   private warn(code: string, message: string, ptr: string, service?: string): void {
     this.warnings.push({ code, message, service, path: humanPath(ptr), location: locate(this.input.locations, ptr) });
+  }
+
+  /**
+   * A string value quoted for a message: as written, with the value it became when the document
+   * stage changed it (`"${PORT}" (= "" after interpolation)`).
+   */
+  private shown(value: string, ptr: string): string {
+    const written = this.input.writtenValues?.[ptr];
+    return written !== undefined && written !== value ? `"${written}" (= "${value}" after interpolation)` : `"${value}"`;
   }
 
   private describe(v: unknown): string {
@@ -395,6 +413,7 @@ class Normalizer {
       if (k.startsWith('x-')) setKey(extensions, k, v);
       else if (!SERVICE_TYPED_KEYS.has(k) && k !== 'extends' && k !== 'label_file') setKey(other, k, v);
     }
+    this.typedOther(other, sp, `services.${name}`);
 
     const environment: Record<string, string | null> = {};
     for (const [k, v] of this.keyValues(s.environment, at('environment'), what('environment'))) {
@@ -461,7 +480,7 @@ class Normalizer {
       configs: this.fileRefs(s.configs, at('configs'), what('configs'), 'config'),
       networks,
       ...opt('networkMode', networkMode),
-      profiles: this.stringList(s.profiles, at('profiles'), what('profiles')),
+      profiles: this.profiles(s.profiles, at('profiles'), what('profiles')),
       ...opt('workingDir', this.optString(s.working_dir, at('working_dir'), what('working_dir'))),
       ...opt('user', this.optString(s.user, at('user'), what('user'))),
       ...opt('hostname', this.optString(s.hostname, at('hostname'), what('hostname'))),
@@ -490,6 +509,56 @@ class Normalizer {
       other,
     };
     return service;
+  }
+
+  /**
+   * Values kept under `other` whose type the specification fixes, checked and written one way:
+   * `blkio_config` rates (05-services.md#blkio_config: byte values for `*_bps`, integers for
+   * `*_iops`, weights 10–1000) become numbers; `mem_swappiness` (05-services.md#mem_swappiness) is
+   * an integer 0–100.
+   */
+  private typedOther(other: Record<string, unknown>, ptr: string, what: string): void {
+    if (other.mem_swappiness !== undefined && other.mem_swappiness !== null) {
+      setKey(other, 'mem_swappiness', this.int(other.mem_swappiness, ptr + '/mem_swappiness', `${what}.mem_swappiness`, 0, 100));
+    }
+    if (!isMap(other.blkio_config)) return;
+    const bp = ptr + '/blkio_config';
+    const bw = `${what}.blkio_config`;
+    const blkio: Obj = {};
+    for (const [key, value] of Object.entries(other.blkio_config)) {
+      const p = bp + '/' + escapePointer(key);
+      const w = `${bw}.${key}`;
+      let typed: unknown = value;
+      if (key === 'weight') typed = this.int(value, p, w, 10, 1000);
+      else if (Array.isArray(value) && ['weight_device', 'device_read_bps', 'device_write_bps', 'device_read_iops', 'device_write_iops'].includes(key)) {
+        const field = key === 'weight_device' ? 'weight' : 'rate';
+        typed = value.map((item, i) => {
+          if (!isMap(item) || item[field] === undefined || item[field] === null) return item;
+          const ip = `${p}/${i}/${field}`;
+          const iw = `${w}[${i}].${field}`;
+          const n = key === 'weight_device' ? this.int(item[field], ip, iw, 10, 1000) : key.endsWith('_bps') ? this.bytes(item[field], ip, iw) : this.int(item[field], ip, iw, 0);
+          return { ...item, [field]: n };
+        });
+      }
+      setKey(blkio, key, typed);
+    }
+    setKey(other, 'blkio_config', blkio);
+  }
+
+  /** `profiles` (05-services.md#profiles): names match `[a-zA-Z0-9][a-zA-Z0-9_.-]+`. */
+  private profiles(v: unknown, ptr: string, what: string): string[] {
+    const names = this.stringList(v, ptr, what);
+    names.forEach((name, i) => {
+      if (!PROFILE_RE.test(name)) {
+        this.fail(
+          `${ptr}/${i}`,
+          `${what}[${i}]: "${name}" is not a valid profile name`,
+          'use letters, digits, `_`, `.` and `-`, starting with a letter or digit, at least two characters (e.g. `debug`)',
+          'compose/invalid-profile',
+        );
+      }
+    });
+    return names;
   }
 
   /** `memswap_limit: -1` means unlimited swap; kept as -1. */
@@ -570,7 +639,15 @@ class Normalizer {
           this.fail(p, `env_file "${ref.path}" is a directory, not a file`, 'name the file inside it (one `KEY=VALUE` per line), e.g. `env_file: ./config/app.env`', 'compose/env-file-missing');
         }
         if (ref.required) {
-          this.fail(p, `env_file "${ref.path}" does not exist`, `create the file, fix the path, or mark it optional with \`- path: ${ref.path}\` and \`required: false\``, 'compose/env-file-missing');
+          // quote the path as the user wrote it (relative, with variables) and say where it was looked for
+          const written = this.input.writtenValues?.[p] ?? this.input.writtenValues?.[p + '/path'];
+          const asWritten = written !== undefined && written !== ref.path ? written : ref.path;
+          this.fail(
+            p,
+            `env_file "${asWritten}" does not exist${asWritten !== ref.path ? ` (${ref.path})` : ''}`,
+            `create the file, fix the path, or mark it optional with \`- path: ${asWritten}\` and \`required: false\``,
+            'compose/env-file-missing',
+          );
         }
         return;
       }
@@ -607,9 +684,10 @@ class Normalizer {
     });
   }
 
+  /** Each entry is read on its own: every bad entry of the list is reported (the others are still read). */
   private portEntries(v: unknown, ptr: string, what: string): PortConfig[] {
     const out: PortConfig[] = [];
-    this.list(v, ptr, what).forEach((item, i) => {
+    this.list(v, ptr, what).forEach((item, i) => this.collect(() => {
       const p = ptr + '/' + i;
       const w = `${what}[${i}]`;
       if (isMap(item)) {
@@ -637,7 +715,7 @@ class Normalizer {
         return;
       }
       out.push(...this.shortPort(this.scalar(item, p, w), p, w));
-    });
+    }));
     return out;
   }
 
@@ -678,7 +756,7 @@ class Normalizer {
           hostPart = host.slice(hostColon + 1);
           hostIp = host.slice(0, hostColon);
           if (hostIp.startsWith('[') && hostIp.endsWith(']')) hostIp = hostIp.slice(1, -1);
-          if (hostIp === '') this.fail(ptr, `${what}: "${spec}" has an empty host IP`, syntax);
+          if (hostIp === '') this.fail(ptr, `${what}: ${this.shown(spec, ptr)} has an empty host IP`, syntax);
         }
       }
     }
@@ -691,11 +769,11 @@ class Normalizer {
       return [a, b];
     };
     const container = range(containerPart);
-    if (!container) this.fail(ptr, `${what}: cannot read "${spec}" as a port mapping (container port "${containerPart}")`, syntax);
+    if (!container) this.fail(ptr, `${what}: cannot read ${this.shown(spec, ptr)} as a port mapping (container port "${containerPart}")`, syntax);
     let host: [number, number] | undefined;
     if (hostPart !== undefined && hostPart !== '') {
       host = range(hostPart);
-      if (!host) this.fail(ptr, `${what}: cannot read "${spec}" as a port mapping (host port "${hostPart}")`, syntax);
+      if (!host) this.fail(ptr, `${what}: cannot read ${this.shown(spec, ptr)} as a port mapping (host port "${hostPart}")`, syntax);
     }
     const count = container[1] - container[0];
     const base = (target: number, published?: string): PortConfig => ({
@@ -713,7 +791,7 @@ class Normalizer {
       return [base(container[0], host[0] === host[1] ? String(host[0]) : `${host[0]}-${host[1]}`)];
     }
     if (host[1] - host[0] !== count) {
-      this.fail(ptr, `${what}: "${spec}" maps ${count + 1} container ports to ${host[1] - host[0] + 1} host ports`, 'give host and container ranges of the same length, e.g. `"9090-9091:8080-8081"`');
+      this.fail(ptr, `${what}: ${this.shown(spec, ptr)} maps ${count + 1} container ports to ${host[1] - host[0] + 1} host ports`, 'give host and container ranges of the same length, e.g. `"9090-9091:8080-8081"`');
     }
     const out: PortConfig[] = [];
     for (let k = 0; k <= count; k++) out.push(base(container[0] + k, String(host[0] + k)));
@@ -722,13 +800,15 @@ class Normalizer {
 
   // ---- volumes
 
+  /** Like ports, every bad entry is reported. */
   private serviceVolumes(v: unknown, ptr: string, what: string): ServiceVolume[] {
-    return this.list(v, ptr, what).map((item, i) => {
+    const out: ServiceVolume[] = [];
+    this.list(v, ptr, what).forEach((item, i) => this.collect(() => {
       const p = ptr + '/' + i;
       const w = `${what}[${i}]`;
-      if (isMap(item)) return this.longVolume(item, p, w);
-      return this.shortVolume(this.scalar(item, p, w), p, w);
-    });
+      out.push(isMap(item) ? this.longVolume(item, p, w) : this.shortVolume(this.scalar(item, p, w), p, w));
+    }));
+    return out;
   }
 
   private isPathLike(source: string): boolean {
@@ -974,6 +1054,12 @@ class Normalizer {
     const typed = new Set(['mode', 'replicas', 'resources', 'restart_policy', 'labels']);
     const other: Record<string, unknown> = {};
     for (const [k, val] of Object.entries(d)) if (!typed.has(k)) setKey(other, k, val);
+    // deploy.md#update_config, #rollback_config: `delay` and `monitor` are durations (kept as written)
+    for (const key of ['update_config', 'rollback_config']) {
+      const c = other[key];
+      if (!isMap(c)) continue;
+      for (const field of ['delay', 'monitor']) this.duration(c[field], `${ptr}/${key}/${field}`, `${what}.${key}.${field}`);
+    }
     const res = d.resources === undefined || d.resources === null ? undefined : this.map(d.resources, ptr + '/resources', `${what}.resources`);
     const rp = d.restart_policy === undefined || d.restart_policy === null ? undefined : this.map(d.restart_policy, ptr + '/restart_policy', `${what}.restart_policy`);
     return {
@@ -1188,7 +1274,7 @@ export function setKey<T>(o: Record<string, T>, key: string, value: NoInfer<T>):
 }
 
 /** A POSIX container path without `.`/`..` segments, doubled or trailing slashes (Windows paths unchanged). */
-function cleanTarget(target: string): string {
+export function cleanTarget(target: string): string {
   if (!target.startsWith('/')) return target;
   const clean = path.posix.normalize(target);
   return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean;

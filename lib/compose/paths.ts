@@ -14,7 +14,7 @@
  * volumes (`data:/var/lib/mysql`) are left alone.
  */
 import * as path from 'path';
-import { MapEntry, MapNode, Node, getEntry, mapNode, scalarNode, seqNode, setEntry, stringValue } from './node';
+import { MapEntry, MapNode, Node, getEntry, mapNode, replacedScalar, scalarNode, seqNode, setEntry, stringValue } from './node';
 
 export interface PathContext {
   /** Absolute directory relative paths are resolved against. */
@@ -156,8 +156,7 @@ function resolveScalar(node: Node, ctx: PathContext): Node {
 }
 
 function withString(node: Node, value: string): Node {
-  if (node.kind !== 'scalar' || node.value === value) return node;
-  return scalarNode(value, node.loc, node.tag);
+  return node.kind === 'scalar' ? replacedScalar(node, value) : node;
 }
 
 /** Applies `fn` to the value of `key` when present. */
@@ -178,4 +177,26 @@ function mapValues(node: MapNode, fn: (value: Node) => Node): MapNode {
     entries.set(key, value === entry.value ? entry : { keyLoc: entry.keyLoc, value });
   }
   return changed ? mapNode(entries, node.loc, node.tag) : node;
+}
+
+/**
+ * `build` mappings without `context` build the project directory (build.md#context: "defaults to
+ * the project directory"): the main project's, or an included project's for its own services.
+ */
+export function defaultBuildContexts(doc: MapNode, projectDirectory: string): MapNode {
+  const services = getEntry(doc, 'services');
+  if (services?.kind !== 'map') return doc;
+  let changed = false;
+  const entries = new Map<string, MapEntry>();
+  for (const [name, entry] of services.entries) {
+    const build = getEntry(entry.value, 'build');
+    if (entry.value.kind !== 'map' || build?.kind !== 'map' || build.entries.has('context')) {
+      entries.set(name, entry);
+      continue;
+    }
+    const withContext = setEntry(build, 'context', scalarNode(projectDirectory, build.loc), build.loc);
+    entries.set(name, { keyLoc: entry.keyLoc, value: setEntry(entry.value, 'build', withContext) });
+    changed = true;
+  }
+  return changed ? setEntry(doc, 'services', mapNode(entries, services.loc, services.tag)) : doc;
 }

@@ -60,6 +60,8 @@ export interface SchemaProblem {
   readonly keyword: string;
   /** The offending value. */
   readonly value: unknown;
+  /** The error code when it is the only problem; @default 'compose/schema' */
+  readonly code?: string;
 }
 
 /** Most problems listed in one error. */
@@ -80,7 +82,40 @@ export function validateDocument(doc: Node, file: string): void {
     return { locations, keyLocations };
   });
   const real = problems.filter((p) => !(p.keyword === 'type' && p.value === null));
-  if (real.length > 0) throw schemaError(real, file);
+  if (real.length > 0) throw schemaError(legacyServices(real, data), file);
+}
+
+/** Keys a service of the legacy format has; a top-level mapping with one of them is taken for a service. */
+const LEGACY_SERVICE_KEYS = ['image', 'build', 'command', 'ports', 'links', 'environment', 'volumes', 'depends_on'];
+
+/**
+ * A legacy (version 1) file defines its services at the top level: one problem telling to move them
+ * under `services:` replaces their "unknown key" problems (top-level mappings with an `image` or
+ * `build`, or other keys only services have).
+ */
+function legacyServices(problems: readonly SchemaProblem[], data: unknown): SchemaProblem[] {
+  const root = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const isLegacy = (p: SchemaProblem): boolean => {
+    if (p.keyword !== 'additionalProperties') return false;
+    const segs = parsePointer(p.pointer);
+    const value = segs.length === 1 ? root[segs[0]] : undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const keys = Object.keys(value);
+    return keys.includes('image') || keys.includes('build') || (keys.length > 0 && keys.every((k) => LEGACY_SERVICE_KEYS.includes(k)));
+  };
+  const legacy = problems.filter(isLegacy);
+  if (legacy.length === 0) return [...problems];
+  const names = legacy.map((p) => `\`${parsePointer(p.pointer)[0]}\``);
+  const hint: SchemaProblem = {
+    message: `${orList(names, 'and')} at the top level ${names.length === 1 ? 'is a service' : 'are services'} written in the legacy (version 1) Compose format`,
+    location: legacy[0].location,
+    fix: `move ${names.length === 1 ? 'it' : 'them'} under a top-level \`services:\` key: add a line \`services:\` above ${names.length === 1 ? 'it' : 'them'} and indent each service definition by two more spaces`,
+    pointer: legacy[0].pointer,
+    keyword: 'legacy',
+    value: undefined,
+    code: 'compose/legacy-format',
+  };
+  return [hint, ...problems.filter((p) => !legacy.includes(p))].sort(compareProblems);
 }
 
 /**
@@ -112,7 +147,7 @@ export function schemaProblems(
 export function schemaError(problems: readonly SchemaProblem[], file: string): ComposeError {
   const first = problems[0];
   if (problems.length === 1) {
-    return new ComposeError(first.message, { code: 'compose/schema', location: first.location, fix: first.fix });
+    return new ComposeError(first.message, { code: first.code ?? 'compose/schema', location: first.location, fix: first.fix });
   }
   const shown = problems.slice(0, MAX_PROBLEMS);
   const details: ErrorDetail[] = shown.map((p) => ({ message: p.message, location: p.location }));
@@ -194,9 +229,9 @@ function typeName(t: string): string {
   return TYPE_NAMES[t] ?? t;
 }
 
-function orList(items: readonly string[]): string {
+function orList(items: readonly string[], conjunction = 'or'): string {
   if (items.length <= 1) return items.join('');
-  return items.slice(0, -1).join(', ') + ' or ' + items[items.length - 1];
+  return items.slice(0, -1).join(', ') + ` ${conjunction} ` + items[items.length - 1];
 }
 
 function describeValue(value: unknown): string {

@@ -2,7 +2,7 @@
  * What the loading stages share: the scope a file is loaded in (its variables and the directory its
  * relative paths are resolved against) and the loader functions `extends` and `include` call back.
  */
-import type { SourceLocation } from '../errors';
+import type { Diagnostic, SourceLocation } from '../errors';
 import type { Lookup } from './interpolate';
 import type { MapNode } from './node';
 
@@ -34,6 +34,8 @@ export interface LoaderHost {
   loadProject(files: readonly string[], scope: Scope, from?: SourceLocation): MapNode;
   /** The same variables with another base directory. */
   withBaseDir(scope: Scope, baseDir: string): Scope;
+  /** Reports a warning of the load. */
+  warn(warning: Diagnostic): void;
   /** A new scope for an included project. */
   includedScope(parent: Scope, baseDir: string, envFiles: readonly string[], explicitEnvFiles: boolean, includingFile: string, from: SourceLocation): Scope;
 }

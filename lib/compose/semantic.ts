@@ -1,8 +1,11 @@
 /**
  * Semantic validation: what the JSON schema cannot express.
  *
- * - `depends_on` cycles (the cycle path is reported);
- * - references to unknown services (`depends_on`, `links`, `volumes_from`, `network_mode: service:x`);
+ * - dependency cycles, through `depends_on` and the implicit dependencies of `dependencies.ts`
+ *   (`links`, `volumes_from`, `network_mode` / `ipc` / `pid: service:x`); the cycle path is reported;
+ * - references to unknown services (`depends_on`, `links`, `volumes_from`, `network_mode`, `ipc`
+ *   and `pid` set to `service:x`, `build.additional_contexts` set to `service:x`);
+ * - a `tmpfs` entry and a volume mounted at the same container path;
  * - references to services disabled by profiles (an error, except a `depends_on` entry with
  *   `required: false`, which is dropped with a warning — 15-profiles.md, 05-services.md#depends_on);
  * - named volumes, networks, secrets and configs used by services but not declared at the top level.
@@ -11,8 +14,9 @@
  * by file, line and column. A single problem is thrown with its own code and fix.
  */
 import { ComposeError, Diagnostic, ErrorDetail, SourceLocation } from '../errors';
+import { DEPENDENCY_VERBS, DependencySource, ServiceDependency, serviceDependencies, serviceMode } from './dependencies';
 import type { ComposeProject, DependsOnConfig, ServiceConfig } from './model';
-import { escapePointer, humanPath, locate, pointer, setKey } from './normalize';
+import { cleanTarget, escapePointer, humanPath, locate, pointer, setKey } from './normalize';
 import { serviceProfiles } from './profiles';
 
 export interface SemanticInput {
@@ -59,6 +63,9 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
   const namesIt = (name: string) => (item: unknown) =>
     item === name || (typeof item === 'string' && (item.split(':')[0] === name || item.split('=')[0] === name)) ||
     (isMap(item) && item.source === name);
+
+  /** Pointer to the entry of service `from` that creates the dependency `d` (a `depends_on` list item by its index). */
+  const edgePointer = (from: string, d: ServiceDependency): string => (d.reason === 'depends_on' ? refPointer(from, 'depends_on', namesIt(d.service)) : d.pointer);
 
   const profileFix = (target: string): string => {
     const profiles = serviceProfiles(rawServices[target]);
@@ -120,23 +127,19 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
     }
     setKey(services, name, dependsOn === svc.dependsOn || sameKeys(dependsOn, svc.dependsOn) ? svc : { ...svc, dependsOn });
 
-    // links: "service" or "service:alias"
-    for (const link of svc.links) {
-      const target = link.split(':')[0];
-      serviceRef(name, 'links', target, refPointer(name, 'links', (x) => x === link), 'links to');
+    // the implicit dependencies: links, volumes_from, network_mode / ipc / pid: service:x
+    for (const d of serviceDependencies(svc)) {
+      if (d.reason !== 'depends_on') serviceRef(name, d.reason, d.service, edgePointer(name, d), DEPENDENCY_VERBS[d.reason]);
     }
-    // volumes_from: "service[:ro|rw]" or "container:name[:ro|rw]"
-    const volumesFrom = svc.other.volumes_from;
-    if (Array.isArray(volumesFrom)) {
-      volumesFrom.forEach((entry, i) => {
-        if (typeof entry !== 'string' || entry.startsWith('container:')) return;
-        const target = entry.split(':')[0];
-        serviceRef(name, 'volumes_from', target, pointer('services', name, 'volumes_from', i), 'mounts volumes from');
-      });
-    }
-    // network_mode: service:x
-    if (svc.networkMode?.startsWith('service:')) {
-      serviceRef(name, 'network_mode', svc.networkMode.slice('service:'.length), pointer('services', name, 'network_mode'), 'shares the network stack of');
+    // build.additional_contexts: name: service:x (build.md#additional_contexts)
+    for (const [context, value] of Object.entries(svc.build?.additionalContexts ?? {})) {
+      const target = serviceMode(value);
+      if (target === undefined) continue;
+      const raw = isMap(rawServices[name]) ? (rawServices[name] as Record<string, unknown>).build : undefined;
+      const list = isMap(raw) && Array.isArray(raw.additional_contexts) ? raw.additional_contexts : undefined;
+      const at = list ? list.findIndex((x) => typeof x === 'string' && x.startsWith(`${context}=`)) : -1;
+      const ptr = list ? pointer('services', name, 'build', 'additional_contexts', ...(at >= 0 ? [at] : [])) : pointer('services', name, 'build', 'additional_contexts', context);
+      serviceRef(name, 'build', target, ptr, 'builds on the image of');
     }
     if (svc.networkMode !== undefined && Object.keys(svc.networks).length > 0) {
       problems.push({
@@ -172,6 +175,19 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
         location: loc(ptr),
       });
     }
+
+    // a tmpfs entry and a volume on one container path (compose-go refuses it; the engine would too)
+    svc.tmpfs.forEach((entry) => {
+      const target = cleanTarget(entry.split(':')[0]);
+      const i = svc.volumes.findIndex((v) => v.target === target);
+      if (i < 0) return;
+      problems.push({
+        code: 'compose/duplicate-mount',
+        message: `service "${name}" mounts both \`tmpfs\` ${target} and \`volumes[${i}]\` at ${target}`,
+        fix: `keep one of the two mounts for ${target}: a \`tmpfs\` entry and a volume cannot share a container path`,
+        location: loc(pointer('services', name, 'volumes', i)),
+      });
+    });
 
     // named volumes
     svc.volumes.forEach((v, i) => {
@@ -214,14 +230,23 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
     if (svc.build) fileRefs('secrets', svc.build.secrets, 'build', (i) => pointer('services', name, 'build', 'secrets', i));
   }
 
-  // depends_on cycles (only between enabled services)
+  // dependency cycles (only between enabled services): depends_on and the implicit dependencies
   for (const cycle of findCycles(services)) {
-    const [first, second] = cycle;
+    const edges: ServiceDependency[] = [];
+    for (let i = 0; i + 1 < cycle.length; i++) {
+      edges.push(serviceDependencies(services[cycle[i]]).find((d) => d.service === cycle[i + 1])!);
+    }
+    const first = edges[0];
+    const onlyDependsOn = edges.every((d) => d.reason === 'depends_on');
     problems.push({
       code: 'compose/dependency-cycle',
-      message: `depends_on cycle: ${cycle.join(' -> ')}`,
-      fix: 'remove one of the `depends_on` entries of the cycle',
-      location: loc(refPointer(first, 'depends_on', namesIt(second))),
+      message: onlyDependsOn
+        ? `depends_on cycle: ${cycle.join(' -> ')}`
+        : `dependency cycle: ${cycle.join(' -> ')} (${edges.map((d, i) => `${cycle[i]} ${DEPENDENCY_VERBS[d.reason]} ${d.service}`).join(', ')})`,
+      fix: onlyDependsOn
+        ? 'remove one of the `depends_on` entries of the cycle'
+        : 'remove one of the entries of the cycle: `depends_on`, `links`, `volumes_from` and `network_mode`, `ipc` or `pid` set to `service:<name>` each make a service start after the one it names',
+      location: loc(edgePointer(cycle[0], first)),
     });
   }
 
@@ -243,10 +268,12 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
 }
 
 /**
- * Every elementary cycle reachable in the `depends_on` graph, each once, rotated to start at its
- * smallest service name (`a -> b -> a`).
+ * Every elementary cycle reachable in the dependency graph (`depends_on` and the implicit
+ * dependencies of `dependencies.ts`, between the services given), each once, rotated to start at
+ * its smallest service name (`a -> b -> a`).
  */
-export function findCycles(services: Readonly<Record<string, Pick<ServiceConfig, 'dependsOn'>>>): string[][] {
+export function findCycles(services: Readonly<Record<string, Omit<DependencySource, 'name'>>>): string[][] {
+  const has = (name: string) => Object.prototype.hasOwnProperty.call(services, name);
   const state = new Map<string, 1 | 2>();
   const stack: string[] = [];
   const seen = new Set<string>();
@@ -254,11 +281,12 @@ export function findCycles(services: Readonly<Record<string, Pick<ServiceConfig,
   const visit = (node: string) => {
     state.set(node, 1);
     stack.push(node);
-    for (const next of Object.keys(services[node]?.dependsOn ?? {}).sort()) {
-      if (!services[next]) continue;
-      const s = state.get(next);
+    const next = new Set(serviceDependencies({ ...services[node], name: node }).map((d) => d.service));
+    for (const target of [...next].sort()) {
+      if (!has(target)) continue;
+      const s = state.get(target);
       if (s === 1) {
-        const cycle = stack.slice(stack.indexOf(next));
+        const cycle = stack.slice(stack.indexOf(target));
         const minAt = cycle.indexOf([...cycle].sort()[0]);
         const rotated = [...cycle.slice(minAt), ...cycle.slice(0, minAt)];
         const key = rotated.join('\0');
@@ -266,7 +294,7 @@ export function findCycles(services: Readonly<Record<string, Pick<ServiceConfig,
           seen.add(key);
           cycles.push([...rotated, rotated[0]]);
         }
-      } else if (s === undefined) visit(next);
+      } else if (s === undefined) visit(target);
     }
     stack.pop();
     state.set(node, 2);

@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import type { DatabaseReplacement, DockerrunV2 } from '../bundle/types';
 import { StandIn, probeDatabase, standInContainer } from './database';
 import { planEcs, EcsPlan, PlannedContainer } from './ecs-plan';
-import { Engine, EngineInfo, LABEL_PROJECT, LABEL_RUN, LocalError, LogFollower } from './engine';
+import { ContainerSpec, Engine, EngineInfo, LABEL_CONTAINER, LABEL_PROJECT, LABEL_RUN, LocalError, LogFollower } from './engine';
 import { repoComponent } from './images';
 
 /** Label compose puts on what it creates. */
@@ -97,13 +97,28 @@ export function httpStatus(url: string, timeoutMs = 3000): Promise<number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Rewrites the production compose file for the rehearsal: images as given, and every published port
- * bound to the bind address (and remapped). Nothing else changes.
+ * Rewrites the production compose file for the rehearsal: every published port bound to the bind
+ * address (and remapped), and the RDS stand-ins added as services of the project on every network of
+ * the file (so the project's own `depends_on` conditions, such as waiting for the schema init
+ * container, run as on the instance). Nothing else changes.
  */
-export function rehearsalCompose(text: string, bindAddress: string, publish: Readonly<Record<number, number>>): { text: string; web?: { service: string; containerPort: number } } {
+export function rehearsalCompose(
+  text: string,
+  bindAddress: string,
+  publish: Readonly<Record<number, number>>,
+  standIns: readonly ContainerSpec[] = [],
+): { text: string; web?: { service: string; containerPort: number } } {
   const doc = parseDocument(text);
   let web: { service: string; containerPort: number } | undefined;
   const services = doc.get('services') as { items?: { key: { value?: string } | string; value: unknown }[] } | undefined;
+  const networks = new Set<string>();
+  for (const item of services?.items ?? []) {
+    const declared = (item.value as { get?(k: string): unknown } | undefined)?.get?.('networks') as { toJSON?: () => unknown } | undefined;
+    const list = declared?.toJSON?.();
+    if (Array.isArray(list)) for (const n of list) networks.add(String(n));
+    else if (list && typeof list === 'object') for (const n of Object.keys(list)) networks.add(n);
+    else networks.add('default');
+  }
   for (const item of services?.items ?? []) {
     const svc = item.value as { get(k: string): unknown; set(k: string, v: unknown): void } | undefined;
     const ports = svc?.get('ports') as { items?: { value?: unknown }[]; toJSON?: () => unknown } | undefined;
@@ -118,6 +133,19 @@ export function rehearsalCompose(text: string, bindAddress: string, publish: Rea
       return `${bindAddress}:${mapped === 0 ? '' : mapped}:${m[2]}${m[3] ?? ''}`;
     });
     svc!.set('ports', out);
+  }
+  const dollars = (v: string) => v.replace(/\$/g, '$$$$');
+  for (const spec of standIns) {
+    const service = spec.labels[LABEL_CONTAINER]?.replace(/^database:/, 'rds-') ?? spec.name;
+    doc.setIn(['services', service], doc.createNode({
+      image: spec.image,
+      container_name: spec.name,
+      ...(spec.command ? { command: spec.command.map(dollars) } : {}),
+      environment: Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, dollars(v)])),
+      labels: { ...spec.labels },
+      ports: (spec.ports ?? []).map((p) => `${bindAddress}::${p.containerPort}`),
+      networks: Object.fromEntries([...networks].sort().map((n) => [n, { aliases: [...(spec.aliases ?? [])] }])),
+    }));
   }
   return { text: doc.toString(), ...(web ? { web } : {}) };
 }
@@ -199,6 +227,12 @@ export class Rehearsal {
       await engine.run(spec);
       for (const n of networks.slice(1)) await engine.connectNetwork(n, spec.name, [s.host]);
     }
+    await this.waitForDatabases();
+  }
+
+  /** Waits until every stand-in accepts connections on its published port. */
+  private async waitForDatabases(): Promise<void> {
+    const { engine, reporter } = this.o;
     for (const s of this.o.standIns) {
       const deadline = Date.now() + (this.o.databaseTimeoutMs ?? 180000);
       for (;;) {
@@ -347,9 +381,10 @@ export class Rehearsal {
     const { engine, reporter } = this.o;
     const file = this.o.composeFile ?? 'docker-compose.yml';
     const original = fs.readFileSync(path.join(this.o.bundleDir, file), 'utf8');
-    const localFile = '.beanstack-local.docker-compose.yml';
-    const rewritten = rehearsalCompose(original, this.bind, this.o.publish ?? {});
-    fs.writeFileSync(path.join(this.o.bundleDir, localFile), rewritten.text);
+    const localFile = REHEARSAL_FILES[0];
+    const standIns = this.o.standIns.map((st) => standInContainer(st, '', this.probeHost, this.labels()));
+    const rewritten = rehearsalCompose(original, this.bind, this.o.publish ?? {}, standIns);
+    fs.writeFileSync(path.join(this.o.bundleDir, localFile), rewritten.text, { mode: 0o600 });
     // Elastic Beanstalk writes the environment properties into .env at the bundle root, escaping `$`
     // as `$$` for Compose v2 (which interpolates env files); docker-compose 1.x reads values as written
     const escape = await engine.composeInterpolatesEnvFiles();
@@ -357,16 +392,13 @@ export class Rehearsal {
       .map((k) => `${k}=${escape ? this.o.environmentProperties[k].replace(/\$/g, '$$$$') : this.o.environmentProperties[k]}`);
     fs.writeFileSync(path.join(this.o.bundleDir, '.env'), envLines.length ? `${envLines.join('\n')}\n` : '', { mode: 0o600 });
     const log = (line: string) => reporter.step(`compose: ${line}`);
-    reporter.step(`creating the compose project ${this.names.composeProject} from ${file} (as the Docker platform runs it)`);
-    const created = await engine.compose([...this.composeArgs(localFile), 'up', '--no-start', '--no-build'], this.o.bundleDir, {}, log);
-    if (created !== 0) throw new LocalError(`compose could not create the project from ${file} (exit code ${created})`, { code: 'local/compose-failed', fix: 'see the compose output above' });
-    const networks = (await engine.list(COMPOSE_PROJECT_LABEL, this.names.composeProject)).networks;
-    if (this.o.standIns.length > 0) {
-      if (networks.length === 0) throw new LocalError('the compose project has no network to attach the database stand-in to', { code: 'local/compose-network' });
-      await this.startDatabases(networks);
+    for (const s of this.o.standIns) {
+      reporter.step(`the RDS stand-in for ${s.service}: ${s.image} (${s.engine}) as ${s.host}:${s.port}, database ${s.database}, user ${s.user}`);
     }
-    const startedCode = await engine.compose([...this.composeArgs(localFile), 'start'], this.o.bundleDir, {}, log);
-    if (startedCode !== 0) throw new LocalError(`compose could not start the project (exit code ${startedCode})`, { code: 'local/compose-failed', fix: 'see the compose output above' });
+    reporter.step(`starting the compose project ${this.names.composeProject} from ${file} (as the Docker platform runs it)`);
+    const up = await engine.compose([...this.composeArgs(localFile), 'up', '--detach', '--no-build'], this.o.bundleDir, {}, log);
+    if (up !== 0) throw new LocalError(`compose could not start the project from ${file} (exit code ${up})`, { code: 'local/compose-failed', fix: 'see the compose output above' });
+    await this.waitForDatabases();
     const containers = (await engine.list(COMPOSE_PROJECT_LABEL, this.names.composeProject)).containers;
     this.composeContainers.push(...containers);
     const ports: Record<string, Record<string, number>> = {};
@@ -418,11 +450,16 @@ export class Rehearsal {
     await Promise.all(running.map((c) => engine.stop(c, 10).catch(() => undefined)));
     await down(engine, this.o.project);
     fs.rmSync(this.o.stateDir, { recursive: true, force: true });
-    if (this.o.target === 'docker') {
-      fs.rmSync(path.join(this.o.bundleDir, '.beanstack-local.docker-compose.yml'), { force: true });
-      fs.rmSync(path.join(this.o.bundleDir, '.env'), { force: true });
-    }
+    if (this.o.target === 'docker') removeRehearsalFiles(this.o.bundleDir);
   }
+}
+
+/** The files a docker-target rehearsal writes into the bundle directory (they hold passwords and secrets). */
+export const REHEARSAL_FILES: readonly string[] = ['.beanstack-local.docker-compose.yml', '.env'];
+
+/** Removes the rehearsal's own files from a bundle directory. */
+export function removeRehearsalFiles(bundleDir: string): void {
+  for (const f of REHEARSAL_FILES) fs.rmSync(path.join(bundleDir, f), { force: true });
 }
 
 /** Removes every container, network and volume of a project's rehearsals (both targets); returns what it removed. */

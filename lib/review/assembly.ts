@@ -5,7 +5,9 @@
  *
  * Pure: every file is read through the injected `AssemblyReader`; nothing here touches the disk.
  */
+import * as path from 'path';
 import { BeanstackError } from '../errors';
+import { assertTemplateShape } from './template-shape';
 
 /** How the review reads an assembly; `bin/` passes one backed by the file system. */
 export interface AssemblyReader {
@@ -98,16 +100,27 @@ export interface Assembly {
   readonly findings?: readonly Finding[];
 }
 
-function join(dir: string, rel: string): string {
-  if (rel.startsWith('/')) return rel;
-  return dir.endsWith('/') ? dir + rel : `${dir}/${rel}`;
+/** `rel` (a path a manifest names) under `dir`, which must stay inside the assembly's root directory. */
+function join(root: string, dir: string, rel: string, what: string): string {
+  const inside = (p: string): boolean => {
+    const r = path.posix.normalize(root).replace(/\/+$/, '');
+    return p === r || p.startsWith(`${r}/`) || (r === '.' && !p.startsWith('../') && p !== '..' && !path.posix.isAbsolute(p));
+  };
+  const joined = path.posix.normalize(`${dir.replace(/\/+$/, '')}/${rel}`);
+  if (path.posix.isAbsolute(rel) || rel.includes('\0') || !inside(joined)) {
+    throw new BeanstackError(`${what} '${rel}' is outside the cloud assembly ${root}`, {
+      code: 'review/path-outside-assembly',
+      fix: 'the review reads only files inside the assembly: synthesize it again with asset staging on (the default), and do not point manifests at other directories',
+    });
+  }
+  return joined;
 }
 
-function parseJson(reader: AssemblyReader, file: string, what: string): unknown {
+function readJson(reader: AssemblyReader, file: string, what: string): { value: unknown; text: string } | undefined {
   const text = reader.readFile(file);
   if (text === undefined) return undefined;
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), text };
   } catch (e) {
     throw new BeanstackError(`${file}: ${what} is not valid JSON (${(e as Error).message})`, {
       code: 'review/assembly-json',
@@ -115,6 +128,10 @@ function parseJson(reader: AssemblyReader, file: string, what: string): unknown 
       fix: 'synthesize the assembly again (cdk synth -o <dir>); the file is damaged',
     });
   }
+}
+
+function parseJson(reader: AssemblyReader, file: string, what: string): unknown {
+  return readJson(reader, file, what)?.value;
 }
 
 type Json = Record<string, unknown>;
@@ -125,7 +142,7 @@ function fileDigests(reader: AssemblyReader, p: string): Record<string, string> 
   const list = reader.listFiles(p);
   if (list !== undefined) {
     for (const rel of list) {
-      const d = reader.digest(join(p, rel));
+      const d = reader.digest(`${p}/${rel}`);
       if (d !== undefined) out[rel] = d;
     }
     return out;
@@ -140,7 +157,7 @@ function fileDigests(reader: AssemblyReader, p: string): Record<string, string> 
  * (not a cloud assembly).
  */
 export function loadAssembly(directory: string, reader: AssemblyReader): Assembly {
-  const manifestFile = join(directory, 'manifest.json');
+  const manifestFile = `${directory.replace(/\/+$/, '')}/manifest.json`;
   const manifest = parseJson(reader, manifestFile, 'the cloud assembly manifest');
   if (!isObject(manifest)) {
     throw new BeanstackError(`${directory} is not a cloud assembly: it has no manifest.json`, {
@@ -151,10 +168,10 @@ export function loadAssembly(directory: string, reader: AssemblyReader): Assembl
   const stacks: StackArtifact[] = [];
   const fileAssets = new Map<string, FileAsset>();
   const imageAssets = new Map<string, ImageAsset>();
-  readManifest(directory, manifest, '', reader, stacks, fileAssets, imageAssets);
+  readManifest({ root: directory, reader, stacks, fileAssets, imageAssets, seen: new Set([path.posix.normalize(directory).replace(/\/+$/, '')]) }, directory, manifest, '');
 
   let findings: Finding[] | undefined;
-  const reportFile = join(directory, 'validation-report.json');
+  const reportFile = `${directory.replace(/\/+$/, '')}/validation-report.json`;
   const report = parseJson(reader, reportFile, 'the validation report');
   if (isObject(report)) findings = readFindings(report);
 
@@ -168,34 +185,39 @@ export function loadAssembly(directory: string, reader: AssemblyReader): Assembl
   };
 }
 
-function readManifest(
-  dir: string,
-  manifest: Json,
-  prefix: string,
-  reader: AssemblyReader,
-  stacks: StackArtifact[],
-  fileAssets: Map<string, FileAsset>,
-  imageAssets: Map<string, ImageAsset>,
-): void {
+/** What reading one assembly collects; `seen` holds the manifests read, so a nested assembly cannot loop. */
+interface ReadContext {
+  readonly root: string;
+  readonly reader: AssemblyReader;
+  readonly stacks: StackArtifact[];
+  readonly fileAssets: Map<string, FileAsset>;
+  readonly imageAssets: Map<string, ImageAsset>;
+  readonly seen: Set<string>;
+}
+
+function readManifest(ctx: ReadContext, dir: string, manifest: Json, prefix: string): void {
+  const { reader } = ctx;
   const artifacts = isObject(manifest.artifacts) ? manifest.artifacts : {};
   for (const id of Object.keys(artifacts).sort()) {
     const art = artifacts[id];
     if (!isObject(art)) continue;
     const props = isObject(art.properties) ? art.properties : {};
     if (art.type === 'aws:cloudformation:stack' && typeof props.templateFile === 'string') {
-      const file = join(dir, props.templateFile);
-      const template = parseJson(reader, file, `the template of stack ${id}`);
-      if (!isObject(template)) {
+      const file = join(ctx.root, dir, props.templateFile, `the template file of stack ${id}`);
+      const read = readJson(reader, file, `the template of stack ${id}`);
+      const template = read?.value;
+      if (!read || !isObject(template)) {
         throw new BeanstackError(`${file}: the template of stack ${id} is missing`, {
           code: 'review/template-missing',
           location: { file, line: 1, column: 1 },
           fix: 'synthesize the assembly again; it is incomplete',
         });
       }
+      assertTemplateShape(template, read.text, file, id);
       const env = typeof art.environment === 'string' ? /^aws:\/\/([^/]*)\/(.*)$/.exec(art.environment) : null;
       const account = env && !env[1].startsWith('unknown') ? env[1] : undefined;
       const region = env && !env[2].startsWith('unknown') ? env[2] : undefined;
-      stacks.push({
+      ctx.stacks.push({
         id: prefix + id,
         displayName: typeof art.displayName === 'string' ? art.displayName : prefix + id,
         stackName: typeof props.stackName === 'string' ? props.stackName : id,
@@ -203,20 +225,22 @@ function readManifest(
         ...(region ? { region } : {}),
         template: template as Template,
         templateFile: props.templateFile,
-        paths: logicalPaths(dir, art, template as Template, reader),
+        paths: logicalPaths(ctx, dir, art, template as Template),
       });
     } else if (art.type === 'cdk:asset-manifest' && typeof props.file === 'string') {
-      const assets = parseJson(reader, join(dir, props.file), `asset manifest ${props.file}`);
-      if (isObject(assets)) readAssets(dir, assets, reader, fileAssets, imageAssets);
+      const assets = parseJson(reader, join(ctx.root, dir, props.file, `asset manifest ${id}`), `asset manifest ${props.file}`);
+      if (isObject(assets)) readAssets(ctx, dir, assets);
     } else if (art.type === 'cdk:cloud-assembly' && typeof props.directoryName === 'string') {
-      const sub = join(dir, props.directoryName);
-      const nested = parseJson(reader, join(sub, 'manifest.json'), `nested assembly ${props.directoryName}`);
-      if (isObject(nested)) readManifest(sub, nested, `${prefix}${props.displayName ?? id}/`, reader, stacks, fileAssets, imageAssets);
+      const sub = join(ctx.root, dir, props.directoryName, `nested assembly ${id}`);
+      if (ctx.seen.has(sub) || ctx.seen.size >= 100) continue;
+      ctx.seen.add(sub);
+      const nested = parseJson(reader, `${sub}/manifest.json`, `nested assembly ${props.directoryName}`);
+      if (isObject(nested)) readManifest(ctx, sub, nested, `${prefix}${typeof props.displayName === 'string' ? props.displayName : id}/`);
     }
   }
 }
 
-function logicalPaths(dir: string, art: Json, template: Template, reader: AssemblyReader): Record<string, string> {
+function logicalPaths(ctx: ReadContext, dir: string, art: Json, template: Template): Record<string, string> {
   const out: Record<string, string> = {};
   const collect = (metadata: unknown): void => {
     if (!isObject(metadata)) return;
@@ -230,7 +254,7 @@ function logicalPaths(dir: string, art: Json, template: Template, reader: Assemb
   };
   collect(art.metadata);
   if (typeof art.additionalMetadataFile === 'string') {
-    collect(parseJson(reader, join(dir, art.additionalMetadataFile), 'stack metadata'));
+    collect(parseJson(ctx.reader, join(ctx.root, dir, art.additionalMetadataFile, 'the stack metadata file'), 'stack metadata'));
   }
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     const p = isObject(r) && isObject(r.Metadata) ? r.Metadata['aws:cdk:path'] : undefined;
@@ -239,7 +263,8 @@ function logicalPaths(dir: string, art: Json, template: Template, reader: Assemb
   return out;
 }
 
-function readAssets(dir: string, assets: Json, reader: AssemblyReader, fileAssets: Map<string, FileAsset>, imageAssets: Map<string, ImageAsset>): void {
+function readAssets(ctx: ReadContext, dir: string, assets: Json): void {
+  const { reader, fileAssets, imageAssets } = ctx;
   const files = isObject(assets.files) ? assets.files : {};
   for (const hash of Object.keys(files)) {
     const a = files[hash];
@@ -248,7 +273,7 @@ function readAssets(dir: string, assets: Json, reader: AssemblyReader, fileAsset
     if (isObject(a.destinations)) {
       for (const d of Object.values(a.destinations)) if (isObject(d) && typeof d.objectKey === 'string') objectKeys.push(d.objectKey);
     }
-    const p = join(dir, a.source.path);
+    const p = join(ctx.root, dir, a.source.path, `the source of file asset ${hash}`);
     fileAssets.set(hash, {
       hash,
       ...(typeof a.displayName === 'string' ? { displayName: a.displayName } : {}),
@@ -267,7 +292,7 @@ function readAssets(dir: string, assets: Json, reader: AssemblyReader, fileAsset
     if (isObject(a.destinations)) {
       for (const d of Object.values(a.destinations)) if (isObject(d) && typeof d.imageTag === 'string') tags.push(d.imageTag);
     }
-    const directory = join(dir, a.source.directory);
+    const directory = join(ctx.root, dir, a.source.directory, `the build context of image asset ${key}`);
     const hash = tags[0] ?? key;
     imageAssets.set(key, {
       hash,

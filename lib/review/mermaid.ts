@@ -6,6 +6,7 @@
  */
 import type { StackArtifact, TemplateResource } from './assembly';
 import type { BundleModel } from './containers';
+import { mermaidLabel as label } from './markdown';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -45,11 +46,6 @@ function tag(r: TemplateResource, key: string): string | undefined {
   if (!Array.isArray(tags)) return undefined;
   const t = tags.find((x) => isObject(x) && x.Key === key);
   return isObject(t) && typeof t.Value === 'string' ? t.Value : undefined;
-}
-
-/** Text safe inside a quoted Mermaid label. */
-export function label(text: string): string {
-  return `"${text.replace(/"/g, '#quot;').replace(/[\n\r]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'))}"`;
 }
 
 function id(prefix: string, logical: string): string {
@@ -149,8 +145,9 @@ export function renderDiagram(stacks: readonly DiagramStack[]): string {
       const name = typeof r.Properties?.EnvironmentName === 'string' ? r.Properties.EnvironmentName : sid;
       const body: string[] = [`subgraph ${envNode}[${label(`Beanstalk ${name}${types ? ` (${types})` : ''}${single ? ', single instance' : ''}${m}`)}]`, '  direction LR'];
       const containerNodes = new Map<string, string>();
-      for (const c of bundle?.model.containers ?? []) {
-        const cn = `${envNode}__${c.name.replace(/[^A-Za-z0-9]/g, '_')}`;
+      // container names are data: node ids are numbered so two names never share a node
+      for (const [ci, c] of (bundle?.model.containers ?? []).entries()) {
+        const cn = `${envNode}__c${ci}`;
         containerNodes.set(c.name, cn);
         let cm = '';
         if (bundle!.addedContainers.has(c.name)) {
@@ -200,8 +197,9 @@ export function renderDiagram(stacks: readonly DiagramStack[]): string {
       const cidr = typeof res[v].Properties?.CidrBlock === 'string' ? ` ${String(res[v].Properties!.CidrBlock)}` : '';
       const m = mark(v, vn);
       lines.push(`  subgraph ${vn}[${label(`VPC${cidr} (${ds.stack.displayName})${m}`)}]`);
-      for (const [key, g] of [...groups.entries()].filter(([, g]) => g.vpc === v).sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const gn = id(p, `g_${key}`);
+      for (const [gi, [key, g]] of [...groups.entries()].filter(([, g]) => g.vpc === v).sort(([a], [b]) => (a < b ? -1 : 1)).entries()) {
+        // subnet-group names are data: numbered ids, never derived from the name
+        const gn = `${id(p, v)}_g${gi}`;
         const anyAdded = g.subnets.some((s) => ds.added.has(s));
         const anyChanged = g.subnets.some((s) => ds.changed.has(s));
         if (anyAdded) classes.added.add(gn);

@@ -5,6 +5,7 @@
  * terminal) and JSON (tools: sorted keys, 2-space indent, trailing newline).
  */
 import { formatDelta, money } from './cost';
+import { mdCode, mdFence, mdText, plainLine } from './markdown';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
 import type { BundleReview, DangerClass, Note, ResourceChange, ReviewReport, StackReview } from './types';
 
@@ -42,21 +43,8 @@ const ACTION_WORDS: Readonly<Record<ResourceChange['action'], string>> = {
   import: 'import',
 };
 
-/** A markdown code span that survives backticks in the text. */
-function code(text: string): string {
-  const t = text.replace(/\n/g, ' ');
-  if (!t.includes('`')) return `\`${t}\``;
-  return `\`\` ${t} \`\``;
-}
-
-/** Escapes text for a table cell or a line of prose. */
-function esc(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
-}
-
-function cell(text: string): string {
-  return code(text).replace(/\|/g, '\\|');
-}
+/** A code span in a table cell. */
+const cell = (text: string): string => mdCode(text, { inTable: true });
 
 export interface MarkdownOptions {
   /** @default 60000 */
@@ -66,14 +54,14 @@ export interface MarkdownOptions {
 }
 
 function noteLine(n: Note): string {
-  const where = n.resource ? ` · ${code(n.resource)}${n.resourceType ? ` (${n.resourceType})` : ''}` : '';
-  return `- ${ICONS[n.class]} **${CLASS_TITLES[n.class]}** · ${esc(n.stack)}${where} — ${esc(n.title)}\n  <br>${esc(n.reason)}`;
+  const where = n.resource ? ` · ${mdCode(n.resource)}${n.resourceType ? ` (${mdText(n.resourceType)})` : ''}` : '';
+  return `- ${ICONS[n.class]} **${CLASS_TITLES[n.class]}** · ${mdText(n.stack)}${where} — ${mdText(n.title)}\n  <br>${mdText(n.reason)}`;
 }
 
 function bundleMarkdown(b: BundleReview): string {
   const lines: string[] = [];
   const fmt = b.format === 'dockerrun-v2' ? 'Dockerrun.aws.json v2' : b.format === 'dockerrun-v1' ? 'Dockerrun.aws.json v1' : b.format === 'compose' ? 'docker-compose.yml' : 'bundle';
-  lines.push(`**${esc(b.stack)}** ${code(b.resource)} (${fmt})`);
+  lines.push(`**${mdText(b.stack)}** ${mdCode(b.resource)} (${fmt})`);
   lines.push('');
   if (b.containers.length === 0 && b.files.length === 0 && b.settings.length === 0) {
     lines.push('No container changes (the bundle was rebuilt with the same content).');
@@ -86,7 +74,7 @@ function bundleMarkdown(b: BundleReview): string {
       if (c.change !== 'changed') parts.push(`**${c.change}**`);
       if (c.image) {
         if (c.image.rebuilt) {
-          parts.push(`image rebuilt: build of service **${esc(c.image.rebuilt)}** changed${c.image.files ? ` (${c.image.files.slice(0, 8).map(cell).join(', ')}${c.image.files.length > 8 ? `, … ${c.image.files.length - 8} more` : ''})` : ''}`);
+          parts.push(`image rebuilt: build of service **${mdText(c.image.rebuilt)}** changed${c.image.files ? ` (${c.image.files.slice(0, 8).map(cell).join(', ')}${c.image.files.length > 8 ? `, … ${c.image.files.length - 8} more` : ''})` : ''}`);
         } else {
           parts.push(`image ${c.image.old ? cell(c.image.old) : '(none)'} → ${c.image.new ? cell(c.image.new) : '(none)'}`);
         }
@@ -100,17 +88,17 @@ function bundleMarkdown(b: BundleReview): string {
       lines.push(`| ${cell(c.name)} | ${parts.join('<br>') || 'changed'} |`);
     }
   }
-  for (const s of b.settings) lines.push(`- bundle ${code(s)}`);
-  if (b.files.length > 0) lines.push(`- bundle files: ${b.files.slice(0, 20).map(code).join(', ')}${b.files.length > 20 ? ` … ${b.files.length - 20} more` : ''}`);
+  for (const s of b.settings) lines.push(`- bundle ${mdCode(s)}`);
+  if (b.files.length > 0) lines.push(`- bundle files: ${b.files.slice(0, 20).map((f) => mdCode(f)).join(', ')}${b.files.length > 20 ? ` … ${b.files.length - 20} more` : ''}`);
   return lines.join('\n');
 }
 
 function resourceMarkdown(r: ResourceChange, maxProps: number): string {
-  const lines = [`- ${ACTION_SIGNS[r.action]} ${code(r.path)} ${r.type} — **${ACTION_WORDS[r.action]}**${r.assetOnly ? ' (asset content only)' : ''}`];
+  const lines = [`- ${ACTION_SIGNS[r.action]} ${mdCode(r.path)} ${mdText(r.type)} — **${ACTION_WORDS[r.action]}**${r.assetOnly ? ' (asset content only)' : ''}`];
   for (const p of r.properties.slice(0, maxProps)) {
     const impact = p.impact === 'replace' ? ' (requires replacement)' : p.impact === 'may-replace' ? ' (may cause replacement)' : '';
-    const value = p.old !== undefined && p.new !== undefined ? `${code(p.old)} → ${code(p.new)}` : p.new !== undefined ? `added ${code(p.new)}` : p.old !== undefined ? `removed (was ${code(p.old)})` : 'changed';
-    lines.push(`  - ${code(p.name)}: ${value}${impact}${p.explanation ? ` — _${esc(p.explanation)}_` : ''}`);
+    const value = p.old !== undefined && p.new !== undefined ? `${mdCode(p.old)} → ${mdCode(p.new)}` : p.new !== undefined ? `added ${mdCode(p.new)}` : p.old !== undefined ? `removed (was ${mdCode(p.old)})` : 'changed';
+    lines.push(`  - ${mdCode(p.name)}: ${value}${impact}${p.explanation ? ` — _${mdText(p.explanation)}_` : ''}`);
   }
   if (r.properties.length > maxProps) lines.push(`  - … ${r.properties.length - maxProps} more property changes`);
   return lines.join('\n');
@@ -124,7 +112,7 @@ function stackHeader(s: StackReview): string {
 /** The PR comment. */
 export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): string {
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const footer = `\n---\n<sub>beanstack diff${r.base ? ` · base ${esc(r.base)}` : ''}${r.head ? ` · head ${esc(r.head)}` : ''}${options.footer ? ` · ${esc(options.footer)}` : ''}</sub>\n`;
+  const footer = `\n---\n<sub>beanstack diff${r.base ? ` · base ${mdCode(r.base)}` : ''}${r.head ? ` · head ${mdCode(r.head)}` : ''}${options.footer ? ` · ${mdText(options.footer)}` : ''}</sub>\n`;
   const out: string[] = [];
   let used = 0;
   let truncated = 0;
@@ -146,7 +134,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
 
   // Never truncated: marker, title, summary.
   push(REVIEW_MARKER);
-  push(`**beanstack review** · ${esc(r.summary)}`);
+  push(`**beanstack review** · ${mdText(r.summary)}`);
   push('');
 
   const danger = r.notes.filter((n) => n.class !== 'routine');
@@ -173,14 +161,14 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
   if (r.bundles.length > 0) {
     const block = ['#### 📦 Containers', '', r.bundles.map(bundleMarkdown).join('\n\n'), ''].join('\n');
     if (!tryPush(block)) {
-      tryPush(['#### 📦 Containers', '', ...r.bundles.map((b) => `- **${esc(b.stack)}** ${code(b.resource)}: ${b.containers.map((c) => `${code(c.name)} ${c.change}`).join(', ') || 'no container changes'}`), ''].join('\n'));
+      tryPush(['#### 📦 Containers', '', ...r.bundles.map((b) => `- **${mdText(b.stack)}** ${mdCode(b.resource)}: ${b.containers.map((c) => `${mdCode(c.name)} ${c.change}`).join(', ') || 'no container changes'}`), ''].join('\n'));
     }
   }
 
   if (r.findings.introduced.length > 0 || r.findings.resolved.length > 0) {
     const lines = ['#### 🔍 Validation findings (cdk-nag and built-in checks)', ''];
-    for (const f of r.findings.introduced) lines.push(`- ➕ introduced: **${esc(f.rule)}** (${esc(f.plugin)}, ${esc(f.severity)}) on ${code(f.resource)} — ${esc(f.description)}`);
-    for (const f of r.findings.resolved) lines.push(`- ➖ resolved: **${esc(f.rule)}** on ${code(f.resource)}`);
+    for (const f of r.findings.introduced) lines.push(`- ➕ introduced: **${mdText(f.rule)}** (${mdText(f.plugin)}, ${mdText(f.severity)}) on ${mdCode(f.resource)} — ${mdText(f.description)}`);
+    for (const f of r.findings.resolved) lines.push(`- ➖ resolved: **${mdText(f.rule)}** on ${mdCode(f.resource)}`);
     lines.push('');
     tryPush(lines.join('\n'));
   }
@@ -194,15 +182,15 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
       '|---:|---:|---:|',
       `| ${money(c.base.monthly)} | ${money(c.head.monthly)} | ${formatDelta(c.delta)} |`,
       '',
-      `<details><summary>Cost details (on-demand ${c.currency}, ${c.regions.join(', ') || 'no region'}; prices of ${esc(c.pricesDate)})</summary>`,
+      `<details><summary>Cost details (on-demand ${mdText(c.currency)}, ${mdText(c.regions.join(', ')) || 'no region'}; prices of ${mdText(c.pricesDate)})</summary>`,
       '',
       '| item | quantity | head monthly |',
       '|---|---|---:|',
-      ...c.head.lines.map((l) => `| ${esc(l.item)} | ${esc(l.quantity)} | ${money(l.monthly)} |`),
+      ...c.head.lines.map((l) => `| ${mdText(l.item)} | ${mdText(l.quantity)} | ${money(l.monthly)} |`),
       '',
-      ...c.head.unpriced.map((u) => `- not priced: ${esc(u)}`),
-      ...c.assumptions.map((a) => `- ${esc(a)}`),
-      `- prices: ${esc(c.pricesSource)}`,
+      ...c.head.unpriced.map((u) => `- not priced: ${mdText(u)}`),
+      ...c.assumptions.map((a) => `- ${mdText(a)}`),
+      `- prices: ${mdText(c.pricesSource)}`,
       '',
       '</details>',
       '',
@@ -210,12 +198,12 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
     tryPush(lines.join('\n'));
   }
 
-  tryPush(['<details><summary>🗺️ Architecture (head)</summary>', '', '```mermaid', r.diagram.trimEnd(), '```', '', '</details>', ''].join('\n'));
+  tryPush(['<details><summary>🗺️ Architecture (head)</summary>', '', mdFence(r.diagram, 'mermaid'), '', '</details>', ''].join('\n'));
 
   // Per-stack details: as many resources as fit, property lines shortened first.
   for (const s of r.stacks) {
     if (s.status === 'unchanged') continue;
-    const open = `<details><summary>${esc(stackHeader(s))}</summary>\n`;
+    const open = `<details><summary>${mdText(stackHeader(s))}</summary>\n`;
     const close = '\n</details>\n';
     if (!fits(open + close)) {
       truncated++;
@@ -234,9 +222,9 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
       }
     }
     const extras: string[] = [];
-    if (s.other.length > 0) extras.push('', '**Other changes**', '', ...s.other.map((o) => `- ${code(o)}`));
-    if (s.iam.length > 0) extras.push('', '**IAM statement changes**', '', ...s.iam.map((o) => `- ${code(o)}`));
-    if (s.securityGroups.length > 0) extras.push('', '**Security group changes**', '', ...s.securityGroups.map((o) => `- ${code(o)}`));
+    if (s.other.length > 0) extras.push('', '**Other changes**', '', ...s.other.map((o) => `- ${mdCode(o)}`));
+    if (s.iam.length > 0) extras.push('', '**IAM statement changes**', '', ...s.iam.map((o) => `- ${mdCode(o)}`));
+    if (s.securityGroups.length > 0) extras.push('', '**Security group changes**', '', ...s.securityGroups.map((o) => `- ${mdCode(o)}`));
     if (extras.length > 0 && !tryPush(extras.join('\n'))) omitted++;
     if (omitted > 0) {
       truncated += omitted;
@@ -306,7 +294,8 @@ export function renderText(r: ReviewReport): string {
     for (const o of s.securityGroups) lines.push(`  SG ${o}`);
     lines.push('');
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  // data never starts a line or sends an escape sequence to the terminal
+  return `${lines.map(plainLine).join('\n').trimEnd()}\n`;
 }
 
 function sortKeys(v: unknown): unknown {

@@ -6,6 +6,7 @@
  */
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import type { ResourceDifference, TemplateDiff } from '@aws-cdk/cloudformation-diff';
+import { BeanstackError, printable } from '../errors';
 import type { Assembly, StackArtifact, Template, TemplateResource } from './assembly';
 import type { PropertyChange, ResourceAction, ResourceChange, StackReview } from './types';
 import { display, hashesIn, leafDiff, withoutHashes } from './values';
@@ -177,7 +178,17 @@ function tableRows(rows: string[][]): string[] {
 export function diffStack(name: string, base: StackArtifact | undefined, head: StackArtifact | undefined, explain: HashExplainer): StackDiffResult {
   const oldT = stripNoise(base?.template);
   const newT = stripNoise(head?.template);
-  const diff: TemplateDiff = fullDiff(oldT as never, newT as never);
+  let diff: TemplateDiff;
+  try {
+    diff = fullDiff(oldT as never, newT as never);
+  } catch (e) {
+    // the templates passed the shape checks (template-shape.ts); what cloudformation-diff still
+    // cannot read is a malformed template all the same, not a bug of the review
+    throw new BeanstackError(`stack ${name}: the templates cannot be compared (${printable(String((e as Error)?.message ?? e))})`, {
+      code: 'review/template-shape',
+      fix: 'CloudFormation would most likely reject this template too: check the resource the message names, fix the code that writes it, then synthesize again',
+    });
+  }
   const paths: Record<string, string> = { ...(base?.paths ?? {}), ...(head?.paths ?? {}) };
   const changes: RawChange[] = [];
   const counts = { add: 0, update: 0, replace: 0, remove: 0 };

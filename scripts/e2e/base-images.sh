@@ -5,8 +5,9 @@
 #
 #   node:20-bookworm-slim   /usr/bin/node                      (the example's api and dev images)
 #   nginx:1.27-bookworm     Debian's nginx(-light) binary      (the example's frontend and proxy)
-#   mariadb:10.11           Debian's mariadbd, data directory  (the RDS stand-in; MYSQL_*/MARIADB_* env
-#                           initialised at import time          like the official image)
+#   mariadb:10.11           Debian's mariadbd and client,      (the RDS stand-in; MYSQL_*/MARIADB_* env
+#   (also as mysql:5.7)     data directory initialised at      like the official image; also the base
+#                           import time                         of the course-app's database image)
 #   busybox:stable          busybox-static                     (small test containers)
 #
 # The tags are the Docker Hub names the example's Dockerfiles use; the images behave like the
@@ -117,11 +118,15 @@ make_nginx() {
 
 make_mariadb() {
   local tag=mariadb:10.11 root="$work/mariadb"
-  exists "$tag" && { echo "base-images: $tag is up to date"; return; }
+  if exists "$tag" && exists mysql:5.7; then echo "base-images: $tag and mysql:5.7 are up to date"; return; fi
   need mariadbd 'apt-get install mariadb-server'
   need mariadb-install-db 'apt-get install mariadb-server'
+  need mariadb 'apt-get install mariadb-client'
   rootfs_base "$root"
   add_binary "$root" "$(command -v mariadbd)"
+  # the client, as the official images have it (schema init containers run it against the stand-in)
+  add_binary "$root" "$(command -v mariadb)"
+  ln -sf mariadb "$root$(dirname "$(command -v mariadb)")/mysql"
   add_user "$root" mysql 999 /var/lib/mysql
   mkdir -p "$root/usr/share/mysql" "$root/run/mysqld" "$root/usr/lib/mysql/plugin"
   cp -r /usr/share/mysql/charsets /usr/share/mysql/english "$root/usr/share/mysql/"
@@ -135,6 +140,9 @@ make_mariadb() {
     'EXPOSE 3306' \
     'ENTRYPOINT ["docker-entrypoint.sh"]' \
     'CMD ["mariadbd"]'
+  # the course-app example builds its database FROM mysql:5.7: the same stand-in under that name
+  docker tag "$tag" mysql:5.7
+  echo "base-images: tagged $tag as mysql:5.7"
 }
 
 names=("$@")

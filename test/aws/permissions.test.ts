@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DOCTOR_CHECKS } from '../../lib/aws/doctor';
-import { ROLLBACK_ACTIONS, readOnlyActions } from '../../lib/aws/permissions';
+import { CDK_BOOTSTRAP_ROLES, ROLLBACK_ACTIONS, ROLLBACK_ON_BEHALF_ACTIONS, deployPolicy, readOnlyActions, readOnlyPolicy, renderPolicy, resourcesOf } from '../../lib/aws/permissions';
 import { PREFLIGHT_CHECKS } from '../../lib/aws/preflight';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -32,13 +32,25 @@ test('no check uses an action missing from the policy; only template-only checks
   }
 });
 
-test('the deploy policy adds the bootstrap roles and what rollback calls', () => {
+test('the deploy policy is the checks, the bootstrap roles and what rollback needs, nothing more', () => {
   const policy = read('deploy-policy.json');
-  const actions = actionsOf(policy);
-  expect(actions).toContain('sts:AssumeRole');
-  for (const a of ROLLBACK_ACTIONS) expect(actions).toContain(a);
+  expect(actionsOf(policy)).toEqual([...new Set(['sts:AssumeRole', ...readOnlyActions(PREFLIGHT_CHECKS, DOCTOR_CHECKS), ...ROLLBACK_ACTIONS, ...ROLLBACK_ON_BEHALF_ACTIONS])].sort());
   const assume = policy.Statement.find((s) => s.Action.includes('sts:AssumeRole'))!;
-  expect(assume.Resource).toEqual(expect.arrayContaining(['arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*']));
+  expect(assume.Action).toEqual(['sts:AssumeRole']);
+  expect(assume.Resource).toEqual(CDK_BOOTSTRAP_ROLES);
+  for (const r of CDK_BOOTSTRAP_ROLES) expect(r).toMatch(/^arn:aws:iam::\*:role\/cdk-hnb659fds-(deploy|file-publishing|image-publishing|lookup)-role-\*$/);
+  expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+});
+
+test('the documents are generated from lib/aws/permissions.ts (edit it, not the JSON)', () => {
+  // on a mismatch the expected text below is the new file content
+  expect(fs.readFileSync(path.join(ROOT, 'docs', 'iam', 'preflight-doctor-policy.json'), 'utf8')).toBe(renderPolicy(readOnlyPolicy(PREFLIGHT_CHECKS, DOCTOR_CHECKS)));
+  expect(fs.readFileSync(path.join(ROOT, 'docs', 'iam', 'deploy-policy.json'), 'utf8')).toBe(renderPolicy(deployPolicy(PREFLIGHT_CHECKS, DOCTOR_CHECKS)));
+});
+
+test('every action has a declared scope; an action without one is an error, not *', () => {
+  for (const a of [...readOnlyActions(PREFLIGHT_CHECKS, DOCTOR_CHECKS), ...ROLLBACK_ACTIONS, ...ROLLBACK_ON_BEHALF_ACTIONS, 'sts:AssumeRole']) expect(resourcesOf(a, 'on-behalf').length).toBeGreaterThan(0);
+  expect(() => resourcesOf('iam:CreateUser', 'checks')).toThrow(/no resource scope declared for iam:CreateUser/);
 });
 
 test('the policy documents are deterministic JSON (2 spaces, trailing newline)', () => {
@@ -48,9 +60,10 @@ test('the policy documents are deterministic JSON (2 spaces, trailing newline)',
   }
 });
 
-test('docs/aws.md documents every check and embeds the policy documents verbatim', () => {
+test('docs/aws.md documents every check and every statement, and embeds the policy documents verbatim', () => {
   const doc = fs.readFileSync(path.join(ROOT, 'docs', 'aws.md'), 'utf8');
   for (const c of [...PREFLIGHT_CHECKS, ...DOCTOR_CHECKS]) expect(doc).toContain(`\`${c.id}\``);
+  for (const s of [...read('deploy-policy.json').Statement, ...read('preflight-doctor-policy.json').Statement]) expect(doc).toContain(`| \`${s.Sid}\` |`);
   for (const name of ['preflight-doctor-policy.json', 'deploy-policy.json']) {
     expect(doc).toContain('```json\n' + fs.readFileSync(path.join(ROOT, 'docs', 'iam', name), 'utf8') + '```');
   }

@@ -194,6 +194,27 @@ describe('beanstack config', () => {
     expect(r.stderr).toMatch(/^warning: warn\/compose\.yaml:7:\d+: secrets\.s: the variable "UNSET_SECRET_VAR" is not set\n$/);
   });
 
+  it('prints the warnings gathered before an error, then the error', async () => {
+    // the unset variable explains the empty port; the obsolete `version` of a file that then fails
+    write('bad/compose.yaml', 'version: "3.9"\nservices:\n  web:\n    image: web\n    ports: ["${PORT}"]\n');
+    const r = await run(['-f', 'bad/compose.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(/^warning: bad\/compose\.yaml:1:1: the top-level `version` is obsolete and ignored/);
+    expect(lines[1]).toMatch(/^warning: bad\/compose\.yaml:5:\d+: variable `PORT` is not set; substituting an empty string/);
+    expect(lines[2]).toBe('error: bad/compose.yaml:5:13: services.web.ports[0]: cannot read "${PORT}" (= "" after interpolation) as a port mapping (container port "")');
+    // a failure of the document stage keeps its warnings too
+    write('bad2/compose.yaml', 'version: "3"\nservices:\n  web:\n    image: ${IMAGE}\n    prots: []\n');
+    const r2 = await run(['-f', 'bad2/compose.yaml']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr.split('\n').slice(0, 3)).toEqual([
+      expect.stringMatching(/^warning: bad2\/compose\.yaml:1:1: the top-level `version` is obsolete/),
+      expect.stringMatching(/^warning: bad2\/compose\.yaml:4:\d+: variable `IMAGE` is not set/),
+      expect.stringMatching(/^error: bad2\/compose\.yaml:5:5: unknown key `prots`/),
+    ]);
+  });
+
   it('rejects an unknown --format with exit 2', async () => {
     const r = await run(['-f', 'app/compose.yaml', '--format', 'toml']);
     expect(r.code).toBe(2);

@@ -163,6 +163,15 @@ test('user errors exit 2 with file:line:column and the fix', async () => {
   expect(target.code).toBe(2);
 });
 
+test('a conversion error comes after the warnings of the loader (the unset variable that explains it)', async () => {
+  write('compose.yaml', 'services:\n  web:\n    image: example/web:1\n    network_mode: ${NET_MODE:-host}\n    environment:\n      TOKEN: ${UNSET_TOKEN}\n');
+  const r = await run(['-q']);
+  expect(r.code).toBe(2);
+  const lines = r.stderr.split('\n');
+  expect(lines[0]).toMatch(/^warning: compose\.yaml:6:\d+: variable `UNSET_TOKEN` is not set/);
+  expect(lines[1]).toMatch(/^error: compose\.yaml:4:19: /);
+});
+
 test('service names that are Object.prototype members convert on every target (regression: exit 3)', async () => {
   write('compose.yaml', 'services:\n  toString:\n    image: nginx:1.25\n    ports: ["80:80"]\n  constructor:\n    image: redis:7.2\n');
   for (const target of ['ecs', 'docker']) {

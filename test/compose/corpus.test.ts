@@ -38,8 +38,8 @@ const cases = fs
   .filter((d) => fs.existsSync(path.join(CASES_DIR, d, 'compose.yaml')));
 
 /** The model without the parts that depend on which file it was read from (disabled services are not rendered). */
-function comparable(p: ComposeProject): Omit<ComposeProject, 'locations' | 'composeFiles' | 'disabledServices'> {
-  const { locations: _l, composeFiles: _c, disabledServices: _d, ...rest } = p;
+function comparable(p: ComposeProject): Omit<ComposeProject, 'locations' | 'templates' | 'composeFiles' | 'disabledServices'> {
+  const { locations: _l, templates: _t, composeFiles: _c, disabledServices: _d, ...rest } = p;
   return JSON.parse(JSON.stringify(rest));
 }
 

@@ -1,13 +1,16 @@
 /**
  * `beanstack comment` against a fake GitHub API on 127.0.0.1: create, update in place (found on the
- * third page), no call when unchanged, fork fallback to the job summary, errors.
+ * third page), no call when unchanged, fork fallback to the job summary, errors; only the token's own
+ * comments are edited; requests stay on the API's origin and path (the origin rules run against an
+ * injected fetch too, for https and Enterprise bases that a local server cannot be).
+ * More hostile APIs: test/security/finding-04-comment.test.ts.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../bin/cli';
 import type { CliContext } from '../../bin/cli-context';
-import { GitHubClient, parseRepository } from '../../lib/github/client';
+import { GitHubClient, parseRepository, upsertMarkedComment } from '../../lib/github/client';
 import { REVIEW_MARKER } from '../../lib/review';
 import { startFakeGitHub } from './fake-github';
 import type { FakeGitHub } from './fake-github';
@@ -59,6 +62,7 @@ describe('beanstack comment', () => {
     expect(marked).toHaveLength(1);
     expect(marked[0].body).toMatch(/review v2/);
     expect(gh.log).toEqual([
+      'GET /user',
       'GET /repos/acme/shop/issues/7/comments?per_page=100',
       'GET /repos/acme/shop/issues/7/comments?per_page=100&page=2',
       'GET /repos/acme/shop/issues/7/comments?per_page=100&page=3',
@@ -99,6 +103,56 @@ describe('beanstack comment', () => {
     expect(gh.comments.get(9)![0].body).toBe('<!-- beanstack-review:staging -->\nhello\n');
   });
 
+  it('edits only comments the token wrote: a user token is identified with GET /user', async () => {
+    await gh.close();
+    gh = await startFakeGitHub({ token: 'write-token', userLogin: 'octo' });
+    gh.comments.set(7, [
+      { id: 1, body: `${REVIEW_MARKER}\nby the bot`, user: 'github-actions[bot]' },
+      { id: 2, body: `${REVIEW_MARKER}\nold`, user: 'Octo' },
+    ]);
+    const r = await run(['--file', 'report.md'], { GITHUB_API_URL: gh.url });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/left alone 1 comment holding the marker written by someone other than octo/);
+    expect(gh.comments.get(7)!.map((c) => c.body)).toEqual([`${REVIEW_MARKER}\nby the bot`, `${REVIEW_MARKER}\n### review v1\n`]);
+  });
+
+  it('the Actions token (no user) edits only github-actions[bot] comments; --author names another app', async () => {
+    gh.comments.set(7, [
+      { id: 1, body: `${REVIEW_MARKER}\nby a human`, user: 'mallory' },
+      { id: 2, body: `${REVIEW_MARKER}\nby another app`, user: 'my-app[bot]' },
+    ]);
+    let r = await run(['--file', 'report.md']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/no user .* editing only comments by github-actions\[bot\]/);
+    expect(r.stderr).toMatch(/created comment/);
+    gh.log.length = 0;
+    r = await run(['--file', 'report.md', '--author', 'my-app[bot]']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/updated comment/);
+    expect(gh.log).not.toContain('GET /user');
+    expect(gh.comments.get(7)!.map((c) => [c.user, c.body.includes('review v1')])).toEqual([
+      ['mallory', false],
+      ['my-app[bot]', true],
+      ['github-actions[bot]', true],
+    ]);
+  });
+
+  it('refuses a plain-http API that is not on this machine, before any request', async () => {
+    const r = await run(['--file', 'report.md'], { GITHUB_API_URL: 'http://api.example.test' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/GITHUB_API_URL http:\/\/api\.example\.test: the token is sent only over https[\s\S]*fix:/);
+    expect(gh.log).toEqual([]);
+  });
+
+  it('API trouble with a job summary writes it and still exits 1', async () => {
+    await gh.close();
+    gh = await startFakeGitHub({ failWith: 500 });
+    const r = await run(['--file', 'report.md'], { GITHUB_API_URL: gh.url });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: GitHub API: GET \/user: 500 Server Error \(the report was written to the job summary\)/);
+    expect(fs.readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toMatch(/review v1/);
+  });
+
   it('API trouble without a job summary exits 1', async () => {
     await gh.close();
     gh = await startFakeGitHub({ failWith: 502 });
@@ -132,6 +186,79 @@ describe('GitHubClient', () => {
   it('parses repositories', () => {
     expect(parseRepository('acme/shop')).toEqual({ owner: 'acme', repo: 'shop' });
     expect(parseRepository('acme')).toBeUndefined();
+  });
+
+  /** A fetch that records each URL and answers from a list; no network. */
+  function scripted(answers: Array<() => Response>): { fetch: typeof fetch; urls: string[] } {
+    const urls: string[] = [];
+    return {
+      urls,
+      fetch: (async (input: string | URL | Request) => {
+        urls.push(String(input));
+        const next = answers.shift();
+        if (!next) throw new Error('unexpected request');
+        return next();
+      }) as typeof fetch,
+    };
+  }
+  const page = (comments: unknown[], link?: string) => () => new Response(JSON.stringify(comments), { status: 200, headers: { 'content-type': 'application/json', ...(link ? { link } : {}) } });
+
+  it('follows Link pages on the API origin and under its path (GitHub Enterprise /api/v3)', async () => {
+    const f = scripted([page([{ id: 1, body: 'a', user: { login: 'x' } }], '</api/v3/repos/a/b/issues/1/comments?page=2>; rel="next"'), page([{ id: 2, body: 'b', user: null }])]);
+    const client = new GitHubClient({ token: 't', apiUrl: 'https://ghe.test/api/v3/', fetch: f.fetch });
+    expect((await client.listComments({ owner: 'a', repo: 'b' }, 1)).map((c) => c.id)).toEqual([1, 2]);
+    expect(f.urls).toEqual(['https://ghe.test/api/v3/repos/a/b/issues/1/comments?per_page=100', 'https://ghe.test/api/v3/repos/a/b/issues/1/comments?page=2']);
+  });
+
+  it.each([
+    ['another host', 'https://evil.test/api/v3/repos/a/b/issues/1/comments?page=2'],
+    ['plain http', 'http://ghe.test/api/v3/repos/a/b/issues/1/comments?page=2'],
+    ['another port', 'https://ghe.test:8443/api/v3/repos/a/b/issues/1/comments?page=2'],
+    ['outside the API path', 'https://ghe.test/login?page=2'],
+    ['user-info', 'https://user:pw@ghe.test/api/v3/repos/a/b/issues/1/comments?page=2'],
+  ])('refuses a Link next page on %s without sending anything', async (_what, next) => {
+    const f = scripted([page([], `<${next}>; rel="next"`)]);
+    const client = new GitHubClient({ token: 't', apiUrl: 'https://ghe.test/api/v3', fetch: f.fetch });
+    await expect(client.listComments({ owner: 'a', repo: 'b' }, 1)).rejects.toMatchObject({ kind: 'refused', message: expect.stringMatching(/refused to send the token/) });
+    expect(f.urls).toHaveLength(1);
+  });
+
+  it('follows a redirect only on the API origin', async () => {
+    const moved = (location: string) => () => new Response(null, { status: 301, headers: { location } });
+    let f = scripted([moved('/repos/a/renamed/issues/1/comments?per_page=100'), page([])]);
+    await new GitHubClient({ token: 't', fetch: f.fetch }).listComments({ owner: 'a', repo: 'b' }, 1);
+    expect(f.urls[1]).toBe('https://api.github.com/repos/a/renamed/issues/1/comments?per_page=100');
+    f = scripted([moved('https://evil.test/steal')]);
+    await expect(new GitHubClient({ token: 't', fetch: f.fetch }).listComments({ owner: 'a', repo: 'b' }, 1)).rejects.toMatchObject({ kind: 'refused' });
+    expect(f.urls).toHaveLength(1);
+  });
+
+  it('stops paging at the own marked comment and never edits another author\'s', async () => {
+    const f = scripted([
+      page([{ id: 1, body: 'M by someone', user: { login: 'mallory' } }, { id: 2, body: 'M mine', user: { login: 'GitHub-Actions[bot]' } }], '<https://api.github.com/next>; rel="next"'),
+      () => new Response(JSON.stringify({ id: 2, body: 'M new', user: { login: 'github-actions[bot]' } }), { status: 200 }),
+    ]);
+    const client = new GitHubClient({ token: 't', fetch: f.fetch });
+    const r = await upsertMarkedComment(client, { owner: 'a', repo: 'b' }, 1, 'M', 'M new', 'github-actions[bot]');
+    expect(r).toMatchObject({ action: 'updated', othersWithMarker: 1 });
+    expect(f.urls[1]).toBe('https://api.github.com/repos/a/b/issues/comments/2');
+  });
+
+  it.each([
+    ['a list that is not comments', () => new Response('[{"body": "no id"}]', { status: 200 }), /not a comment/],
+    ['an object instead of a list', () => new Response('{"message": "hi"}', { status: 200 }), /not a list of comments/],
+    ['an empty 200', () => new Response('', { status: 200 }), /not JSON/],
+    ['a 500 HTML page', () => new Response('<html>' + 'x'.repeat(5000), { status: 500, headers: { 'content-type': 'text/html' } }), /500 \(text\/html body of 5006 bytes\)/],
+    ['a message with terminal escapes', () => new Response(JSON.stringify({ message: 'bad\u001b[2J\u001b]8;;http://x\u0007' }), { status: 422 }), /422 bad \[2J \]8;;http:\/\/x$/],
+  ])('reports %s as a GitHubApiError', async (_what, answer, message) => {
+    const f = scripted([answer]);
+    const err = await new GitHubClient({ token: 't', fetch: f.fetch }).listComments({ owner: 'a', repo: 'b' }, 1).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'GitHubApiError', message: expect.stringMatching(message) });
+  });
+
+  it('refuses a body whose Content-Length is over the cap without reading it', async () => {
+    const f = scripted([() => new Response('[]', { status: 200, headers: { 'content-length': String(64 * 1024 * 1024) } })]);
+    await expect(new GitHubClient({ token: 't', fetch: f.fetch }).listComments({ owner: 'a', repo: 'b' }, 1)).rejects.toMatchObject({ kind: 'refused', message: expect.stringMatching(/larger than 33554432 bytes/) });
   });
 
   it('reports bad credentials as a permission problem', async () => {

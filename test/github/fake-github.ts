@@ -1,7 +1,9 @@
 /**
  * A fake GitHub REST API on 127.0.0.1 for the comment tests: issue comments with real paging (Link
  * headers, per_page), create and update, token checks, and a read-only token that gets GitHub's 403
- * "Resource not accessible by integration" on writes (what a fork's pull request gets).
+ * "Resource not accessible by integration" on writes (what a fork's pull request gets). `GET /user`
+ * answers as for the Actions GITHUB_TOKEN (403, an installation token has no user, and its comments
+ * are written by github-actions[bot]) unless `userLogin` makes the token a user's.
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -27,6 +29,8 @@ export interface FakeOptions {
   readonly readOnlyToken?: string;
   /** Answer every request with this status (server trouble). */
   readonly failWith?: number;
+  /** The write token belongs to this user (a personal access token): `GET /user` answers it, comments are written by it. */
+  readonly userLogin?: string;
 }
 
 export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGitHub> {
@@ -49,6 +53,9 @@ export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGi
       const writable = token === (options.token ?? 'write-token');
       const readable = writable || token === options.readOnlyToken;
       if (!readable) return send(401, { message: 'Bad credentials' });
+      if (url.pathname === '/user' && req.method === 'GET') {
+        return options.userLogin && writable ? send(200, { login: options.userLogin, id: 1, type: 'User' }) : send(403, { message: 'Resource not accessible by integration' });
+      }
       let m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
       if (m && req.method === 'GET') {
         const list = comments.get(Number(m[3])) ?? [];
@@ -66,7 +73,7 @@ export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGi
       }
       if (m && req.method === 'POST') {
         if (!writable) return send(403, { message: 'Resource not accessible by integration' });
-        const c = { id: nextId++, body: JSON.parse(data).body as string, user: 'github-actions[bot]' };
+        const c = { id: nextId++, body: JSON.parse(data).body as string, user: options.userLogin ?? 'github-actions[bot]' };
         comments.set(Number(m[3]), [...(comments.get(Number(m[3])) ?? []), c]);
         return send(201, { id: c.id, body: c.body, user: { login: c.user }, html_url: `https://github.test/${m[1]}/${m[2]}/pull/${m[3]}#issuecomment-${c.id}` });
       }

@@ -2,6 +2,9 @@
  * An in-memory Engine for unit tests: records every call, keeps containers/networks with labels,
  * and lets a test make a container exit.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
 import type {
   BuildRequest, ContainerSpec, ContainerState, Engine, EngineInfo, LineSink, LogFollower, ResourceList,
 } from '../../lib/local/engine';
@@ -178,12 +181,23 @@ export class FakeEngine implements Engine {
     return this.composeV2;
   }
 
-  async compose(args: readonly string[]): Promise<number> {
+  async compose(args: readonly string[], cwd?: string): Promise<number> {
     this.calls.push(`compose ${args.join(' ')}`);
     const project = args[args.indexOf('--project-name') + 1];
     if (args.includes('up')) {
       const labels = { 'com.docker.compose.project': project };
       this.networks.set(`${project}_default`, labels);
+      // services with a container_name (the rehearsal's RDS stand-ins) run under that name
+      const file = args.includes('--file') && cwd ? path.join(cwd, args[args.indexOf('--file') + 1]) : undefined;
+      const doc = file && fs.existsSync(file) ? (parse(fs.readFileSync(file, 'utf8')) as { services?: Record<string, { container_name?: string; image?: string; ports?: string[] }> }) : {};
+      for (const [service, svc] of Object.entries(doc.services ?? {})) {
+        if (!svc.container_name) continue;
+        await this.run({
+          name: svc.container_name, image: svc.image ?? service, network: `${project}_default`, env: {},
+          ports: (svc.ports ?? []).map((p) => ({ hostIp: '127.0.0.1', containerPort: Number(p.split(':').pop()), protocol: 'tcp' as const })),
+          labels: { ...labels, 'com.docker.compose.service': service },
+        });
+      }
       for (const [service, port] of Object.entries(this.composeServices)) {
         await this.run({
           name: `${project}_${service}_1`, image: service, network: `${project}_default`, env: {},

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
@@ -199,11 +200,15 @@ describe('Rehearsal of the docker target with a fake engine', () => {
     const env = path.join(options.bundleDir, '.env');
     expect(fs.readFileSync(env, 'utf8')).toBe('MYSQL_HOST=mysql.rds.beanstack.internal\nMYSQL_PASSWORD=pw123\n');
     expect(fs.statSync(env).mode & 0o777).toBe(0o600);
-    expect(fs.readFileSync(path.join(options.bundleDir, '.beanstack-local.docker-compose.yml'), 'utf8')).toContain('127.0.0.1::80');
+    const rehearsalFile = path.join(options.bundleDir, '.beanstack-local.docker-compose.yml');
+    expect(fs.readFileSync(rehearsalFile, 'utf8')).toContain('127.0.0.1::80');
+    expect(fs.statSync(rehearsalFile).mode & 0o777).toBe(0o600);
+    // the stand-in is a service of the compose project, on its networks under the RDS host name
+    const rehearsal = parseYaml(fs.readFileSync(rehearsalFile, 'utf8'));
+    expect(rehearsal.services['rds-mysql']).toMatchObject({ container_name: 'beanstack-demo-rds-mysql', networks: { default: { aliases: ['mysql.rds.beanstack.internal'] } } });
     expect(engine.calls.filter((c) => c.startsWith('compose') || c.startsWith('run beanstack-demo-rds'))).toEqual([
-      'compose --project-name beanstack-demo --file .beanstack-local.docker-compose.yml up --no-start --no-build',
+      'compose --project-name beanstack-demo --file .beanstack-local.docker-compose.yml up --detach --no-build',
       'run beanstack-demo-rds-mysql',
-      'compose --project-name beanstack-demo --file .beanstack-local.docker-compose.yml start',
     ]);
     expect(engine.containers.get('beanstack-demo-rds-mysql')!.spec.network).toBe('beanstack-demo_default');
 
@@ -220,6 +225,7 @@ describe('Rehearsal of the docker target with a fake engine', () => {
     expect(engine.containers.size).toBe(0);
     expect(engine.networks.size).toBe(0);
     expect(fs.existsSync(env)).toBe(false);
+    expect(fs.existsSync(rehearsalFile)).toBe(false);
     s.close();
   });
 });

@@ -45,8 +45,8 @@ describe('beanstack diff --base --head', () => {
     const r = await run(['--base', 'base.out', '--head', 'danger.out', '--format', 'markdown'], work);
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
-    expect(r.stdout).toMatch(/🔴 data loss \(1\)/);
-    expect(r.stdout).toMatch(/base base\.out · head danger\.out/);
+    expect(r.stdout).toMatch(/🔴 data loss &#40;1&#41;/);
+    expect(r.stdout).toMatch(/base `base\.out` · head `danger\.out`/);
   });
 
   it('defaults to text and to cdk.out as head', async () => {

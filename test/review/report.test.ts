@@ -10,6 +10,7 @@ import * as path from 'path';
 import { nodeAssemblyReader } from '../../bin/commands/diff';
 import { loadAssembly, renderMarkdown, renderText, reviewAssemblies, REVIEW_MARKER } from '../../lib/review';
 import type { ReviewReport } from '../../lib/review';
+import { mdText } from '../../lib/review/markdown';
 import { AssemblyCopy, FIXTURES, FULLSTACK, review } from './helpers';
 
 const GOLDEN = path.join(__dirname, 'golden');
@@ -91,7 +92,7 @@ describe('golden markdown reports', () => {
     expect(md).toBe(fs.readFileSync(file, 'utf8'));
     expect(md.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
     // the first visible line is the summary
-    expect(md.split('\n')[1]).toBe(`**beanstack review** · ${report.summary}`);
+    expect(md.split('\n')[1]).toBe(`**beanstack review** · ${mdText(report.summary)}`);
   });
 
   it('every diagram parses with mermaid', () => {
@@ -125,7 +126,7 @@ describe('size limit', () => {
     for (const max of [60000, 20000]) {
       const md = renderMarkdown(r, { maxChars: max });
       expect(md.length).toBeLessThanOrEqual(max);
-      expect(md.split('\n')[1]).toBe(`**beanstack review** · ${r.summary}`);
+      expect(md.split('\n')[1]).toBe(`**beanstack review** · ${mdText(r.summary)}`);
       expect(md).toMatch(/Data loss.*will be REPLACED/);
       expect(md).toMatch(/detail sections? left out to stay under/);
       expect(md.split('<details>').length).toBe(md.split('</details>').length);

@@ -3,7 +3,11 @@
 # made; on every start this creates the root password, database and user named by the same
 # variables as the official image (MARIADB_* or MYSQL_*), then runs the server in the foreground.
 set -eu
-if [ "${1:-}" != mariadbd ]; then exec "$@"; fi
+# `mysqld` too: images built FROM mysql:5.7 (the same stand-in under that name) keep that CMD
+case "${1:-}" in
+  mariadbd|mysqld) ;;
+  *) exec "$@" ;;
+esac
 shift
 root_password="${MARIADB_ROOT_PASSWORD:-${MYSQL_ROOT_PASSWORD:-}}"
 database="${MARIADB_DATABASE:-${MYSQL_DATABASE:-}}"

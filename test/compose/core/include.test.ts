@@ -1,4 +1,5 @@
-import { composeError, data, load } from './helpers';
+import { loadProject } from '../../../lib/compose';
+import { composeError, data, load, memoryReader } from './helpers';
 
 type Services = Record<string, Record<string, unknown>>;
 
@@ -80,17 +81,62 @@ describe('include (14-include.md)', () => {
     expect(composeError(() => load({ '/app/compose.yaml': 'include:\n  - compose.yaml\n' })).code).toBe('compose/include-cycle');
   });
 
-  test('a resource defined by the file and by an include is an error at both places', () => {
-    const e = composeError(() =>
-      load({
-        '/app/compose.yaml': 'include:\n  - lib.yaml\nservices:\n  db:\n    image: postgres:16\n',
-        '/app/lib.yaml': 'services:\n  db:\n    image: mysql:8\n',
-      }),
-    );
-    expect(e.code).toBe('compose/include-conflict');
-    expect(e.message).toBe('service `db` is defined here and also by the included /app/lib.yaml');
-    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 4, column: 3 });
-    expect(e.details[0].location).toEqual({ file: '/app/lib.yaml', line: 2, column: 3 });
+  test('a resource defined by the file and by an include: the including file wins, with a warning at both places', () => {
+    // 14-include.md: "Compose displays a warning if resource names conflict and doesn't try to merge
+    // them"; Docker Compose v2 (compose-go) keeps the including file's definition
+    const r = load({
+      '/app/compose.yaml': 'include:\n  - lib.yaml\nservices:\n  db:\n    image: postgres:16\nvolumes:\n  data: {}\n',
+      '/app/lib.yaml': 'services:\n  db:\n    image: mysql:8\n    environment: { ONLY_IN_LIB: "1" }\n  cache:\n    image: redis\nvolumes:\n  data:\n    driver: local\n',
+    });
+    expect(r.result.data.services).toEqual({ db: { image: 'postgres:16' }, cache: { image: 'redis' } });
+    expect(r.result.data.volumes).toEqual({ data: {} });
+    const conflicts = r.warnings.filter((w) => w.code === 'compose/include-conflict');
+    expect(conflicts.map((w) => [w.message, w.location])).toEqual([
+      [
+        'service `db` is defined here and also by the included /app/lib.yaml:2:3; this definition is used and the included one is ignored (Compose does not merge them): rename one of the two, or remove this one to use the included definition',
+        { file: '/app/compose.yaml', line: 4, column: 3 },
+      ],
+      [
+        'volume `data` is defined here and also by the included /app/lib.yaml:8:3; this definition is used and the included one is ignored (Compose does not merge them): rename one of the two, or remove this one to use the included definition',
+        { file: '/app/compose.yaml', line: 7, column: 3 },
+      ],
+    ]);
+    // two included files defining one name differently: the first include's definition is kept
+    const two = load({
+      '/app/compose.yaml': 'include:\n  - a.yaml\n  - b.yaml\n',
+      '/app/a.yaml': 'services:\n  db:\n    image: a\n',
+      '/app/b.yaml': 'services:\n  db:\n    image: b\n',
+    });
+    expect(two.result.data.services).toEqual({ db: { image: 'a' } });
+    expect(two.warnings.filter((w) => w.code === 'compose/include-conflict').map((w) => w.location)).toEqual([{ file: '/app/a.yaml', line: 2, column: 3 }]);
+  });
+
+  test("an included service's build without a context builds the included project directory (build.md#context)", () => {
+    const d = data({
+      '/app/compose.yaml': 'include:\n  - sub/compose.yaml\n  - path: other/compose.yaml\n    project_directory: other/root\nservices:\n  main:\n    build:\n      dockerfile: Dockerfile.main\n',
+      '/app/sub/compose.yaml': 'services:\n  app:\n    build:\n      dockerfile: Dockerfile.dev\n    env_file: app.env\n',
+      '/app/other/compose.yaml': 'services:\n  other:\n    build:\n      target: dev\n',
+    });
+    expect(d.services).toEqual({
+      main: { build: { dockerfile: 'Dockerfile.main', context: '/app' } },
+      app: { build: { dockerfile: 'Dockerfile.dev', context: '/app/sub' }, env_file: '/app/sub/app.env' },
+      other: { build: { target: 'dev', context: '/app/other/root' } },
+    });
+  });
+
+  test("key-only environment entries and build args of an included file are resolved from that file's own .env", () => {
+    const files = {
+      '/app/compose.yaml': 'include:\n  - module/compose.yaml\nservices:\n  main:\n    image: main\n    environment: [MAIN_VAR]\n',
+      '/app/.env': 'MAIN_VAR=m\nSHADOWED=from-app\n',
+      '/app/module/compose.yaml':
+        'services:\n  mod:\n    build:\n      context: .\n      args: [VAR_NAME]\n    environment:\n      - VAR_NAME\n      - X=${VAR_NAME}\n      - SHADOWED\n      - UNSET_ANYWHERE\n',
+      '/app/module/.env': 'VAR_NAME=v\nSHADOWED=from-module\n',
+    };
+    const { result } = loadProject({ files: [], workingDirectory: '/app', environment: {}, reader: memoryReader(files) });
+    // the including project's variables win over the included .env (14-include.md)
+    expect(result.services.mod.environment).toEqual({ VAR_NAME: 'v', X: 'v', SHADOWED: 'from-app', UNSET_ANYWHERE: null });
+    expect(result.services.mod.build?.args).toEqual({ VAR_NAME: 'v' });
+    expect(result.services.main.environment).toEqual({ MAIN_VAR: 'm' });
   });
 
   test('identical definitions (a diamond) are not a conflict', () => {

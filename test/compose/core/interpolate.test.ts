@@ -1,7 +1,7 @@
 import { castValue, substitute, InterpolationFailure } from '../../../lib/compose/interpolate';
 import { codes, composeError, data, load } from './helpers';
 
-const env: Record<string, string> = { SET: 'value', EMPTY: '', B: 'bee', PORT: '8080' };
+const env: Record<string, string> = { SET: 'value', EMPTY: '', B: 'bee', PORT: '8080', JSON: '{"json":2}' };
 const lookup = (n: string) => (Object.prototype.hasOwnProperty.call(env, n) ? env[n] : undefined);
 const sub = (t: string) => substitute(t, lookup).value;
 
@@ -44,6 +44,14 @@ describe('substitute (12-interpolation.md)', () => {
     ['${UNSET:-}', ''],
     ['${UNSET:-x:y}', 'x:y'],
     ['${UNSET:-{json}}', '{json}'],
+    // compose-go's template tests: a `{` inside the expression opens a level, so a default may hold
+    // JSON, and all of it is skipped when the variable is set
+    ['ok ${UNSET:-{"json":1}}', 'ok {"json":1}'],
+    ['ok ${JSON:-{"json":1}}', 'ok {"json":2}'],
+    ['ok ${JSON-{"json":1}}', 'ok {"json":2}'],
+    ['${JSON:+{"a":{"b":1}}}!', '{"a":{"b":1}}!'],
+    // an unbalanced `{` in a default: the first `}` closes, as before
+    ['${UNSET:-a{b}c', 'a{bc'],
   ])('%s → %s', (template, expected) => {
     expect(sub(template)).toBe(expected);
   });

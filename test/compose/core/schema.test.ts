@@ -25,6 +25,20 @@ describe('schema validation of each file', () => {
     expect(fail('volumes:\n  data:\n    drivr: local\n').message).toBe('unknown key `drivr` in volume `data` (did you mean `driver`?)');
   });
 
+  test('a legacy (version 1) file gets one hint to move its services under `services:`', () => {
+    const e = fail('web:\n  image: nginx\n  links: [db]\ndb:\n  build: ./db\nvolumes:\n  data: {}\n');
+    expect(e.code).toBe('compose/legacy-format');
+    expect(e.message).toBe('`web` and `db` at the top level are services written in the legacy (version 1) Compose format');
+    expect(e.location).toEqual({ file: F, line: 1, column: 1 });
+    expect(e.fix).toBe('move them under a top-level `services:` key: add a line `services:` above them and indent each service definition by two more spaces');
+    // next to `services:` too, and with other unknown keys still reported
+    const mixed = fail('services:\n  a:\n    image: a\nb:\n  image: b\nservics: {}\n');
+    expect(mixed.details.map((d) => d.message)).toEqual([
+      '`b` at the top level is a service written in the legacy (version 1) Compose format',
+      'unknown key `servics` at the top level (did you mean `services`?)',
+    ]);
+  });
+
   test('a type error names the path, the expected and the actual type', () => {
     const e = fail('services:\n  web:\n    image: nginx\n    ports:\n      - true\n');
     expect(e.message).toBe('`services.web.ports[0]` must be a number, a string or a mapping, not the boolean `true`');

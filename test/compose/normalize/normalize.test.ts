@@ -1,3 +1,5 @@
+import { loadProject } from '../../../lib/compose';
+import { memoryReader as memoryReaderFull } from '../core/helpers';
 import { errorOf, fakeLocations, memoryReader, normalize, PROJECT, service } from './helpers';
 
 describe('ports', () => {
@@ -46,6 +48,30 @@ describe('ports', () => {
     expect(g.fix).toMatch(/HOST:CONTAINER/);
     expect(errorOf(() => service({ ports: ['80/xtp'] })).message).toMatch(/unknown protocol "xtp"/);
     expect(errorOf(() => service({ ports: ['70000'] })).message).toMatch(/container port "70000"/);
+  });
+});
+
+describe('ports as written', () => {
+  const files = (compose: string) => memoryReaderFull({ '/app/compose.yaml': compose });
+  const load = (compose: string, environment: Record<string, string> = {}) =>
+    loadProject({ files: [], workingDirectory: '/app', environment, reader: files(compose) });
+
+  it('quotes the port as written, with its interpolated value', () => {
+    const e = errorOf(() => load('services:\n  web:\n    image: x\n    ports:\n      - "${APP_PORT}:${APP_PORT}"\n', { APP_PORT: 'http' }));
+    expect(e.message).toBe('services.web.ports[0]: cannot read "${APP_PORT}:${APP_PORT}" (= "http:http" after interpolation) as a port mapping (container port "http")');
+    expect(e.location).toEqual({ file: '/app/compose.yaml', line: 5, column: 9 });
+    // written without variables: quoted once
+    expect(errorOf(() => load('services:\n  web:\n    image: x\n    ports: ["x:80"]\n')).message).toBe('services.web.ports[0]: cannot read "x:80" as a port mapping (host port "x")');
+  });
+
+  it('reports every bad port of a file at once', () => {
+    const e = errorOf(() => load('services:\n  web:\n    image: x\n    ports:\n      - "80"\n      - "x:80"\n      - "90000"\n    mem_limit: lots\n')) as ReturnType<typeof errorOf> & { details: { message: string; location?: { line: number } }[] };
+    expect(e.code).toBe('compose/invalid-values');
+    expect(e.details.map((d) => [d.location?.line, d.message.split(' (')[0]])).toEqual([
+      [6, 'services.web.ports[1]: cannot read "x:80" as a port mapping'],
+      [7, 'services.web.ports[2]: cannot read "90000" as a port mapping'],
+      [8, 'services.web.mem_limit: cannot read "lots" as a byte size'],
+    ]);
   });
 });
 
@@ -185,6 +211,14 @@ describe('environment and env_file', () => {
     expect(single.location?.line).toBe(1);
   });
 
+  it('suggests the env_file path as the user wrote it', () => {
+    const reader = memoryReaderFull({ '/app/compose.yaml': 'services:\n  web:\n    image: x\n    env_file: ./config/missing.env\n' });
+    const e = errorOf(() => loadProject({ files: [], workingDirectory: '/app', environment: {}, reader }));
+    expect(e.code).toBe('compose/env-file-missing');
+    expect(e.message).toBe('env_file "./config/missing.env" does not exist (/app/config/missing.env)');
+    expect(e.fix).toBe('create the file, fix the path, or mark it optional with `- path: ./config/missing.env` and `required: false`');
+  });
+
   it('does not read env files of disabled services', () => {
     const r = normalize({ services: { off: { env_file: './missing.env' } } }, { enabledServices: new Set() });
     expect(r.result.services.off.envFileValues).toEqual({});
@@ -319,6 +353,56 @@ describe('top-level elements', () => {
   it('warns about a secret from an unset variable', () => {
     const r = normalize({ secrets: { s: { environment: 'UNSET_VAR' } } });
     expect(r.warnings.map((w) => w.code)).toEqual(['compose/secret-variable-unset']);
+  });
+});
+
+describe('typed values kept under other', () => {
+  it('reads blkio rates as byte values and iops as integers (05-services.md#blkio_config)', () => {
+    const s = service({
+      blkio_config: {
+        weight: '300',
+        weight_device: [{ path: '/dev/sda', weight: 400 }],
+        device_read_bps: [{ path: '/dev/sdb', rate: '12mb' }],
+        device_write_bps: [{ path: '/dev/sdb', rate: 1024 }],
+        device_read_iops: [{ path: '/dev/sdb', rate: '120' }],
+        device_write_iops: [{ path: '/dev/sdb', rate: 30 }],
+      },
+    });
+    expect(s.other.blkio_config).toEqual({
+      weight: 300,
+      weight_device: [{ path: '/dev/sda', weight: 400 }],
+      device_read_bps: [{ path: '/dev/sdb', rate: 12582912 }],
+      device_write_bps: [{ path: '/dev/sdb', rate: 1024 }],
+      device_read_iops: [{ path: '/dev/sdb', rate: 120 }],
+      device_write_iops: [{ path: '/dev/sdb', rate: 30 }],
+    });
+  });
+
+  it('rejects a blkio rate, an update delay and a swappiness that are not what they must be', () => {
+    const locations = fakeLocations(['/services/web/blkio_config/device_read_bps/0/rate']);
+    const rate = errorOf(() => service({ blkio_config: { device_read_bps: [{ path: '/dev/sda', rate: 'lots' }] } }, { locations }));
+    expect([rate.code, rate.message, rate.location?.line]).toEqual(['compose/invalid-value', 'services.web.blkio_config.device_read_bps[0].rate: cannot read "lots" as a byte size', 1]);
+    expect(errorOf(() => service({ blkio_config: { device_write_iops: [{ path: '/dev/sda', rate: '1k' }] } })).message).toBe('services.web.blkio_config.device_write_iops[0].rate must be a whole number of at least 0, not "1k"');
+    expect(errorOf(() => service({ blkio_config: { weight: 5 } })).message).toBe('services.web.blkio_config.weight must be a whole number between 10 and 1000, not 5');
+    expect(errorOf(() => service({ deploy: { update_config: { delay: 'lots' } } })).message).toBe('services.web.deploy.update_config.delay: cannot read "lots" as a duration');
+    expect(errorOf(() => service({ deploy: { rollback_config: { monitor: '5 minutes' } } })).message).toBe('services.web.deploy.rollback_config.monitor: cannot read "5 minutes" as a duration');
+    expect(errorOf(() => service({ mem_swappiness: 'lots' })).message).toBe('services.web.mem_swappiness must be a whole number between 0 and 100, not "lots"');
+    expect(errorOf(() => service({ mem_swappiness: 150 })).message).toBe('services.web.mem_swappiness must be a whole number between 0 and 100, not 150');
+    // valid values: durations kept as written, swappiness as a number
+    const s = service({ mem_swappiness: '60', deploy: { update_config: { delay: '10s', monitor: '1m30s', parallelism: 2 } } });
+    expect(s.other.mem_swappiness).toBe(60);
+    expect(s.deploy?.other.update_config).toEqual({ delay: '10s', monitor: '1m30s', parallelism: 2 });
+  });
+});
+
+describe('profiles', () => {
+  it('rejects a profile name outside [a-zA-Z0-9][a-zA-Z0-9_.-]+ (05-services.md#profiles)', () => {
+    const locations = fakeLocations(['/services/web/profiles/1']);
+    const e = errorOf(() => service({ profiles: ['debug', 'invalid profile!'] }, { locations }));
+    expect([e.code, e.message, e.location?.line]).toEqual(['compose/invalid-profile', 'services.web.profiles[1]: "invalid profile!" is not a valid profile name', 1]);
+    expect(e.fix).toBe('use letters, digits, `_`, `.` and `-`, starting with a letter or digit, at least two characters (e.g. `debug`)');
+    expect(errorOf(() => service({ profiles: ['-x'] })).code).toBe('compose/invalid-profile');
+    expect(service({ profiles: ['debug', 'dev.local', 'a_b-c', '9x'] }).profiles).toEqual(['debug', 'dev.local', 'a_b-c', '9x']);
   });
 });
 

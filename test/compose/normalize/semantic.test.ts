@@ -128,6 +128,59 @@ describe('semantic checks', () => {
     expect(r.warnings.map((w) => w.code)).toEqual(['compose/optional-dependency-disabled']);
   });
 
+  it('rejects `ipc` and `pid` sharing the namespace of an undefined service (1.29.2 and compose-go refuse it)', () => {
+    const locations = fakeLocations(['/services/a/ipc', '/services/a/pid']);
+    const e = errorOf(() => check({ services: { a: { ipc: 'service:nope', pid: 'service:nope2' }, b: { ipc: 'shareable', pid: 'host' } } }, [], locations)) as ReturnType<typeof errorOf> & { details: { message: string; location?: { line: number } }[] };
+    expect(e.code).toBe('compose/invalid-model');
+    expect(e.details.map((d) => [d.location?.line, d.message.split(' (')[0]])).toEqual([
+      [1, 'service "a" shares the IPC namespace of "nope", which is not defined'],
+      [2, 'service "a" shares the PID namespace of "nope2", which is not defined'],
+    ]);
+    const disabled = errorOf(() => check({ services: { a: { ipc: 'service:b' }, b: { profiles: ['debug'] } } }));
+    expect([disabled.code, disabled.message]).toEqual(['compose/disabled-service-reference', 'service "a" shares the IPC namespace of "b", which is disabled by profiles']);
+    expect(() => check({ services: { a: { ipc: 'service:b', pid: 'service:b' }, b: { ipc: 'shareable' } } })).not.toThrow();
+  });
+
+  it('reports cycles through links, volumes_from, network_mode, ipc and pid like depends_on cycles (05-services.md#links)', () => {
+    const one = (services: Record<string, unknown>, locations = {}) => errorOf(() => check({ services }, [], locations));
+    const links = one({ a: { links: ['b'] }, b: { links: ['a:alias'] } }, fakeLocations(['/services/a/links/0']));
+    expect([links.code, links.message, links.location?.line]).toEqual(['compose/dependency-cycle', 'dependency cycle: a -> b -> a (a links to b, b links to a)', 1]);
+    expect(links.fix).toBe('remove one of the entries of the cycle: `depends_on`, `links`, `volumes_from` and `network_mode`, `ipc` or `pid` set to `service:<name>` each make a service start after the one it names');
+    expect(one({ a: { volumes_from: ['b:ro'] }, b: { volumes_from: ['a'] } }).message).toBe('dependency cycle: a -> b -> a (a mounts volumes from b, b mounts volumes from a)');
+    expect(one({ a: { network_mode: 'service:b' }, b: { network_mode: 'service:a' } }).message).toBe('dependency cycle: a -> b -> a (a shares the network stack of b, b shares the network stack of a)');
+    expect(one({ a: { ipc: 'service:b' }, b: { pid: 'service:a' } }).message).toBe('dependency cycle: a -> b -> a (a shares the IPC namespace of b, b shares the PID namespace of a)');
+    const mixed = one({ a: { links: ['b'] }, b: { depends_on: ['c'] }, c: { volumes_from: ['a'] } }, fakeLocations(['/services/a/links/0', '/services/b/depends_on/0', '/services/c/volumes_from/0']));
+    expect([mixed.message, mixed.location?.line]).toEqual(['dependency cycle: a -> b -> c -> a (a links to b, b depends on c, c mounts volumes from a)', 1]);
+    expect(one({ a: { links: ['a'] } }).message).toBe('dependency cycle: a -> a (a links to a)');
+    // a pure depends_on cycle keeps its message
+    expect(one({ a: { depends_on: ['b'] }, b: { depends_on: ['a'] } }).message).toBe('depends_on cycle: a -> b -> a');
+    // no cycle: a chain through every kind of reference
+    expect(() => check({ services: { a: { links: ['b'] }, b: { volumes_from: ['c'] }, c: { network_mode: 'service:d' }, d: { ipc: 'service:e' }, e: { pid: 'service:f' }, f: {} } })).not.toThrow();
+  });
+
+  it('rejects a tmpfs and a volume on the same container path (compose-go refuses it)', () => {
+    const locations = fakeLocations(['/services/web/volumes/1']);
+    const e = errorOf(() => check({ services: { web: { tmpfs: ['/tmp', '/run:size=64m'], volumes: ['./src:/src', 'data:/run/'] } }, volumes: { data: null } }, [], locations));
+    expect([e.code, e.message, e.location?.line]).toEqual(['compose/duplicate-mount', 'service "web" mounts both `tmpfs` /run and `volumes[1]` at /run', 1]);
+    expect(e.fix).toBe('keep one of the two mounts for /run: a `tmpfs` entry and a volume cannot share a container path');
+    expect(() => check({ services: { web: { tmpfs: '/tmp', volumes: ['./tmp:/tmp2', { type: 'tmpfs', target: '/cache' }] } } })).not.toThrow();
+  });
+
+  it('rejects `build.additional_contexts` naming an unknown service (compose-go refuses it)', () => {
+    const locations = fakeLocations(['/services/web/build/additional_contexts/base', '/services/api/build/additional_contexts/0']);
+    const e = errorOf(() => check({
+      services: {
+        web: { build: { context: '.', additional_contexts: { base: 'service:nope', img: 'docker-image://alpine', src: './src' } } },
+        api: { build: { context: '.', additional_contexts: ['base=service:ghost'] } },
+        ok: { build: { context: '.', additional_contexts: { base: 'service:web' } } },
+      },
+    }, [], locations)) as ReturnType<typeof errorOf> & { details: { message: string; location?: { line: number } }[] };
+    expect(e.details.map((d) => [d.location?.line, d.message.split(' (')[0]])).toEqual([
+      [1, 'service "web" builds on the image of "nope", which is not defined'],
+      [2, 'service "api" builds on the image of "ghost", which is not defined'],
+    ]);
+  });
+
   it('rejects network_mode together with networks', () => {
     expect(errorOf(() => check({ services: { a: { network_mode: 'host', networks: ['n'] } }, networks: { n: null } })).code).toBe('compose/network-mode-and-networks');
   });

@@ -109,7 +109,7 @@ const PLAIN_KEYS = ['image', 'container_name', 'restart', 'hostname', 'user', 'p
 const BOOL_KEYS = ['stdin_open', 'tty', 'privileged', 'init', 'read_only'];
 const LIST_KEYS = ['cap_add', 'cap_drop', 'links', 'external_links', 'dns', 'dns_search', 'tmpfs', 'profiles', 'volumes_from'];
 /** Keys kept raw under `other` in our model. */
-const OTHER_KEYS = ['runtime', 'security_opt', 'devices', 'pid', 'ipc', 'cgroup_parent', 'userns_mode', 'oom_score_adj', 'group_add'];
+const OTHER_KEYS = ['runtime', 'security_opt', 'devices', 'pid', 'ipc', 'cgroup_parent', 'userns_mode', 'oom_score_adj', 'group_add', 'blkio_config', 'mem_swappiness'];
 
 // ---------------------------------------------------------------------------------------------
 // the oracle
@@ -308,8 +308,16 @@ function oracleDeploy(name: string, d: Obj): Obj {
         ...(p.max_attempts !== undefined ? { max_attempts: Number(p.max_attempts) } : {}),
         ...(p.window !== undefined ? { window: duration(p.window) } : {}),
       };
-    } else throw new Error(`canonicalizer: services.${name}.deploy.${k} is not handled`);
+    } else if (k === 'update_config' || k === 'rollback_config') o[k] = updateConfig(v as Obj);
+    else throw new Error(`canonicalizer: services.${name}.deploy.${k} is not handled`);
   }
+  return o;
+}
+
+/** `update_config` / `rollback_config` with `delay` and `monitor` in ms and `parallelism` a number (both sides). */
+function updateConfig(c: Obj): Obj {
+  const o: Obj = {};
+  for (const [k, v] of Object.entries(c)) o[k] = k === 'delay' || k === 'monitor' ? duration(v) : k === 'parallelism' ? Number(v) : v;
   return o;
 }
 
@@ -447,6 +455,7 @@ export function canonicalFromModel(project: ComposeProject): Canonical {
           ...(p.windowMs !== undefined ? { window: p.windowMs } : {}),
         };
       }
+      for (const k of ['update_config', 'rollback_config']) if (isMap(d.other[k])) c[k] = updateConfig(d.other[k] as Obj);
       o.deploy = c;
     }
     services[name] = o;

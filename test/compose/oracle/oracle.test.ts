@@ -5,6 +5,10 @@
  * loaded by both implementations; both results are mapped to one canonical shape (canonical.ts,
  * where each legitimate difference is documented with its spec reference) and compared.
  *
+ * Every case under `refused/` is a file both implementations must refuse, for the same reason:
+ * 1.29.2's message contains the `oracle` fragment of the case's `expect.json`, and our loader throws
+ * a located user error with its `code`.
+ *
  * 1.29.2 runs through its own entry point (`compose.cli.main.main`, what the `docker-compose` script
  * calls) in one Python process for all folders (driver.py), so the suite pays the interpreter
  * start-up once.
@@ -23,11 +27,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
 import { loadProject } from '../../../lib/compose';
+import { isUserError } from '../../../lib/errors';
 import { nodeFileReader } from '../../../lib/io/node-reader';
 import { Canonical, canonicalFromModel, canonicalFromOracle, ShellSplit } from './canonical';
 import { CORPUS_DIR, REQUIRED, corpusComposeFiles, hasDockerCompose, skipLoudly } from './env';
 
 const CASES_DIR = path.join(__dirname, 'cases');
+const REFUSED_DIR = path.join(__dirname, 'refused');
 const available = hasDockerCompose();
 const corpus = corpusComposeFiles();
 
@@ -39,6 +45,8 @@ interface Case {
   readonly overrides?: readonly string[];
   /** Extra environment for both implementations. */
   readonly env?: Record<string, string>;
+  /** For a case both must refuse: our error code, and a fragment of 1.29.2's message. */
+  readonly refused?: { readonly code: string; readonly oracle: string };
 }
 
 /**
@@ -62,7 +70,21 @@ function specCases(): Case[] {
     });
 }
 
-const CASES: Case[] = [...corpus.map((file) => ({ id: path.relative(CORPUS_DIR, file), file })), ...specCases()];
+/** Files both implementations refuse: `refused/<name>/compose.yaml` and `refused/<name>/expect.json`. */
+function refusedCases(): Case[] {
+  return fs
+    .readdirSync(REFUSED_DIR)
+    .sort()
+    .map((d) => ({
+      id: `refused ${d}`,
+      file: path.join(REFUSED_DIR, d, 'compose.yaml'),
+      refused: JSON.parse(fs.readFileSync(path.join(REFUSED_DIR, d, 'expect.json'), 'utf8')) as { code: string; oracle: string },
+    }));
+}
+
+const ALL: Case[] = [...corpus.map((file) => ({ id: path.relative(CORPUS_DIR, file), file })), ...specCases(), ...refusedCases()];
+const CASES = ALL.filter((c) => !c.refused);
+const REFUSED = ALL.filter((c) => c.refused);
 
 let tmpRoot = '';
 let home = '';
@@ -164,15 +186,15 @@ if (!available) {
       tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-oracle-'));
       home = path.join(tmpRoot, 'home');
       fs.mkdirSync(home);
-      const copies = CASES.map((c, i) => prepareCopy(c, i));
+      const copies = ALL.map((c, i) => prepareCopy(c, i));
       const results = runOracle(
-        CASES.map((c, i) => ({
+        ALL.map((c, i) => ({
           cwd: copies[i],
           files: [c.file, ...(c.overrides ?? [])].map((f) => path.join(copies[i], path.basename(f))),
           env: baseEnv(c.env),
         })),
       );
-      CASES.forEach((c, i) => oracle.set(c.id, { copyDir: copies[i], ...results[i] }));
+      ALL.forEach((c, i) => oracle.set(c.id, { copyDir: copies[i], ...results[i] }));
     }, 180_000);
 
     afterAll(() => {
@@ -195,6 +217,19 @@ if (!available) {
       };
       const expected = canonicalFromOracle(raw, { copyDir: o.copyDir, projectDir: path.dirname(c.file), split });
       expect(ours(c)).toEqual(applyProfiles(expected, c.env?.COMPOSE_PROFILES));
+    });
+
+    it.each(REFUSED.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+      const o = oracle.get(c.id)!;
+      expect([o.status !== 0, o.stderr]).toEqual([true, expect.stringContaining(c.refused!.oracle)]);
+      let error: unknown;
+      try {
+        ours(c);
+      } catch (e) {
+        error = e;
+      }
+      if (!isUserError(error)) throw new Error(`our loader accepted ${c.id} (or failed with a bug): ${String(error)}`);
+      expect([error.code, error.location?.file]).toEqual([c.refused!.code, c.file]);
     });
   });
 }
