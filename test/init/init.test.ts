@@ -95,7 +95,7 @@ describe('beanstack init', () => {
     expect(review.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     expect(review.jobs.review.env).toEqual({ BEANSTACK_STAGE: 'prod' });
     const steps = review.jobs.review.steps as Json[];
-    expect(steps[0]).toEqual({ uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', with: { 'fetch-depth': 0 } });
+    expect(steps[0]).toEqual({ uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', with: { 'fetch-depth': 0, 'persist-credentials': false } });
     expect(runs(review)).toEqual([
       'npm ci',
       expect.stringMatching(/no test specified[\s\S]*then npm test; else echo "no test script: skipped"; fi/),
@@ -114,6 +114,7 @@ describe('beanstack init', () => {
     expect(deploy.on).toEqual({ push: { branches: ['main'] } });
     expect(deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(deploy.jobs.deploy.environment).toBe('prod');
+    expect(deploy.jobs.deploy.steps[0]).toEqual({ uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', with: { 'persist-credentials': false } });
     const creds = (deploy.jobs.deploy.steps as Json[]).find((s) => String(s.uses).startsWith('aws-actions/configure-aws-credentials'))!;
     expect(creds.uses).toBe('aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502');
     expect(creds.with).toEqual({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'aws-region': 'eu-west-1' });
