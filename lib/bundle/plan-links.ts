@@ -108,6 +108,9 @@ export function resolveLinks(
   for (const m of resolution.unresolved) {
     report(m, `${where(m)} uses the name "${m.name}" of services.${m.to}, but on the ECS platform links go one way and ${m.to} already reaches ${m.from}; "${m.name}" will not resolve in ${m.from}: declare who talks to whom with x-beanstack.connects_to, or use --target docker, where Compose networking is kept`);
   }
+  for (const m of resolution.undeclared) {
+    report(m, `${where(m)} uses the name "${m.name}" of services.${m.to}, but x-beanstack.connects_to of ${m.from} does not list ${m.to}, so there is no link and "${m.name}" will not resolve in ${m.from}: add ${m.to} to connects_to`);
+  }
   const seen = new Set<string>();
   for (const m of mentions) {
     if (keptSet.has(m.to) || m.from === m.to) continue;
