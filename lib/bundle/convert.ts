@@ -17,8 +17,10 @@ import { BuildFacts, buildFacts, dockerfileCopies } from './image-facts';
 import { ProjectFiles } from './project-files';
 import { schemaInitScript, SCHEMA_INIT_BUNDLE_PATH, SCHEMA_INIT_SCRIPT, SCHEMA_INIT_VARIABLES } from './schema-init';
 import {
-  connectsToDatabase, databaseFacts, DatabaseFacts, detectEngine, groupHostOf, majorVersion, parseImage, secretPath, variableRole, variableTemplate,
+  connectsToDatabase, databaseFacts, DatabaseFacts, detectEngine, groupHostOf, interpolationReferences, majorVersion, parseImage, secretPath, variableRole,
+  variableTemplate,
 } from './database';
+import { secretValueReason } from '../secrets';
 import { devCommandMatch, isDevBuildTarget, isDevDockerfile, isDevEnvironmentValue, isInside, isRemoteContext } from './dev-only';
 import {
   ALLOWED_IPC_MODES, ALLOWED_NETWORK_MODES, ALLOWED_RUNTIMES, DEBUG_PORTS, DEFAULT_IMAGE_PLATFORM,
@@ -482,7 +484,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const svc = project.services[name];
     const vars: [string, string | null][] = [...Object.entries(svc.envFileValues).map(([k, v]) => [k, v.value] as [string, string]), ...Object.entries(svc.environment)];
     for (const [k, v] of vars) {
-      if (v !== null && v.length >= MIN_SECRET_LENGTH && !v.startsWith('/run/secrets/') && isSecretName(k) && !secretValues.has(v)) secretValues.set(v, k);
+      if (v !== null && v.length >= MIN_SECRET_LENGTH && !v.startsWith('/run/secrets/') && !(overrides[name].public ?? []).includes(k)
+        && secretOf(k, v, variableTemplate(project, name, k)) !== undefined && !secretValues.has(v)) secretValues.set(v, k);
     }
   }
   for (const f of facts) for (const v of f.passwords) if (v.length >= MIN_SECRET_LENGTH && !secretValues.has(v)) secretValues.set(v, `the ${f.service} password`);
@@ -551,12 +554,24 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           c.warn('bundle/build-arg-unset', `services.${s}.build.args.${k} has no value and is not passed to the build (set it in x-beanstack.args)`, s, sp(s, 'build', 'args', k));
           continue;
         }
+        const secretArg = (x.public ?? []).includes(k) ? undefined : secretOf(k, v, own(project.templates ?? {}, sp(s, 'build', 'args', k)));
+        if (secretArg) {
+          c.fail('bundle/secret-build-arg', `services.${s}.build.args.${k} holds a secret (${secretArg === 'its name' ? 'by its name' : secretArg}); a build arg is written into the cloud assembly's asset manifest and the image's history: read it at run time from the environment instead (it becomes a Beanstalk environment secret), or, if it is not a secret, list ${k} in x-beanstack.public`, sp(s, 'build', 'args', k));
+          continue;
+        }
         if (isDevEnvironmentValue(k, v)) {
           c.warn('bundle/dev-build-arg', `services.${s}.build.args.${k}=${v} builds a development image; set x-beanstack.args.${k} to the production value`, s, sp(s, 'build', 'args', k));
         }
         args[k] = v;
       }
-      for (const [k, v] of Object.entries(x.args ?? {})) args[k] = v;
+      for (const [k, v] of Object.entries(x.args ?? {})) {
+        const secretArg = (x.public ?? []).includes(k) ? undefined : secretOf(k, v, undefined);
+        if (secretArg) {
+          c.fail('bundle/secret-build-arg', `services.${s}.x-beanstack.args.${k} holds a secret (${secretArg === 'its name' ? 'by its name' : secretArg}); a build arg is written into the cloud assembly's asset manifest and the image's history: read it at run time from the environment instead, or, if it is not a secret, list ${k} in x-beanstack.public`, sp(s, 'x-beanstack', 'args', k));
+          continue;
+        }
+        args[k] = v;
+      }
       if (!usable) continue;
       const placeholder = given === undefined;
       if (given !== undefined && !isValidImageReference(given)) {
@@ -618,6 +633,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     if (svc.develop !== undefined) c.warn('bundle/dev-setting', `services.${s}.develop (watch) is a development setting and is left out`, s, sp(s, 'develop'));
 
     // -- environment
+    const isPublic = (name: string) => (x.public ?? []).includes(name);
     const environment: Record<string, string> = dict();
     const inlinedFromFiles = new Map<string, string[]>();
     const allNames = new Set([...Object.keys(svc.envFileValues), ...Object.keys(svc.environment)]);
@@ -663,11 +679,13 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           : `services.${s}.environment.${name} points at the secret file ${value}; Beanstalk provides environment variables, not files: the secret's value is provided as ${name} itself — make the app read the value, not a path`, s, pointer);
         continue;
       }
-      if (isSecretName(name)) {
+      const secret = isPublic(name) ? undefined : secretOf(name, value, template);
+      if (secret) {
         if (value !== null) ownSecrets.set(value, name);
         addSecret(name, s, fromEnvironment ? 'variable' : 'env-file', undefined, { value, pointer });
         readsStack = true;
-        c.warn('bundle/secret-variable', `services.${s}: ${name} looks like a secret; its value is left out of the bundle and provided as a Beanstalk environment secret`, s, pointer);
+        if (secret === 'its name') c.warn('bundle/secret-variable', `services.${s}: ${name} looks like a secret; its value is left out of the bundle and provided as a Beanstalk environment secret`, s, pointer);
+        else c.warn('bundle/secret-value', `services.${s}: ${name} holds ${secret}; its value is left out of the bundle and provided as a Beanstalk environment secret (if it is not a secret, list ${name} in x-beanstack.public)`, s, pointer);
         continue;
       }
       if (value === null) {
@@ -1382,6 +1400,18 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     ...(healthCheckPath ? { healthCheckPath } : {}),
     warnings: c.warnings,
   };
+}
+
+/**
+ * Why a variable is a secret, or undefined: its name, a value interpolated from a secret-named
+ * variable (`STRIPE: ${STRIPE_SECRET_KEY}`), or its value (credentials in a URL, a token shape, a long
+ * random string — lib/secrets.ts).
+ */
+function secretOf(name: string, value: string | null, template: string | undefined): string | undefined {
+  if (isSecretName(name)) return 'its name';
+  const from = interpolationReferences(template).find((r) => isSecretName(r));
+  if (from !== undefined) return `the value of \${${from}}`;
+  return value ? secretValueReason(value) : undefined;
 }
 
 /** Memory reserved for a schema init container (a database client and a shell). */
