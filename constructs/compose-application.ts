@@ -6,7 +6,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { composeToBundle, isSecretName, planBundle } from '../lib/bundle';
+import { composeToBundle, planBundle } from '../lib/bundle';
 import { parseServiceOverrides } from '../lib/bundle/x-beanstack';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
@@ -312,15 +312,7 @@ export class ComposeApplication extends Construct {
           fix: `build for ${imagePlatform} (remove build.platforms / platform: from the production compose file) or choose instance types of the image's architecture`,
         });
       }
-      const secretArgs = Object.keys(build.args).filter((name) => isSecretName(name)).sort();
-      if (secretArgs.length > 0) {
-        warnings.push({
-          code: 'constructs/secret-build-arg',
-          service: build.service,
-          path: `services.${build.service}.build.args`,
-          message: `build args ${secretArgs.join(', ')} look like secrets; build args are written into the cloud assembly's asset manifest and the image's history — use a build secret (build.secrets) instead`,
-        });
-      }
+      // build args that look like secrets never get here: the converter refuses them (bundle/secret-build-arg)
       const asset = new ecrAssets.DockerImageAsset(imagesScope, build.service, {
         directory: build.context,
         file: build.dockerfile,

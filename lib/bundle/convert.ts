@@ -17,8 +17,10 @@ import { BuildFacts, buildFacts, dockerfileCopies } from './image-facts';
 import { ProjectFiles } from './project-files';
 import { schemaInitScript, SCHEMA_INIT_BUNDLE_PATH, SCHEMA_INIT_SCRIPT, SCHEMA_INIT_VARIABLES } from './schema-init';
 import {
-  connectsToDatabase, databaseFacts, DatabaseFacts, detectEngine, groupHostOf, majorVersion, parseImage, secretPath, variableRole, variableTemplate,
+  connectsToDatabase, databaseFacts, DatabaseFacts, detectEngine, groupHostOf, interpolationReferences, majorVersion, parseImage, secretPath, variableRole,
+  variableTemplate,
 } from './database';
+import { secretValueReason } from '../secrets';
 import { devCommandMatch, isDevBuildTarget, isDevDockerfile, isDevEnvironmentValue, isInside, isRemoteContext } from './dev-only';
 import {
   ALLOWED_IPC_MODES, ALLOWED_NETWORK_MODES, ALLOWED_RUNTIMES, DEBUG_PORTS, DEFAULT_IMAGE_PLATFORM,
@@ -74,6 +76,8 @@ export interface PlannedService {
   /** Whether the service reads variables the stack provides (db values, secrets, required variables). */
   readonly readsStackEnvironment: boolean;
   readonly ports: readonly PlannedPort[];
+  /** TCP container ports the service listens on without a host port (`ports: ["3000"]`, then `expose`), in compose order. */
+  readonly exposed: readonly number[];
   readonly mounts: readonly PlannedMount[];
   /** Kept services this one depends on, with the compose condition. */
   readonly dependsOn: Readonly<Record<string, DependsOnCondition>>;
@@ -455,9 +459,12 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   const images: ImageBuild[] = [];
   const planned: Record<string, PlannedService> = dict();
   const portsBy: Record<string, { port: PlannedPort; pointer?: string }[]> = dict();
-  const addSecret = (name: string, service: string, source: RequiredSecret['source'], composeSecret?: string) => {
+  /** Values each service gives a secret (one environment variable carries one value for every container). */
+  const secretValuesBy = new Map<string, { service: string; value: string; pointer: string }[]>();
+  const addSecret = (name: string, service: string, source: RequiredSecret['source'], composeSecret?: string, value?: { value: string | null; pointer: string }) => {
     const e = secrets.get(name) ?? { services: new Set<string>(), source, composeSecret };
     e.services.add(service);
+    if (value && value.value !== null && value.value !== '') secretValuesBy.set(name, [...(secretValuesBy.get(name) ?? []), { service, value: value.value, pointer: value.pointer }]);
     if (composeSecret && !e.composeSecret) e.composeSecret = composeSecret;
     secrets.set(name, e);
   };
@@ -477,7 +484,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const svc = project.services[name];
     const vars: [string, string | null][] = [...Object.entries(svc.envFileValues).map(([k, v]) => [k, v.value] as [string, string]), ...Object.entries(svc.environment)];
     for (const [k, v] of vars) {
-      if (v !== null && v.length >= MIN_SECRET_LENGTH && !v.startsWith('/run/secrets/') && isSecretName(k) && !secretValues.has(v)) secretValues.set(v, k);
+      if (v !== null && v.length >= MIN_SECRET_LENGTH && !v.startsWith('/run/secrets/') && !(overrides[name].public ?? []).includes(k)
+        && secretOf(k, v, variableTemplate(project, name, k)) !== undefined && !secretValues.has(v)) secretValues.set(v, k);
     }
   }
   for (const f of facts) for (const v of f.passwords) if (v.length >= MIN_SECRET_LENGTH && !secretValues.has(v)) secretValues.set(v, `the ${f.service} password`);
@@ -546,12 +554,24 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           c.warn('bundle/build-arg-unset', `services.${s}.build.args.${k} has no value and is not passed to the build (set it in x-beanstack.args)`, s, sp(s, 'build', 'args', k));
           continue;
         }
+        const secretArg = (x.public ?? []).includes(k) ? undefined : secretOf(k, v, own(project.templates ?? {}, sp(s, 'build', 'args', k)));
+        if (secretArg) {
+          c.fail('bundle/secret-build-arg', `services.${s}.build.args.${k} holds a secret (${secretArg === 'its name' ? 'by its name' : secretArg}); a build arg is written into the cloud assembly's asset manifest and the image's history: read it at run time from the environment instead (it becomes a Beanstalk environment secret), or, if it is not a secret, list ${k} in x-beanstack.public`, sp(s, 'build', 'args', k));
+          continue;
+        }
         if (isDevEnvironmentValue(k, v)) {
           c.warn('bundle/dev-build-arg', `services.${s}.build.args.${k}=${v} builds a development image; set x-beanstack.args.${k} to the production value`, s, sp(s, 'build', 'args', k));
         }
         args[k] = v;
       }
-      for (const [k, v] of Object.entries(x.args ?? {})) args[k] = v;
+      for (const [k, v] of Object.entries(x.args ?? {})) {
+        const secretArg = (x.public ?? []).includes(k) ? undefined : secretOf(k, v, undefined);
+        if (secretArg) {
+          c.fail('bundle/secret-build-arg', `services.${s}.x-beanstack.args.${k} holds a secret (${secretArg === 'its name' ? 'by its name' : secretArg}); a build arg is written into the cloud assembly's asset manifest and the image's history: read it at run time from the environment instead, or, if it is not a secret, list ${k} in x-beanstack.public`, sp(s, 'x-beanstack', 'args', k));
+          continue;
+        }
+        args[k] = v;
+      }
       if (!usable) continue;
       const placeholder = given === undefined;
       if (given !== undefined && !isValidImageReference(given)) {
@@ -603,6 +623,9 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       if (dev) c.warn('bundle/dev-command', `services.${s}.command runs "${dev}", a development watcher or server; set x-beanstack.command (null runs the image's own command)`, s, sp(s, 'command'));
     }
     const entrypoint = svc.entrypoint ?? undefined;
+    if (target === 'single' && entrypoint && entrypoint.length === 0) {
+      c.fail('bundle/entrypoint-reset', `services.${s}.entrypoint "" clears the image's entrypoint, which Dockerrun v1 cannot express (an empty Entrypoint runs the image's own); build the image without an ENTRYPOINT, or use --target ecs or docker`, sp(s, 'entrypoint'));
+    }
 
     // -- dev-only flags
     if (svc.stdinOpen) c.warn('bundle/dev-setting', `services.${s}.stdin_open is a development setting and is left out`, s, sp(s, 'stdin_open'));
@@ -610,6 +633,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     if (svc.develop !== undefined) c.warn('bundle/dev-setting', `services.${s}.develop (watch) is a development setting and is left out`, s, sp(s, 'develop'));
 
     // -- environment
+    const isPublic = (name: string) => (x.public ?? []).includes(name);
     const environment: Record<string, string> = dict();
     const inlinedFromFiles = new Map<string, string[]>();
     const allNames = new Set([...Object.keys(svc.envFileValues), ...Object.keys(svc.environment)]);
@@ -655,11 +679,13 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
           : `services.${s}.environment.${name} points at the secret file ${value}; Beanstalk provides environment variables, not files: the secret's value is provided as ${name} itself — make the app read the value, not a path`, s, pointer);
         continue;
       }
-      if (isSecretName(name)) {
+      const secret = isPublic(name) ? undefined : secretOf(name, value, template);
+      if (secret) {
         if (value !== null) ownSecrets.set(value, name);
-        addSecret(name, s, fromEnvironment ? 'variable' : 'env-file');
+        addSecret(name, s, fromEnvironment ? 'variable' : 'env-file', undefined, { value, pointer });
         readsStack = true;
-        c.warn('bundle/secret-variable', `services.${s}: ${name} looks like a secret; its value is left out of the bundle and provided as a Beanstalk environment secret`, s, pointer);
+        if (secret === 'its name') c.warn('bundle/secret-variable', `services.${s}: ${name} looks like a secret; its value is left out of the bundle and provided as a Beanstalk environment secret`, s, pointer);
+        else c.warn('bundle/secret-value', `services.${s}: ${name} holds ${secret}; its value is left out of the bundle and provided as a Beanstalk environment secret (if it is not a secret, list ${name} in x-beanstack.public)`, s, pointer);
         continue;
       }
       if (value === null) {
@@ -689,7 +715,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       if (hit === undefined) continue;
       delete environment[name];
       ownSecrets.set(value, name);
-      addSecret(name, s, 'variable');
+      addSecret(name, s, 'variable', undefined, { value, pointer: sp(s, 'environment', name) });
       readsStack = true;
       c.warn('bundle/secret-variable', `services.${s}.environment.${name} contains the value of ${secretValues.get(hit)}, a secret; it is left out of the bundle and provided as a Beanstalk environment secret`, s, sp(s, 'environment', name));
     }
@@ -786,7 +812,8 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     svc.ports.forEach((p, i) => {
       const pointer = sp(s, 'ports', i);
       if (p.published === undefined || p.published === '') {
-        c.warn('bundle/unpublished-port', `services.${s}.ports[${i}] publishes container port ${p.target} on a random host port, which nothing can reach on Elastic Beanstalk; other containers reach it anyway`, s, pointer);
+        // the single target's proxy reaches the container port itself; elsewhere a random host port is unreachable
+        if (target !== 'single') c.warn('bundle/unpublished-port', `services.${s}.ports[${i}] publishes container port ${p.target} on a random host port, which nothing can reach on Elastic Beanstalk; other containers reach it anyway`, s, pointer);
         return;
       }
       if (!/^\d+$/.test(p.published)) {
@@ -816,8 +843,12 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       }
       ports.push({ port: { hostPort, containerPort: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp' }, pointer });
     });
+    const exposedPorts = [...new Set([
+      ...svc.ports.filter((p) => (p.published === undefined || p.published === '') && p.protocol !== 'udp').map((p) => p.target),
+      ...svc.expose.filter((e) => /^\d+$/.test(e)).map(Number),
+    ])];
     if (x.hostPort !== undefined) {
-      const candidates = [...new Set([...ports.filter((p) => p.port.protocol === 'tcp').map((p) => p.port.containerPort), ...svc.expose.filter((e) => /^\d+$/.test(e)).map(Number)])];
+      const candidates = [...new Set([...ports.filter((p) => p.port.protocol === 'tcp').map((p) => p.port.containerPort), ...exposedPorts])];
       const containerPort = x.containerPort ?? (candidates.length === 1 ? candidates[0] : undefined);
       if (containerPort === undefined) {
         c.fail('bundle/host-port-ambiguous', `services.${s}.x-beanstack.host_port: ${candidates.length === 0 ? 'the service publishes and exposes no port' : `the service has several ports (${candidates.join(', ')})`}; set x-beanstack.container_port`, sp(s, 'x-beanstack', 'host_port'));
@@ -835,6 +866,15 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     const context = svc.build && !isRemoteContext(svc.build.context) ? svc.build.context : undefined;
     svc.volumes.forEach((v: ServiceVolume, i) => {
       const pointer = sp(s, 'volumes', i);
+      if (!v.target.startsWith('/') || /\\|^\/?[A-Za-z]:/.test(v.target)) {
+        c.fail('bundle/container-path', `services.${s}.volumes[${i}]: the container path "${v.target}" is not an absolute Linux path; containers on Elastic Beanstalk run Linux: mount at a path like /data`, pointer);
+        return;
+      }
+      const written = v.source && isInside(v.source, project.projectDirectory) ? path.posix.relative(project.projectDirectory, v.source) : v.source;
+      if (v.type === 'bind' && written && /^[A-Za-z]:[\\/]|\\/.test(written)) {
+        c.fail('bundle/windows-path', `services.${s}.volumes[${i}]: "${written}" is a Windows path, which does not exist on the Linux instances of Elastic Beanstalk; mount a path of the project (./data) or a named volume`, pointer);
+        return;
+      }
       if (v.type === 'volume') {
         if (!v.source) {
           if (keep(v.target)) {
@@ -1108,6 +1148,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       environment: sortRecord(environment),
       readsStackEnvironment: readsStack,
       ports: [],
+      exposed: exposedPorts,
       mounts,
       dependsOn,
       volumesFrom,
@@ -1138,6 +1179,16 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
       passThrough,
       composeLinks: svc.links.filter((l) => keptSet.has(l.split(':')[0])),
     };
+  }
+
+  // ---- one name, one value: Beanstalk passes environment secrets to every container ------------------
+  for (const [name, given] of [...secretValuesBy.entries()].sort(([a], [b]) => byString(a, b))) {
+    if (new Set(given.map((g) => g.value)).size < 2) continue;
+    for (const g of given) {
+      const others = given.filter((o) => o.service !== g.service && o.value !== g.value).map((o) => o.service);
+      if (others.length === 0) continue;
+      c.fail('bundle/secret-conflict', `services.${g.service}.environment.${name} differs from ${name} of ${others.join(', ')}; Elastic Beanstalk provides a secret as one environment variable with one value to every container, so both would get the same value: give one of them another name (e.g. ${g.service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${name}) in the compose file and in the app`, g.pointer);
+    }
   }
 
   // ---- schema init containers ------------------------------------------------------------------
@@ -1220,7 +1271,7 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   let webService: string | undefined;
   if (top.web && keptSet.has(top.web) && hasOwn(portsBy, top.web) && !portsBy[top.web].some((p) => p.port.hostPort === 80 && p.port.protocol === 'tcp')) {
     const ps = portsBy[top.web].filter((p) => p.port.protocol === 'tcp');
-    const exposed = project.services[top.web].expose.filter((e) => /^\d+$/.test(e)).map(Number);
+    const exposed = own(planned, top.web)?.exposed ?? [];
     const containerPort = ps.length === 1 ? ps[0].port.containerPort : ps.length === 0 && exposed.length === 1 ? exposed[0] : undefined;
     if (containerPort === undefined) {
       c.fail('bundle/host-port-ambiguous', `x-beanstack.web: service "${top.web}" has ${ps.length === 0 ? 'no port' : 'several ports'}; set x-beanstack.host_port and container_port on it`, '/x-beanstack/web');
@@ -1313,6 +1364,13 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
     .sort(([a], [b]) => byString(a, b))
     .map(([name, set]) => ({ name, services: [...set].sort(byString) }));
 
+  // shipped files must exist: every missing one is reported at once, at the line that mounts it
+  for (const f of [...files.values()].sort((a, b) => byString(a.path, b.path))) {
+    if (!('sourcePath' in f) || projectFiles.exists(f.sourcePath) !== false) continue;
+    c.failAt('bundle/missing-shipped-file', `${f.path} is mounted by the compose file and shipped in the bundle, but does not exist (Docker would mount an empty directory there); create it, or remove the mount`, f.location);
+  }
+  c.throwIfProblems('create the missing files in the project, or remove their mounts');
+
   // shipped files: a directory covers the files below it
   const paths = [...files.keys()].sort(byString);
   const shipped = paths
@@ -1344,13 +1402,25 @@ export function planBundle(project: ComposeProject, options: BundleOptions = {})
   };
 }
 
+/**
+ * Why a variable is a secret, or undefined: its name, a value interpolated from a secret-named
+ * variable (`STRIPE: ${STRIPE_SECRET_KEY}`), or its value (credentials in a URL, a token shape, a long
+ * random string — lib/secrets.ts).
+ */
+function secretOf(name: string, value: string | null, template: string | undefined): string | undefined {
+  if (isSecretName(name)) return 'its name';
+  const from = interpolationReferences(template).find((r) => isSecretName(r));
+  if (from !== undefined) return `the value of \${${from}}`;
+  return value ? secretValueReason(value) : undefined;
+}
+
 /** Memory reserved for a schema init container (a database client and a shell). */
 const SCHEMA_INIT_MEMORY_MIB = 64;
 
 /** A planned container with every optional setting empty. */
 function bareService(service: string, containerName: string, image: string): PlannedService {
   return {
-    service, containerName, image, essential: true, oneShot: false, environment: dict(), readsStackEnvironment: false, ports: [], mounts: [],
+    service, containerName, image, essential: true, oneShot: false, environment: dict(), readsStackEnvironment: false, ports: [], exposed: [], mounts: [],
     dependsOn: dict(), volumesFrom: [], extraHosts: [], dns: [], dnsSearch: [], ulimits: dict(), labels: dict(), capAdd: [], capDrop: [],
     sysctls: dict(), tmpfs: [], networks: { default: [] }, passThrough: dict(), composeLinks: [],
   };

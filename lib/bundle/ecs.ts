@@ -123,7 +123,8 @@ function containerDefinition(
     ...(s.memoryMiB !== undefined ? { memory: s.memoryMiB } : {}),
     ...(s.memoryReservationMiB !== undefined ? { memoryReservation: s.memoryReservationMiB } : {}),
     ...(cpu !== undefined ? { cpu } : {}),
-    ...(s.entrypoint && s.entrypoint.length > 0 ? { entryPoint: [...s.entrypoint] } : {}),
+    // an empty entrypoint clears the image's; ECS passes [""] to Docker, which clears it (`docker run --entrypoint ""`)
+    ...(s.entrypoint ? { entryPoint: s.entrypoint.length > 0 ? [...s.entrypoint] : [''] } : {}),
     ...(s.command && s.command.length > 0 ? { command: [...s.command] } : {}),
     ...(environment.length > 0 ? { environment } : {}),
     ...(s.ports.length > 0

@@ -6,7 +6,11 @@
  * stack replaces by RDS, secrets the stack must provide) with sorted warnings, or throws a
  * `BundleError` listing every problem at once.
  */
-import { BundleError, Diagnostic, sortDiagnostics } from '../errors';
+import { BundleError, Diagnostic, SourceLocation, sortDiagnostics } from '../errors';
+import type { Plan } from './convert';
+import { hasOwn } from './dict';
+import { locate } from './locations';
+import { escapePointer } from './x-beanstack';
 import type { ComposeProject } from '../compose/model';
 import { planBundle } from './convert';
 import { toProductionCompose } from './docker';
@@ -34,8 +38,26 @@ export const COMPOSE_HEADER: readonly string[] = [
   'environment properties and secrets of the environment; services that need them read it via env_file.',
 ];
 
+/** The compose service an output path (`containerDefinitions[2].mountPoints[0]`, `services.web.volumes`) comes from. */
+function outputSource(plan: Plan): (outputPath: string) => { service: string; location?: SourceLocation } | undefined {
+  const byContainer = new Map(plan.services.map((s) => [s.containerName, s.service]));
+  const ordered = [...plan.services].sort((a, b) => (a.containerName < b.containerName ? -1 : a.containerName > b.containerName ? 1 : 0));
+  return (outputPath) => {
+    let service: string | undefined;
+    const ecs = /^containerDefinitions\[(\d+)\]/.exec(outputPath);
+    const compose = /^services\.([^.[\]]+)/.exec(outputPath);
+    if (plan.target === 'ecs' && ecs) service = ordered[Number(ecs[1])]?.service;
+    else if (plan.target === 'docker' && compose) service = compose[1];
+    else if (plan.target === 'single' && plan.services.length === 1) service = plan.services[0].service;
+    if (service === undefined || !hasOwn(plan.project.services, service) || !byContainer.size) return undefined;
+    const location = locate(plan.project, `/services/${escapePointer(service)}`);
+    return { service, ...(location ? { location } : {}) };
+  };
+}
+
 export function composeToBundle(project: ComposeProject, options: BundleOptions = {}): BundleResult {
   const plan = planBundle(project, options);
+  const sourceOf = outputSource(plan);
   const warnings: Diagnostic[] = [...plan.warnings];
   const target = plan.target;
   let main: BundleFile;
@@ -50,15 +72,15 @@ export function composeToBundle(project: ComposeProject, options: BundleOptions 
         message: `the bundle uses environment secrets (${[...plan.secrets.map((s) => s.name), ...plan.databases.flatMap((d) => d.variables.filter((v) => v.role === 'password').map((v) => v.name))].sort().filter((n, i, a) => a.indexOf(n) === i).join(', ')}), which the ECS platform reads through a task execution role; no role ARN was given, so the bundle holds a placeholder (pass --execution-role-arn; the CDK stack passes its role)`,
       });
     }
-    warnings.push(...validateOutput('ecs', doc));
+    warnings.push(...validateOutput('ecs', doc, undefined, sourceOf));
     main = { path: MAIN_FILE.ecs, content: renderJson(doc) };
   } else if (target === 'docker') {
     const doc = toProductionCompose(plan);
-    warnings.push(...validateOutput('docker', doc, ['docker-compose.yml', ...plan.files.map((f) => f.path)]));
+    warnings.push(...validateOutput('docker', doc, ['docker-compose.yml', ...plan.files.map((f) => f.path)], sourceOf));
     main = { path: MAIN_FILE.docker, content: renderYaml(doc, COMPOSE_HEADER) };
   } else {
     const doc = toDockerrunV1(plan);
-    warnings.push(...validateOutput('single', doc));
+    warnings.push(...validateOutput('single', doc, undefined, sourceOf));
     main = { path: MAIN_FILE.single, content: renderJson(doc) };
     environmentProperties = { ...plan.services[0].environment };
   }

@@ -126,44 +126,8 @@ export const DEBUG_PORTS: Readonly<Record<number, string>> = {
 /** Host ports ECS reserves on the container instance (ECS task definition parameters). */
 export const RESERVED_HOST_PORTS: readonly (number | readonly [number, number])[] = [22, 2375, 2376, [51678, 51680]];
 
-/**
- * Variable names that hold secrets (matched case-insensitively against the whole name). Their values
- * are never written into an artifact: they become Beanstalk environment secrets.
- */
-export const SECRET_NAME_PATTERNS: readonly RegExp[] = [
-  /PASSWORD/i,
-  /PASSWD/i,
-  /(^|_)PASS($|_)/i,
-  /(^|_)PWD($|_)/i,
-  /SECRET/i,
-  /TOKEN/i,
-  /API_?KEY/i,
-  /ACCESS_?KEY/i,
-  /PRIVATE_?KEY/i,
-  /SIGNING_?KEY/i,
-  /ENCRYPTION_?KEY/i,
-  /(^|_)SALT($|_)/i,
-  /CREDENTIAL/i,
-  /(^|_)DSN($|_)/i,
-  /SESSION_?KEY/i,
-  /CLIENT_?KEY/i,
-  /MASTER_?KEY/i,
-  /LICENSE_?KEY/i,
-  /WEBHOOK_?URL/i,
-];
-
-/** Names that match a secret pattern but are known not to be secrets. */
-export const NOT_SECRET_NAMES: readonly string[] = [
-  'PASSWORD_FILE', 'TOKEN_TYPE', 'AUTH_TYPE', 'AUTH_MODE', 'SECRET_PATH',
-];
-
-/** Whether a variable name looks like it holds a secret. */
-export function isSecretName(name: string): boolean {
-  const upper = name.toUpperCase();
-  if (NOT_SECRET_NAMES.includes(upper)) return false;
-  if (upper.endsWith('_FILE')) return false;
-  return SECRET_NAME_PATTERNS.some((p) => p.test(name));
-}
+/** Secrets by name and value have one home, lib/secrets.ts (shared with the review). */
+export { isSecretName } from '../secrets';
 
 /**
  * Variables whose value says the app runs in development mode (warned about, never changed: the app

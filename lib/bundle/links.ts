@@ -80,6 +80,8 @@ export interface NameResolution {
   readonly explicitCycles: readonly Dependency[];
   /** Names a service uses that resolve only the other way round (a link would close a cycle). */
   readonly unresolved: readonly Mention[];
+  /** Names a service with `x-beanstack.connects_to` uses of services it does not list. */
+  readonly undeclared: readonly Mention[];
   /** Per service: the services whose names it cannot resolve although Compose would, with no sign it uses them. */
   readonly oneWay: Readonly<Record<string, readonly string[]>>;
   /** Names that ECS cannot carry as a link alias (letters, digits, `_` and `-` only). */
@@ -166,10 +168,14 @@ export function resolveNames(input: NameResolutionInput): NameResolution {
     if (!dag.add(d.from, d.to) && !explicitCycles.some((e) => e.from === d.from && e.to === d.to)) explicitCycles.push(d);
   }
   const unresolved: Mention[] = [];
+  const undeclared: Mention[] = [];
   const sortedMentions = [...input.mentions].sort((a, b) => byString(a.from, b.from) || byString(a.to, b.to) || byString(a.where, b.where));
   for (const m of sortedMentions) {
     if (!inBundle.has(m.from) || !inBundle.has(m.to) || m.from === m.to) continue;
-    if (own(input.declared, m.from) && !input.declared[m.from].includes(m.to)) continue;
+    if (own(input.declared, m.from) && !input.declared[m.from].includes(m.to)) {
+      undeclared.push(m);
+      continue;
+    }
     if (!dag.add(m.from, m.to)) unresolved.push(m);
   }
   const sequence = order(input.services, dag, input.tiers);
@@ -200,11 +206,11 @@ export function resolveNames(input: NameResolutionInput): NameResolution {
       planned.push({ service: t, aliases });
     }
     if (planned.length > 0) links[s] = planned;
-    const mentioned = new Set(unresolved.filter((m) => m.from === s).map((m) => m.to));
+    const mentioned = new Set([...unresolved, ...undeclared].filter((m) => m.from === s).map((m) => m.to));
     const lost = input.services.filter((t) => t !== s && shares(s, t) && !targets.includes(t) && !mentioned.has(t)).sort(byString);
     if (lost.length > 0) oneWay[s] = lost;
   }
-  return { order: sequence, links, explicitCycles, unresolved, oneWay, invalidAliases };
+  return { order: sequence, links, explicitCycles, unresolved, undeclared, oneWay, invalidAliases };
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,7 +2,7 @@
  * Every output is validated before it is returned (and so before it is written). A failure here is a
  * bug in the converter, not a user error: the error says so and names every broken rule.
  */
-import { BundleError, Diagnostic } from '../errors';
+import { BundleError, Diagnostic, SourceLocation } from '../errors';
 import type { BundleTarget, DockerrunV1, DockerrunV2 } from './types';
 import { PLACEHOLDER_ISSUE_CODES, validateDockerrunV1, validateDockerrunV2, validateProductionCompose, ValidationIssue } from './validate';
 
@@ -56,7 +56,12 @@ function ownChecksCompose(doc: Record<string, unknown>): string[] {
  * returns the validators' warnings as diagnostics. Placeholder images and roles are allowed here
  * (the converter already warns about them; `--check` and deploy refuse them).
  */
-export function validateOutput(target: BundleTarget, doc: unknown, bundleFiles?: readonly string[]): Diagnostic[] {
+export function validateOutput(
+  target: BundleTarget,
+  doc: unknown,
+  bundleFiles?: readonly string[],
+  sourceOf?: (path: string) => { readonly service: string; readonly location?: SourceLocation } | undefined,
+): Diagnostic[] {
   const own = target === 'ecs'
     ? ownChecksV2(doc as DockerrunV2)
     : target === 'single'
@@ -69,6 +74,19 @@ export function validateOutput(target: BundleTarget, doc: unknown, bundleFiles?:
       : validateProductionCompose(doc, bundleFiles ? { bundleFiles } : {});
   const errors = issues.filter((i) => i.severity === 'error' && !PLACEHOLDER_ISSUE_CODES.has(i.code));
   const file = target === 'docker' ? 'docker-compose.yml' : 'Dockerrun.aws.json';
+  // a rule the output breaks because of a setting of one service is that service's problem: located
+  const traced = errors.map((i) => ({ issue: i, source: sourceOf?.(i.path) }));
+  if (own.length === 0 && traced.length > 0 && traced.every((t) => t.source !== undefined)) {
+    throw new BundleError(`${traced.length === 1 ? 'a setting' : `${traced.length} settings`} of the compose file cannot be expressed in ${file}`, {
+      code: 'bundle/inexpressible-setting',
+      location: traced.length === 1 ? traced[0].source!.location : undefined,
+      fix: 'change the listed setting of the service (it is valid for Docker Compose, but not for Elastic Beanstalk\'s format); if you think beanstack should accept it, report it with the compose file',
+      details: traced.map(({ issue, source }) => ({
+        message: `services.${source!.service}: ${issue.message} (${file} ${issue.path}) [${issue.code}]`,
+        ...(source!.location ? { location: source!.location } : {}),
+      })),
+    });
+  }
   if (own.length > 0 || errors.length > 0) {
     throw new BundleError(`the generated ${file} fails validation (a bug in beanstack; please report it with the compose file)`, {
       code: 'bundle/invalid-output',

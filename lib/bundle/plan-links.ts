@@ -4,6 +4,7 @@
  * located warning for every name that cannot be kept and how to keep it.
  */
 import * as path from 'path';
+import { serviceDependencies } from '../compose/dependencies';
 import type { ComposeProject } from '../compose/model';
 import type { Collector } from './collector';
 import { servicePointer as sp } from './collector';
@@ -59,16 +60,15 @@ export function resolveLinks(
     names[s] = hostNames(project, s);
     networks[s] = Object.keys(svc.networks);
     tiers[s] = s === webService ? 3 : serviceTier(s, imageOf(s));
-    for (const dep of Object.keys(svc.dependsOn)) explicit.push({ from: s, to: dep, reason: 'depends_on', pointer: sp(s, 'depends_on', dep) });
-    svc.links.forEach((l, i) => {
+    // depends_on and the dependencies the specification gives the same meaning (links, volumes_from, …)
+    for (const d of serviceDependencies(svc)) explicit.push({ from: s, to: d.service, reason: d.reason, pointer: d.pointer });
+    for (const l of svc.links) {
       const [to, alias] = l.split(':');
-      explicit.push({ from: s, to, reason: 'links', pointer: sp(s, 'links', i) });
       if (alias && alias !== to) {
         const byTarget = (linkAliases[s] ??= dict());
         (byTarget[to] ??= []).push(alias);
       }
-    });
-    for (const v of own(planned, s)?.volumesFrom ?? []) explicit.push({ from: s, to: v.service, reason: 'volumes_from', pointer: sp(s, 'volumes_from') });
+    }
     const connects = overrides[s].connectsTo;
     if (connects) {
       declared[s] = connects.filter((t) => keptSet.has(t));
@@ -107,6 +107,9 @@ export function resolveLinks(
   };
   for (const m of resolution.unresolved) {
     report(m, `${where(m)} uses the name "${m.name}" of services.${m.to}, but on the ECS platform links go one way and ${m.to} already reaches ${m.from}; "${m.name}" will not resolve in ${m.from}: declare who talks to whom with x-beanstack.connects_to, or use --target docker, where Compose networking is kept`);
+  }
+  for (const m of resolution.undeclared) {
+    report(m, `${where(m)} uses the name "${m.name}" of services.${m.to}, but x-beanstack.connects_to of ${m.from} does not list ${m.to}, so there is no link and "${m.name}" will not resolve in ${m.from}: add ${m.to} to connects_to`);
   }
   const seen = new Set<string>();
   for (const m of mentions) {

@@ -42,6 +42,16 @@ export class ProjectFiles {
     return text;
   }
 
+  /** Whether something exists at a path of the project (undefined: cannot tell without a reader). */
+  exists(file: string): boolean | undefined {
+    if (!this.reader?.exists) return undefined;
+    try {
+      return this.reader.exists(file);
+    } catch {
+      return undefined;
+    }
+  }
+
   isDirectory(file: string): boolean {
     if (!this.reader?.isDirectory || !isInside(file, this.projectDirectory)) return false;
     try {

@@ -24,15 +24,13 @@ export function toDockerrunV1(plan: Plan): DockerrunV1 {
     });
   }
   const s = plan.services[0];
-  const svc = plan.project.services[s.service];
   const tcp = s.ports.filter((p) => p.protocol === 'tcp');
-  const exposed = svc.expose.filter((e) => /^\d+$/.test(e)).map(Number);
-  const containerPort = tcp.find((p) => p.hostPort === 80)?.containerPort ?? tcp[0]?.containerPort ?? exposed[0];
+  const containerPort = tcp.find((p) => p.hostPort === 80)?.containerPort ?? tcp[0]?.containerPort ?? s.exposed[0];
   if (containerPort === undefined) {
     throw new BundleError(`services.${s.service} publishes and exposes no port; Dockerrun v1 needs the port the app listens on`, {
       code: 'bundle/single-no-port',
       location: locate(plan.project, `/services/${s.service}`),
-      fix: `add \`expose: ["<port>"]\` (or a port mapping) to services.${s.service}`,
+      fix: `add \`expose: ["<port>"]\` or \`ports: ["<port>"]\` to services.${s.service}`,
     });
   }
   const volumes = s.mounts

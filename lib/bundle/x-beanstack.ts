@@ -48,6 +48,8 @@ export interface ServiceOverrides {
   readonly connectsTo?: readonly string[];
   /** `false`: do not apply the database service's schema init files to RDS. */
   readonly schemaInit?: boolean;
+  /** Variables and build args whose values are not secrets, although their value looks like one. */
+  readonly public?: readonly string[];
 }
 
 export interface ProjectOverrides {
@@ -63,7 +65,8 @@ export interface ProjectOverrides {
 
 export const SERVICE_FIELDS: readonly string[] = [
   'allow_major_version_upgrade', 'args', 'command', 'connects_to', 'container_port', 'database', 'dockerfile', 'essential', 'exclude',
-  'health_check_path', 'host_port', 'keep_mounts', 'keep_ports', 'memory', 'memory_reservation', 'one_shot', 'schema_init', 'target',
+  'health_check_path', 'host_port', 'keep_mounts', 'keep_ports', 'memory', 'memory_reservation', 'one_shot', 'public', 'schema_init',
+  'target',
 ];
 
 export const PROJECT_FIELDS: readonly string[] = ['database', 'exclude', 'health_check_path', 'web'];
@@ -258,6 +261,11 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
     }
   }
   if ('schema_init' in raw) out.schemaInit = bool(raw.schema_init, 'schema_init', r);
+  if ('public' in raw) {
+    const v = raw.public;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string' && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(x))) out.public = [...new Set(v as string[])].sort();
+    else r.fail('public', 'expected a list of variable or build arg names (e.g. [PUBLIC_KEY_ID])');
+  }
   return out;
 }
 

@@ -328,6 +328,8 @@ export interface FileReader {
    * or `undefined` when there is no directory at that absolute path.
    */
   listDirectory?(path: string): readonly string[] | undefined;
+  /** Whether anything exists at that absolute path (without reading it). */
+  exists?(path: string): boolean;
 }
 
 export interface LoadOptions {

@@ -43,6 +43,9 @@ export const nodeFileReader: FileReader = {
       return false;
     }
   },
+  exists(path: string): boolean {
+    return fs.existsSync(path);
+  },
   listDirectory(path: string): readonly string[] | undefined {
     try {
       return fs.readdirSync(path).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -9,7 +9,7 @@
 import type { Template, TemplateResource } from './assembly';
 import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
-import { isSecretName, render } from './values';
+import { isSecret, render } from './values';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -350,7 +350,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
     if (c.type === 'AWS::ElasticBeanstalk::Environment' && c.new) {
       const oldEnv = envProperties(c.old);
       for (const [k, v] of envProperties(c.new)) {
-        if (isSecretName(k) && typeof v === 'string' && v.length > 0 && !v.includes('{{resolve:') && oldEnv.get(k) !== v) {
+        if (isSecret(k, v) && typeof v === 'string' && v.length > 0 && !v.includes('{{resolve:') && oldEnv.get(k) !== v) {
           note(ctx, 'security', c, `environment property ${k} holds a plaintext secret on ${short(ctx.stack, c.path)}`, `The value is stored in the template and shown in the Elastic Beanstalk console. Pass it as an environment secret (Secrets Manager) instead; the value is not shown here.`);
         }
       }

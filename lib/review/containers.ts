@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Assembly, AssemblyReader, FileAsset, ImageAsset } from './assembly';
 import type { StackDiffResult } from './stack-diff';
 import type { BundleReview, ContainerChange, EnvChange } from './types';
-import { HIDDEN, isSecretName, render, shorten } from './values';
+import { HIDDEN, isSecret, render, shorten } from './values';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -137,7 +137,7 @@ export function parseBundle(file: string, text: string): BundleModel | undefined
 }
 
 function envValue(name: string, v: string): string {
-  return isSecretName(name) && v.length > 0 ? HIDDEN : shorten(v, 120);
+  return isSecret(name, v) && v.length > 0 ? HIDDEN : shorten(v, 120);
 }
 
 function imageTag(image: string | undefined): string | undefined {
@@ -196,7 +196,7 @@ export function diffBundles(base: BundleModel | undefined, head: BundleModel | u
       if (!(k in envA)) environment.push({ name: k, change: 'added', value: envValue(k, envB[k]) });
       else if (!(k in envB)) environment.push({ name: k, change: 'removed', value: envValue(k, envA[k]) });
       else if (envA[k] !== envB[k]) {
-        environment.push(isSecretName(k) ? { name: k, change: 'changed', old: HIDDEN, new: HIDDEN } : { name: k, change: 'changed', old: shorten(envA[k], 120), new: shorten(envB[k], 120) });
+        environment.push(isSecret(k, envA[k]) || isSecret(k, envB[k]) ? { name: k, change: 'changed', old: HIDDEN, new: HIDDEN } : { name: k, change: 'changed', old: shorten(envA[k], 120), new: shorten(envB[k], 120) });
       }
     }
     const secA = x?.secrets ?? {};

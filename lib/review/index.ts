@@ -21,7 +21,7 @@ import { diffStack, makeHashExplainer } from './stack-diff';
 import type { StackDiffResult } from './stack-diff';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
 import type { DangerClass, FindingChange, Note, ReviewReport } from './types';
-import { isSecretName } from './values';
+import { HIDDEN, isSecretName } from './values';
 
 export { loadAssembly, readFindings } from './assembly';
 export type { Assembly, AssemblyReader, Finding, StackArtifact, Template } from './assembly';
@@ -101,8 +101,9 @@ export function reviewAssemblies(input: ReviewInput): StageResult<ReviewReport> 
   for (const b of bundles) {
     for (const c of b.containers) {
       for (const e of c.environment) {
-        if (e.change === 'removed' || !isSecretName(e.name)) continue;
-        const value = e.change === 'added' ? e.value : e.new;
+        const value = e.change === 'added' ? e.value : e.change === 'changed' ? e.new : '';
+        // masked by its value (a URL with a password, a token) or a secret by its name
+        if (e.change === 'removed' || !(isSecretName(e.name) || value === HIDDEN)) continue;
         if (value === '' || value.startsWith('secret from ')) continue;
         notes.push({
           class: 'security',

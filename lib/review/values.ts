@@ -4,14 +4,22 @@
  * namespace and option, Tags by key) so a change reads `InstanceTypes: t3.small → t3.medium`.
  */
 
-const SECRET_NAME = /(pass(word|wd)?|secret|token|private[-_]?key|api[-_]?key|credential|auth)/i;
+import { isSecretName as isSecretVariableName, secretValueReason } from '../secrets';
 
 /** A value marked as a secret is never shown. */
 export const HIDDEN = '(secret value hidden)';
 
-/** True when a name (property, option or variable) looks like it holds a secret. */
+/**
+ * True when a name (property, option or variable) looks like it holds a secret: the converter's rule
+ * (lib/secrets.ts), plus CloudFormation's own property names (`MasterUserPassword`, `AuthToken`).
+ */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return isSecretVariableName(name) || /(pass(word|wd)?|secret|token|private[-_]?key|api[-_]?key|credential)/i.test(name);
+}
+
+/** True when `name: value` is a secret by its name or by its value (a URL with a password, a token shape, …). */
+export function isSecret(name: string, value: unknown): boolean {
+  return isSecretName(name) || (typeof value === 'string' && secretValueReason(value) !== undefined);
 }
 
 /** Short form of an intrinsic function, or undefined when `v` is not one. */
@@ -57,7 +65,7 @@ function isLiteralSecret(v: unknown): boolean {
 
 /** Renders a value for display under `name`, hiding literal secrets. */
 export function display(name: string, v: unknown, max = 160): string {
-  if (isSecretName(name) && isLiteralSecret(v)) return HIDDEN;
+  if (isSecret(name, v) && isLiteralSecret(v)) return HIDDEN;
   return shorten(render(v), max);
 }
 

@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { composeToBundle, BundleTarget, isSecretName } from '../../lib/bundle';
 import { validateDockerrunV2, validateProductionCompose } from '../../lib/bundle/validate';
 import { isUserError } from '../../lib/errors';
-import { load } from './convert/fixture-support';
+import { diskReader, load } from './convert/fixture-support';
 
 const CORPUS = path.resolve(__dirname, '../corpus/awesome-compose');
 
@@ -58,7 +58,7 @@ describe.each(['ecs', 'docker'] as BundleTarget[])('%s target', (target) => {
     const images = Object.fromEntries(Object.values(project.services).filter((s) => s.build).map((s) => [s.name, `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${dir.toLowerCase()}-${s.name}:1.0.0`]));
     let result;
     try {
-      result = composeToBundle(project, { target, images, executionRoleArn: 'arn:aws:iam::123456789012:role/app-task-execution' });
+      result = composeToBundle(project, { target, images, reader: diskReader, executionRoleArn: 'arn:aws:iam::123456789012:role/app-task-execution' });
     } catch (e) {
       if (!isUserError(e) || !expected) throw e;
       expect(e.code).toBe('bundle/fatal-key');

@@ -5,6 +5,7 @@
 import { composeToBundle, EXECUTION_ROLE_PLACEHOLDER } from '../../../lib/bundle';
 import { BundleError, formatError } from '../../../lib/errors';
 import { build, project, ROOT, service, started } from './model-builders';
+import { validateOutput } from '../../../lib/bundle/output-check';
 
 const at = (line: number, column = 5) => ({ file: `${ROOT}/compose.yaml`, line, column });
 
@@ -118,4 +119,17 @@ test('waiting for a service to be healthy needs its healthcheck when conditions 
   expect(error(() => composeToBundle(p, { target: 'docker' })).details[0].message).toContain('"cache" has no healthcheck');
   // without the option nothing is written, so nothing can hang
   expect(composeToBundle(p).warnings.map((w) => w.code)).toContain('bundle/depends-on-condition');
+});
+
+test('an output rule broken by one service\'s setting is that setting\'s located user error, not "a bug in beanstack"', () => {
+  const location = { file: '/app/compose.yaml', line: 7, column: 9 };
+  const doc = {
+    AWSEBDockerrunVersion: 2,
+    containerDefinitions: [{ name: 'web', image: 'nginx:1.27', essential: true, memoryReservation: 64, mountPoints: [{ sourceVolume: 'v', containerPath: 'relative/path' }] }],
+    volumes: [{ name: 'v', host: { sourcePath: '/var/app/current/x' } }],
+  };
+  const traced = (): unknown => validateOutput('ecs', doc, undefined, () => ({ service: 'web', location }));
+  expect(traced).toThrow(expect.objectContaining({ code: 'bundle/inexpressible-setting', location }));
+  // without a source the same failure is still reported, as beanstack's own
+  expect(() => validateOutput('ecs', doc)).toThrow(expect.objectContaining({ code: 'bundle/invalid-output' }));
 });

@@ -24,6 +24,9 @@ export const diskReader: FileReader = {
       return false;
     }
   },
+  exists(p: string): boolean {
+    return fs.existsSync(p);
+  },
   listDirectory(p: string): readonly string[] | undefined {
     try {
       return fs.readdirSync(p).sort();
