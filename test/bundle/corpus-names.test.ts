@@ -12,7 +12,7 @@ import { composeToBundle } from '../../lib/bundle';
 import { isUserError } from '../../lib/errors';
 import { diskReader, load } from './convert/fixture-support';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/awesome-compose');
+const CORPUS = path.resolve(__dirname, '../corpus/awesome-compose');
 
 /** `host` or `host:port` after `//`, `@`, `=`, whitespace, quotes or `(` — the shapes config files use. */
 const HOST = /(?:^|[\s"'=@(,]|\/\/)([A-Za-z0-9][A-Za-z0-9_.-]*)(?=[:/\s"',;)]|$)/g;

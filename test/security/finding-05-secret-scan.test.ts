@@ -19,7 +19,7 @@ import { renderJson, renderMarkdown, renderText } from '../../lib/review';
 import { review } from '../review/helpers';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus', 'awesome-compose');
+const CORPUS = path.join(REPO, 'test', 'corpus', 'awesome-compose');
 
 /** One planted value per source, each unmistakable in a scan. */
 const PLANTED = {
