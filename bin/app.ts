@@ -16,6 +16,8 @@
  *   cnamePrefix      the environment's CNAME prefix (<cnamePrefix>.<region>.elasticbeanstalk.com), which
  *                    `beanstack preflight` checks is free (default: Elastic Beanstalk picks one)
  *   instanceTypes, platformVersion, certificateArn, healthCheckPath, instanceSubnets (public | private),
+ *   allowHttp (true: the prod stage may serve plain HTTP without certificateArn, with a warning),
+ *   requireDatabaseTls (false: the database accepts connections without TLS, with a warning),
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
  */
 import * as path from 'path';
@@ -28,6 +30,7 @@ import type { BundleTarget } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
+import { secretReason } from '../lib/secrets';
 import { BeanstackError, Diagnostic, formatError, isUserError } from '../lib/errors';
 
 /** The README's example: synthesized when no `compose` context is given. */
@@ -59,6 +62,10 @@ export interface AppSettings {
   readonly instanceTypes?: string;
   readonly platformVersion?: string;
   readonly certificateArn?: string;
+  /** Context allowHttp: the prod stage may serve plain HTTP without a certificate. */
+  readonly allowHttp?: boolean;
+  /** Context requireDatabaseTls (default true). */
+  readonly requireDatabaseTls?: boolean;
   readonly healthCheckPath?: string;
   readonly instanceSubnets?: InstanceSubnetPlacement;
   readonly profiles?: readonly string[];
@@ -118,8 +125,26 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
   }
   const environmentVariables: Record<string, string> = {};
   for (const key of Object.keys(context).sort()) {
-    if (key.startsWith('env.')) environmentVariables[key.slice(4)] = String(context[key]);
+    if (!key.startsWith('env.')) continue;
+    const name = key.slice(4);
+    const value = String(context[key]);
+    // an environment property is plain text in the template, tree.json and the console: never a secret
+    const secret = secretReason(name, value);
+    if (secret !== undefined) {
+      throw new BeanstackError(`context ${key} is a secret (${secret === 'its name' ? 'by its name' : secret}); an environment property is written in plain text into the template, tree.json and the Elastic Beanstalk console`, {
+        code: 'app/secret-property',
+        fix: `declare ${name} in the compose file's environment (e.g. \`${name}:\` without a value): the stack then creates it as an environment secret in Secrets Manager, and \`beanstack secrets\`/docs/deploy.md say how to set its value`,
+      });
+    }
+    environmentVariables[name] = value;
   }
+  const flag = (key: string): boolean | undefined => {
+    const v = context[key] ?? str(key);
+    if (v === undefined) return undefined;
+    if (v === true || v === 'true') return true;
+    if (v === false || v === 'false') return false;
+    throw new BeanstackError(`context ${key} '${String(v)}' is not true or false`, { code: 'app/flag', fix: `pass -c ${key}=true or -c ${key}=false` });
+  };
   return {
     composeFiles,
     isExample,
@@ -137,6 +162,8 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     instanceSubnets: instanceSubnets as InstanceSubnetPlacement | undefined,
     profiles: list('profiles'),
     environmentVariables,
+    allowHttp: flag('allowHttp'),
+    requireDatabaseTls: flag('requireDatabaseTls'),
   };
 }
 
@@ -186,6 +213,8 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     instanceTypes: settings.instanceTypes,
     platformVersion: settings.platformVersion,
     certificateArn: settings.certificateArn,
+    allowHttp: settings.allowHttp,
+    requireDatabaseTls: settings.requireDatabaseTls,
     healthCheckPath: settings.healthCheckPath,
     instanceSubnets: settings.instanceSubnets,
     environmentVariables: settings.environmentVariables,

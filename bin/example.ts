@@ -36,7 +36,8 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
   try {
     const started = Date.now();
     // like the CDK CLI: the context of cdk.json and cdk.context.json (the example's AZs: no lookups)
-    const context: Record<string, unknown> = { ...readJson(path.join(root, 'cdk.json'))?.context, ...readJson(path.join(root, 'cdk.context.json')), stage };
+    // the example has no domain, so no certificate: its prod stage serves plain HTTP knowingly (a warning says so)
+    const context: Record<string, unknown> = { ...readJson(path.join(root, 'cdk.json'))?.context, ...readJson(path.join(root, 'cdk.context.json')), stage, ...(stage === 'prod' ? { allowHttp: true } : {}) };
     const built = createBeanstackApp({ cwd: root, env, context, outdir });
     const { app, stack, settings } = built;
     const application = stack.application;

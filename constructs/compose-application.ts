@@ -114,6 +114,23 @@ export interface ComposeApplicationProps {
   readonly certificateArn?: string;
 
   /**
+   * Let the `prod` stage serve plain HTTP when `certificateArn` is not set. Production traffic
+   * should be encrypted: without a certificate the prod stage is refused unless this is set, and then
+   * a warning says so on every synth.
+   *
+   * @default false
+   */
+  readonly allowHttp?: boolean;
+
+  /**
+   * Make the databases refuse connections without TLS (see `DatabaseProps.requireTls`). Turning it off
+   * is warned about.
+   *
+   * @default true
+   */
+  readonly requireDatabaseTls?: boolean;
+
+  /**
    * Allow a change of a database's engine version to a new major version (e.g. `postgres:16` →
    * `postgres:17` in the compose file). RDS upgrades in place, with downtime; going back needs a
    * snapshot. Without it the deploy fails (CloudFormation refuses the update). Per database:
@@ -236,6 +253,8 @@ export class ComposeApplication extends Construct {
       environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
       containerHealthChecks: bool,
       allowMajorVersionUpgrade: bool,
+      allowHttp: bool,
+      requireDatabaseTls: bool,
     });
 
     const stack = Stack.of(this);
@@ -261,6 +280,15 @@ export class ComposeApplication extends Construct {
       throw propsError('`certificateArn` needs a load balancer, which the dev stage (one instance) does not have; deploy the prod stage (-c stage=prod) or remove certificateArn');
     }
     const warnings: Diagnostic[] = [];
+    if (prod && props.certificateArn === undefined) {
+      if (!props.allowHttp) {
+        throw propsError('the prod stage serves HTTPS, but `certificateArn` is not set; pass an ACM certificate of your domain (-c certificateArn=arn:aws:acm:<region>:<account>:certificate/<id>), or set `allowHttp: true` (-c allowHttp=true) to serve plain HTTP knowingly');
+      }
+      warnings.push({ code: 'constructs/http-only', message: 'the prod stage serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; set certificateArn to serve HTTPS' });
+    }
+    if (props.requireDatabaseTls === false) {
+      warnings.push({ code: 'constructs/database-plain', message: 'the databases accept connections without TLS (requireDatabaseTls: false); inside the VPC the traffic is still unencrypted on the wire' });
+    }
 
     // ---- the compose project ----
     if (props.project) {
@@ -420,6 +448,7 @@ export class ComposeApplication extends Construct {
         // the prop, else x-beanstack.allow_major_version_upgrade of the database service (the converter reported bad values)
         allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? parseServiceOverrides(this.project, replacement.service, []).allowMajorVersionUpgrade,
         ...(replacement.parameters ? { parameters: replacement.parameters } : {}),
+        requireTls: props.requireDatabaseTls ?? true,
         stage,
       });
       databases[replacement.service] = db;

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { bool, checkProps, COMMON, num, oneOf, str } from './props';
+import { anyString, bool, checkProps, COMMON, num, oneOf, recordOf, str } from './props';
 import { DeploymentStage, propsError } from './stage';
 
 export type DatabaseEngineName = 'mysql' | 'mariadb' | 'postgres';
@@ -77,6 +77,24 @@ export interface DatabaseProps {
    * @default false
    */
   readonly allowMajorVersionUpgrade?: boolean;
+
+  /**
+   * Let RDS apply minor engine versions in the maintenance window (security fixes). The template
+   * keeps the minor version beanstack pins; CloudFormation only changes the instance's version when
+   * the template's version changes.
+   *
+   * @default true
+   */
+  readonly autoMinorVersionUpgrade?: boolean;
+
+  /**
+   * Refuse connections without TLS: `require_secure_transport` for MySQL and MariaDB, `rds.force_ssl`
+   * for PostgreSQL, set in the instance's parameter group. The clients must connect with TLS (most
+   * do when the server offers it; the MySQL client of the examples does).
+   *
+   * @default true
+   */
+  readonly requireTls?: boolean;
 
   /**
    * Subnets of the database subnet group. They must span two availability zones.
@@ -218,6 +236,9 @@ export class Database extends Construct {
       multiAz: bool,
       deletionProtection: bool,
       allowMajorVersionUpgrade: bool,
+      autoMinorVersionUpgrade: bool,
+      requireTls: bool,
+      parameters: recordOf(anyString, 'an object of parameter name: value strings'),
       removalPolicy: oneOf(Object.values(RemovalPolicy) as string[]),
       stage: COMMON.stage,
     }, ['vpc']);
@@ -294,7 +315,9 @@ export class Database extends Construct {
       collation_connection: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
       collation_server: engine === 'mysql' ? 'utf8mb4_0900_ai_ci' : 'utf8mb4_unicode_ci',
     };
-    const parameters = { ...defaults, ...own };
+    // TLS only: RDS refuses plain connections (the app's settings may not turn it off; requireTls may)
+    const tlsParameters: Record<string, string> = (props.requireTls ?? true) ? (engine === 'postgres' ? { 'rds.force_ssl': '1' } : { require_secure_transport: 'ON' }) : {};
+    const parameters = { ...defaults, ...own, ...tlsParameters };
     const parameterGroup = Object.keys(parameters).length === 0 ? undefined : new rds.ParameterGroup(this, 'Parameters', {
       engine: instanceEngine,
       description: Object.keys(own).length > 0 ? 'beanstack: the app\'s server settings' : 'beanstack: utf8mb4 character set and collation',
@@ -320,7 +343,7 @@ export class Database extends Construct {
       multiAz,
       deletionProtection,
       removalPolicy,
-      autoMinorVersionUpgrade: false,
+      autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,
       allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
       copyTagsToSnapshot: true,
       cloudwatchLogsExports: logExports(engine),

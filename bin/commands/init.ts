@@ -33,6 +33,7 @@ interface InitFlags {
   readonly account?: string;
   readonly region?: string;
   readonly stage: string;
+  readonly certificateArn?: string;
   readonly branch: string;
   readonly repository?: string;
   readonly force?: boolean;
@@ -218,6 +219,9 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
       region: flags.region,
       appName,
       compose: composeFiles.join(','),
+      // the prod stage serves HTTPS with a certificate; without one, plain HTTP is the explicit,
+      // warned choice written here (remove it when certificateArn is set)
+      ...(flags.certificateArn ? { certificateArn: flags.certificateArn } : { allowHttp: true }),
       '@aws-cdk/core:validateAgainstDefaultRules': true,
       ...recommendedFlags(ctx.cwd),
     },
@@ -270,6 +274,9 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   for (const p of same) ctx.stderr(`${p} is up to date\n`);
   for (const p of kept) ctx.stderr(`kept ${p}: it exists and differs (use --force to overwrite)\n`);
   if (prodExists && !flags.force) ctx.stderr(`kept ${prodFile}: it exists; x-beanstack fields are documented in ${docsPath('x-beanstack.md', ctx.cwd)}\n`);
+  if (!flags.certificateArn) {
+    ctx.stderr('note: no --certificate-arn: cdk.json sets allowHttp, so the prod stage serves plain HTTP (every synth warns); set context certificateArn to an ACM certificate of your domain and remove allowHttp to serve HTTPS\n');
+  }
   if (defaults.web) ctx.stderr(`detected web service: ${defaults.web}\n`);
   if (defaults.database) ctx.stderr(`detected database service: ${defaults.database} (replaced by Amazon RDS)\n`);
   const lines = [
@@ -304,6 +311,7 @@ export const registerInit: RegisterCommand = (program, ctx, wrap) => {
     .option('--account <id>', 'AWS account id the stack deploys to (required; synth needs no credentials)')
     .option('--region <region>', 'AWS region the stack deploys to (required)')
     .option('--app-name <name>', 'application name (default: the compose project name)')
+    .option('--certificate-arn <arn>', 'ACM certificate of your domain: the prod stage serves HTTPS (without it, cdk.json sets allowHttp)')
     .option('--stage <stage>', 'stage the workflows review and deploy (dev | prod)', 'prod')
     .option('--branch <branch>', 'branch whose pushes deploy', 'main')
     .option('--repository <owner/name>', 'GitHub repository, for the IAM trust policy (default: GITHUB_REPOSITORY or the origin remote)')

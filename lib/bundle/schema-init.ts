@@ -96,8 +96,18 @@ MYSQL_PWD=$password
 export MYSQL_PWD
 client=$(command -v mysql || command -v mariadb || true)
 [ -n "$client" ] || fail "this image has no mysql or mariadb client"
-sql() { "$client" --protocol=TCP --host="$host" --port="$port" --user="$user" --batch --skip-column-names "$@"; }
-probe() { sql -e 'SELECT 1'; }
+# TLS when the server offers it (RDS with require_secure_transport refuses plain connections): the
+# first of these client options that connects is used for every statement
+tls=''
+sql() { "$client" --protocol=TCP --host="$host" --port="$port" --user="$user" --batch --skip-column-names $tls "$@"; }
+probe() {
+  for candidate in '--ssl-mode=REQUIRED' '--ssl --skip-ssl-verify-server-cert' '--ssl' ''; do
+    tls=$candidate
+    if sql -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
+  done
+  tls=''
+  sql -e 'SELECT 1'
+}
 setup() {
   sql --database="$db" -e "CREATE TABLE IF NOT EXISTS ${SCHEMA_INIT_TABLE} (file VARCHAR(255) PRIMARY KEY, sha256 CHAR(64) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP); CREATE TABLE IF NOT EXISTS ${SCHEMA_INIT_TABLE}_lock (id INT PRIMARY KEY, holder VARCHAR(255) NOT NULL, taken_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)"
 }

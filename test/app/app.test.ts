@@ -25,7 +25,8 @@ function synthExample(stage: 'dev' | 'prod'): Synth {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `beanstack-app-${stage}-`));
   // the CDK CLI passes cdk.json's and cdk.context.json's context; so does this test
   const cliContext = { ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context, ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) };
-  const built = createBeanstackApp({ cwd: ROOT, env: {}, context: { ...cliContext, stage }, outdir });
+  // the example has no certificate: its prod stage serves HTTP knowingly, as bin/example.ts does
+  const built = createBeanstackApp({ cwd: ROOT, env: {}, context: { ...cliContext, stage, ...(stage === 'prod' ? { allowHttp: true } : {}) }, outdir });
   built.app.synth();
   return {
     built,

@@ -146,7 +146,7 @@ describe('ComposeApplication, dev stage, ECS target', () => {
 
 describe('ComposeApplication, prod stage', () => {
   let s: Synthesized;
-  beforeAll(() => { s = synth(build({ stage: 'prod', cnamePrefix: 'fixture-shop' })); });
+  beforeAll(() => { s = synth(build({ stage: 'prod', cnamePrefix: 'fixture-shop', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-123456789012' })); });
 
   test('cnamePrefix reaches the environment (lib/aws preflight reads CNAMEPrefix to check it is free)', () => {
     s.template.hasResourceProperties('AWS::ElasticBeanstalk::Environment', { CNAMEPrefix: 'fixture-shop', EnvironmentName: 'fixture-prod' });
@@ -288,4 +288,14 @@ test('a build arg that looks like a secret (by name or by value) is refused befo
     const stack = new Stack(newApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
     expect(() => new ComposeApplication(stack, 'App', { project: withArgs })).toThrow(expect.objectContaining({ code: 'bundle/secret-build-arg' }));
   }
+});
+
+test('the prod stage serves HTTPS: without a certificate it is refused unless allowHttp, which is warned about; the databases require TLS unless told not to', () => {
+  const make = (props: Partial<ComposeApplicationProps>) => {
+    const stack = new Stack(newApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    return new ComposeApplication(stack, 'App', { project: fixtureProject(), stage: 'prod', ...props });
+  };
+  expect(() => make({})).toThrow(/the prod stage serves HTTPS, but `certificateArn` is not set/);
+  expect(make({ allowHttp: true }).warnings.map((w) => w.code)).toContain('constructs/http-only');
+  expect(make({ allowHttp: true, requireDatabaseTls: false }).warnings.map((w) => w.code)).toContain('constructs/database-plain');
 });

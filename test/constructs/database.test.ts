@@ -95,11 +95,18 @@ describe('Database, MySQL, prod stage', () => {
 });
 
 describe('Database engines', () => {
-  test('PostgreSQL 16 → 16.13 on 5432, default parameter group', () => {
+  test('PostgreSQL 16 → 16.13 on 5432, a parameter group that forces TLS; minor versions upgrade automatically', () => {
     const s = synth(build('dev', { engine: 'postgres', engineVersion: '16' }));
     expect(s.violations).toEqual([]);
-    s.template.hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'postgres', EngineVersion: '16.13', Port: '5432' });
-    s.template.resourceCountIs('AWS::RDS::DBParameterGroup', 0);
+    s.template.hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'postgres', EngineVersion: '16.13', Port: '5432', AutoMinorVersionUpgrade: true });
+    s.template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres16', Parameters: { 'rds.force_ssl': '1' } });
+    const plain = synth(build('dev', { engine: 'postgres', engineVersion: '16', requireTls: false }));
+    plain.template.resourceCountIs('AWS::RDS::DBParameterGroup', 0);
+  });
+
+  test('MySQL requires TLS (require_secure_transport) over the app\'s own settings', () => {
+    const s = synth(build('dev', { engine: 'mysql', parameters: { max_connections: '200', require_secure_transport: 'OFF' } }));
+    s.template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: Match.objectLike({ max_connections: '200', require_secure_transport: 'ON' }) });
   });
 
   test('MariaDB 10.11 → 10.11.16 with utf8mb4_unicode_ci', () => {

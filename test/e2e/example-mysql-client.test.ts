@@ -5,8 +5,11 @@
  * an auth switch to mysql_native_password (MariaDB), errors, result sets and escaping. The
  * end-to-end suite covers mysql_native_password against a real MariaDB.
  */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { createHash, generateKeyPairSync, privateDecrypt, constants } from 'crypto';
+import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -150,4 +153,59 @@ describe('the example API\'s MySQL client', () => {
     expect(mysql.format('SELECT ?, ?, ?, ?', ["a'b\\c\n", 3, null, true])).toBe("SELECT 'a\\'b\\\\c\\n', 3, NULL, TRUE");
     expect(() => mysql.format('SELECT ?', [])).toThrow(/not enough parameters/);
   });
+});
+
+/**
+ * Against a real MariaDB server that requires TLS (`require_secure_transport`, as beanstack's RDS
+ * parameter group sets it): the client upgrades to TLS after the server's greeting, and a client that
+ * does not is refused. Uses Debian's mariadbd and openssl from the host, on 127.0.0.1.
+ */
+describe('the example API\'s MySQL client against a server that requires TLS', () => {
+  const mariadbd = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd'].find((p) => fs.existsSync(p));
+  const run = mariadbd && fs.existsSync('/usr/bin/openssl') ? test : process.env.BEANSTACK_E2E === 'required' ? test : test.skip;
+  let dir: string;
+  let server: ChildProcess | undefined;
+  afterAll(() => {
+    server?.kill('SIGKILL');
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  run('TLS whenever the server offers it; a plain connection is refused', async () => {
+    if (!mariadbd) throw new Error('mariadbd is missing (apt-get install mariadb-server)');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-tls-'));
+    const sh = (cmd: string, args: string[]) => {
+      const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+    };
+    sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost']);
+    sh('mariadb-install-db', ['--no-defaults', `--datadir=${dir}/data`, `--user=${os.userInfo().username}`, '--auth-root-authentication-method=normal', '--skip-test-db']);
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const init = path.join(dir, 'init.sql');
+    fs.writeFileSync(init, "DELETE FROM mysql.global_priv WHERE User='';\nCREATE USER 'app'@'%' IDENTIFIED BY 'app-pw';\nCREATE DATABASE shop;\nGRANT ALL ON shop.* TO 'app'@'%';\n");
+    server = spawn(mariadbd, ['--no-defaults', `--datadir=${dir}/data`, `--user=${os.userInfo().username}`, `--port=${port}`, '--bind-address=127.0.0.1',
+      `--socket=${dir}/s.sock`, `--ssl-cert=${dir}/cert.pem`, `--ssl-key=${dir}/key.pem`, '--require-secure-transport=ON', `--init-file=${init}`, '--skip-name-resolve'], { stdio: 'ignore' });
+    const connect = async (tls: string) => {
+      const c = new mysql.Connection({ host: '127.0.0.1', port, user: 'app', password: 'app-pw', database: 'shop', tls });
+      await c.connect();
+      return c;
+    };
+    let c: Awaited<ReturnType<typeof connect>> | undefined;
+    for (let i = 0; i < 60 && !c; i++) {
+      try {
+        c = await connect('preferred');
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    if (!c) throw new Error('the TLS MariaDB server did not accept the client');
+    const { rows } = await c.query("SHOW STATUS LIKE 'Ssl_cipher'");
+    expect(String(rows![0].Value)).toMatch(/^TLS_|^ECDHE|AES/);
+    await c.close();
+    await expect(connect('off')).rejects.toThrow();
+  }, 120000);
 });

@@ -13,6 +13,9 @@ function config(env = process.env) {
     user: env.MYSQL_USER,
     password: env.MYSQL_PASSWORD,
     database: env.MYSQL_DATABASE,
+    // TLS whenever the server offers it (RDS requires it); MYSQL_SSL_CA verifies the server's certificate
+    tls: env.MYSQL_TLS || 'preferred',
+    ...(env.MYSQL_SSL_CA ? { ca: env.MYSQL_SSL_CA } : {}),
   };
 }
 

@@ -1,12 +1,18 @@
 // A small MySQL/MariaDB client (text protocol), written for this example so the API has no
 // dependencies and its image builds offline. Supports the auth plugins RDS and the official images
 // use: caching_sha2_password (MySQL 8 default; full authentication over plain TCP uses the server's
-// RSA public key) and mysql_native_password (MariaDB, older MySQL); auth switch requests; queries
-// with `?` placeholders escaped client-side; OK, ERR and text result sets.
+// RSA public key, over TLS the password itself) and mysql_native_password (MariaDB, older MySQL); auth
+// switch requests; TLS whenever the server offers it (`tls: 'preferred'`, the default: Amazon RDS with
+// require_secure_transport refuses plain connections), `'required'` or `'off'`, and a CA file to verify
+// the server with (`ca`, e.g. the RDS CA bundle; without one the connection is encrypted but the
+// server's certificate is not verified); queries with `?` placeholders escaped client-side; OK, ERR
+// and text result sets.
 //
 // Real applications would use the `mysql2` package; this file exists to keep the example self-contained.
 'use strict';
 const net = require('node:net');
+const tls = require('node:tls');
+const fs = require('node:fs');
 const crypto = require('node:crypto');
 
 const CLIENT = {
@@ -15,6 +21,7 @@ const CLIENT = {
   LONG_FLAG: 0x4,
   CONNECT_WITH_DB: 0x8,
   PROTOCOL_41: 0x200,
+  SSL: 0x800,
   TRANSACTIONS: 0x2000,
   SECURE_CONNECTION: 0x8000,
   MULTI_RESULTS: 0x20000,
@@ -126,10 +133,10 @@ function format(sql, params = []) {
 
 class Connection {
   /**
-   * @param {{host: string, port?: number, user: string, password?: string, database?: string, connectTimeoutMs?: number}} options
+   * @param {{host: string, port?: number, user: string, password?: string, database?: string, connectTimeoutMs?: number, tls?: 'preferred' | 'required' | 'off', ca?: string}} options
    */
   constructor(options) {
-    this.options = { port: 3306, password: '', connectTimeoutMs: 10000, ...options };
+    this.options = { port: 3306, password: '', connectTimeoutMs: 10000, tls: 'preferred', ...options };
     this.socket = null;
     this.buffer = Buffer.alloc(0);
     this.waiters = [];
@@ -149,12 +156,31 @@ class Connection {
       socket.once('connect', () => { clearTimeout(timer); resolve(); });
       socket.once('error', (e) => { clearTimeout(timer); reject(e); });
       socket.setNoDelay(true);
-      socket.on('data', (chunk) => this.onData(chunk));
-      socket.on('error', (e) => this.fail(e));
-      socket.on('close', () => { this.closed = true; this.fail(new MysqlError('connection closed by the server', 'PROTOCOL_CONNECTION_LOST')); });
-      this.socket = socket;
+      this.attach(socket);
     });
     await this.handshake();
+  }
+
+  attach(socket) {
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', (e) => this.fail(e));
+    socket.on('close', () => { this.closed = true; this.fail(new MysqlError('connection closed by the server', 'PROTOCOL_CONNECTION_LOST')); });
+    this.socket = socket;
+  }
+
+  /** Continues the connection over TLS (after the SSL request packet), as the protocol's SSL handshake does. */
+  async startTls() {
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    const { host, ca } = this.options;
+    const secure = tls.connect({ socket: plain, servername: net.isIP(host) ? undefined : host, ...(ca ? { ca: fs.readFileSync(ca) } : { rejectUnauthorized: false }) });
+    await new Promise((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    this.attach(secure);
+    this.secure = true;
   }
 
   onData(chunk) {
@@ -230,14 +256,20 @@ class Connection {
     let scramble = Buffer.concat([part1, part2]);
 
     const { user, password, database } = this.options;
+    const useTls = this.options.tls !== 'off' && (caps & CLIENT.SSL) !== 0;
+    if (this.options.tls === 'required' && !useTls) throw new MysqlError('the server does not offer TLS, but tls is required', 'HANDSHAKE_NO_SSL_SUPPORT');
     const flags = CLIENT.LONG_PASSWORD | CLIENT.FOUND_ROWS | CLIENT.LONG_FLAG | CLIENT.PROTOCOL_41 | CLIENT.TRANSACTIONS |
       CLIENT.SECURE_CONNECTION | CLIENT.MULTI_RESULTS | CLIENT.PLUGIN_AUTH | CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA |
-      (database ? CLIENT.CONNECT_WITH_DB : 0);
+      (database ? CLIENT.CONNECT_WITH_DB : 0) | (useTls ? CLIENT.SSL : 0);
     const auth = scramblePassword(plugin, password, scramble);
     const head = Buffer.alloc(32);
     head.writeUInt32LE(flags >>> 0, 0);
     head.writeUInt32LE(MAX_PACKET, 4);
     head[8] = UTF8MB4_GENERAL_CI;
+    if (useTls) {
+      this.write(head); // the SSL request: the same head, then TLS
+      await this.startTls();
+    }
     this.write(Buffer.concat([
       head,
       Buffer.from(user + '\0', 'utf8'),
@@ -263,6 +295,10 @@ class Connection {
       }
       if (kind === 0x01 && currentPlugin === 'caching_sha2_password') {
         if (packet[1] === 0x03) continue; // fast auth succeeded; the OK packet follows
+        if (packet[1] === 0x04 && this.secure) { // full authentication over TLS: the password itself
+          this.write(Buffer.from((password || '') + '\0', 'utf8'));
+          continue;
+        }
         if (packet[1] === 0x04) { // full authentication: ask for the server's RSA public key
           this.write(Buffer.from([0x02]));
           const keyPacket = await this.read();
