@@ -328,6 +328,12 @@ export interface FileReader {
    * or `undefined` when there is no directory at that absolute path.
    */
   listDirectory?(path: string): readonly string[] | undefined;
+  /**
+   * The absolute path with every symbolic link resolved, or `undefined` when nothing exists there.
+   * With it the loader refuses files that only look inside the project (a link to `/etc/shadow`);
+   * without it (in-memory readers) paths are compared as written.
+   */
+  realPath?(path: string): string | undefined;
 }
 
 export interface LoadOptions {
@@ -349,5 +355,12 @@ export interface LoadOptions {
   readonly projectName?: string;
   /** The user's home directory for `~` in paths; @default - `HOME` of `environment` */
   readonly homeDirectory?: string;
+  /**
+   * Files or directories outside the project directory the compose files may read (`include`,
+   * `extends`, `env_file`, `label_file`), as `--allow-read` names them. Files named in `files` and
+   * `envFiles` are always readable; nothing else outside the project is.
+   * @default - none
+   */
+  readonly allowRead?: readonly string[];
   readonly reader: FileReader;
 }
