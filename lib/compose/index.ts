@@ -102,6 +102,7 @@ function fromMergedDocument(merged: StageResult<MergedDocument>, options: LoadOp
     locations: doc.locations,
     templates: Object.fromEntries(Object.entries(doc.writtenValues).filter(([, text]) => text.includes('$'))),
     ...(doc.homeDirectory !== undefined ? { homeDirectory: doc.homeDirectory } : {}),
+    ...(options.allowRead?.length ? { allowRead: options.allowRead.map((p) => path.resolve(options.workingDirectory, p)) } : {}),
   };
   let checked: ReturnType<typeof checkProject>;
   try {

@@ -45,6 +45,8 @@ export interface ComposeProject {
   readonly templates?: Readonly<Record<string, string>>;
   /** The home directory `~` in paths was expanded to (bind sources below it are the developer's files). */
   readonly homeDirectory?: string;
+  /** Absolute files and directories outside the project directory the command line allowed (`--allow-read`): build contexts may be there too. */
+  readonly allowRead?: readonly string[];
 }
 
 export interface ServiceConfig {

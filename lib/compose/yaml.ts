@@ -100,7 +100,7 @@ export function parseYamlFile(text: string, file: string, limits: YamlLimits = {
   return { documents, warnings };
 }
 
-function formatMiB(bytes: number): string {
+export function formatMiB(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import { ComposeError } from '../errors';
 import type { FileReader } from '../compose/model';
-import { DEFAULT_MAX_BYTES } from '../compose/yaml';
+import { DEFAULT_MAX_BYTES, formatMiB } from '../compose/yaml';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from './regular-file';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -26,10 +26,10 @@ export const nodeFileReader: FileReader = {
         });
       }
       if (e instanceof FileTooLargeError) {
-        throw new ComposeError(`${path} is larger than ${DEFAULT_MAX_BYTES / (1024 * 1024)} MiB; compose files and env files larger than that are refused`, {
+        throw new ComposeError(`${path} is ${e.size > DEFAULT_MAX_BYTES + 1 ? formatMiB(e.size) : `over ${formatMiB(DEFAULT_MAX_BYTES)}`}; compose files larger than ${formatMiB(DEFAULT_MAX_BYTES)} are refused (env files too)`, {
           code: 'compose/file-too-large',
           location: { file: path, line: 1, column: 1 },
-          fix: 'check that this is the file you meant; split generated content into smaller files',
+          fix: 'check that this is the compose file you meant (or env file); split generated content into smaller files',
         });
       }
       const code = (e as NodeJS.ErrnoException).code ?? '';

@@ -4,6 +4,7 @@
  * size before reading, and never read more than the limit even when the size lies (`/proc` files
  * report 0, a file may grow while it is read).
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 
 /** What kind of file system object a path is, in words for messages. */
@@ -95,4 +96,19 @@ export function readRegularFile(file: string, maxBytes: number): Buffer | undefi
   } finally {
     fs.closeSync(f.fd);
   }
+}
+
+/** One read buffer for every digest (reads are synchronous). */
+let digestBuffer: Buffer | undefined;
+
+/** The sha256 (hex) of what an open descriptor holds, read in 1 MiB chunks. */
+export function digestDescriptor(fd: number): string {
+  const hash = crypto.createHash('sha256');
+  digestBuffer ??= Buffer.allocUnsafe(1024 * 1024);
+  for (;;) {
+    const n = fs.readSync(fd, digestBuffer, 0, digestBuffer.length, null);
+    if (n === 0) break;
+    hash.update(digestBuffer.subarray(0, n));
+  }
+  return hash.digest('hex');
 }
