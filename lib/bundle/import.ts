@@ -27,7 +27,7 @@ import * as path from 'path';
 import type { Diagnostic, SourceLocation, StageResult } from '../errors';
 import { sortDiagnostics } from '../errors';
 import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
-import { renderYaml } from './render';
+import { renderYaml } from './emit/serialize';
 import { assertValidDockerrun, formatPath, locate, parseJsonWithLocations } from './validate';
 import { dict, own } from './dict';
 

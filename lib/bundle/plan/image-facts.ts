@@ -5,14 +5,14 @@
  * copied into `/docker-entrypoint-initdb.d`).
  */
 import * as path from 'path';
-import type { ComposeProject } from '../compose/model';
-import { baseImage, Dockerfile, DockerfileCopy, parseDockerfile, stageChain, targetStage } from './dockerfile';
+import type { ComposeProject } from '../../compose/model';
+import { baseImage, Dockerfile, DockerfileCopy, parseDockerfile, stageChain, targetStage } from '../dockerfile';
 import { isDevDockerfile, isInside, isRemoteContext } from './dev-only';
-import { dict } from './dict';
-import { fromOverrideFile } from './locations';
-import type { ProjectFiles } from './project-files';
-import type { ServiceOverrides } from './x-beanstack';
-import { escapePointer } from './x-beanstack';
+import { dict } from '../dict';
+import { fromOverrideFile } from '../locations';
+import type { ProjectFiles } from '../project-files';
+import type { ServiceOverrides } from '../x-beanstack';
+import { escapePointer } from '../x-beanstack';
 
 export interface BuildFacts {
   /** Absolute build context. */

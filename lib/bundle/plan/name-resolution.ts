@@ -16,8 +16,8 @@
  * A service with `x-beanstack.connects_to` links to exactly the services it lists (plus its explicit
  * dependencies). Names that cannot be kept are reported by the planner, each with its fix.
  */
-import type { SourceLocation } from '../errors';
-import { dict, own } from './dict';
+import type { SourceLocation } from '../../errors';
+import { dict, own } from '../dict';
 
 /** An edge "`from` needs `to` first" with where it comes from. */
 export interface Dependency {
