@@ -130,8 +130,9 @@ test('a build arg that looks like a secret is refused before any build (it would
   compose(`        NPM_TOKEN: ${BUILD_VALUE}\n`);
   const r = await local(['--target', 'docker', '--detach']);
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/^error: service api: the build args NPM_TOKEN look like secrets; a build arg is stored in the image's history/m);
-  expect(r.stderr).toMatch(/fix: give the build the token as a BuildKit secret/);
+  // the converter refuses it at its line, before the rehearsal reaches the engine (lib/local's own check is the second line)
+  expect(r.stderr).toMatch(/docker-compose\.yml:\d+:\d+: services\.api\.build\.args\.NPM_TOKEN holds a secret \(by its name\); a build arg is written into the cloud assembly's asset manifest and the image's history/);
+  expect(r.stderr).not.toContain(BUILD_VALUE);
   expect(lines('ARGV build ')).toEqual([]);
   expect(lines('ENV NPM_TOKEN')).toEqual([]);
 });
