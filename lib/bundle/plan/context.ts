@@ -10,7 +10,7 @@ import { dict, own } from '../dict';
 import { TARGET_CAPABILITIES, TargetCapabilities } from '../keys';
 import { fromOverrideFile } from '../locations';
 import { ProjectFiles } from '../project-files';
-import type { BundleFile, BundleTarget, DatabaseEngine, DatabaseVariable } from '../types';
+import type { BundleFile, BundleTarget, DatabaseEngine, DatabaseVariable, DatabaseVariableRole } from '../types';
 import { parseProjectOverrides, parseServiceOverrides, ProjectOverrides, ServiceOverrides } from '../x-beanstack';
 import { detectEngine } from './database-facts';
 import { isDevBuildTarget } from './dev-only';
@@ -37,6 +37,33 @@ export interface PortMapping {
 
 export const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The variables other containers read from each replaced database, indexed by reader (lookups in constant time). */
+export class DatabaseVariables {
+  private readonly byDatabase = new Map<string, DatabaseVariable[]>();
+  private readonly rolesOf = new Map<string, Set<DatabaseVariableRole>>();
+
+  add(database: string, variable: DatabaseVariable): void {
+    let list = this.byDatabase.get(database);
+    if (!list) this.byDatabase.set(database, (list = []));
+    list.push(variable);
+    const key = `${database}\u0000${variable.service}`;
+    let roles = this.rolesOf.get(key);
+    if (!roles) this.rolesOf.set(key, (roles = new Set()));
+    roles.add(variable.role);
+  }
+
+  /** The variables set from a database, in the order they were found. */
+  of(database: string): readonly DatabaseVariable[] {
+    return this.byDatabase.get(database) ?? [];
+  }
+
+  /** Whether a service reads a variable set from a database (with one of `roles`, when given). */
+  reads(database: string, service: string, roles?: readonly DatabaseVariableRole[]): boolean {
+    const held = this.rolesOf.get(`${database}\u0000${service}`);
+    return held !== undefined && (roles === undefined || roles.some((r) => held.has(r)));
+  }
+}
+
 export class PlanContext {
   readonly target: BundleTarget;
   readonly caps: TargetCapabilities;
@@ -50,8 +77,8 @@ export class PlanContext {
   readonly builds: Record<string, BuildFacts> = dict();
 
   // ---- state the steps build up
-  /** Replaced database → the variables of other containers the stack sets from it. */
-  readonly dbVariables: Record<string, DatabaseVariable[]> = dict();
+  /** The variables of other containers the stack sets from each replaced database. */
+  readonly dbVariables = new DatabaseVariables();
   readonly secrets: SecretBook;
   /** Variables with no value the stack sets as environment properties, by name → services. */
   readonly required = new Map<string, Set<string>>();

@@ -61,7 +61,6 @@ export function planDatabases(ctx: PlanContext, excluded: ReadonlySet<string>): 
   const plans: Record<string, DatabaseServicePlan> = dict();
   const initFor: Record<string, string> = dict();
   for (const d of replaced) {
-    ctx.dbVariables[d.service] = [];
     const built = own(ctx.builds, d.service);
     const from = built ? `built from ${ctx.imageOf(d.service) ?? 'its Dockerfile'}` : ctx.imageOf(d.service) ?? d.engine;
     c.warn('bundle/database-replaced', `service "${d.service}" (${from}) is replaced by Amazon RDS for ${ENGINE_NAMES[d.engine]}; its data is not migrated`, d.service, sp(d.service));

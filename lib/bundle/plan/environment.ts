@@ -56,7 +56,7 @@ export function planEnvironment(ctx: PlanContext, s: string, facts: readonly Dat
     // database variables: decided from the compose text, not from values an untracked .env supplies
     const { role, db, template } = databaseRole(ctx, s, name, value, fromEnvironment, values, facts, connects);
     if (role && db) {
-      ctx.dbVariables[db.service].push({ service: s, name, role });
+      ctx.dbVariables.add(db.service, { service: s, name, role });
       readsStack = true;
       if (role === 'password' && value !== null) ownSecrets.set(value, name);
       if (role === 'url') {
@@ -137,7 +137,7 @@ function planComposeSecrets(ctx: PlanContext, s: string, facts: readonly Databas
     any = true;
     if (dbf) {
       const variable: DatabaseVariable = { service: s, name, role: 'password' };
-      ctx.dbVariables[dbf.service].push(variable);
+      ctx.dbVariables.add(dbf.service, variable);
       c.warn('bundle/secret-file', `services.${s} reads the database password from the file ${p}; Beanstalk provides environment variables, not files: make the app read ${name} instead (the stack sets it to the RDS password)`, s, pointer);
       return;
     }
@@ -154,7 +154,7 @@ function warnDatabaseHost(ctx: PlanContext, s: string, facts: readonly DatabaseF
   const svc = ctx.project.services[s];
   for (const f of facts) {
     const usesDb = hasOwn(svc.dependsOn, f.service) || svc.links.some((l) => l.split(':')[0] === f.service);
-    const hasHost = ctx.dbVariables[f.service].some((v) => v.service === s && (v.role === 'host' || v.role === 'url'));
+    const hasHost = ctx.dbVariables.reads(f.service, s, ['host', 'url']);
     if (usesDb && !hasHost) {
       ctx.c.warn('bundle/database-host', `services.${s} depends on "${f.service}" but no variable of it holds the database host; the name "${f.service}" will not resolve to Amazon RDS: make the app read the host from a variable (e.g. DB_HOST) and set it in the compose file`, s, sp(s, 'depends_on', f.service));
     }

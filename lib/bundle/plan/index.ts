@@ -87,7 +87,7 @@ function planService(ctx: PlanContext, s: string, containerName: string, dbs: Pl
 function describeDatabases(ctx: PlanContext, dbs: PlannedDatabases, containers: Readonly<Record<string, string>>): DatabaseReplacement[] {
   return dbs.facts.map((f) => {
     const seen = new Set<string>();
-    const variables = ctx.dbVariables[f.service]
+    const variables = ctx.dbVariables.of(f.service)
       .filter((v) => {
         const k = `${v.service}\u0000${v.name}`;
         if (seen.has(k)) return false;

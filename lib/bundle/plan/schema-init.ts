@@ -59,7 +59,7 @@ export function planSchemaInit(ctx: PlanContext, dbs: PlannedDatabases, kept: re
       mounts.push({ kind: 'shipped', source: m.path, target: m.target, readOnly: true });
     }
     for (const role of ['host', 'port', 'user', 'password', 'database'] as const) {
-      ctx.dbVariables[d.service].push({ service: initName, name: SCHEMA_INIT_VARIABLES[role], role });
+      ctx.dbVariables.add(d.service, { service: initName, name: SCHEMA_INIT_VARIABLES[role], role });
     }
     ctx.planned[initName] = {
       ...bareService(initName, containers[initName]),
@@ -75,7 +75,7 @@ export function planSchemaInit(ctx: PlanContext, dbs: PlannedDatabases, kept: re
     // the services that use the database wait for the init container
     const waiting: string[] = [];
     for (const s of kept) {
-      const reads = ctx.dbVariables[d.service].some((v) => v.service === s);
+      const reads = ctx.dbVariables.reads(d.service, s);
       if (!hasOwn(project.services[s].dependsOn, d.service) && !reads) continue;
       const deps = own(ctx.dependsOnOf, s);
       if (!deps) continue;
