@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { acknowledgeManagedPolicies, acknowledgeWildcardResource } from './nag';
 import { anyString, bool, checkProps, COMMON, int, listOf, num, object, oneOf, recordOf, str } from './props';
 import { DeploymentStage, propsError, regionFacts, WARNING_PREFIX } from './stage';
+import { compareVersions } from '../lib/util/order';
 
 /** The Elastic Beanstalk platform branch: `ecs` runs Dockerrun v2, `docker` a compose file or Dockerrun v1. */
 export type BeanstalkPlatform = 'ecs' | 'docker';
@@ -677,16 +678,6 @@ function isPublicSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boole
 /** Retention periods CloudWatch Logs accepts (`RetentionInDays` of the log options). */
 export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-/** -1, 0 or 1 for two dotted numeric versions. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return 0;
-}
 
 /** Where the HTTP → HTTPS redirect lives in the bundle when a certificate is set. */
 export const HTTPS_REDIRECT_PATH = '.ebextensions/beanstack-https-redirect.config';

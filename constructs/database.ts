@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { anyString, bool, checkProps, COMMON, num, oneOf, recordOf, str } from './props';
 import { DeploymentStage, propsError } from './stage';
+import { compareVersions } from '../lib/util/order';
 
 export type DatabaseEngineName = 'mysql' | 'mariadb' | 'postgres';
 
@@ -32,15 +33,7 @@ export const DEFAULT_ENGINE_MAJORS: Readonly<Record<DatabaseEngineName, string>>
 /** The majors beanstack deploys for `engine`: the default first, then the others, newest first. */
 export function supportedMajors(engine: DatabaseEngineName): string[] {
   const def = DEFAULT_ENGINE_MAJORS[engine];
-  const num = (v: string) => v.split('.').map(Number);
-  const others = Object.keys(ENGINE_VERSIONS[engine]).filter((m) => m !== def).sort((a, b) => {
-    const [pa, pb] = [num(a), num(b)];
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-      const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
+  const others = Object.keys(ENGINE_VERSIONS[engine]).filter((m) => m !== def).sort((a, b) => compareVersions(b, a));
   return [def, ...others];
 }
 

@@ -26,6 +26,7 @@ import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
 import type { PlannedCounts, StackPlan } from './stack-plan';
+import { compareVersions } from '../util/order';
 
 /** The caller, from STS GetCallerIdentity. */
 export interface CallerIdentity {
@@ -715,15 +716,3 @@ export const PREFLIGHT_CHECKS: readonly Check<PreflightContext>[] = [
   existingEnvironmentCheck,
   cnameCheck,
 ];
-
-/** -1, 0 or 1 for two dotted numeric versions (`4.10.0` > `4.9.1`). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return 0;
-}
-
