@@ -26,6 +26,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { BeanstackStack } from '../constructs/stack';
 import { DeploymentStage, isDeploymentStage } from '../constructs/stage';
 import { InstanceSubnetPlacement } from '../constructs/network';
+import { TARGETS } from '../lib/bundle/keys';
 import type { BundleTarget } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
@@ -96,7 +97,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     throw new BeanstackError(`context stage '${stage}' is not a stage`, { code: 'app/stage', fix: 'use -c stage=dev or -c stage=prod' });
   }
   const target = str('target') ?? 'ecs';
-  if (target !== 'ecs' && target !== 'docker' && target !== 'single') {
+  if (!(TARGETS as readonly string[]).includes(target)) {
     throw new BeanstackError(`context target '${target}' is not a bundle target`, { code: 'app/target', fix: 'use -c target=ecs (Dockerrun v2), docker (production compose) or single (Dockerrun v1)' });
   }
   const instanceSubnets = str('instanceSubnets');
@@ -149,7 +150,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     composeFiles,
     isExample,
     stage,
-    target,
+    target: target as BundleTarget,
     appName: str('appName'),
     account,
     region,

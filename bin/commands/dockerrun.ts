@@ -16,11 +16,13 @@ import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BundleError } from '../../lib/errors';
 import type { Diagnostic } from '../../lib/errors';
+import { TARGETS } from '../../lib/bundle/keys';
+import type { BundleTarget } from '../../lib/bundle/types';
 import type { RegisterCommand } from './index';
 import { addComposeOptions, collect, ComposeFlags, loadOptionsFrom } from './compose-options';
 
 interface DockerrunFlags extends ComposeFlags {
-  readonly target: 'ecs' | 'docker' | 'single';
+  readonly target: BundleTarget;
   readonly image: string[];
   readonly executionRoleArn?: string;
   readonly imagePlatform?: string;
@@ -165,7 +167,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
 
 export const registerDockerrun: RegisterCommand = (program, ctx, run) => {
   addComposeOptions(program.command('dockerrun').description('convert the compose project into an Elastic Beanstalk bundle: Dockerrun.aws.json v2 (ecs), a production docker-compose.yml (docker) or Dockerrun.aws.json v1 (single)'))
-    .addOption(new Option('--target <target>', 'Elastic Beanstalk platform: ecs = ECS on AL2023 (Dockerrun v2), docker = Docker on AL2023 (docker-compose.yml), single = one container (Dockerrun v1)').choices(['ecs', 'docker', 'single']).default('ecs'))
+    .addOption(new Option('--target <target>', 'Elastic Beanstalk platform: ecs = ECS on AL2023 (Dockerrun v2), docker = Docker on AL2023 (docker-compose.yml), single = one container (Dockerrun v1)').choices(TARGETS).default('ecs'))
     .option('--image <service=uri>', 'image URI of a built service (repeatable); without it the bundle holds a placeholder', collect, [])
     .option('--execution-role-arn <arn>', 'ECS task execution role for environment secrets (ecs target)')
     .option('--image-platform <platform>', 'platform of the built images (default: linux/amd64)')

@@ -20,6 +20,13 @@ const BUNDLE_MARKERS = ['Dockerrun.aws.json', 'docker-compose.yml'];
 export interface WriteBundleOptions {
   /** Absolute project directory: the bundle must not be it, contain it, or hold compose sources. */
   readonly projectDirectory?: string;
+  /**
+   * Files the deployment adds to what the converter wrote, e.g. the HTTPS redirect of an environment
+   * with a certificate (`environmentBundleFiles` of the constructs).
+   *
+   * @default - none
+   */
+  readonly extraFiles?: readonly { readonly path: string; readonly content: string }[];
 }
 
 export interface WriteBundleResult {
@@ -117,7 +124,7 @@ export function writeBundle(description: BundleDescription, outDir: string, opti
   const out = path.resolve(outDir);
   checkOutputDirectory(out, description, options);
   try {
-    return writeAtomically(description, out);
+    return writeAtomically({ ...description, files: [...description.files, ...(options.extraFiles ?? [])] }, out);
   } catch (e) {
     throw asWriteError(e, outDir);
   }
