@@ -7,10 +7,10 @@
  * start as fast as bare node.
  */
 import { Command, CommanderError } from 'commander';
-import { formatDiagnostic, formatError, isUserError } from '../lib/errors';
 import { CliContext, ExitCode } from './cli-context';
 import { commandsFor } from './commands';
 import { packageVersion } from './package-info';
+import { failure } from './shared/failure';
 
 /** Commands that call AWS through the SDK (and `diff --live`). */
 const AWS_COMMANDS: readonly string[] = ['deploy', 'doctor', 'preflight', 'rollback'];
@@ -51,15 +51,9 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       // --help and --version exit through here with code 0
       return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
     }
-    if (isUserError(e)) {
-      // the warnings gathered before the error often explain it ("PORT is not set" before an empty port)
-      for (const w of e.warnings ?? []) ctx.stderr(`warning: ${formatDiagnostic(w, ctx.cwd)}\n`);
-      ctx.stderr(`error: ${formatError(e, ctx.cwd)}\n`);
-      return ExitCode.USER_ERROR;
-    }
-    const err = e as Error;
-    ctx.stderr(`internal error (a bug in beanstack; please report it): ${err?.stack ?? String(e)}\n`);
-    return ExitCode.INTERNAL_ERROR;
+    const { code, text } = failure(e, ctx.cwd);
+    ctx.stderr(text);
+    return code;
   }
 }
 

@@ -599,16 +599,14 @@ const stackChangesCheck: Check<PreflightContext> = {
     } catch {
       return warn('the deployed template is not JSON (deployed by another tool?), so the changes cannot be compared', 'compare by hand: npx cdk diff');
     }
-    // the review's pure diff and danger classification, loaded only here (cloudformation-diff is large)
-    const { diffStack } = await import('../review/stack-diff');
-    const { classifyStack } = await import('../review/classify');
-    const artifact = (template: Record<string, unknown>) => ({ id: ctx.plan.artifactId, displayName: ctx.plan.stackName, stackName: ctx.plan.stackName, template, templateFile: '', paths: {} });
-    const diff = diffStack(ctx.plan.stackName, artifact(current), artifact(ctx.plan.template as Record<string, unknown>), () => undefined);
-    const { add, update, replace, remove } = diff.review.counts;
+    // the review's diff and danger classification of templates in memory, loaded only here (cloudformation-diff is large)
+    const { reviewTemplateChange } = await import('../review');
+    const change = reviewTemplateChange({ id: ctx.plan.artifactId, displayName: ctx.plan.stackName, stackName: ctx.plan.stackName, template: ctx.plan.template as Record<string, unknown> }, current);
+    const { add, update, replace, remove } = change.counts;
     const counted = [[add, 'to add'], [update, 'to update'], [replace, 'to replace'], [remove, 'to remove']]
       .filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
     const summary = counted.length === 0 ? 'no resource changes' : `${counted.join(', ')}`;
-    const notes = classifyStack(diff).filter((n) => CHANGE_STATUS[n.class] !== 'pass');
+    const notes = change.notes.filter((n) => CHANGE_STATUS[n.class] !== 'pass');
     if (notes.length === 0) return pass(summary);
     const status = notes.some((n) => CHANGE_STATUS[n.class] === 'fail') ? 'fail' : 'warn';
     const details = notes.map((n) => `${n.class}: ${n.title}`);

@@ -295,8 +295,9 @@ export function renderText(r: ReviewReport): string {
     for (const o of s.securityGroups) lines.push(`  SG ${o}`);
     lines.push('');
   }
-  // data never starts a line or sends an escape sequence to the terminal
-  return `${lines.map(plainLine).join('\n').trimEnd()}\n`;
+  // data never starts a line or sends an escape sequence to the terminal; only the empty lines at the
+  // end go (a data line that is blank after cleaning stays a line, as it is in every other report)
+  return `${lines.map(plainLine).join('\n').replace(/\n+$/, '')}\n`;
 }
 
 

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import * as path from 'path';
 import type { FileReader, LoadOptions } from '../../lib/compose/model';
 import type { CliContext } from '../cli-context';
+import { collect } from './flags';
 
 export interface ComposeFlags {
   readonly file?: string[];
@@ -13,11 +14,6 @@ export interface ComposeFlags {
   readonly projectName?: string;
   readonly envFile?: string[];
   readonly profile?: string[];
-}
-
-/** Commander's accumulator for repeatable flags (no default, so the help shows none). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** Adds -f, --project-directory, -p, --env-file and --profile. */
