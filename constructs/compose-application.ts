@@ -20,7 +20,7 @@ import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, 
 import { environmentBundleFiles } from './https-redirect';
 import { InstanceSubnetPlacement, Network } from './network';
 import { physicalName } from './names';
-import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, propsError, recordOf, str, WARNING_PREFIX } from './props';
+import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, recordOf, str, WARNING_PREFIX } from './props';
 import { regionFacts } from './region';
 import type { DeploymentStage } from './stage';
 import { isValidDatabaseName, isValidMasterUsername } from './validate-database-props';
