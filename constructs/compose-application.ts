@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, CfnOutput, RemovalPolicy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, Stage, SymlinkFollowMode, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,6 +14,7 @@ import { isRemoteContext } from '../lib/compose/paths';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
 import { BeanstackError, Diagnostic, formatLocation, sortDiagnostics } from '../lib/errors';
+import { checkBuildContext } from '../lib/io/build-context';
 import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
@@ -344,8 +345,12 @@ export class ComposeApplication extends Construct {
         });
       }
       // build args that look like secrets never get here: the converter refuses them (bundle/secret-build-arg)
+      // no link out of the project, no FIFO, the context and Dockerfile inside the project; links are
+      // staged as links (NEVER), as `docker build` sends them, so the copy in cdk.out reads nothing outside
+      checkBuildContext(this.project, build);
       const asset = new ecrAssets.DockerImageAsset(imagesScope, build.service, {
         directory: build.context,
+        followSymlinks: SymlinkFollowMode.NEVER,
         file: build.dockerfile,
         target: build.target,
         buildArgs: Object.keys(build.args).length > 0 ? { ...build.args } : undefined,

@@ -88,6 +88,13 @@ export class BundleError extends BeanstackError {
   }
 }
 
+/** A loader error without a position (a reader's), located where the file was named. */
+export function locatedAt(e: BeanstackError, location: SourceLocation): ComposeError {
+  const copy = new ComposeError(e.message, { code: e.code, location, ...(e.fix ? { fix: e.fix } : {}), details: e.details });
+  copy.warnings = e.warnings;
+  return copy;
+}
+
 export function isUserError(e: unknown): e is BeanstackError {
   return typeof e === 'object' && e !== null && (e as { isUserError?: unknown }).isUserError === true;
 }

@@ -13,7 +13,6 @@
  * by `--fail-on` is present; 2 bad flags or inputs; 3 a bug.
  */
 import * as childProcess from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -23,6 +22,7 @@ import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
 import { cdkCliPath } from '../../lib/io/cdk-cli';
 import type { Progress } from '../../lib/io/progress';
+import { digestDescriptor, openRegular } from '../../lib/io/regular-file';
 import type { Assembly, AssemblyReader } from '../../lib/review/assembly';
 import type { DangerClass } from '../../lib/review/types';
 import type { RegisterCommand } from './index';
@@ -32,28 +32,16 @@ import { warningLines } from '../shared/warnings';
 /** Largest file of an assembly the review reads (CloudFormation's own template limit is 1 MB). */
 export const MAX_ASSEMBLY_FILE_BYTES = 64 * 1024 * 1024;
 
-/**
- * Opens a regular file for reading without following it into a FIFO or a device (non-blocking open,
- * then fstat), or returns undefined when it does not exist or is not a regular file.
- */
-function openRegular(file: string): { fd: number; size: number } | undefined {
-  let fd: number;
+/** A regular file opened for reading (see lib/io/regular-file.ts), or undefined when there is none, or it is a FIFO, socket or device. */
+function openForReview(file: string): { fd: number; size: number } | undefined {
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const f = openRegular(file);
+    return f.kind === 'file' ? f : undefined;
   } catch (e) {
-    if (['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENXIO'].includes((e as NodeJS.ErrnoException).code ?? '')) return undefined;
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
     throw e;
   }
-  const st = fs.fstatSync(fd);
-  if (!st.isFile()) {
-    fs.closeSync(fd);
-    return undefined;
-  }
-  return { fd, size: st.size };
 }
-
-/** One read buffer for every digest (the reader is synchronous). */
-let digestBuffer: Buffer | undefined;
 
 /**
  * The assembly reader backed by the file system. Only regular files are read (a FIFO or a device in
@@ -62,7 +50,7 @@ let digestBuffer: Buffer | undefined;
  */
 export const nodeAssemblyReader: AssemblyReader = {
   readFile(file: string): string | undefined {
-    const f = openRegular(file);
+    const f = openForReview(file);
     if (!f) return undefined;
     try {
       if (f.size > MAX_ASSEMBLY_FILE_BYTES) {
@@ -99,20 +87,13 @@ export const nodeAssemblyReader: AssemblyReader = {
   digest(file: string): string | undefined {
     let f: { fd: number; size: number } | undefined;
     try {
-      f = openRegular(file);
+      f = openForReview(file);
     } catch {
       return undefined;
     }
     if (!f) return undefined;
     try {
-      const hash = crypto.createHash('sha256');
-      digestBuffer ??= Buffer.allocUnsafe(1024 * 1024);
-      for (;;) {
-        const n = fs.readSync(f.fd, digestBuffer, 0, digestBuffer.length, null);
-        if (n === 0) break;
-        hash.update(digestBuffer.subarray(0, n));
-      }
-      return hash.digest('hex');
+      return digestDescriptor(f.fd);
     } catch {
       return undefined;
     } finally {

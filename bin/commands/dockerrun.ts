@@ -121,7 +121,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
       if (images[s].startsWith(IMAGE_PLACEHOLDER_PREFIX)) problems.push(`--image ${s} is a placeholder`);
     }
     if (bundle.executionRoleArn === EXECUTION_ROLE_PLACEHOLDER) problems.push('the bundle uses secrets but holds a placeholder execution role (pass --execution-role-arn)');
-    for (const d of diffBundle(bundle, out)) {
+    for (const d of diffBundle(bundle, out, { projectDirectory: loaded.result.projectDirectory })) {
       problems.push(d.kind === 'missing' ? `${shown}/${d.path} is missing` : d.kind === 'extra' ? `${shown}/${d.path} is not part of the bundle any more` : `${shown}/${d.path} differs from what the compose files produce`);
     }
     if (problems.length > 0) {
@@ -135,9 +135,10 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
   if (flags.out) {
     const { writeBundle } = await import('../../lib/io/write-bundle');
     const out = path.resolve(ctx.cwd, flags.out);
-    const { written, skipped } = writeBundle(bundle, out, { projectDirectory: loaded.result.projectDirectory });
+    const sourceFiles = [...loaded.result.composeFiles, ...(flags.envFile ?? []).map((f) => path.resolve(ctx.cwd, f))];
+    const { written, skipped } = writeBundle(bundle, out, { projectDirectory: loaded.result.projectDirectory, sourceFiles });
     const shown = path.relative(ctx.cwd, out) || '.';
-    for (const s of skipped) ctx.stderr(`note: ${s} was not copied into the bundle (never shipped)\n`);
+    for (const s of skipped) ctx.stderr(`note: ${s} was not copied into the bundle (never shipped: the deny-list or .beanstackignore)\n`);
     ctx.stderr(`wrote ${shown}/ (${written.length} file${written.length === 1 ? '' : 's'}: ${main.path}${written.length > 1 ? ' and shipped files' : ''})\n`);
     return ExitCode.OK;
   }

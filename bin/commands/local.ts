@@ -73,6 +73,13 @@ function seconds(flag: string, value: string): number {
   return n * 1000;
 }
 
+/** Makes git ignore beanstack's own directory in the project (rehearsal bundles, never to be committed). */
+function ignoreStateDirectory(fs: typeof import('fs'), dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, '.gitignore');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, '# written by beanstack: everything here is local state\n*\n');
+}
+
 function stamp(): string {
   return new Date().toISOString().slice(11, 19);
 }
@@ -88,6 +95,9 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const { buildImages } = await import('../../lib/local/images');
   const { planStandIn, databaseEnvironment } = await import('../../lib/local/database');
   const { Rehearsal, down, removeRehearsalFiles } = await import('../../lib/local/rehearsal');
+  const { checkMountPaths } = await import('../../lib/local/arguments');
+  const { ReadBoundary } = await import('../../lib/compose/boundary');
+  const { readRegularFile } = await import('../../lib/io/regular-file');
 
   const say = (m: string) => ctx.stderr(`[local ${stamp()}] ${m}\n`);
   const engine = new DockerCliEngine({ env: ctx.env });
@@ -110,6 +120,8 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
   const loaded = loadProject(loadOptionsFrom(flags, ctx, nodeFileReader));
   const project = loaded.result;
+  // paths that would be read as other fields of `docker --mount`: refused before anything runs
+  if (!flags.down) checkMountPaths(project);
   const stateDir = path.join(os.tmpdir(), `beanstack-local-${project.name}`);
 
   if (flags.down) {
@@ -137,6 +149,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const builtStarted = Date.now();
   const built = await buildImages(engine, first.result.images, {
     project: project.name,
+    composeProject: project,
     ...(registry ? { registry } : {}),
     ...(flags.rebuild ? { force: true } : {}),
     onLine: (service, line) => {
@@ -150,8 +163,9 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   for (const b of built) images[b.service] = b.ref;
   const { result: bundle } = composeToBundle(project, { target: flags.target, images, reader: nodeFileReader });
   const outDir = path.resolve(ctx.cwd, flags.out ?? path.join(project.projectDirectory, '.beanstack', 'local', flags.target));
+  if (!flags.out) ignoreStateDirectory(fs, path.join(project.projectDirectory, '.beanstack'));
   const { writeBundle } = await import('../../lib/io/write-bundle');
-  writeBundle(bundle, outDir, { projectDirectory: project.projectDirectory });
+  writeBundle(bundle, outDir, { projectDirectory: project.projectDirectory, sourceFiles: project.composeFiles });
   const shownOut = path.relative(ctx.cwd, outDir).startsWith('..') ? outDir : path.relative(ctx.cwd, outDir) || '.';
   say(`bundle written to ${shownOut}/${bundle.files[0].path} (/var/app/current maps here)`);
 
@@ -170,10 +184,15 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   }
   for (const [k, v] of Object.entries(envFlags)) environmentProperties[k] = v;
   const secretValues: Record<string, string> = {};
+  const boundary = new ReadBoundary(nodeFileReader, project.projectDirectory, [], project.allowRead ?? []);
   for (const s of bundle.secrets) {
-    let value = secretFlags[s.name] ?? ctx.env[s.name];
+    let value: string | undefined = secretFlags[s.name] ?? ctx.env[s.name];
     const file = s.composeSecret ? project.secrets[s.composeSecret]?.file : undefined;
-    if (value === undefined && file && fs.existsSync(file)) value = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    if (value === undefined && file) {
+      // a secret file is the repository's to name: only inside the project (or --allow-read), only a regular file
+      boundary.check(file, `secrets.${s.composeSecret}.file`, project.locations[`/secrets/${s.composeSecret}/file`]);
+      value = readRegularFile(file, 1024 * 1024)?.toString('utf8').replace(/\r?\n$/, '');
+    }
     if (value === undefined) missing.push(`secret ${s.name} (read by ${s.services.join(', ')}; pass --secret ${s.name}=VALUE)`);
     else {
       secretValues[s.name] = value;
@@ -224,9 +243,21 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const interruptedPromise = new Promise<'interrupt'>((resolve) => {
     interrupted = () => resolve('interrupt');
   });
-  const onSignal = () => interrupted?.();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // the first Ctrl-C stops and removes everything; a second one exits at once, but not before the
+  // rehearsal files with passwords and secrets are gone (so does any other exit of the process)
+  let signals = 0;
+  const removeSecretsNow = () => removeRehearsalFiles(outDir);
+  const onSignal = () => {
+    signals += 1;
+    if (signals === 1) interrupted?.();
+    else {
+      removeSecretsNow();
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', removeSecretsNow);
   const downHint = ['beanstack local --down', ...(flags.file ?? []).map((f) => `-f ${f}`), ...(flags.projectName ? [`-p ${flags.projectName}`] : []), ...(flags.projectDirectory ? [`--project-directory ${flags.projectDirectory}`] : [])].join(' ');
   try {
     let started;
@@ -276,6 +307,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
     engine.close();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.removeListener('exit', removeSecretsNow);
   }
 }
 

@@ -2,8 +2,12 @@
  * Renders check results as a table grouped by resource (text) or as JSON. Deterministic: the order
  * of the checks list, fixed column widths computed from the content, no timestamps, no colours.
  */
+import { printable } from '../errors';
 import { CheckResult, CheckSummary, summarize } from './check';
 import { sortDeep } from '../util/sort-deep';
+
+/** Text that may quote AWS (event messages, resource descriptions): one line, no control characters, bounded. */
+const fromAws = (text: string, max = 500) => printable(text, max);
 
 export interface Report {
   /** `preflight` or `doctor`. */
@@ -42,9 +46,9 @@ export function formatReport(report: Report): string {
   for (const group of groups) {
     lines.push(group);
     for (const r of results.filter((x) => x.group === group)) {
-      lines.push(`  ${r.status.padEnd(4)}  ${r.id.padEnd(idWidth)}  ${r.summary}`);
-      for (const d of r.details ?? []) lines.push(`${pad}- ${d}`);
-      if (r.fix !== undefined) lines.push(`${pad}fix: ${r.fix}`);
+      lines.push(`  ${r.status.padEnd(4)}  ${r.id.padEnd(idWidth)}  ${fromAws(r.summary)}`);
+      for (const d of r.details ?? []) lines.push(`${pad}- ${fromAws(d)}`);
+      if (r.fix !== undefined) lines.push(`${pad}fix: ${fromAws(r.fix)}`);
     }
   }
   lines.push('', summaryLine(summarize(results), results.length));

@@ -17,7 +17,8 @@
  * Every user error is a `ComposeError` with a code, the file position and a fix.
  */
 import * as path from 'path';
-import { ComposeError, Diagnostic, SourceLocation, StageResult, isUserError, withWarnings } from '../errors';
+import { ComposeError, Diagnostic, SourceLocation, StageResult, isUserError, locatedAt, withWarnings } from '../errors';
+import { ReadBoundary, projectBoundary } from './boundary';
 import type { FileReader, LoadOptions } from './model';
 import { parseDotEnv } from './dotenv';
 import { ExtendsResolver } from './extends';
@@ -116,6 +117,8 @@ class Loader implements LoaderHost {
   private readonly homeDirectory?: string;
   private readonly interpolate: boolean;
   private nextScopeId = 1;
+  /** What may be read once the project directory is known (see boundary.ts). */
+  private boundary?: ReadBoundary;
 
   constructor(private readonly options: LoadOptions) {
     this.reader = options.reader;
@@ -137,6 +140,7 @@ class Loader implements LoaderHost {
     const envFiles = explicitEnvFiles
       ? this.options.envFiles!.map((f) => path.resolve(this.workingDirectory, f))
       : [path.join(projectDirectory, '.env')];
+    this.boundary = projectBoundary(this.options, projectDirectory, composeFiles);
     const dotenv = this.readEnvFiles(envFiles, (n) => processEnv[n], explicitEnvFiles);
     const environment: Record<string, string> = { ...dotenv, ...processEnv };
     if (this.options.projectName !== undefined && this.options.projectName !== '') {
@@ -189,13 +193,20 @@ class Loader implements LoaderHost {
     if (given.length === 0) {
       // like Docker Compose v2, COMPOSE_FILE may also come from the env files of the working directory
       let env: Readonly<Record<string, string>> = processEnv;
+      let fromDotEnv: ReadBoundary | undefined;
       if (!env.COMPOSE_FILE) {
-        const envFiles = this.options.envFiles
-          ? this.options.envFiles.map((f) => path.resolve(this.workingDirectory, f))
+        const explicit = this.options.envFiles !== undefined;
+        const envFiles = explicit
+          ? this.options.envFiles!.map((f) => path.resolve(this.workingDirectory, f))
           : [path.join(this.workingDirectory, '.env')];
+        // the working directory's .env is the repository's: it may name files only inside that directory
+        this.boundary = new ReadBoundary(this.reader, this.workingDirectory, explicit ? envFiles : [], this.options.allowRead?.map((p) => path.resolve(this.workingDirectory, p)));
         env = { ...this.readEnvFiles(envFiles, (n) => processEnv[n], false), ...processEnv };
+        if (env.COMPOSE_FILE) fromDotEnv = this.boundary;
+        this.boundary = undefined;
       }
       if (env.COMPOSE_FILE) given = env.COMPOSE_FILE.split(env.COMPOSE_PATH_SEPARATOR || ':').filter((f) => f !== '');
+      for (const f of fromDotEnv ? given : []) fromDotEnv!.check(path.resolve(this.workingDirectory, f), 'COMPOSE_FILE (from the .env file)');
     }
     if (given.length > 0) {
       return given.map((f) => {
@@ -349,7 +360,8 @@ class Loader implements LoaderHost {
   private parse(file: string, from?: SourceLocation): ParsedYamlFile {
     let parsed = this.parsed.get(file);
     if (!parsed) {
-      const text = this.safeRead(file);
+      this.boundary?.check(file, 'compose file', from);
+      const text = this.safeRead(file, from);
       if (text === undefined) {
         throw new ComposeError(`compose file ${file} not found`, {
           code: 'compose/file-not-found',
@@ -373,7 +385,10 @@ class Loader implements LoaderHost {
   ): Record<string, string> {
     const values: Record<string, string> = {};
     for (const file of files) {
-      const text = this.safeRead(file);
+      // an optional env file (the .env of an included project) outside the boundary is not read
+      if (!required && this.boundary && !this.boundary.writtenInside(file)) continue;
+      this.boundary?.check(file, 'env file', from);
+      const text = this.safeRead(file, from);
       if (text === undefined) {
         if (!required) continue;
         throw new ComposeError(`env file ${file} not found`, {
@@ -387,12 +402,12 @@ class Loader implements LoaderHost {
     return values;
   }
 
-  /** The reader's text of a file; a reader failure becomes a `ComposeError`. */
-  private safeRead(file: string): string | undefined {
+  /** The reader's text of a file; a reader failure becomes a `ComposeError`, located where the file is named. */
+  private safeRead(file: string, from?: SourceLocation): string | undefined {
     try {
       return this.reader.readFile(file);
     } catch (e) {
-      if (isUserError(e)) throw e;
+      if (isUserError(e)) throw from && !e.location ? locatedAt(e, from) : e;
       throw new ComposeError(`cannot read ${file}: ${(e as Error).message}`, {
         code: 'compose/file-unreadable',
         fix: 'check the file permissions',

@@ -13,7 +13,7 @@
  *
  * With `raw: true` (`env_file` `format: raw`) every `KEY=VALUE` line is taken literally.
  */
-import { ComposeError } from '../errors';
+import { ComposeError, printable } from '../errors';
 import { InterpolationFailure, substitute } from './interpolate';
 
 export interface DotEnvEntry {
@@ -215,7 +215,8 @@ class DotEnvParser {
 
   private error(message: string, offset: number): ComposeError {
     const line = this.lineOf(offset);
-    return new ComposeError(`${message}`, {
+    // messages quote names and line text of the file: one printable line, shortened
+    return new ComposeError(printable(message, 200), {
       code: 'compose/env-file-syntax',
       location: { file: this.file, line, column: offset - this.lineStarts[line - 1] + 1 },
       fix: FIX,

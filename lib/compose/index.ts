@@ -11,6 +11,7 @@
  */
 import * as path from 'path';
 import { ComposeError, Diagnostic, SourceLocation, StageResult, sortDiagnostics, withWarnings } from '../errors';
+import { projectBoundary } from './boundary';
 import { MergedDocument, loadMergedDocument, normalizeProjectName } from './document';
 import { parseDotEnv } from './dotenv';
 import type { ComposeProject, LoadOptions } from './model';
@@ -28,6 +29,7 @@ export { findCycles } from './semantic';
 export { serviceDependencies, startOrder } from './dependencies';
 export type { DependencyReason, DependencySource, ServiceDependency } from './dependencies';
 export { normalizeProjectName };
+export { ReadBoundary, projectBoundary } from './boundary';
 
 /** What Compose accepts as an explicit project name. */
 const PROJECT_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
@@ -74,6 +76,7 @@ function fromMergedDocument(merged: StageResult<MergedDocument>, options: LoadOp
     projectDirectory: doc.projectDirectory,
     environment: doc.environment,
     reader: options.reader,
+    boundary: projectBoundary(options, doc.projectDirectory, doc.composeFiles),
     homeDirectory: options.homeDirectory,
     enabledServices: selection.enabled,
     parseDotEnv: (text, file, opts) => parseDotEnv(text, file, opts),
@@ -100,6 +103,7 @@ function fromMergedDocument(merged: StageResult<MergedDocument>, options: LoadOp
     locations: doc.locations,
     templates: Object.fromEntries(Object.entries(doc.writtenValues).filter(([, text]) => text.includes('$'))),
     ...(doc.homeDirectory !== undefined ? { homeDirectory: doc.homeDirectory } : {}),
+    ...(options.allowRead?.length ? { allowRead: options.allowRead.map((p) => path.resolve(options.workingDirectory, p)) } : {}),
   };
   let checked: ReturnType<typeof checkProject>;
   try {

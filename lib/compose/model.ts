@@ -45,6 +45,8 @@ export interface ComposeProject {
   readonly templates?: Readonly<Record<string, string>>;
   /** The home directory `~` in paths was expanded to (bind sources below it are the developer's files). */
   readonly homeDirectory?: string;
+  /** Absolute files and directories outside the project directory the command line allowed (`--allow-read`): build contexts may be there too. */
+  readonly allowRead?: readonly string[];
 }
 
 export interface ServiceConfig {
@@ -330,6 +332,12 @@ export interface FileReader {
   listDirectory?(path: string): readonly string[] | undefined;
   /** Whether anything exists at that absolute path (without reading it). */
   exists?(path: string): boolean;
+  /**
+   * The absolute path with every symbolic link resolved, or `undefined` when nothing exists there.
+   * With it the loader refuses files that only look inside the project (a link to `/etc/shadow`);
+   * without it (in-memory readers) paths are compared as written.
+   */
+  realPath?(path: string): string | undefined;
 }
 
 export interface LoadOptions {
@@ -351,5 +359,12 @@ export interface LoadOptions {
   readonly projectName?: string;
   /** The user's home directory for `~` in paths; @default - `HOME` of `environment` */
   readonly homeDirectory?: string;
+  /**
+   * Files or directories outside the project directory the compose files may read (`include`,
+   * `extends`, `env_file`, `label_file`), as `--allow-read` names them. Files named in `files` and
+   * `envFiles` are always readable; nothing else outside the project is.
+   * @default - none
+   */
+  readonly allowRead?: readonly string[];
   readonly reader: FileReader;
 }

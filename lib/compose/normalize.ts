@@ -8,7 +8,8 @@
  * `file:line:column`, with the accepted syntax in `fix`.
  */
 import * as path from 'path';
-import { ComposeError, Diagnostic, SourceLocation, withWarnings } from '../errors';
+import { ComposeError, Diagnostic, SourceLocation, isUserError, locatedAt, withWarnings } from '../errors';
+import { ReadBoundary, outsideProjectError } from './boundary';
 import type {
   BuildConfig,
   ConfigConfig,
@@ -73,6 +74,8 @@ export interface NormalizeInput {
   /** The interpolation environment: host `KEY` references in `environment:` resolve from it. */
   readonly environment: Readonly<Record<string, string | undefined>>;
   readonly reader: FileReader;
+  /** Which files may be read (`env_file`, `label_file`); @default - any */
+  readonly boundary?: ReadBoundary;
   /** For `~` in paths the document stage left unexpanded. @default - `HOME` of `environment` */
   readonly homeDirectory?: string;
   /** Services whose `env_file:` files are read (the ones enabled by profiles). @default - all */
@@ -595,7 +598,8 @@ class Normalizer {
     const files = Array.isArray(v) ? v.map((f, i) => [f, ptr + '/' + i] as const) : [[v, ptr] as const];
     for (const [raw, p] of files) {
       const file = this.absPath(this.scalar(raw, p, what));
-      const text = this.input.reader.readFile(file);
+      this.checkReadable(file, p, 'label_file');
+      const text = this.readFile(file, p);
       if (text === undefined) {
         if (this.input.reader.isDirectory?.(file)) {
           this.fail(p, `label_file "${file}" is a directory, not a file`, 'name the file inside it (one `KEY=VALUE` label per line)', 'compose/label-file-missing');
@@ -611,7 +615,8 @@ class Normalizer {
     const values: Record<string, EnvFileValue> = {};
     refs.forEach((ref, i) => {
       const p = Array.isArray(this.pointerValue(ptr)) ? ptr + '/' + i : ptr;
-      const text = this.input.reader.readFile(ref.path);
+      this.checkReadable(ref.path, p, 'env_file');
+      const text = this.readFile(ref.path, p);
       if (text === undefined) {
         if (this.input.reader.isDirectory?.(ref.path)) {
           // a directory is never "optional": `required: false` is for files that may be absent
@@ -636,6 +641,22 @@ class Normalizer {
       }
     });
     return values;
+  }
+
+  /** Refuses a file outside the project (see boundary.ts), located where it is named. */
+  private checkReadable(file: string, ptr: string, what: string): void {
+    const why = this.input.boundary?.refusal(file);
+    if (why !== undefined) throw outsideProjectError(`${what}: ${why}`, file, this.input.locations[ptr] ?? this.input.locations[ptr + '/path']);
+  }
+
+  /** The reader's text; a reader error without a position (a FIFO, a huge file) is located where the file is named. */
+  private readFile(file: string, ptr: string): string | undefined {
+    try {
+      return this.input.reader.readFile(file);
+    } catch (e) {
+      const at = this.input.locations[ptr] ?? this.input.locations[ptr + '/path'];
+      throw isUserError(e) && !e.location && at ? locatedAt(e, at) : e;
+    }
   }
 
   private pointerValue(ptr: string): unknown {

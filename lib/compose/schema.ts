@@ -7,7 +7,7 @@
  * `\`services.web.ports[0]\` must be a number, a string or a mapping, not a boolean`. The noise of
  * `oneOf` alternatives is collapsed to the errors of the alternative whose type matched.
  */
-import { ComposeError, ErrorDetail, SourceLocation } from '../errors';
+import { ComposeError, ErrorDetail, SourceLocation, printable } from '../errors';
 import { Node, collectLocations, stripTags, toPlain } from './node';
 import { childPointer, humanPointer, parsePointer, unescapeSegment } from './pointer';
 import { suggest } from '../util/suggest';
@@ -244,7 +244,7 @@ function describeValue(value: unknown): string {
 }
 
 function truncate(s: string): string {
-  return s.length > 60 ? s.slice(0, 57) + '…' : s;
+  return printable(s, 60);
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
@@ -317,8 +317,10 @@ function describe(
   const location = nearest(locations, pointer);
   switch (error.keyword) {
     case 'additionalProperties': {
-      const key = String(error.params.additionalProperty);
-      const keyPointer = childPointer(pointer, key);
+      const rawKey = String(error.params.additionalProperty);
+      const keyPointer = childPointer(pointer, rawKey);
+      // the key is the file's text: one printable line, shortened (the file may not be a compose file at all)
+      const key = printable(rawKey, 60);
       const parentSchema = schemaAt(error.schemaPath.replace(/\/additionalProperties$/, ''), pointer);
       const properties = Object.keys((parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
       const container = describeContainer(pointer, data);

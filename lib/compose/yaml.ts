@@ -9,7 +9,7 @@
  */
 import { Alias, Composer, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar } from 'yaml';
 import type { CST, Node as YamlNode, ParsedNode } from 'yaml';
-import { ComposeError, Diagnostic, ErrorDetail, SourceLocation } from '../errors';
+import { ComposeError, Diagnostic, ErrorDetail, SourceLocation, printable } from '../errors';
 import { humanPath } from './pointer';
 import { MapEntry, MergeTag, Node, mapNode, scalarNode, seqNode } from './node';
 
@@ -100,7 +100,7 @@ export function parseYamlFile(text: string, file: string, limits: YamlLimits = {
   return { documents, warnings };
 }
 
-function formatMiB(bytes: number): string {
+export function formatMiB(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
@@ -149,7 +149,8 @@ function syntaxError(
   errors: readonly { code: string; message: string; pos: [number, number] }[],
   position: (e: { message: string; pos: [number, number] }) => SourceLocation,
 ): ComposeError {
-  const describe = (e: { message: string }) => `YAML syntax error: ${readableYamlMessage(e.message)}`;
+  // the yaml package's messages may quote the file's text: one printable line, shortened
+  const describe = (e: { message: string }) => `YAML syntax error: ${printable(readableYamlMessage(e.message), 200)}`;
   const first = errors[0];
   const details: ErrorDetail[] = errors.slice(1, 6).map((e) => ({ message: describe(e), location: position(e) }));
   return new ComposeError(describe(first), {

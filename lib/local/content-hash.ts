@@ -7,69 +7,13 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { isIgnored, readIgnoreFile } from '../io/ignore';
 
-interface IgnoreRule {
-  readonly negate: boolean;
-  readonly regex: RegExp;
-}
-
-/** Compiles one `.dockerignore` pattern (Go `filepath.Match` syntax plus `**`) to a regular expression. */
-export function patternToRegex(pattern: string): RegExp {
-  let p = path.posix.normalize(pattern.replace(/\\/g, '/')).replace(/^\/+/, '').replace(/\/+$/, '');
-  if (p === '.') p = '';
-  let re = '';
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === '*') {
-      if (p[i + 1] === '*') {
-        // `**` matches any number of directories (including none)
-        i++;
-        if (p[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = p.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        let cls = p.slice(i + 1, end);
-        if (cls.startsWith('^')) cls = '^' + cls.slice(1);
-        re += `[${cls.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  // a pattern that matches a directory excludes everything below it
-  return new RegExp(`^${re}(?:/.*)?$`);
-}
-
-/** Parses `.dockerignore` text into rules (comments and blank lines skipped, `!` negates). */
-export function parseDockerignore(text: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const negate = line.startsWith('!');
-    const pattern = negate ? line.slice(1).trim() : line;
-    if (!pattern) continue;
-    rules.push({ negate, regex: patternToRegex(pattern) });
-  }
-  return rules;
-}
-
-/** Whether a context-relative POSIX path is excluded (the last matching rule wins). */
-export function isIgnored(rel: string, rules: readonly IgnoreRule[]): boolean {
-  let ignored = false;
-  for (const r of rules) if (r.regex.test(rel)) ignored = !r.negate;
-  return ignored;
-}
+export { isIgnored, parseDockerignore, patternToRegex } from '../io/ignore';
 
 /** The context-relative paths a build sends, sorted, with `.dockerignore` applied. */
 export function contextFiles(context: string): string[] {
-  const ignoreFile = path.join(context, '.dockerignore');
-  const rules = fs.existsSync(ignoreFile) ? parseDockerignore(fs.readFileSync(ignoreFile, 'utf8')) : [];
+  const rules = readIgnoreFile(path.join(context, '.dockerignore'));
   const out: string[] = [];
   const walk = (dir: string, relDir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {

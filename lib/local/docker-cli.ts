@@ -6,6 +6,9 @@
  *
  * Container environment values never appear on a command line (they could be read from the process
  * list): they go through an `--env-file` written with mode 0600 and removed right after `docker run`.
+ * Build arg values do not either: `--build-arg NAME` takes the value from the environment of the
+ * `docker` process. Every other argument follows the CLI's grammar (see arguments.ts): mount fields
+ * CSV-quoted, images checked to be references (never a flag), label and build-arg keys without `=`.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -15,6 +18,7 @@ import {
   BuildRequest, ContainerSpec, ContainerState, Engine, EngineInfo, EngineUnavailableError, LineSink, LocalError, LogFollower,
   ResourceList,
 } from './engine';
+import { isArgumentKey, isImageReference, mountArgument } from './arguments';
 
 export interface DockerCliOptions {
   /** The environment of the `docker` processes (DOCKER_HOST, DOCKER_CONFIG, PATH, ...). */
@@ -54,14 +58,28 @@ export function shellJoin(words: readonly string[]): string {
   return words.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/** Refuses what cannot be an argument of the docker CLI as it is: an image that is not a reference, a label key with `=`. */
+function checkSpec(spec: ContainerSpec): void {
+  if (!isImageReference(spec.image)) {
+    throw new LocalError(`container ${spec.name}: ${JSON.stringify(spec.image)} is not an image reference`, {
+      code: 'local/image-reference',
+      fix: 'name the image as registry/repository:tag (lowercase, no spaces, not starting with `-`)',
+    });
+  }
+  for (const k of Object.keys(spec.labels)) {
+    if (!isArgumentKey(k)) throw new LocalError(`container ${spec.name}: the label ${JSON.stringify(k)} cannot be passed to docker`, { code: 'local/label-key', fix: 'use label keys without `=`, spaces or control characters' });
+  }
+}
+
 /** The `docker run` arguments for a container spec (without the leading `run`). */
 export function runArguments(spec: ContainerSpec, envFile: string | undefined): string[] {
+  checkSpec(spec);
   const a: string[] = ['--detach', '--pull', spec.pullMissing ? 'missing' : 'never', '--name', spec.name, '--network', spec.network];
   for (const alias of spec.aliases ?? []) a.push('--network-alias', alias);
   for (const l of spec.links ?? []) a.push('--link', `${l.container}:${l.alias}`);
   if (envFile) a.push('--env-file', envFile);
   for (const p of spec.ports ?? []) a.push('--publish', `${p.hostIp}:${p.hostPort ?? ''}:${p.containerPort}/${p.protocol}`);
-  for (const m of spec.mounts ?? []) a.push('--mount', `type=bind,source=${m.source},target=${m.target}${m.readOnly ? ',readonly' : ''}`);
+  for (const m of spec.mounts ?? []) a.push('--mount', mountArgument(m.source, m.target, m.readOnly));
   for (const v of spec.volumesFrom ?? []) a.push('--volumes-from', `${v.container}${v.readOnly ? ':ro' : ''}`);
   if (spec.memoryMiB !== undefined) a.push('--memory', `${spec.memoryMiB}m`);
   if (spec.memoryReservationMiB !== undefined) a.push('--memory-reservation', `${spec.memoryReservationMiB}m`);
@@ -151,6 +169,9 @@ export function withoutLegacyBuilderNotice(onLine: LineSink): LineSink {
     onLine(line);
   };
 }
+
+/** Variables the docker CLI itself reads (a build arg of that name would change where or how it builds). */
+const READ_BY_DOCKER = /^(?:DOCKER_.*|BUILDX_.*|BUILDKIT_(?:HOST|PROGRESS|COLORS|TTY_LOG_LINES)|PATH|HOME|XDG_.*|SSH_AUTH_SOCK|TMPDIR|(?:HTTPS?|FTP|NO|ALL)_PROXY)$/i;
 
 export class DockerCliEngine implements Engine {
   private readonly docker: string;
@@ -248,11 +269,14 @@ export class DockerCliEngine implements Engine {
   }
 
   async imageId(ref: string): Promise<string | undefined> {
+    // a FROM line of a Dockerfile is not a flag
+    if (!isImageReference(ref)) return undefined;
     const r = await this.exec(['image', 'inspect', '--format', '{{.Id}}', ref]);
     return r.code === 0 ? r.stdout.trim() : undefined;
   }
 
   async imageLabels(ref: string): Promise<Readonly<Record<string, string>> | undefined> {
+    if (!isImageReference(ref)) return undefined;
     const r = await this.exec(['image', 'inspect', '--format', '{{json .Config.Labels}}', ref]);
     if (r.code !== 0) return undefined;
     return (JSON.parse(r.stdout) as Record<string, string> | null) ?? {};
@@ -262,13 +286,28 @@ export class DockerCliEngine implements Engine {
     const buildKit = await this.hasBuildKit();
     const args = ['build', '--file', path.join(req.context, req.dockerfile), '--tag', req.tag];
     if (req.target) args.push('--target', req.target);
-    for (const k of Object.keys(req.args).sort()) args.push('--build-arg', `${k}=${req.args[k]}`);
+    // `--build-arg NAME` reads the value from the docker process's environment: no value on a command line
+    const argEnv: Record<string, string> = {};
+    for (const k of Object.keys(req.args).sort()) {
+      if (!isArgumentKey(k) || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k)) {
+        throw new LocalError(`docker build of ${req.tag}: the build arg ${JSON.stringify(k)} cannot be passed to docker`, { code: 'local/build-arg-name', fix: 'name build args with letters, digits and `_`' });
+      }
+      // the value goes into the CLI's own environment: it must not be a variable the CLI reads
+      if (READ_BY_DOCKER.test(k) && this.env[k] !== req.args[k]) {
+        throw new LocalError(`docker build of ${req.tag}: the build arg ${k} has the name of a variable the docker command reads, with another value than in its environment`, {
+          code: 'local/build-arg-name',
+          fix: `rename the build arg (ARG ${k} in the Dockerfile and build.args in the compose file), or give it the value ${k} has in the environment of beanstack local`,
+        });
+      }
+      args.push('--build-arg', k);
+      argEnv[k] = req.args[k];
+    }
     if (req.platform) args.push('--platform', req.platform);
     for (const k of Object.keys(req.labels).sort()) args.push('--label', `${k}=${req.labels[k]}`);
     if (req.noCache) args.push('--no-cache');
     if (buildKit) args.push('--progress', 'plain');
     args.push(req.context);
-    const r = await this.exec(args, { onLine: buildKit ? onLine : withoutLegacyBuilderNotice(onLine), env: buildKit ? {} : { DOCKER_BUILDKIT: '0' } });
+    const r = await this.exec(args, { onLine: buildKit ? onLine : withoutLegacyBuilderNotice(onLine), env: { ...argEnv, ...(buildKit ? {} : { DOCKER_BUILDKIT: '0' }) } });
     if (r.code !== 0) {
       const last = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-1)[0];
       throw new LocalError(`docker build of ${req.tag} failed: ${last}`, {

@@ -12,6 +12,7 @@
  */
 import * as path from 'path';
 import type { ContainerDefinition, DockerrunV2 } from '../bundle/types';
+import { unsafeMountPathReason } from './arguments';
 import { BindMount, ContainerSpec, LABEL_CONTAINER, LocalError, PortPublish } from './engine';
 
 /** Where Elastic Beanstalk unpacks the source bundle on the instance. */
@@ -129,6 +130,10 @@ export function planEcs(input: EcsPlanInput): EcsPlan {
         source = `/var/log/containers/${m.sourceVolume.slice('awseb-logs-'.length)}`;
       }
       if (source === undefined) throw planError(`container ${d.name} mounts the volume "${m.sourceVolume}", which is not in volumes`, 'add it to volumes with a host.sourcePath');
+      for (const [what, p] of [['containerPath', m.containerPath], ['host.sourcePath', source]] as const) {
+        const why = unsafeMountPathReason(p);
+        if (why) throw planError(`container ${d.name} mounts ${what} ${JSON.stringify(p)}, which cannot be a mount path: ${why}`, 'use paths without `,` `=` `"` `:` or control characters');
+      }
       const local = localHostPath(source, input.bundleDir, input.hostDir);
       if (!local.startsWith(input.bundleDir)) hostDirectories.push(local);
       return { source: local, target: m.containerPath, readOnly: m.readOnly === true };

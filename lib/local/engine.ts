@@ -5,7 +5,7 @@
  * Every object the rehearsal creates carries the label `LABEL_PROJECT` (and `LABEL_RUN`), which is
  * how `beanstack local --down` finds what to remove.
  */
-import { BeanstackError } from '../errors';
+import { BeanstackError, SourceLocation } from '../errors';
 
 /** Label on every container, network and volume a rehearsal creates: the project name. */
 export const LABEL_PROJECT = 'org.beanstack.local.project';
@@ -181,7 +181,7 @@ export class EngineUnavailableError extends BeanstackError {
 
 /** An engine operation failed in a way the user can act on (build error, port in use, ...). */
 export class LocalError extends BeanstackError {
-  constructor(message: string, options: { code: string; fix?: string; details?: readonly { message: string }[] }) {
+  constructor(message: string, options: { code: string; fix?: string; location?: SourceLocation; details?: readonly { message: string; location?: SourceLocation }[] }) {
     super(message, options);
     this.name = 'LocalError';
   }

@@ -5,7 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isSecretName } from '../bundle/keys';
 import type { ImageBuild } from '../bundle/types';
+import type { ComposeProject } from '../compose/model';
+import { checkBuildContext } from '../io/build-context';
 import { baseImages, contentHash } from './content-hash';
 import { Engine, LABEL_CONTENT_HASH, LocalError } from './engine';
 
@@ -30,6 +33,8 @@ export interface BuildImagesOptions {
   readonly force?: boolean;
   /** Progress lines (`[api] Step 2/6 : ...`). */
   readonly onLine: (service: string, line: string) => void;
+  /** The project the builds come from: each context is checked (no link out of the project, no FIFO) before it is hashed or built. */
+  readonly composeProject?: Pick<ComposeProject, 'projectDirectory' | 'locations' | 'allowRead'>;
 }
 
 /** Lowercase letters, digits and `-` only (a valid repository path component). */
@@ -43,10 +48,11 @@ export function localRepository(project: string, service: string): string {
 }
 
 /** Checks the build inputs, throwing a user error that says what to fix. */
-function checkBuild(img: ImageBuild): void {
+function checkBuild(img: ImageBuild, project?: BuildImagesOptions['composeProject']): void {
   if (!fs.existsSync(img.context) || !fs.statSync(img.context).isDirectory()) {
     throw new LocalError(`service ${img.service}: the build context ${img.context} is not a directory`, { code: 'local/build-context', fix: 'fix build.context in the compose file' });
   }
+  if (project) checkBuildContext(project, img);
   const df = path.resolve(img.context, img.dockerfile);
   if (!fs.existsSync(df)) {
     throw new LocalError(`service ${img.service}: the Dockerfile ${df} does not exist`, {
@@ -57,20 +63,36 @@ function checkBuild(img: ImageBuild): void {
 }
 
 /** The content hash of one build, using the engine's ids of the base images. */
-export async function hashBuild(engine: Engine, img: ImageBuild): Promise<string> {
-  checkBuild(img);
+export async function hashBuild(engine: Engine, img: ImageBuild, project?: BuildImagesOptions['composeProject']): Promise<string> {
+  checkBuild(img, project);
   const dockerfile = fs.readFileSync(path.resolve(img.context, img.dockerfile), 'utf8');
   const baseImageIds: Record<string, string | undefined> = {};
   for (const ref of baseImages(dockerfile, img.args)) baseImageIds[ref] = await engine.imageId(ref);
   return contentHash({ context: img.context, dockerfile: img.dockerfile, ...(img.target ? { target: img.target } : {}), args: img.args, platform: img.platform, baseImageIds });
 }
 
+/**
+ * Refuses build args that look like secrets (by name, with a value): the classic builder records
+ * every build arg a `RUN` uses in the image history (`docker history`), and the image is what deploy
+ * pushes. BuildKit secret mounts are the way to give a build a token; this machine's engine may not
+ * have BuildKit, so the rehearsal refuses rather than bake the token into the image.
+ */
+export function checkBuildArgs(img: ImageBuild): void {
+  const secret = Object.keys(img.args).filter((k) => img.args[k] !== '' && isSecretName(k)).sort();
+  if (secret.length === 0) return;
+  throw new LocalError(`service ${img.service}: the build args ${secret.join(', ')} look like secrets; a build arg is stored in the image's history (docker history) and in the pushed image`, {
+    code: 'local/secret-build-arg',
+    fix: `give the build the token as a BuildKit secret (build.secrets in the compose file, RUN --mount=type=secret in the Dockerfile) or fetch it at run time; a build arg that is not secret must not have a secret's name`,
+  });
+}
+
 /** Builds (or reuses) every image; with a registry, pushes each and pulls it back by the bundle's reference. */
 export async function buildImages(engine: Engine, images: readonly ImageBuild[], options: BuildImagesOptions): Promise<BuiltImage[]> {
   const out: BuiltImage[] = [];
+  for (const img of images) checkBuildArgs(img);
   for (const img of images) {
     const started = Date.now();
-    const hash = await hashBuild(engine, img);
+    const hash = await hashBuild(engine, img, options.composeProject);
     const short = hash.slice(0, 16);
     const localTag = `${localRepository(options.project, img.service)}:${short}`;
     const labels = await engine.imageLabels(localTag);

@@ -396,7 +396,14 @@ export class Rehearsal {
       reporter.step(`the RDS stand-in for ${s.service}: ${s.image} (${s.engine}) as ${s.host}:${s.port}, database ${s.database}, user ${s.user}`);
     }
     reporter.step(`starting the compose project ${this.names.composeProject} from ${file} (as the Docker platform runs it)`);
-    const up = await engine.compose([...this.composeArgs(localFile), 'up', '--detach', '--no-build'], this.o.bundleDir, {}, log);
+    let up: number;
+    try {
+      up = await engine.compose([...this.composeArgs(localFile), 'up', '--detach', '--no-build'], this.o.bundleDir, {}, log);
+    } finally {
+      // the containers have their environment once `up` returns: the files with the passwords and
+      // secrets are on disk only while it runs
+      removeRehearsalFiles(this.o.bundleDir);
+    }
     if (up !== 0) throw new LocalError(`compose could not start the project from ${file} (exit code ${up})`, { code: 'local/compose-failed', fix: 'see the compose output above' });
     await this.waitForDatabases();
     const containers = (await engine.list(COMPOSE_PROJECT_LABEL, this.names.composeProject)).containers;
@@ -447,10 +454,14 @@ export class Rehearsal {
     for (const f of this.followers) f.stop();
     const { engine } = this.o;
     const running = this.plan ? [...this.plan.containers].reverse().map((c) => c.spec.name) : this.composeContainers;
-    await Promise.all(running.map((c) => engine.stop(c, 10).catch(() => undefined)));
-    await down(engine, this.o.project);
-    fs.rmSync(this.o.stateDir, { recursive: true, force: true });
+    // the files with secrets go first: an engine that fails below must not leave them behind
     if (this.o.target === 'docker') removeRehearsalFiles(this.o.bundleDir);
+    try {
+      await Promise.all(running.map((c) => engine.stop(c, 10).catch(() => undefined)));
+      await down(engine, this.o.project);
+    } finally {
+      fs.rmSync(this.o.stateDir, { recursive: true, force: true });
+    }
   }
 }
 

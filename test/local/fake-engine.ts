@@ -181,8 +181,17 @@ export class FakeEngine implements Engine {
     return this.composeV2;
   }
 
+  /** The files of the compose directory while each compose command ran (name → text and mode). */
+  readonly composeDirectories: Record<string, { text: string; mode: number }>[] = [];
+
   async compose(args: readonly string[], cwd?: string): Promise<number> {
     this.calls.push(`compose ${args.join(' ')}`);
+    const seen: Record<string, { text: string; mode: number }> = {};
+    for (const name of cwd && fs.existsSync(cwd) ? fs.readdirSync(cwd).sort() : []) {
+      const st = fs.lstatSync(path.join(cwd!, name));
+      if (st.isFile()) seen[name] = { text: fs.readFileSync(path.join(cwd!, name), 'utf8'), mode: st.mode & 0o777 };
+    }
+    this.composeDirectories.push(seen);
     const project = args[args.indexOf('--project-name') + 1];
     if (args.includes('up')) {
       const labels = { 'com.docker.compose.project': project };

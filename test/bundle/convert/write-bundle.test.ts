@@ -58,7 +58,7 @@ test('replaces a previous bundle as a whole and reports what --check would see',
     { path: 'stale.txt', kind: 'extra' },
   ]);
   writeBundle(d, out);
-  expect(fs.readdirSync(out).sort()).toEqual(['Dockerrun.aws.json', 'nginx']);
+  expect(fs.readdirSync(out).sort()).toEqual(['.beanstack-bundle', 'Dockerrun.aws.json', 'nginx']);
   expect(diffBundle(d, out)).toEqual([]);
   fs.writeFileSync(path.join(project, 'nginx', 'default.conf'), 'server { listen 80; }\n');
   expect(diffBundle(d, out)).toEqual([{ path: 'nginx/default.conf', kind: 'changed' }]);
@@ -93,7 +93,7 @@ test('refuses to replace the project directory or a directory that is not a bund
   const other = path.join(tmp, 'notes');
   fs.mkdirSync(other);
   fs.writeFileSync(path.join(other, 'todo.txt'), 'keep me');
-  expect(() => writeBundle(d, other)).toThrow(/does not look like a bundle/);
+  expect(() => writeBundle(d, other)).toThrow(/has no \.beanstack-bundle marker, so beanstack did not write it/);
   expect(fs.readFileSync(path.join(other, 'todo.txt'), 'utf8')).toBe('keep me');
   const inside = path.join(project, 'static', 'bundle');
   expect(() => writeBundle(description([{ path: 'static', sourcePath: path.join(project, 'static') }]), inside)).toThrow(/contain itself/);

@@ -9,7 +9,7 @@ describe('include (14-include.md)', () => {
       '/app/compose.yaml': 'include:\n  - ../commons/compose.yaml\nservices:\n  webapp:\n    image: web\n    depends_on:\n      - included-service\n',
       '/commons/compose.yaml':
         'services:\n  included-service:\n    build: ./svc\n    volumes:\n      - ./data:/data\n      - cache:/cache\nvolumes:\n  cache: {}\nnetworks:\n  shared: {}\nsecrets:\n  token:\n    file: ./token.txt\nx-ignored: 1\nname: other\n',
-    });
+       }, { allowRead: ['/commons'] });
     expect(d.services).toEqual({
       webapp: { image: 'web', depends_on: ['included-service'] },
       'included-service': { build: '/commons/svc', volumes: ['/commons/data:/data', 'cache:/cache'] },
@@ -43,7 +43,7 @@ describe('include (14-include.md)', () => {
       '/app/commons-override.yaml': 'services:\n  api:\n    environment:\n      MODE: ${MODE}\n',
       '/another/.env': 'TAG=1\nMODE=base\n',
       '/another/dev.env': 'MODE=dev\n',
-    });
+       }, { allowRead: ['/commons', '/another'] });
     expect((d.services as Services).api).toEqual({ image: 'api:1', build: '/commons', environment: { MODE: 'dev' } });
   });
 
@@ -59,9 +59,22 @@ describe('include (14-include.md)', () => {
   test('include paths can be interpolated', () => {
     const d = data(
       { '/app/compose.yaml': 'include:\n  - ${LIB_DIR:?set LIB_DIR}/compose.yaml\n', '/lib/compose.yaml': 'services:\n  l:\n    image: l\n' },
-      { environment: { LIB_DIR: '/lib' } },
+      { environment: { LIB_DIR: '/lib' }, allowRead: ['/lib'] },
     );
     expect(d.services).toEqual({ l: { image: 'l' } });
+  });
+
+  test('a file outside the project directory is read only when the command line allows it (--allow-read)', () => {
+    const files = {
+      '/app/compose.yaml': 'include:\n  - ../commons/compose.yaml\nservices:\n  webapp:\n    image: web\n',
+      '/commons/compose.yaml': 'services:\n  other:\n    image: other\n',
+    };
+    const e = composeError(() => load(files));
+    expect(e.code).toBe('compose/outside-project');
+    expect(e.location).toMatchObject({ file: '/app/compose.yaml', line: 2 });
+    expect(e.message).toContain('/commons/compose.yaml is outside the project directory /app');
+    expect(e.fix).toContain('--allow-read /commons/compose.yaml');
+    expect(Object.keys(data(files, { allowRead: ['/commons/compose.yaml'] }).services as Services)).toEqual(['webapp', 'other']);
   });
 
   test('a cycle is an error showing the chain', () => {
