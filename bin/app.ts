@@ -26,12 +26,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { BeanstackStack } from '../constructs/stack';
 import { DeploymentStage, isDeploymentStage } from '../constructs/stage';
 import { InstanceSubnetPlacement } from '../constructs/network';
+import { TARGETS } from '../lib/bundle/keys';
 import type { BundleTarget } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
 import { secretReason } from '../lib/secrets';
-import { BeanstackError, Diagnostic, formatError, isUserError } from '../lib/errors';
+import { BeanstackError, Diagnostic } from '../lib/errors';
+import { failure } from './shared/failure';
+
+export { isValidationFailure } from './shared/failure';
 
 /** The README's example: synthesized when no `compose` context is given. */
 export const EXAMPLE_COMPOSE_FILES: readonly string[] = [
@@ -96,7 +100,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     throw new BeanstackError(`context stage '${stage}' is not a stage`, { code: 'app/stage', fix: 'use -c stage=dev or -c stage=prod' });
   }
   const target = str('target') ?? 'ecs';
-  if (target !== 'ecs' && target !== 'docker' && target !== 'single') {
+  if (!(TARGETS as readonly string[]).includes(target)) {
     throw new BeanstackError(`context target '${target}' is not a bundle target`, { code: 'app/target', fix: 'use -c target=ecs (Dockerrun v2), docker (production compose) or single (Dockerrun v1)' });
   }
   const instanceSubnets = str('instanceSubnets');
@@ -149,7 +153,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     composeFiles,
     isExample,
     stage,
-    target,
+    target: target as BundleTarget,
     appName: str('appName'),
     account,
     region,
@@ -227,12 +231,6 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
 }
 
 
-/** Whether `app.synth()` failed because a validation plugin (cdk-nag, the template checks) reported errors. */
-export function isValidationFailure(e: unknown): boolean {
-  const msg = (e as Error)?.message ?? '';
-  return /Validation failed|validation-report\.json/.test(msg);
-}
-
 /** Runs the app as the CDK CLI does (`node dist/bin/app.js`); returns the exit code. */
 export function main(cwd: string = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env, stderr: (text: string) => void = (t) => process.stderr.write(t)): number {
   try {
@@ -240,16 +238,9 @@ export function main(cwd: string = process.cwd(), env: Readonly<Record<string, s
     app.synth();
     return 0;
   } catch (e) {
-    if (isUserError(e)) {
-      stderr(`error: ${formatError(e, cwd)}\n`);
-      return 2;
-    }
-    if (isValidationFailure(e)) {
-      stderr(`${(e as Error).message}\n`);
-      return 1;
-    }
-    stderr(`internal error (a bug in beanstack; please report it): ${(e as Error)?.stack ?? String(e)}\n`);
-    return 3;
+    const { code, text } = failure(e, cwd);
+    stderr(text);
+    return code;
   }
 }
 

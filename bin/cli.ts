@@ -4,13 +4,19 @@
  * `--env-file` flag as its own). A thin shell: each command lives in `bin/commands/<name>.ts`, which
  * parses its flags, calls the pure stages in `lib/`, and does the I/O. Command modules must not load
  * aws-cdk-lib or the AWS SDK at import time (only inside their action), so `config` and `dockerrun`
- * start as fast as bare node.
+ * start close to bare node.
+ *
+ * What runs as `beanstack` is not this file's plain compile: `npm run build` bundles it, with the
+ * `config` and `dockerrun` commands and everything they load, into dist/bin/cli.bundle.js, and
+ * dist/bin/cli.js is the launcher (bin/launcher.js) that runs the bundle with a V8 code cache
+ * (scripts/build.js, docs/compose-loader.md "Start-up").
  */
+import { writeSync } from 'fs';
 import { Command, CommanderError } from 'commander';
-import { formatDiagnostic, formatError, isUserError } from '../lib/errors';
 import { CliContext, ExitCode } from './cli-context';
 import { commandsFor } from './commands';
 import { packageVersion } from './package-info';
+import { failure } from './shared/failure';
 
 /** Commands that call AWS through the SDK (and `diff --live`). */
 const AWS_COMMANDS: readonly string[] = ['deploy', 'doctor', 'preflight', 'rollback'];
@@ -32,7 +38,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
 
   const command = argv.find((a) => !a.startsWith('-'));
   // on a terminal only: CI logs and scripts that read stderr get no extra line
-  if (ctx.isTty && command !== undefined && (AWS_COMMANDS.includes(command) || (command === 'diff' && argv.includes('--live'))) && nodeMajor(process.version) < SDK_NODE_MAJOR) {
+  if (command !== undefined && (AWS_COMMANDS.includes(command) || (command === 'diff' && argv.includes('--live'))) && nodeMajor(process.version) < SDK_NODE_MAJOR && ctx.isTty) {
     ctx.stderr(`note: Node ${process.version}: AWS SDK for JavaScript releases after the first week of January 2027 need Node >= ${SDK_NODE_MAJOR}; beanstack runs on Node 20, 22 and 24 — move to 22 or 24\n`);
   }
 
@@ -51,30 +57,45 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       // --help and --version exit through here with code 0
       return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
     }
-    if (isUserError(e)) {
-      // the warnings gathered before the error often explain it ("PORT is not set" before an empty port)
-      for (const w of e.warnings ?? []) ctx.stderr(`warning: ${formatDiagnostic(w, ctx.cwd)}\n`);
-      ctx.stderr(`error: ${formatError(e, ctx.cwd)}\n`);
-      return ExitCode.USER_ERROR;
-    }
-    const err = e as Error;
-    ctx.stderr(`internal error (a bug in beanstack; please report it): ${err?.stack ?? String(e)}\n`);
-    return ExitCode.INTERNAL_ERROR;
+    const { code, text } = failure(e, ctx.cwd);
+    ctx.stderr(text);
+    return code;
   }
 }
 
-if (require.main === module) {
+/** Writes all of `text` to `fd` synchronously, waiting while a non-blocking pipe is full. */
+function writeAll(fd: number, text: string): void {
+  if (text === '') return;
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
+/** Runs the CLI on this process's arguments and sets its exit code. */
+export function run(): void {
   // The AWS SDK's documented switch for its 6-line NodeVersionSupportWarning, printed on every SDK
   // load in every child process (the aws-cdk CLI included): main() prints one line instead, on a
   // terminal, for the commands that call AWS. Other process warnings are left alone. A value the
   // user set wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Output goes straight to the file descriptors: creating process.stdout / process.stderr loads
+  // Node's stream machinery, which costs a `config` run about a third of bare node's start-up
+  // (bench/startup.js). Whether stderr is a terminal is asked only when a command wants to know.
   const ctx: CliContext = {
     cwd: process.cwd(),
     env: process.env,
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    isTty: Boolean(process.stderr.isTTY),
+    stdout: (t) => writeAll(1, t),
+    stderr: (t) => writeAll(2, t),
+    get isTty() {
+      return Boolean(process.stderr.isTTY);
+    },
   };
   main(process.argv.slice(2), ctx).then(
     (code) => {
@@ -86,3 +107,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) run();

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatError, isUserError } from '../lib/errors';
+import { failure } from './shared/failure';
 import { createBeanstackApp, isValidationFailure } from './app';
 
 /** Repository root (dist/bin/example.js → ../..). */
@@ -97,8 +97,8 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
     }
     return { exitCode: 0, output: lines.join('\n') + '\n' };
   } catch (e) {
-    if (isUserError(e)) return { exitCode: 2, output: `${lines.join('\n')}${lines.length ? '\n' : ''}error: ${formatError(e, process.cwd())}\n` };
-    return { exitCode: 3, output: `internal error (a bug in beanstack; please report it): ${(e as Error)?.stack ?? String(e)}\n` };
+    const { code, text } = failure(e, process.cwd());
+    return { exitCode: code, output: `${code === 2 ? lines.map((l) => `${l}\n`).join('') : ''}${text}` };
   }
 }
 

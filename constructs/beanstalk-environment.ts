@@ -1,7 +1,4 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Annotations, ArnFormat, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticbeanstalk from 'aws-cdk-lib/aws-elasticbeanstalk';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,9 +6,19 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { compareVersions } from '../lib/util/order';
+import { optionSettings } from './beanstalk-option-settings';
 import { acknowledgeManagedPolicies, acknowledgeWildcardResource } from './nag';
-import { anyString, bool, checkProps, COMMON, int, listOf, num, object, oneOf, recordOf, str } from './props';
-import { DeploymentStage, propsError, regionFacts, WARNING_PREFIX } from './stage';
+import { anyString, bool, checkProps, COMMON, int, listOf, num, object, oneOf, propsError, recordOf, str, WARNING_PREFIX } from './props';
+import { regionFacts } from './region';
+import type { DeploymentStage } from './stage';
+import { validateBeanstalkEnvironmentProps } from './validate-beanstalk-environment-props';
+
+export { optionSettings } from './beanstalk-option-settings';
+export type { OptionSetting, OptionSettingsInput } from './beanstalk-option-settings';
+export { environmentBundleFiles, HTTPS_REDIRECT_CONFIG, HTTPS_REDIRECT_PATH } from './https-redirect';
+export type { EnvironmentBundleFile } from './https-redirect';
+export { LOG_RETENTION_DAYS } from './validate-beanstalk-environment-props';
 
 /** The Elastic Beanstalk platform branch: `ecs` runs Dockerrun v2, `docker` a compose file or Dockerrun v1. */
 export type BeanstalkPlatform = 'ecs' | 'docker';
@@ -61,7 +68,9 @@ export interface BeanstalkEnvironmentProps {
 
   /**
    * Directory whose contents become the source bundle (the root of the zip): `Dockerrun.aws.json`
-   * or `docker-compose.yml`, `.ebextensions/`, `.platform/`, ...
+   * or `docker-compose.yml`, `.ebextensions/`, `.platform/`, ... It is zipped as it is: with
+   * `certificateArn` it must also hold the files of `environmentBundleFiles(props)` (the HTTP → HTTPS
+   * redirect), which `ComposeApplication` writes with the bundle (`writeBundle(..., { extraFiles })`).
    */
   readonly bundleDirectory: string;
 
@@ -176,7 +185,8 @@ export interface BeanstalkEnvironmentProps {
   readonly healthCheckPath?: string;
 
   /**
-   * ACM certificate ARN: adds an HTTPS listener on 443 and redirects port 80 to it (load balanced only).
+   * ACM certificate ARN: adds an HTTPS listener on 443 (load balanced only). Port 80 redirects to it
+   * through `HTTPS_REDIRECT_PATH`, which `bundleDirectory` must hold (`environmentBundleFiles`).
    *
    * @default - HTTP only
    */
@@ -363,68 +373,31 @@ export class BeanstalkEnvironment extends Construct {
     const secretNames = Object.keys(environmentSecrets).sort();
 
     // ---- validation (R4: before any resource is created) ----
-    if (platform !== 'ecs' && platform !== 'docker') {
-      throw propsError(`\`platform\` must be 'ecs' or 'docker', got '${String(platform)}'`);
-    }
-    if (!/^\d+\.\d+\.\d+$/.test(platformVersion)) {
-      throw propsError(`\`platformVersion\` '${platformVersion}' is not a platform version; use X.Y.Z, e.g. ${DEFAULT_PLATFORM_VERSIONS[platform]}`);
-    }
     this.architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
-    if (loadBalanced) {
-      if (!Number.isInteger(minInstances) || minInstances < 1) {
-        throw propsError(`\`minInstances\` (${minInstances}) must be an integer of at least 1`);
-      }
-      if (!Number.isInteger(maxInstances) || maxInstances < minInstances) {
-        throw propsError(`\`minInstances\` (${minInstances}) must not exceed \`maxInstances\` (${maxInstances}); lower minInstances or raise maxInstances`);
-      }
-      if (!props.loadBalancerSecurityGroup) {
-        throw propsError('`loadBalancerSecurityGroup` is required when the environment is load balanced; pass Network.loadBalancerSecurityGroup or set loadBalanced: false');
-      }
-    }
-    if (props.certificateArn !== undefined && !loadBalanced) {
-      throw propsError('`certificateArn` needs a load-balanced environment (HTTPS terminates at the load balancer); set loadBalanced: true or remove certificateArn');
-    }
-    if (props.certificateArn !== undefined && !Token.isUnresolved(props.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.certificateArn)) {
-      throw propsError(`\`certificateArn\` '${props.certificateArn}' is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>`);
-    }
-    if (!healthCheckPath.startsWith('/')) {
-      throw propsError(`\`healthCheckPath\` '${healthCheckPath}' must start with /`);
-    }
-    if (props.environmentName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(props.environmentName)) {
-      throw propsError(`\`environmentName\` '${props.environmentName}' must be 4 to 40 letters, digits and hyphens, not starting or ending with a hyphen`);
-    }
-    if (props.cnamePrefix !== undefined && !Token.isUnresolved(props.cnamePrefix) && !/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/.test(props.cnamePrefix)) {
-      throw propsError(`\`cnamePrefix\` '${props.cnamePrefix}' must be 4 to 63 letters, digits and hyphens, not starting or ending with a hyphen; it becomes <cnamePrefix>.<region>.elasticbeanstalk.com`);
-    }
-    // aws:elasticbeanstalk:cloudwatch:logs RetentionInDays takes the CloudWatch Logs retention periods only.
-    if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-      throw propsError(`\`logRetentionDays\` (${logRetentionDays}) is not a CloudWatch Logs retention period; use one of ${LOG_RETENTION_DAYS.join(', ')}`);
-    }
-    if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/.test(managedUpdateWindow)) {
-      throw propsError(`\`managedUpdateWindow\` '${managedUpdateWindow}' must look like Sun:03:00 (day, then UTC time)`);
-    }
-    if (!fs.existsSync(props.bundleDirectory) || !fs.statSync(props.bundleDirectory).isDirectory()) {
-      throw propsError(`\`bundleDirectory\` '${props.bundleDirectory}' is not a directory; write the bundle first (beanstack dockerrun --out <dir>)`);
-    }
-    for (const name of [...Object.keys(environmentVariables), ...secretNames]) {
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
-        throw propsError(`environment variable name '${name}' is not valid; use letters, digits and underscores, starting with a letter or underscore`);
-      }
-    }
-    const both = secretNames.filter((n) => n in environmentVariables);
-    if (both.length > 0) {
-      throw propsError(`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} both in \`environmentVariables\` and \`environmentSecrets\`; keep each variable in one of them`);
-    }
+    validateBeanstalkEnvironmentProps({
+      platform,
+      platformVersion,
+      defaultPlatformVersion: DEFAULT_PLATFORM_VERSIONS[platform],
+      loadBalanced,
+      minInstances,
+      maxInstances,
+      hasLoadBalancerSecurityGroup: props.loadBalancerSecurityGroup !== undefined,
+      certificateArn: props.certificateArn,
+      certificateArnIsToken: props.certificateArn !== undefined && Token.isUnresolved(props.certificateArn),
+      healthCheckPath,
+      environmentName: props.environmentName,
+      cnamePrefix: props.cnamePrefix,
+      cnamePrefixIsToken: props.cnamePrefix !== undefined && Token.isUnresolved(props.cnamePrefix),
+      logRetentionDays,
+      managedUpdateWindow,
+      variableNames: Object.keys(environmentVariables),
+      secretNames,
+      publicInstanceSubnets: isPublicSelection(props.vpc, instanceSubnets),
+    });
     const usesJsonKeys = secretNames.some((n) => environmentSecrets[n].jsonKey !== undefined);
     if (usesJsonKeys && compareVersions(platformVersion, MIN_JSON_KEY_PLATFORM_VERSIONS[platform]) < 0) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:platformTooOldForJsonKeys`,
         `platform version ${platformVersion} predates JSON-key extraction of environment secrets (platform versions released on or after 2026-01-13, ${PLATFORM_BRANCHES[platform]} ${MIN_JSON_KEY_PLATFORM_VERSIONS[platform]} or later); containers would receive the whole JSON document`);
-    }
-
-    // A single-instance environment is reached through the Elastic IP of its instance, which only
-    // works in a public subnet (an EIP on an instance in a private subnet has no route from the internet).
-    if (!loadBalanced && !isPublicSelection(props.vpc, instanceSubnets)) {
-      throw propsError('a single-instance environment (no load balancer) needs its instance in a public subnet: it is reached through its Elastic IP; set loadBalanced: true (the prod stage) or keep the instances in public subnets');
     }
 
     this.loadBalanced = loadBalanced;
@@ -518,11 +491,9 @@ export class BeanstalkEnvironment extends Construct {
     this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
 
     // ---- source bundle ----
-    let bundleDirectory = props.bundleDirectory;
-    if (props.certificateArn !== undefined) {
-      bundleDirectory = this.stageBundle(props.bundleDirectory, { [HTTPS_REDIRECT_PATH]: HTTPS_REDIRECT_CONFIG });
-    }
-    this.bundleAsset = new s3assets.Asset(this, 'Bundle', { path: bundleDirectory });
+    // The directory is zipped as it is: with certificateArn it holds the HTTPS redirect already
+    // (environmentBundleFiles, written with the bundle). The asset itself reads the directory.
+    this.bundleAsset = bundleAsset(this, props.bundleDirectory);
     // Elastic Beanstalk deletes the bundles of versions it drops from the bootstrap bucket.
     const bundleObjects = this.bundleAsset.bucket.arnForObjects('*.zip');
     this.serviceRole.addToPolicy(new iam.PolicyStatement({
@@ -553,76 +524,31 @@ export class BeanstalkEnvironment extends Construct {
     this.applicationVersion.addResourceDependency(this.application);
 
     // ---- option settings ----
-    const options: OptionSetting[] = [];
-    const set = (namespace: string, optionName: string, value: string) => options.push({ namespace, optionName, value });
-    const subnetIds = (selection: ec2.SubnetSelection) => props.vpc.selectSubnets(selection).subnetIds.join(',');
-    const associatePublicIp = props.associatePublicIpAddress ?? isPublicSelection(props.vpc, instanceSubnets);
-
-    set('aws:ec2:vpc', 'VPCId', props.vpc.vpcId);
-    set('aws:ec2:vpc', 'Subnets', subnetIds(instanceSubnets));
-    set('aws:ec2:vpc', 'AssociatePublicIpAddress', String(associatePublicIp));
-    set('aws:ec2:instances', 'InstanceTypes', instanceTypes);
-    set('aws:ec2:instances', 'SupportedArchitectures', this.architecture);
-    set('aws:autoscaling:launchconfiguration', 'IamInstanceProfile', this.instanceProfile.instanceProfileName);
-    set('aws:autoscaling:launchconfiguration', 'SecurityGroups', props.appSecurityGroup.securityGroupId);
-    set('aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup', 'true');
-    // Both together force launch templates, which accounts created after 2024-10-01 require.
-    set('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true');
-    set('aws:autoscaling:launchconfiguration', 'RootVolumeType', 'gp3');
-    set('aws:elasticbeanstalk:environment', 'ServiceRole', this.serviceRole.roleArn);
-    set('aws:elasticbeanstalk:environment', 'EnvironmentType', loadBalanced ? 'LoadBalanced' : 'SingleInstance');
-    set('aws:elasticbeanstalk:application', 'Application Healthcheck URL', healthCheckPath);
-    if (loadBalanced) {
-      const lbSg = props.loadBalancerSecurityGroup!.securityGroupId;
-      set('aws:ec2:vpc', 'ELBSubnets', subnetIds(loadBalancerSubnets));
-      set('aws:ec2:vpc', 'ELBScheme', 'public');
-      set('aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application');
-      set('aws:elbv2:loadbalancer', 'SecurityGroups', lbSg);
-      set('aws:elbv2:loadbalancer', 'ManagedSecurityGroup', lbSg);
-      set('aws:autoscaling:asg', 'MinSize', String(minInstances));
-      set('aws:autoscaling:asg', 'MaxSize', String(maxInstances));
-      set('aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath', healthCheckPath);
-      set('aws:elasticbeanstalk:environment:process:default', 'Port', '80');
-      set('aws:elasticbeanstalk:environment:process:default', 'Protocol', 'HTTP');
-      if (props.certificateArn !== undefined) {
-        set('aws:elbv2:listener:443', 'ListenerEnabled', 'true');
-        set('aws:elbv2:listener:443', 'Protocol', 'HTTPS');
-        set('aws:elbv2:listener:443', 'SSLCertificateArns', props.certificateArn);
-        set('aws:elbv2:listener:443', 'SSLPolicy', 'ELBSecurityPolicy-TLS13-1-2-2021-06');
-        set('aws:elbv2:listener:443', 'DefaultProcess', 'default');
-      }
-    }
-    // Beanstalk does not roll back failed ECS tasks: immutable deployments keep the old instances
-    // serving until the new ones are healthy.
-    set('aws:elasticbeanstalk:command', 'DeploymentPolicy', prod ? 'Immutable' : 'AllAtOnce');
-    if (prod) {
-      set('aws:autoscaling:updatepolicy:rollingupdate', 'RollingUpdateEnabled', 'true');
-      set('aws:autoscaling:updatepolicy:rollingupdate', 'RollingUpdateType', 'Immutable');
-    }
-    set('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced');
-    set('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', 'true');
-    set('aws:elasticbeanstalk:managedactions', 'PreferredStartTime', managedUpdateWindow);
-    // documented as a role name (the environment's service role or the managed-updates service-linked role)
-    set('aws:elasticbeanstalk:managedactions', 'ServiceRoleForManagedUpdates', this.serviceRole.roleName);
-    // patch: a new Docker version bumps the platform's minor version, which deserves a human.
-    set('aws:elasticbeanstalk:managedactions:platformupdate', 'UpdateLevel', 'patch');
-    set('aws:elasticbeanstalk:managedactions:platformupdate', 'InstanceRefreshEnabled', 'false');
-    set('aws:elasticbeanstalk:cloudwatch:logs', 'StreamLogs', 'true');
-    set('aws:elasticbeanstalk:cloudwatch:logs', 'DeleteOnTerminate', String(!prod));
-    set('aws:elasticbeanstalk:cloudwatch:logs', 'RetentionInDays', String(logRetentionDays));
-    set('aws:elasticbeanstalk:cloudwatch:logs:health', 'HealthStreamingEnabled', 'true');
-    set('aws:elasticbeanstalk:cloudwatch:logs:health', 'DeleteOnTerminate', String(!prod));
-    set('aws:elasticbeanstalk:cloudwatch:logs:health', 'RetentionInDays', String(logRetentionDays));
-    set('aws:elasticbeanstalk:hostmanager', 'LogPublicationControl', 'true');
-    for (const name of Object.keys(environmentVariables).sort()) {
-      set('aws:elasticbeanstalk:application:environment', name, environmentVariables[name]);
-    }
-    for (const name of secretNames) {
-      const { secret, jsonKey } = environmentSecrets[name];
-      // EB form `<arn>:<key>`; the ECS platform uses the native ECS form `<arn>:<key>::`.
-      const value = jsonKey === undefined ? secret.secretArn : platform === 'ecs' ? `${secret.secretArn}:${jsonKey}::` : `${secret.secretArn}:${jsonKey}`;
-      set('aws:elasticbeanstalk:application:environmentsecrets', name, value);
-    }
+    const subnetIds = (selection: ec2.SubnetSelection) => props.vpc.selectSubnets(selection).subnetIds;
+    const options = optionSettings({
+      platform,
+      stage,
+      vpcId: props.vpc.vpcId,
+      instanceSubnetIds: subnetIds(instanceSubnets),
+      loadBalancerSubnetIds: loadBalanced ? subnetIds(loadBalancerSubnets) : [],
+      associatePublicIpAddress: props.associatePublicIpAddress ?? isPublicSelection(props.vpc, instanceSubnets),
+      instanceTypes,
+      architecture: this.architecture,
+      instanceProfileName: this.instanceProfile.instanceProfileName,
+      appSecurityGroupId: props.appSecurityGroup.securityGroupId,
+      loadBalancerSecurityGroupId: props.loadBalancerSecurityGroup?.securityGroupId,
+      serviceRoleArn: this.serviceRole.roleArn,
+      serviceRoleName: this.serviceRole.roleName,
+      loadBalanced,
+      minInstances,
+      maxInstances,
+      healthCheckPath,
+      certificateArn: props.certificateArn,
+      managedUpdateWindow,
+      logRetentionDays,
+      environmentVariables,
+      environmentSecrets: Object.fromEntries(secretNames.map((n) => [n, { secretArn: environmentSecrets[n].secret.secretArn, jsonKey: environmentSecrets[n].jsonKey }])),
+    });
 
     this.environment = new elasticbeanstalk.CfnEnvironment(this, 'Environment', {
       applicationName,
@@ -631,7 +557,7 @@ export class BeanstalkEnvironment extends Construct {
       description: `${PLATFORM_BRANCHES[platform]} ${platformVersion}`,
       platformArn: this.platformArn,
       versionLabel: this.applicationVersion.ref,
-      optionSettings: sortOptions(options),
+      optionSettings: options,
     });
     this.environment.addResourceDependency(this.application);
     this.environment.node.addDependency(this.instanceProfile, this.serviceRole);
@@ -639,33 +565,6 @@ export class BeanstalkEnvironment extends Construct {
 
     this.url = `${props.certificateArn !== undefined ? 'https' : 'http'}://${this.environment.attrEndpointUrl}`;
   }
-
-  /** Copies `source` into a staging directory of the cloud assembly and adds `extra` files. */
-  private stageBundle(source: string, extra: Readonly<Record<string, string>>): string {
-    const outdir = Stage.of(this)?.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-'));
-    const dir = path.join(outdir, 'beanstack-staging', this.node.addr);
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    fs.cpSync(source, dir, { recursive: true });
-    for (const [rel, content] of Object.entries(extra)) {
-      const file = path.join(dir, ...rel.split('/'));
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-    }
-    return dir;
-  }
-}
-
-interface OptionSetting {
-  readonly namespace: string;
-  readonly optionName: string;
-  readonly value: string;
-}
-
-function sortOptions(options: readonly OptionSetting[]): OptionSetting[] {
-  return [...options].sort((a, b) => (a.namespace === b.namespace
-    ? (a.optionName < b.optionName ? -1 : a.optionName > b.optionName ? 1 : 0)
-    : (a.namespace < b.namespace ? -1 : 1)));
 }
 
 function isPublicSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boolean {
@@ -674,45 +573,19 @@ function isPublicSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boole
   return vpc.publicSubnets.some((s) => ids.has(s.subnetId));
 }
 
-/** Retention periods CloudWatch Logs accepts (`RetentionInDays` of the log options). */
-export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/** -1, 0 or 1 for two dotted numeric versions. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return 0;
-}
-
-/** Where the HTTP → HTTPS redirect lives in the bundle when a certificate is set. */
-export const HTTPS_REDIRECT_PATH = '.ebextensions/beanstack-https-redirect.config';
-
 /**
- * Replaces the default port-80 listener Beanstalk creates for an application load balancer with a
- * permanent redirect to HTTPS on 443.
+ * The source bundle asset of `directory`. A missing directory or a file is refused with the prop's
+ * name (the asset's own stat of the path tells; the construct reads nothing itself).
  */
-export const HTTPS_REDIRECT_CONFIG = [
-  '# Generated by beanstack: port 80 of the load balancer redirects to HTTPS.',
-  'Resources:',
-  '  AWSEBV2LoadBalancerListener:',
-  '    Type: AWS::ElasticLoadBalancingV2::Listener',
-  '    Properties:',
-  '      LoadBalancerArn:',
-  '        Ref: AWSEBV2LoadBalancer',
-  '      Port: 80',
-  '      Protocol: HTTP',
-  '      DefaultActions:',
-  '        - Type: redirect',
-  '          RedirectConfig:',
-  '            Protocol: HTTPS',
-  '            Port: "443"',
-  '            Host: "#{host}"',
-  '            Path: "/#{path}"',
-  '            Query: "#{query}"',
-  '            StatusCode: HTTP_301',
-  '',
-].join('\n');
+function bundleAsset(scope: Construct, directory: string): s3assets.Asset {
+  const refuse = () => propsError(`\`bundleDirectory\` '${directory}' is not a directory; write the bundle first (beanstack dockerrun --out <dir>)`);
+  let asset: s3assets.Asset;
+  try {
+    asset = new s3assets.Asset(scope, 'Bundle', { path: directory });
+  } catch (e) {
+    if (/Cannot find asset/.test((e as Error).message)) throw refuse();
+    throw e;
+  }
+  if (asset.isFile) throw refuse();
+  return asset;
+}

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, CfnOutput, RemovalPolicy, Stack, Stage, SymlinkFollowMode, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,8 +7,10 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { planBundle, renderBundle } from '../lib/bundle';
 import { parseServiceOverrides } from '../lib/bundle/x-beanstack';
+import { TARGETS } from '../lib/bundle/keys';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
+import { isRemoteContext } from '../lib/compose/paths';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
 import { BeanstackError, Diagnostic, formatLocation, sortDiagnostics } from '../lib/errors';
@@ -17,9 +18,14 @@ import { checkBuildContext } from '../lib/io/build-context';
 import { writeBundle } from '../lib/io/write-bundle';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
+import { environmentBundleFiles } from './https-redirect';
 import { InstanceSubnetPlacement, Network } from './network';
-import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, recordOf, str } from './props';
-import { DeploymentStage, physicalName, propsError, regionFacts, WARNING_PREFIX } from './stage';
+import { physicalName } from './names';
+import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, recordOf, str, WARNING_PREFIX } from './props';
+import { regionFacts } from './region';
+import type { DeploymentStage } from './stage';
+import { isValidDatabaseName, isValidMasterUsername } from './validate-database-props';
+import { LOAD_PROPS, validateComposeApplicationProps } from './validate-compose-application-props';
 
 export interface ComposeApplicationProps {
   /**
@@ -33,7 +39,7 @@ export interface ComposeApplicationProps {
   /**
    * Directory relative `composeFiles` are resolved against.
    *
-   * @default - the process's working directory
+   * @default - the directory the CDK app runs in (as aws-cdk-lib resolves relative asset paths)
    */
   readonly workingDirectory?: string;
 
@@ -53,8 +59,8 @@ export interface ComposeApplicationProps {
   readonly profiles?: readonly string[];
 
   /**
-   * An already loaded project; `composeFiles`, `workingDirectory`, `interpolationVariables` and
-   * `profiles` are then ignored.
+   * An already loaded project (`loadProject` of `beanstack/lib`). An alternative to `composeFiles`,
+   * `workingDirectory`, `interpolationVariables` and `profiles`: giving both is refused.
    *
    * @default - loaded from `composeFiles`
    */
@@ -238,7 +244,7 @@ export class ComposeApplication extends Construct {
       interpolationVariables: recordOf((v) => (v === undefined || typeof v === 'string' ? undefined : 'is not a string; use string values'), 'an object of NAME: value strings'),
       profiles: listOf(str(), 'a list of profile names'),
       project: object('a ComposeProject from loadProject()'),
-      target: oneOf(['ecs', 'docker', 'single']),
+      target: oneOf(TARGETS),
       appName: str(),
       stage: COMMON.stage,
       cnamePrefix: str(),
@@ -271,20 +277,16 @@ export class ComposeApplication extends Construct {
     const prod = stage === 'prod';
     const target = props.target ?? 'ecs';
     const instanceTypes = props.instanceTypes ?? 't3.small';
-    if (target !== 'ecs' && target !== 'docker' && target !== 'single') {
-      throw new BeanstackError(`\`target\` '${String(target)}' is not a bundle target`, { code: 'constructs/target', fix: "use 'ecs', 'docker' or 'single'" });
-    }
-    if (props.instanceSubnets === 'private' && !prod) {
-      throw propsError('`instanceSubnets` \'private\' needs a load balancer, which the dev stage (one instance, reached through its Elastic IP) does not have; deploy the prod stage (-c stage=prod) or use public instance subnets (-c instanceSubnets=public)');
-    }
-    if (props.certificateArn !== undefined && !prod) {
-      throw propsError('`certificateArn` needs a load balancer, which the dev stage (one instance) does not have; deploy the prod stage (-c stage=prod) or remove certificateArn');
-    }
+    validateComposeApplicationProps({
+      stage,
+      hasProject: props.project !== undefined,
+      loadProps: LOAD_PROPS.filter((n) => props[n] !== undefined),
+      instanceSubnets: props.instanceSubnets,
+      certificateArn: props.certificateArn,
+      allowHttp: props.allowHttp,
+    });
     const warnings: Diagnostic[] = [];
     if (prod && props.certificateArn === undefined) {
-      if (!props.allowHttp) {
-        throw propsError('the prod stage serves HTTPS, but `certificateArn` is not set; pass an ACM certificate of your domain (-c certificateArn=arn:aws:acm:<region>:<account>:certificate/<id>), or set `allowHttp: true` (-c allowHttp=true) to serve plain HTTP knowingly');
-      }
       warnings.push({ code: 'constructs/http-only', message: 'the prod stage serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; set certificateArn to serve HTTPS' });
     }
     if (props.requireDatabaseTls === false) {
@@ -297,7 +299,8 @@ export class ComposeApplication extends Construct {
     } else {
       const loaded = loadProject({
         files: props.composeFiles ?? [],
-        workingDirectory: path.resolve(props.workingDirectory ?? process.cwd()),
+        // relative to the directory the CDK app runs in, as aws-cdk-lib resolves asset paths
+        workingDirectory: path.resolve(props.workingDirectory ?? '.'),
         environment: props.interpolationVariables ?? {},
         profiles: props.profiles,
         reader: nodeFileReader,
@@ -328,7 +331,7 @@ export class ComposeApplication extends Construct {
     const repositoryArns = new Set<string>();
     const imagesScope = new Construct(this, 'Images');
     for (const build of [...planned.images].sort((a, b) => (a.service < b.service ? -1 : 1))) {
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(build.context) || build.context.startsWith('git@') || !fs.existsSync(build.context) || !fs.statSync(build.context).isDirectory()) {
+      if (isRemoteContext(build.context) || nodeFileReader.isDirectory?.(build.context) !== true) {
         throw new BeanstackError(`services.${build.service}.build.context '${build.context}' is not a local directory; the CDK builds images from a local build context`, {
           code: 'constructs/build-context',
           fix: `check out the context locally and point services.${build.service}.build.context at it`,
@@ -380,7 +383,7 @@ export class ComposeApplication extends Construct {
     const outdir = Stage.of(this)?.outdir;
     if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
     this.bundleDirectory = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
-    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory });
+    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: environmentBundleFiles({ certificateArn: props.certificateArn }) });
 
     // ---- network ----
     const dbPorts = new Map<string, number>();
@@ -428,7 +431,7 @@ export class ComposeApplication extends Construct {
       if (warning) warnings.push(warning);
       const { username, warning: userWarning } = chooseUsername(replacement);
       if (userWarning) warnings.push(userWarning);
-      const databaseName = replacement.databaseName && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(replacement.databaseName) ? replacement.databaseName : 'app';
+      const databaseName = replacement.databaseName && isValidDatabaseName(replacement.databaseName) ? replacement.databaseName : 'app';
       if (replacement.databaseName && databaseName !== replacement.databaseName) {
         warnings.push({ code: 'constructs/database-name', service: replacement.service, message: `database name '${replacement.databaseName}' is not valid on RDS; the database is named '${databaseName}' (the variables that carry the name are set accordingly)` });
       }
@@ -585,7 +588,7 @@ function chooseEngineVersion(db: DatabaseReplacement): { version?: string; warni
 function chooseUsername(db: DatabaseReplacement): { username: string; warning?: Diagnostic } {
   const u = db.username;
   if (u === undefined) return { username: 'app' };
-  if (/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(u) && !['rdsadmin', 'root', 'rdsrepladmin', 'rds_superuser'].includes(u.toLowerCase())) return { username: u };
+  if (isValidMasterUsername(db.engine as DatabaseEngineName, u)) return { username: u };
   return {
     username: 'app',
     warning: { code: 'constructs/database-user', service: db.service, message: `'${u}' cannot be the RDS master user; the user is 'app' (the variables that carry the user name are set accordingly)` },

@@ -3,8 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { anyString, bool, checkProps, COMMON, num, oneOf, recordOf, str } from './props';
-import { DeploymentStage, propsError } from './stage';
+import { anyString, bool, checkProps, COMMON, num, oneOf, propsError, recordOf, str } from './props';
+import type { DeploymentStage } from './stage';
+import { compareVersions } from '../lib/util/order';
+import { validateDatabaseProps } from './validate-database-props';
 
 export type DatabaseEngineName = 'mysql' | 'mariadb' | 'postgres';
 
@@ -32,15 +34,7 @@ export const DEFAULT_ENGINE_MAJORS: Readonly<Record<DatabaseEngineName, string>>
 /** The majors beanstack deploys for `engine`: the default first, then the others, newest first. */
 export function supportedMajors(engine: DatabaseEngineName): string[] {
   const def = DEFAULT_ENGINE_MAJORS[engine];
-  const num = (v: string) => v.split('.').map(Number);
-  const others = Object.keys(ENGINE_VERSIONS[engine]).filter((m) => m !== def).sort((a, b) => {
-    const [pa, pb] = [num(a), num(b)];
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-      const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
+  const others = Object.keys(ENGINE_VERSIONS[engine]).filter((m) => m !== def).sort((a, b) => compareVersions(b, a));
   return [def, ...others];
 }
 
@@ -265,24 +259,16 @@ export class Database extends Construct {
     const deletionProtection = props.deletionProtection ?? prod;
     const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
 
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(databaseName)) {
-      throw propsError(`\`databaseName\` '${databaseName}' is not a valid database name; use a letter followed by up to 62 letters, digits or underscores`);
-    }
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username) || RESERVED_USERNAMES[engine].includes(username.toLowerCase())) {
-      throw propsError(`\`username\` '${username}' cannot be the master user of ${engine}; use a letter followed by up to 15 letters, digits or underscores, not one of ${RESERVED_USERNAMES[engine].join(', ')}`);
-    }
-    if (!Number.isInteger(port) || port < 1150 || port > 65535) {
-      throw propsError(`\`port\` (${port}) is outside the range RDS accepts; use a port from 1150 to 65535`);
-    }
-    if (!Number.isInteger(allocatedStorage) || allocatedStorage < 20) {
-      throw propsError(`\`allocatedStorageGiB\` (${allocatedStorage}) must be an integer of at least 20 (the gp3 minimum)`);
-    }
-    if (maxAllocatedStorage < allocatedStorage) {
-      throw propsError(`\`maxAllocatedStorageGiB\` (${maxAllocatedStorage}) must not be below \`allocatedStorageGiB\` (${allocatedStorage})`);
-    }
-    if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 35) {
-      throw propsError(`\`backupRetentionDays\` (${backupRetentionDays}) must be from 1 to 35; automated backups cannot be turned off`);
-    }
+    validateDatabaseProps({
+      engine,
+      databaseName,
+      username,
+      port,
+      allocatedStorageGiB: allocatedStorage,
+      maxAllocatedStorageGiB: maxAllocatedStorage,
+      backupRetentionDays,
+      parameters: props.parameters ?? {},
+    });
 
     this.engine = engine;
     this.engineVersion = full;
@@ -301,11 +287,6 @@ export class Database extends Construct {
     // older engines), then the app's own settings. PostgreSQL keeps RDS's default parameter group
     // (UTF8 databases) unless the app has settings.
     const own = props.parameters ?? {};
-    for (const [name, value] of Object.entries(own)) {
-      if (!/^[A-Za-z0-9_.]+$/.test(name) || typeof value !== 'string' || value === '') {
-        throw propsError(`\`parameters\` entry '${name}': ${typeof value !== 'string' || value === '' ? 'the value must be a non-empty string' : 'a parameter name has only letters, digits, _ and .'}; write e.g. { max_connections: '200' }`);
-      }
-    }
     const defaults: Record<string, string> = engine === 'postgres' ? {} : {
       character_set_client: 'utf8mb4',
       character_set_connection: 'utf8mb4',
@@ -383,12 +364,6 @@ export class Database extends Construct {
     this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.port), description);
   }
 }
-
-const RESERVED_USERNAMES: Readonly<Record<DatabaseEngineName, readonly string[]>> = {
-  mysql: ['rdsadmin', 'root'],
-  mariadb: ['rdsadmin', 'root'],
-  postgres: ['rdsadmin', 'rdsrepladmin', 'rds_superuser'],
-};
 
 /** The full and major version for `requested` (a major version, a full version, or undefined). */
 export function resolveEngineVersion(engine: DatabaseEngineName, requested?: string): { full: string; major: string } {

@@ -2,8 +2,8 @@ import { Annotations, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bool, checkProps, COMMON, listOf, num, str } from './props';
-import { DeploymentStage, propsError, WARNING_PREFIX } from './stage';
+import { bool, checkProps, COMMON, listOf, num, propsError, str, WARNING_PREFIX } from './props';
+import type { DeploymentStage } from './stage';
 
 /** Where the application instances run. */
 export type InstanceSubnetPlacement = 'public' | 'private';
@@ -258,6 +258,21 @@ export class Network extends Construct {
         db.addIngressRule(this.appSecurityGroup, ec2.Port.tcp(port), 'from the application instances');
       }
       this.databaseSecurityGroup = db;
+      // Checked on the finished tree: a rule added after construction (db.allowFrom(Peer.anyIpv4()),
+      // addIngressRule on this group) must not open the database to the internet either.
+      this.node.addValidation({ validate: () => worldOpenRules(db).map((rule) => `the database security group admits ${rule}; a database is reached from the application instances only: remove that ingress rule (allow a security group, e.g. Database.allowFrom(instances))`) });
     }
   }
+}
+
+/** The ingress rules of `group` (inline or separate resources) open to any address, e.g. `tcp 3306 from 0.0.0.0/0`. */
+function worldOpenRules(group: ec2.SecurityGroup): string[] {
+  const stack = Stack.of(group);
+  const inline = stack.resolve((group.node.defaultChild as ec2.CfnSecurityGroup).securityGroupIngress) as ec2.CfnSecurityGroup.IngressProperty[] | undefined;
+  const separate = group.node.findAll()
+    .filter((c): c is ec2.CfnSecurityGroupIngress => c instanceof ec2.CfnSecurityGroupIngress)
+    .map((c) => ({ cidrIp: c.cidrIp, cidrIpv6: c.cidrIpv6, ipProtocol: c.ipProtocol, fromPort: c.fromPort, toPort: c.toPort }));
+  return [...(inline ?? []), ...separate]
+    .filter((r) => r.cidrIp === '0.0.0.0/0' || r.cidrIpv6 === '::/0')
+    .map((r) => `${r.ipProtocol === '-1' ? 'all traffic' : `${r.ipProtocol} ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`} from ${r.cidrIp ?? r.cidrIpv6}`);
 }

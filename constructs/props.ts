@@ -7,7 +7,36 @@
  * Tokens (values resolved at deploy time) pass: they cannot be checked at synth.
  */
 import { Token } from 'aws-cdk-lib';
-import { propsError } from './stage';
+import { BeanstackError } from '../lib/errors';
+import { DEPLOYMENT_STAGES } from './stage';
+
+/** The id of every construct-level warning starts with this (R5: stable ids tests can assert). */
+export const WARNING_PREFIX = '@beanstack/constructs';
+
+/**
+ * A construct prop is invalid (R4). The message names the prop and what was given; the text after the
+ * first `; ` is the fix. A `BeanstackError` (code `constructs/props`), so the CDK app reports it as a
+ * user error (exit 2) rather than a crash.
+ */
+export function propsError(text: string): BeanstackError {
+  const i = text.indexOf('; ');
+  return i < 0
+    ? new BeanstackError(text, { code: 'constructs/props' })
+    : new BeanstackError(text.slice(0, i), { code: 'constructs/props', fix: text.slice(i + 2) });
+}
+
+/** A cross-prop rule of a construct (aws-rds keeps them as such a table): when `condition` holds, the props are refused with `message`. */
+export interface PropsRule {
+  readonly condition: boolean;
+  /** What is wrong, naming the prop and the value; the fix after `; `. */
+  readonly message: string;
+}
+
+/** Throws the `propsError` of the first rule whose condition holds. */
+export function checkRules(rules: readonly PropsRule[]): void {
+  const broken = rules.find((r) => r.condition);
+  if (broken) throw propsError(broken.message);
+}
 
 /** Checks one prop value; returns what is wrong with it and the fix (`problem; fix`), or undefined when it is valid. */
 export type PropCheck = (value: unknown) => string | undefined;
@@ -103,7 +132,7 @@ export function checkProps(construct: string, props: unknown, checks: Readonly<R
 
 /** Checkers shared by several constructs. */
 export const COMMON = {
-  stage: oneOf(['dev', 'prod']),
+  stage: oneOf(DEPLOYMENT_STAGES),
   vpc: cdkObject('an ec2.IVpc', 'vpcId', 'isolatedSubnets', 'publicSubnets'),
   securityGroup: cdkObject('an ec2.ISecurityGroup', 'securityGroupId', 'connections'),
   instanceType: cdkObject('an ec2.InstanceType', 'toString'),

@@ -11,7 +11,7 @@
 import { Option } from 'commander';
 import { ExitCode } from '../cli-context';
 import type { RegisterCommand } from './index';
-import { addComposeOptions, ComposeFlags, loadOptionsFrom } from './compose-options';
+import { addComposeOptions, ComposeFlags, loadOptionsFrom } from '../shared/compose-options';
 
 interface ConfigFlags extends ComposeFlags {
   readonly format: 'yaml' | 'json';
@@ -30,9 +30,9 @@ export const registerConfig: RegisterCommand = (program, ctx, run) => {
       run(async (flags: ConfigFlags) => {
         const { loadProject, renderConfig } = await import('../../lib/compose');
         const { nodeFileReader } = await import('../../lib/io/node-reader');
-        const { formatDiagnostic } = await import('../../lib/errors');
+        const { warningLines } = await import('../shared/warnings');
         const { result: project, warnings } = loadProject(loadOptionsFrom(flags, ctx, nodeFileReader, { interpolate: flags.interpolate }));
-        for (const w of warnings) ctx.stderr(`warning: ${formatDiagnostic(w, ctx.cwd)}\n`);
+        ctx.stderr(warningLines(warnings, ctx.cwd));
         if (flags.quiet) return ExitCode.OK;
         if (flags.services) {
           const names = Object.keys(project.services).sort();

@@ -8,7 +8,7 @@
  */
 import { Option } from 'commander';
 import type { RegisterCommand } from './index';
-import { addAwsOptions, AwsFlags, openCliSession } from './preflight';
+import { addAwsOptions, AwsFlags, openCliSession } from '../shared/aws-options';
 
 interface DeployFlags extends AwsFlags {
   readonly strict?: boolean;

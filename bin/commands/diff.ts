@@ -23,9 +23,11 @@ import { BeanstackError } from '../../lib/errors';
 import { cdkCliPath } from '../../lib/io/cdk-cli';
 import type { Progress } from '../../lib/io/progress';
 import { digestDescriptor, openRegular } from '../../lib/io/regular-file';
-import type { AssemblyReader } from '../../lib/review/assembly';
+import type { Assembly, AssemblyReader } from '../../lib/review/assembly';
 import type { DangerClass } from '../../lib/review/types';
 import type { RegisterCommand } from './index';
+import { collect } from '../shared/flags';
+import { warningLines } from '../shared/warnings';
 
 /** Largest file of an assembly the review reads (CloudFormation's own template limit is 1 MB). */
 export const MAX_ASSEMBLY_FILE_BYTES = 64 * 1024 * 1024;
@@ -116,10 +118,6 @@ interface DiffFlags {
   readonly build: boolean;
   readonly keepWorktree?: boolean;
   readonly region?: string;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** Parses `--fail-on data-loss,security`. */
@@ -218,7 +216,8 @@ export async function synthProject(o: SynthOptions): Promise<string | undefined>
 }
 
 interface BaseRefResult {
-  readonly baseDir: string;
+  /** The base's assembly; undefined when the base has no CDK app (everything is new). */
+  readonly baseDir?: string;
   readonly headDir: string;
   readonly baseLabel: string;
   readonly headLabel: string;
@@ -276,9 +275,6 @@ export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<Dif
       }
     } else {
       warnings.push(`the base ${ref} has no cdk.json: reviewing everything as new`);
-      fs.mkdirSync(baseOut, { recursive: true });
-      fs.writeFileSync(path.join(baseOut, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts: {} }));
-      fs.writeFileSync(path.join(baseOut, 'validation-report.json'), JSON.stringify({ version: '55.0.0', title: 'Validation Report', pluginReports: [] }));
     }
     const [wb, wh] = await Promise.all([
       baseHasApp ? synthProject({ ...common, projectDir: baseProject, outDir: baseOut, what: `base ${ref}` }) : Promise.resolve(undefined),
@@ -289,7 +285,7 @@ export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<Dif
     const headSha = run('git', ['rev-parse', '--short', 'HEAD'], ctx.cwd, env).stdout.trim();
     const dirty = run('git', ['status', '--porcelain', '--untracked-files=no'], ctx.cwd, env).stdout.trim().length > 0;
     return {
-      baseDir: baseOut,
+      ...(baseHasApp ? { baseDir: baseOut } : {}),
       headDir: headOut,
       baseLabel: `${ref} (${sha.slice(0, 7)})`,
       headLabel: flags.head ? flags.head : `${headSha}${dirty ? ' + uncommitted changes' : ''}`,
@@ -302,55 +298,22 @@ export async function synthBaseRef(ctx: CliContext, ref: string, flags: Pick<Dif
   }
 }
 
-/** `--live`: the deployed templates of the head's stacks become the base (needs credentials). */
-async function liveBase(ctx: CliContext, headDir: string, region: string | undefined): Promise<string> {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  const provider = defaultProvider({ timeout: 1000, maxRetries: 0 });
-  try {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([provider(), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('timed out resolving credentials')), 5000)))]);
-    } finally {
-      clearTimeout(timer);
-    }
-  } catch (e) {
-    throw new BeanstackError(`--live needs AWS credentials, and none were found (${(e as Error).message.split('\n')[0]})`, {
-      code: 'review/no-credentials',
-      fix: 'configure credentials (AWS_PROFILE, or an OIDC role in CI), or review offline with --base-ref origin/main / --base DIR',
-    });
-  }
-  const { loadAssembly } = await import('../../lib/review/assembly');
-  const { CloudFormationClient, GetTemplateCommand } = await import('@aws-sdk/client-cloudformation');
-  const head = loadAssembly(headDir, nodeAssemblyReader);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-live-'));
-  const artifacts: Record<string, unknown> = {};
-  for (const s of head.stacks) {
-    const client = new CloudFormationClient({ region: s.region ?? region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION });
-    let body: string | undefined;
-    try {
-      const r = await client.send(new GetTemplateCommand({ StackName: s.stackName ?? s.id, TemplateStage: 'Original' }));
-      body = r.TemplateBody;
-    } catch (e) {
-      if (!/does not exist/.test((e as Error).message)) throw new BeanstackError(`reading the deployed template of ${s.displayName} failed: ${(e as Error).message}`, { code: 'review/live', fix: 'check the credentials can call cloudformation:GetTemplate in the stack\'s region' });
-    }
-    if (body === undefined) continue;
-    const file = `${s.id.replace(/[^A-Za-z0-9.-]/g, '_')}.template.json`;
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      const { parse } = await import('yaml');
-      json = parse(body);
-    }
-    fs.writeFileSync(path.join(tmp, file), JSON.stringify(json));
-    artifacts[s.id] = { type: 'aws:cloudformation:stack', environment: `aws://${s.account ?? 'unknown-account'}/${s.region ?? 'unknown-region'}`, displayName: s.displayName, properties: { templateFile: file } };
-  }
-  fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts }));
-  return tmp;
+/** `--live`: the deployed templates of the head's stacks, read through lib/aws, become the base (needs credentials). */
+async function liveBase(ctx: CliContext, head: Assembly, region: string | undefined): Promise<Assembly> {
+  const { readDeployedTemplates } = await import('../../lib/aws/templates');
+  const { templatesAssembly } = await import('../../lib/review');
+  const templates = await readDeployedTemplates(head.stacks, { region: region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION });
+  return templatesAssembly('deployed stacks', head.stacks.filter((s) => templates.has(s.id)).map((s) => ({
+    id: s.id,
+    displayName: s.displayName,
+    ...(s.account ? { account: s.account } : {}),
+    ...(s.region ? { region: s.region } : {}),
+    template: templates.get(s.id)!,
+  })));
 }
 
 async function action(ctx: CliContext, flags: DiffFlags): Promise<number> {
-  const { loadAssembly, reviewAssemblies, renderJson, renderMarkdown, renderText, DEFAULT_MAX_CHARS } = await import('../../lib/review');
+  const { loadAssembly, reviewAssemblies, renderJson, renderMarkdown, renderText, templatesAssembly, DEFAULT_MAX_CHARS } = await import('../../lib/review');
   const modes = [flags.base !== undefined, flags.baseRef !== undefined, flags.live === true].filter(Boolean).length;
   if (modes !== 1) {
     throw new BeanstackError(modes === 0 ? 'beanstack diff needs something to compare with' : '--base, --base-ref and --live are alternatives', {
@@ -381,10 +344,7 @@ async function action(ctx: CliContext, flags: DiffFlags): Promise<number> {
   } else {
     headDir = path.resolve(ctx.cwd, flags.head ?? 'cdk.out');
     if (flags.live) {
-      baseDir = await liveBase(ctx, headDir, flags.region);
       baseLabel = 'deployed stacks';
-      const live = baseDir;
-      cleanup = () => fs.rmSync(live, { recursive: true, force: true });
     } else {
       baseDir = path.resolve(ctx.cwd, flags.base!);
       baseLabel = path.relative(ctx.cwd, baseDir) || '.';
@@ -397,12 +357,15 @@ async function action(ctx: CliContext, flags: DiffFlags): Promise<number> {
         throw new BeanstackError(`${flag} ${path.relative(ctx.cwd, dir) || dir}: no such directory`, { code: 'cli/no-assembly', fix: 'synthesize it first: npx cdk synth -o <dir> (or use --base-ref)' });
       }
     }
-    const base = loadAssembly(baseDir!, nodeAssemblyReader);
     const head = loadAssembly(headDir, nodeAssemblyReader);
+    // no base app (--base-ref of the commit before beanstack): an empty assembly without findings, in memory
+    const base = flags.live ? await liveBase(ctx, head, flags.region)
+      : baseDir === undefined ? templatesAssembly(baseLabel ?? 'base', [], { findings: [] })
+        : loadAssembly(baseDir, nodeAssemblyReader);
     const { result, warnings } = reviewAssemblies({ base, head, reader: nodeAssemblyReader, ...(baseLabel ? { baseLabel } : {}), ...(headLabel ? { headLabel } : {}) });
     const text = flags.format === 'json' ? renderJson(result) : flags.format === 'text' ? renderText(result) : renderMarkdown(result, { maxChars });
     for (const n of notes) ctx.stderr(`note: ${n}\n`);
-    for (const w of warnings) ctx.stderr(`warning: ${w.message} [${w.code}]\n`);
+    ctx.stderr(warningLines(warnings, ctx.cwd, { withCode: true }));
     if (flags.output) {
       writeAtomic(path.resolve(ctx.cwd, flags.output), text);
       ctx.stderr(`${result.summary}\nwrote ${flags.output}\n`);

@@ -15,12 +15,15 @@ import { Option } from 'commander';
 import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BundleError } from '../../lib/errors';
-import type { Diagnostic } from '../../lib/errors';
+import { TARGETS } from '../../lib/bundle/keys';
+import type { BundleTarget } from '../../lib/bundle/types';
 import type { RegisterCommand } from './index';
-import { addComposeOptions, collect, ComposeFlags, loadOptionsFrom } from './compose-options';
+import { addComposeOptions, ComposeFlags, loadOptionsFrom } from '../shared/compose-options';
+import { collect } from '../shared/flags';
+import { formatWarnings } from '../shared/warnings';
 
 interface DockerrunFlags extends ComposeFlags {
-  readonly target: 'ecs' | 'docker' | 'single';
+  readonly target: BundleTarget;
   readonly image: string[];
   readonly executionRoleArn?: string;
   readonly imagePlatform?: string;
@@ -44,25 +47,6 @@ export function parseImageFlags(values: readonly string[]): Record<string, strin
     out[v.slice(0, eq)] = v.slice(eq + 1);
   }
   return out;
-}
-
-/** Warnings grouped by service (project-wide ones first), each with its location. */
-export function formatWarnings(warnings: readonly Diagnostic[], cwd: string, formatLocation: (l: NonNullable<Diagnostic['location']>, rel?: string) => string): string {
-  if (warnings.length === 0) return '';
-  const groups = new Map<string, Diagnostic[]>();
-  for (const w of warnings) {
-    const key = w.service ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), w]);
-  }
-  const lines: string[] = [`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:`];
-  for (const key of [...groups.keys()].sort()) {
-    lines.push(key === '' ? '  project' : `  service ${key}`);
-    for (const w of groups.get(key)!) {
-      const where = w.location ? `${formatLocation(w.location, cwd)}: ` : '';
-      lines.push(`    ${where}${w.message} [${w.code}]`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 function shellArg(arg: string): string {
@@ -91,7 +75,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
   const { composeToBundle, IMAGE_PLACEHOLDER_PREFIX, EXECUTION_ROLE_PLACEHOLDER } = await import('../../lib/bundle');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
   const { isRoleArn } = await import('../../lib/bundle/validate');
-  const { formatLocation, withWarnings } = await import('../../lib/errors');
+  const { withWarnings } = await import('../../lib/errors');
   if (flags.check && !flags.out) {
     throw new BundleError('--check compares the bundle in --out with the compose files, but --out is missing', {
       code: 'cli/check-needs-out',
@@ -121,7 +105,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
     throw withWarnings(e, loaded.warnings);
   }
   const { result: bundle, warnings } = converted;
-  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...warnings], ctx.cwd, formatLocation));
+  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...warnings], ctx.cwd));
   const main = bundle.files[0];
   const mainContent = 'content' in main ? main.content : '';
 
@@ -166,7 +150,7 @@ async function action(ctx: CliContext, flags: DockerrunFlags): Promise<number> {
 
 export const registerDockerrun: RegisterCommand = (program, ctx, run) => {
   addComposeOptions(program.command('dockerrun').description('convert the compose project into an Elastic Beanstalk bundle: Dockerrun.aws.json v2 (ecs), a production docker-compose.yml (docker) or Dockerrun.aws.json v1 (single)'))
-    .addOption(new Option('--target <target>', 'Elastic Beanstalk platform: ecs = ECS on AL2023 (Dockerrun v2), docker = Docker on AL2023 (docker-compose.yml), single = one container (Dockerrun v1)').choices(['ecs', 'docker', 'single']).default('ecs'))
+    .addOption(new Option('--target <target>', 'Elastic Beanstalk platform: ecs = ECS on AL2023 (Dockerrun v2), docker = Docker on AL2023 (docker-compose.yml), single = one container (Dockerrun v1)').choices(TARGETS).default('ecs'))
     .option('--image <service=uri>', 'image URI of a built service (repeatable); without it the bundle holds a placeholder', collect, [])
     .option('--execution-role-arn <arn>', 'ECS task execution role for environment secrets (ecs target)')
     .option('--image-platform <platform>', 'platform of the built images (default: linux/amd64)')

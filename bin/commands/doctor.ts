@@ -9,7 +9,7 @@
  */
 import { ExitCode } from '../cli-context';
 import type { RegisterCommand } from './index';
-import { addAwsOptions, AwsFlags, openCliSession } from './preflight';
+import { addAwsOptions, AwsFlags, openCliSession } from '../shared/aws-options';
 
 export const registerDoctor: RegisterCommand = (program, ctx, run) => {
   addAwsOptions(

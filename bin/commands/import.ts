@@ -44,8 +44,7 @@ export function writeFileAtomic(file: string, content: string, overwrite: boolea
 
 async function action(ctx: CliContext, input: string | undefined, flags: ImportFlags): Promise<number> {
   const { dockerrunToCompose } = await import('../../lib/bundle/import');
-  const { formatLocation } = await import('../../lib/errors');
-  const { formatWarnings } = await import('./dockerrun');
+  const { formatWarnings } = await import('../shared/warnings');
 
   const inputPath = path.resolve(ctx.cwd, input ?? 'Dockerrun.aws.json');
   const shownInput = path.relative(ctx.cwd, inputPath) || inputPath;
@@ -71,7 +70,7 @@ async function action(ctx: CliContext, input: string | undefined, flags: ImportF
 
   // the importer reports positions with the absolute path; the shell shows it relative to cwd
   const { result, warnings } = dockerrunToCompose(text, { file: inputPath });
-  if (!flags.quiet) ctx.stderr(formatWarnings(warnings, ctx.cwd, formatLocation));
+  if (!flags.quiet) ctx.stderr(formatWarnings(warnings, ctx.cwd));
 
   if (flags.out === '-') {
     ctx.stdout(result.yaml);

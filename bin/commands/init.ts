@@ -26,6 +26,7 @@ import { BeanstackError } from '../../lib/errors';
 import type { ComposeProject } from '../../lib/compose/model';
 import { docsPath, packageDir } from '../package-info';
 import type { RegisterCommand } from './index';
+import { collect } from '../shared/flags';
 
 interface InitFlags {
   readonly file: string[];
@@ -39,10 +40,6 @@ interface InitFlags {
   readonly force?: boolean;
   readonly dryRun?: boolean;
   readonly workflows: boolean;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** A value for a template: a string is serialized as a JSON string (also a valid YAML scalar); `raw` is inserted as is. */

@@ -17,7 +17,8 @@ import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
 import type { RegisterCommand } from './index';
-import { addComposeOptions, collect, ComposeFlags, loadOptionsFrom } from './compose-options';
+import { addComposeOptions, ComposeFlags, loadOptionsFrom } from '../shared/compose-options';
+import { collect } from '../shared/flags';
 
 interface LocalFlags extends ComposeFlags {
   readonly target: 'ecs' | 'docker';
@@ -88,8 +89,8 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const { loadProject } = await import('../../lib/compose');
   const { planBundle, renderBundle } = await import('../../lib/bundle');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
-  const { formatLocation, withWarnings } = await import('../../lib/errors');
-  const { formatWarnings } = await import('./dockerrun');
+  const { withWarnings } = await import('../../lib/errors');
+  const { formatWarnings } = await import('../shared/warnings');
   const { DockerCliEngine } = await import('../../lib/local/docker-cli');
   const { buildImages } = await import('../../lib/local/images');
   const { planStandIn, databaseEnvironment } = await import('../../lib/local/database');
@@ -142,7 +143,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   } catch (e) {
     throw withWarnings(e, loaded.warnings);
   }
-  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...plan.warnings], ctx.cwd, formatLocation));
+  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...plan.warnings], ctx.cwd));
 
   say(`building ${plan.images.length} image${plan.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);
   const builtStarted = Date.now();

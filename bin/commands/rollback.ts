@@ -10,7 +10,7 @@
 import { ExitCode } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
 import type { RegisterCommand } from './index';
-import { addAwsOptions, AwsFlags, timeoutMs } from './preflight';
+import { addAwsOptions, AwsFlags, timeoutMs } from '../shared/aws-options';
 
 interface RollbackFlags extends AwsFlags {
   readonly environment?: string;

@@ -82,12 +82,6 @@ export function classifyAwsError(e: unknown): AwsErrorKind | undefined {
   return undefined;
 }
 
-/** True for the "does not exist" errors AWS returns instead of an empty list. */
-export function isNotFound(e: unknown, ...names: string[]): boolean {
-  const name = errorName(e);
-  return name !== undefined && names.includes(name);
-}
-
 /**
  * The IAM action a denial message names (`... is not authorized to perform: ec2:DescribeVpcs ...`),
  * or undefined.

@@ -26,6 +26,7 @@ import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
 import type { PlannedCounts, StackPlan } from './stack-plan';
+import { compareVersions } from '../util/order';
 
 /** The caller, from STS GetCallerIdentity. */
 export interface CallerIdentity {
@@ -598,16 +599,14 @@ const stackChangesCheck: Check<PreflightContext> = {
     } catch {
       return warn('the deployed template is not JSON (deployed by another tool?), so the changes cannot be compared', 'compare by hand: npx cdk diff');
     }
-    // the review's pure diff and danger classification, loaded only here (cloudformation-diff is large)
-    const { diffStack } = await import('../review/stack-diff');
-    const { classifyStack } = await import('../review/classify');
-    const artifact = (template: Record<string, unknown>) => ({ id: ctx.plan.artifactId, displayName: ctx.plan.stackName, stackName: ctx.plan.stackName, template, templateFile: '', paths: {} });
-    const diff = diffStack(ctx.plan.stackName, artifact(current), artifact(ctx.plan.template as Record<string, unknown>), () => undefined);
-    const { add, update, replace, remove } = diff.review.counts;
+    // the review's diff and danger classification of templates in memory, loaded only here (cloudformation-diff is large)
+    const { reviewTemplateChange } = await import('../review');
+    const change = reviewTemplateChange({ id: ctx.plan.artifactId, displayName: ctx.plan.stackName, stackName: ctx.plan.stackName, template: ctx.plan.template as Record<string, unknown> }, current);
+    const { add, update, replace, remove } = change.counts;
     const counted = [[add, 'to add'], [update, 'to update'], [replace, 'to replace'], [remove, 'to remove']]
       .filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
     const summary = counted.length === 0 ? 'no resource changes' : `${counted.join(', ')}`;
-    const notes = classifyStack(diff).filter((n) => CHANGE_STATUS[n.class] !== 'pass');
+    const notes = change.notes.filter((n) => CHANGE_STATUS[n.class] !== 'pass');
     if (notes.length === 0) return pass(summary);
     const status = notes.some((n) => CHANGE_STATUS[n.class] === 'fail') ? 'fail' : 'warn';
     const details = notes.map((n) => `${n.class}: ${n.title}`);
@@ -715,15 +714,3 @@ export const PREFLIGHT_CHECKS: readonly Check<PreflightContext>[] = [
   existingEnvironmentCheck,
   cnameCheck,
 ];
-
-/** -1, 0 or 1 for two dotted numeric versions (`4.10.0` > `4.9.1`). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return 0;
-}
-

@@ -4,6 +4,7 @@
  */
 import { printable } from '../errors';
 import { CheckResult, CheckSummary, summarize } from './check';
+import { sortDeep } from '../util/sort-deep';
 
 /** Text that may quote AWS (event messages, resource descriptions): one line, no control characters, bounded. */
 const fromAws = (text: string, max = 500) => printable(text, max);
@@ -84,15 +85,6 @@ export function reportJson(report: Report): Record<string, unknown> {
 
 /** JSON.stringify with object keys sorted at every level. */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2);
+  return JSON.stringify(sortDeep(value), null, 2);
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (typeof v === 'object' && v !== null) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
-}

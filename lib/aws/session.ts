@@ -65,23 +65,9 @@ export async function resolveCredentials(options: CredentialOptions = {}): Promi
  * so long commands (deploy) get refreshed temporary credentials instead of a snapshot that expires.
  */
 export async function credentialProvider(options: CredentialOptions = {}): Promise<AwsCredentialIdentityProvider> {
-  const timeoutMs = options.timeoutMs ?? 1800;
-  let provider: AwsCredentialIdentityProvider;
-  if (options.provider) {
-    provider = options.provider;
-  } else {
-    const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-    // memoized: resolves once, refreshes temporary credentials before they expire
-    provider = defaultProvider({ profile: options.profile, timeout: 1000, maxRetries: 0 });
-  }
-  let timer: NodeJS.Timeout | undefined;
+  const provider = options.provider ?? await defaultCredentialChain(options.profile);
   try {
-    await Promise.race([
-      provider(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no credential source answered within ${formatSeconds(timeoutMs)}`)), timeoutMs);
-      }),
-    ]);
+    await resolveWithin(provider, options.timeoutMs ?? 1800);
     return provider;
   } catch (e) {
     const reason = ((e as Error)?.message ?? String(e)).split('\n')[0];
@@ -91,6 +77,29 @@ export async function credentialProvider(options: CredentialOptions = {}): Promi
       fix: sso ? `run aws sso login${options.profile ? ` --profile ${options.profile}` : ''} and try again` : 'configure credentials in one of the ways above and try again',
       details: sso ? [] : CREDENTIAL_SOURCES.map((message) => ({ message })),
     });
+  }
+}
+
+/**
+ * The SDK's default provider chain with short metadata timeouts, so a laptop without credentials
+ * gets its answer fast. Memoized: it resolves once and refreshes temporary credentials before they
+ * expire.
+ */
+export async function defaultCredentialChain(profile?: string): Promise<AwsCredentialIdentityProvider> {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  return defaultProvider({ profile, timeout: 1000, maxRetries: 0 });
+}
+
+/** Resolves `provider` once, giving up after `timeoutMs`; rejects with the provider's own error or the timeout. */
+export async function resolveWithin(provider: AwsCredentialIdentityProvider, timeoutMs: number): Promise<AwsCredentialIdentity> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      provider(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no credential source answered within ${formatSeconds(timeoutMs)}`)), timeoutMs);
+      }),
+    ]);
   } finally {
     if (timer) clearTimeout(timer);
   }

@@ -12,7 +12,7 @@
 import { ComposeError, SourceLocation } from '../errors';
 import { mergeNodes } from './merge';
 import { MapEntry, MapNode, Node, getEntry, mapNode, setEntry, stringValue, stripTags, withTag } from './node';
-import { suggest } from './schema';
+import { suggest } from '../util/suggest';
 import type { LoaderHost, Scope } from './scope';
 
 interface Frame {

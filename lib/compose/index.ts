@@ -15,7 +15,8 @@ import { projectBoundary } from './boundary';
 import { MergedDocument, loadMergedDocument, normalizeProjectName } from './document';
 import { parseDotEnv } from './dotenv';
 import type { ComposeProject, LoadOptions } from './model';
-import { locate, normalizeDocument, pointer } from './normalize';
+import { locate, normalizeDocument } from './normalize';
+import { toPointer } from './pointer';
 import { selectProfiles } from './profiles';
 import { checkProject } from './semantic';
 
@@ -148,7 +149,7 @@ export function projectName(
     return fromEnv;
   }
   if (doc.name !== undefined && doc.name !== '') {
-    if (!PROJECT_NAME_RE.test(doc.name)) invalid(doc.name, 'the top-level `name`', locate(doc.locations, pointer('name')));
+    if (!PROJECT_NAME_RE.test(doc.name)) invalid(doc.name, 'the top-level `name`', locate(doc.locations, toPointer(['name'])));
     return doc.name;
   }
   if (derived === '') {

@@ -35,6 +35,7 @@ import type {
   VolumeType,
 } from './model';
 import { isRemoteContext } from './paths';
+import { escapeSegment, humanPointer, toPointer } from './pointer';
 import { ShellWordsError, splitShellWords } from './shell-words';
 import {
   BYTES_SYNTAX,
@@ -91,15 +92,6 @@ export interface NormalizedDocument {
   readonly extensions: Record<string, unknown>;
 }
 
-/** Escapes one JSON-pointer segment (RFC 6901). */
-export function escapePointer(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Joins segments into a JSON pointer: `pointer('services', 'web', 'ports', 0)` → `/services/web/ports/0`. */
-export function pointer(...segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + escapePointer(s)).join('');
-}
 
 /** The location of `ptr`, or of its nearest ancestor that has one. */
 export function locate(
@@ -116,19 +108,6 @@ export function locate(
   }
 }
 
-/** The human path of a pointer for diagnostics: `/services/web/ports/0` → `services.web.ports[0]`. */
-export function humanPath(ptr: string): string {
-  const segs = ptr
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let out = '';
-  for (const s of segs) {
-    if (/^\d+$/.test(s) && out) out += `[${s}]`;
-    else out += (out ? '.' : '') + s;
-  }
-  return out;
-}
 
 type Obj = Record<string, unknown>;
 
@@ -178,7 +157,7 @@ class Normalizer {
     const services: Record<string, ServiceConfig> = {};
     const rawServices = data.services;
     if (rawServices !== undefined && rawServices !== null && !isMap(rawServices)) {
-      this.fail(pointer('services'), '`services` must be a mapping of service names to service definitions', 'write `services:` followed by indented `name:` entries');
+      this.fail(toPointer(['services']), '`services` must be a mapping of service names to service definitions', 'write `services:` followed by indented `name:` entries');
     }
     for (const [name, raw] of Object.entries(rawServices ?? {})) {
       this.collect(() => setKey(services, name, this.service(name, raw)));
@@ -242,7 +221,7 @@ class Normalizer {
   }
 
   private warn(code: string, message: string, ptr: string, service?: string): void {
-    this.warnings.push({ code, message, service, path: humanPath(ptr), location: locate(this.input.locations, ptr) });
+    this.warnings.push({ code, message, service, path: humanPointer(ptr), location: locate(this.input.locations, ptr) });
   }
 
   /**
@@ -365,7 +344,7 @@ class Normalizer {
     }
     if (!isMap(v)) this.fail(ptr, `${what} must be a mapping or a list of "KEY${separator}VALUE" strings, not ${this.describe(v)}`, `write ${what} as \`KEY: value\` lines or \`- KEY${separator}value\` items`);
     for (const [k, val] of Object.entries(v)) {
-      const p = ptr + '/' + escapePointer(k);
+      const p = ptr + '/' + escapeSegment(k);
       out.push([k, val === null || val === undefined ? null : this.scalar(val, p, `${what}.${k}`), p]);
     }
     return out;
@@ -392,11 +371,11 @@ class Normalizer {
 
   private topLevel<T>(key: string, fn: (name: string, raw: unknown, ptr: string) => T): Record<string, T> {
     const raw = this.input.data[key];
-    const p = pointer(key);
+    const p = toPointer([key]);
     const out: Record<string, T> = {};
     for (const [name, value] of Object.entries(this.map(raw, p, `\`${key}\``))) {
       if (name.startsWith('x-')) continue;
-      this.collect(() => setKey(out, name, fn(name, value, p + '/' + escapePointer(name))));
+      this.collect(() => setKey(out, name, fn(name, value, p + '/' + escapeSegment(name))));
     }
     return out;
   }
@@ -405,9 +384,9 @@ class Normalizer {
   // services
 
   private service(name: string, raw: unknown): ServiceConfig {
-    const sp = pointer('services', name);
+    const sp = toPointer(['services', name]);
     const s = this.map(raw, sp, `service "${name}"`);
-    const at = (key: string) => sp + '/' + escapePointer(key);
+    const at = (key: string) => sp + '/' + escapeSegment(key);
     const what = (key: string) => `services.${name}.${key}`;
 
     const other: Record<string, unknown> = {};
@@ -438,7 +417,7 @@ class Normalizer {
 
     const ulimits: Record<string, UlimitConfig> = {};
     for (const [k, v] of Object.entries(this.map(s.ulimits, at('ulimits'), what('ulimits')))) {
-      const p = at('ulimits') + '/' + escapePointer(k);
+      const p = at('ulimits') + '/' + escapeSegment(k);
       if (isMap(v)) {
         const soft = this.int(v.soft, p + '/soft', `${what('ulimits')}.${k}.soft`);
         const hard = this.int(v.hard, p + '/hard', `${what('ulimits')}.${k}.hard`);
@@ -529,7 +508,7 @@ class Normalizer {
     const bw = `${what}.blkio_config`;
     const blkio: Obj = {};
     for (const [key, value] of Object.entries(other.blkio_config)) {
-      const p = bp + '/' + escapePointer(key);
+      const p = bp + '/' + escapeSegment(key);
       const w = `${bw}.${key}`;
       let typed: unknown = value;
       if (key === 'weight') typed = this.int(value, p, w, 10, 1000);
@@ -1019,7 +998,7 @@ class Normalizer {
       return out;
     }
     for (const [name, raw] of Object.entries(this.map(v, ptr, what))) {
-      const p = ptr + '/' + escapePointer(name);
+      const p = ptr + '/' + escapeSegment(name);
       const d = this.map(raw, p, `${what}.${name}`);
       const condition = this.optString(d.condition, p + '/condition', `${what}.${name}.condition`) ?? 'service_started';
       if (!(CONDITIONS as readonly string[]).includes(condition)) {
@@ -1155,7 +1134,7 @@ class Normalizer {
       return out;
     }
     for (const [name, raw] of Object.entries(this.map(v, ptr, what))) {
-      const p = ptr + '/' + escapePointer(name);
+      const p = ptr + '/' + escapeSegment(name);
       if (raw === null || raw === undefined) {
         setKey(out, name, null);
         continue;
@@ -1197,7 +1176,7 @@ class Normalizer {
       return out;
     }
     for (const [host, raw] of Object.entries(this.map(v, ptr, what))) {
-      const p = ptr + '/' + escapePointer(host);
+      const p = ptr + '/' + escapeSegment(host);
       if (Array.isArray(raw)) raw.forEach((ip, i) => add(host, this.scalar(ip, p + '/' + i, `${what}.${host}[${i}]`)));
       else add(host, this.scalar(raw, p, `${what}.${host}`));
     }
@@ -1216,7 +1195,7 @@ class Normalizer {
   }
 
   private network(raw: unknown, ptr: string): NetworkConfig {
-    const what = humanPath(ptr);
+    const what = humanPointer(ptr);
     const n = this.map(raw, ptr, what);
     const { external, legacyName } = this.externalFlag(n, ptr, what);
     const other: Record<string, unknown> = {};
@@ -1236,7 +1215,7 @@ class Normalizer {
   }
 
   private volumeDef(raw: unknown, ptr: string): VolumeConfig {
-    const what = humanPath(ptr);
+    const what = humanPointer(ptr);
     const v = this.map(raw, ptr, what);
     const { external, legacyName } = this.externalFlag(v, ptr, what);
     const other: Record<string, unknown> = {};
@@ -1254,7 +1233,7 @@ class Normalizer {
   }
 
   private fileObject(raw: unknown, ptr: string, kind: 'secrets' | 'configs'): SecretConfig {
-    const what = humanPath(ptr);
+    const what = humanPointer(ptr);
     const s = this.map(raw, ptr, what);
     const { external, legacyName } = this.externalFlag(s, ptr, what);
     const file = this.optString(s.file, ptr + '/file', `${what}.file`);

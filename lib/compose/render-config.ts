@@ -28,6 +28,7 @@ import type {
 } from './model';
 import { setKey } from './normalize';
 import { formatDuration } from './units';
+import { sortDeep } from '../util/sort-deep';
 
 export interface RenderOptions {
   readonly format: 'yaml' | 'json';
@@ -319,13 +320,3 @@ function escapeDollars(v: unknown): unknown {
   return v;
 }
 
-/** Copies plain data with every mapping's keys sorted (code-point order); lists keep their order. */
-export function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (typeof v === 'object' && v !== null) {
-    const out: Obj = {};
-    for (const k of Object.keys(v).sort()) setKey(out, k, sortDeep((v as Obj)[k]));
-    return out;
-  }
-  return v;
-}

@@ -16,7 +16,8 @@
 import { ComposeError, Diagnostic, ErrorDetail, SourceLocation } from '../errors';
 import { DEPENDENCY_VERBS, DependencySource, ServiceDependency, serviceDependencies, serviceMode } from './dependencies';
 import type { ComposeProject, DependsOnConfig, ServiceConfig } from './model';
-import { cleanTarget, escapePointer, humanPath, locate, pointer, setKey } from './normalize';
+import { cleanTarget, locate, setKey } from './normalize';
+import { escapeSegment, humanPointer, toPointer } from './pointer';
 import { serviceProfiles } from './profiles';
 
 export interface SemanticInput {
@@ -49,14 +50,14 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
   /** Pointer to the list item or mapping key of `key` naming `name`. */
   const refPointer = (service: string, key: string, match: (item: unknown) => boolean): string => {
     const raw = isMap(rawServices[service]) ? (rawServices[service] as Record<string, unknown>)[key] : undefined;
-    const base = pointer('services', service, key);
+    const base = toPointer(['services', service, key]);
     if (Array.isArray(raw)) {
       const i = raw.findIndex(match);
       return i >= 0 ? `${base}/${i}` : base;
     }
     if (isMap(raw)) {
       const k = Object.keys(raw).find((x) => match(x));
-      return k !== undefined ? `${base}/${escapePointer(k)}` : base;
+      return k !== undefined ? `${base}/${escapeSegment(k)}` : base;
     }
     return base;
   };
@@ -107,7 +108,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
           code: 'compose/optional-dependency-disabled',
           message: `depends_on "${target}" is ignored: the service is disabled by profiles and the dependency has \`required: false\``,
           service: name,
-          path: humanPath(ptr),
+          path: humanPointer(ptr),
           location: loc(ptr),
         });
         continue;
@@ -117,7 +118,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
           code: 'compose/optional-dependency-missing',
           message: `depends_on "${target}" is ignored: there is no such service and the dependency has \`required: false\``,
           service: name,
-          path: humanPath(ptr),
+          path: humanPointer(ptr),
           location: loc(ptr),
         });
         continue;
@@ -138,7 +139,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
       const raw = isMap(rawServices[name]) ? (rawServices[name] as Record<string, unknown>).build : undefined;
       const list = isMap(raw) && Array.isArray(raw.additional_contexts) ? raw.additional_contexts : undefined;
       const at = list ? list.findIndex((x) => typeof x === 'string' && x.startsWith(`${context}=`)) : -1;
-      const ptr = list ? pointer('services', name, 'build', 'additional_contexts', ...(at >= 0 ? [at] : [])) : pointer('services', name, 'build', 'additional_contexts', context);
+      const ptr = list ? toPointer(['services', name, 'build', 'additional_contexts', ...(at >= 0 ? [at] : [])]) : toPointer(['services', name, 'build', 'additional_contexts', context]);
       serviceRef(name, 'build', target, ptr, 'builds on the image of');
     }
     if (svc.networkMode !== undefined && Object.keys(svc.networks).length > 0) {
@@ -146,7 +147,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
         code: 'compose/network-mode-and-networks',
         message: `service "${name}" sets both \`network_mode\` and \`networks\``,
         fix: 'remove one of them: `network_mode` replaces the service\'s networks',
-        location: loc(pointer('services', name, 'network_mode')),
+        location: loc(toPointer(['services', name, 'network_mode'])),
       });
     }
 
@@ -158,7 +159,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
         code: 'compose/missing-image',
         message: `service "${name}" has neither an \`image\` nor a \`build\` section`,
         fix: `add \`image: <name:tag>\` or \`build: <directory>\` to service "${name}"; if this file only overrides another one, pass the base file before it (\`-f compose.yaml -f <this file>\`)`,
-        location: loc(pointer('services', name)),
+        location: loc(toPointer(['services', name])),
       });
     }
 
@@ -166,12 +167,12 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
 
     // 05-services.md#ports: "Port mapping must not be used with `network_mode: host`"
     if (svc.networkMode === 'host' && svc.ports.some((p) => p.published !== undefined)) {
-      const ptr = pointer('services', name, 'ports');
+      const ptr = toPointer(['services', name, 'ports']);
       warnings.push({
         code: 'compose/ports-with-host-network',
         message: 'published ports are ignored with `network_mode: host`: the container already uses the host\'s ports',
         service: name,
-        path: humanPath(ptr),
+        path: humanPointer(ptr),
         location: loc(ptr),
       });
     }
@@ -185,7 +186,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
         code: 'compose/duplicate-mount',
         message: `service "${name}" mounts both \`tmpfs\` ${target} and \`volumes[${i}]\` at ${target}`,
         fix: `keep one of the two mounts for ${target}: a \`tmpfs\` entry and a volume cannot share a container path`,
-        location: loc(pointer('services', name, 'volumes', i)),
+        location: loc(toPointer(['services', name, 'volumes', i])),
       });
     });
 
@@ -196,7 +197,7 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
           code: 'compose/undeclared-volume',
           message: `service "${name}" uses the named volume "${v.source}", which is not declared under the top-level \`volumes:\``,
           fix: `add \`${v.source}:\` under a top-level \`volumes:\` key, or write a path (\`./${v.source}\`) for a bind mount`,
-          location: loc(pointer('services', name, 'volumes', i)),
+          location: loc(toPointer(['services', name, 'volumes', i])),
         });
       }
     });
@@ -225,9 +226,9 @@ export function checkProject(input: SemanticInput): { result: ComposeProject; wa
       });
       void key;
     };
-    fileRefs('secrets', svc.secrets, 'secrets', (i) => pointer('services', name, 'secrets', i));
-    fileRefs('configs', svc.configs, 'configs', (i) => pointer('services', name, 'configs', i));
-    if (svc.build) fileRefs('secrets', svc.build.secrets, 'build', (i) => pointer('services', name, 'build', 'secrets', i));
+    fileRefs('secrets', svc.secrets, 'secrets', (i) => toPointer(['services', name, 'secrets', i]));
+    fileRefs('configs', svc.configs, 'configs', (i) => toPointer(['services', name, 'configs', i]));
+    if (svc.build) fileRefs('secrets', svc.build.secrets, 'build', (i) => toPointer(['services', name, 'build', 'secrets', i]));
   }
 
   // dependency cycles (only between enabled services): depends_on and the implicit dependencies
@@ -328,12 +329,12 @@ function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => Sou
     if (value === undefined || deployValue === undefined || value === deployValue) continue;
     const deployKey = deployPath.join('.');
     const unit = key.startsWith('mem_') ? ' bytes' : '';
-    const where = loc(pointer('services', name, ...deployPath));
+    const where = loc(toPointer(['services', name, ...deployPath]));
     problems.push({
       code: 'compose/inconsistent-values',
       message: `service "${name}" sets \`${key}\` to ${value}${unit} but \`${deployKey}\` to ${deployValue}${unit}${where ? ` (at line ${where.line})` : ''}`,
       fix: `keep only one of the two, or give both the same value: the specification requires them to be consistent`,
-      location: loc(pointer('services', name, key)),
+      location: loc(toPointer(['services', name, key])),
     });
   }
   const build = svc.build;
@@ -342,7 +343,7 @@ function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => Sou
       code: 'compose/dockerfile-and-inline',
       message: `service "${name}" sets both \`build.dockerfile\` and \`build.dockerfile_inline\``,
       fix: 'keep one: `dockerfile` names a file in the build context, `dockerfile_inline` holds its text',
-      location: loc(pointer('services', name, 'build', 'dockerfile_inline')),
+      location: loc(toPointer(['services', name, 'build', 'dockerfile_inline'])),
     });
   }
   if (build && build.platforms.length > 0 && svc.platform !== undefined && !build.platforms.includes(svc.platform)) {
@@ -350,7 +351,7 @@ function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => Sou
       code: 'compose/platform-not-built',
       message: `service "${name}" runs on platform "${svc.platform}", which its \`build.platforms\` (${build.platforms.join(', ')}) do not include`,
       fix: `add "${svc.platform}" to \`build.platforms\`, or change \`platform\``,
-      location: loc(pointer('services', name, 'build', 'platforms')),
+      location: loc(toPointer(['services', name, 'build', 'platforms'])),
     });
   }
   // develop.md#target: the sync actions copy `path` to `target` (compose-go requires it)
@@ -361,7 +362,7 @@ function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => Sou
       code: 'compose/watch-without-target',
       message: `service "${name}": the \`develop.watch\` entry with \`action: ${w.action}\` has no \`target\``,
       fix: 'add `target:` (the container path the files of `path` are copied to), or use `action: rebuild`',
-      location: loc(pointer('services', name, 'develop', 'watch', i)),
+      location: loc(toPointer(['services', name, 'develop', 'watch', i])),
     });
   });
   const replicas = svc.scale ?? svc.deploy?.replicas;
@@ -370,7 +371,7 @@ function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => Sou
       code: 'compose/container-name-with-replicas',
       message: `service "${name}" sets \`container_name\` and ${svc.scale !== undefined ? '`scale`' : '`deploy.replicas`'} ${replicas}: container names must be unique`,
       fix: 'remove `container_name` (Compose then names each replica itself), or run one replica',
-      location: loc(pointer('services', name, 'container_name')),
+      location: loc(toPointer(['services', name, 'container_name'])),
     });
   }
 }

@@ -31,6 +31,13 @@ export const BUNDLE_MARKER_TEXT = 'This directory is a bundle written by beansta
 export interface WriteBundleOptions {
   /** Absolute project directory: the bundle must not be it or contain it, and ships nothing from outside it. */
   readonly projectDirectory?: string;
+  /**
+   * Files the deployment adds to what the converter wrote, e.g. the HTTPS redirect of an environment
+   * with a certificate (`environmentBundleFiles` of the constructs).
+   *
+   * @default - none
+   */
+  readonly extraFiles?: readonly { readonly path: string; readonly content: string }[];
   /** Files the bundle is made from (compose files, env files): the bundle directory must not contain them. */
   readonly sourceFiles?: readonly string[];
 }
@@ -171,7 +178,7 @@ export function writeBundle(description: BundleDescription, outDir: string, opti
   const out = path.resolve(outDir);
   checkOutputDirectory(out, description, options);
   try {
-    return writeAtomically(description, out, options);
+    return writeAtomically({ ...description, files: [...description.files, ...(options.extraFiles ?? [])] }, out, options);
   } catch (e) {
     throw asWriteError(e, outDir);
   }

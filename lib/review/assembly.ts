@@ -52,8 +52,8 @@ export interface StackArtifact {
   readonly account?: string;
   readonly region?: string;
   readonly template: Template;
-  /** Template file, relative to the assembly directory. */
-  readonly templateFile: string;
+  /** Template file, relative to the assembly directory; undefined for a template held in memory. */
+  readonly templateFile?: string;
   /** Logical id → construct path (from the metadata file and `aws:cdk:path` resource metadata). */
   readonly paths: Readonly<Record<string, string>>;
 }
@@ -256,11 +256,53 @@ function logicalPaths(ctx: ReadContext, dir: string, art: Json, template: Templa
   if (typeof art.additionalMetadataFile === 'string') {
     collect(parseJson(ctx.reader, join(ctx.root, dir, art.additionalMetadataFile, 'the stack metadata file'), 'stack metadata'));
   }
+  for (const [id, p] of Object.entries(templatePaths(template))) if (out[id] === undefined) out[id] = p;
+  return out;
+}
+
+/** Logical id → construct path, from the `aws:cdk:path` metadata of the template's resources. */
+function templatePaths(template: Template): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     const p = isObject(r) && isObject(r.Metadata) ? r.Metadata['aws:cdk:path'] : undefined;
-    if (typeof p === 'string' && out[id] === undefined) out[id] = p;
+    if (typeof p === 'string') out[id] = p;
   }
   return out;
+}
+
+/** A stack given by its template in memory, e.g. the deployed template read from CloudFormation. */
+export interface TemplateStack {
+  readonly id: string;
+  /** @default - the id */
+  readonly displayName?: string;
+  /** @default - the id */
+  readonly stackName?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly template: Template;
+}
+
+/**
+ * An assembly made of templates held in memory: no manifest, no assets, no validation report (the
+ * deployed side of `beanstack diff --live`, the deployed stack of preflight's change check). `label`
+ * stands where a directory would (`deployed stacks`). Each template's shape is checked as
+ * `loadAssembly` checks a file's. `findings` stands for a validation report (none: findings are not compared).
+ */
+export function templatesAssembly(label: string, stacks: readonly TemplateStack[], options: { readonly findings?: readonly Finding[] } = {}): Assembly {
+  const artifacts: StackArtifact[] = stacks.map((s) => {
+    assertTemplateShape(s.template, JSON.stringify(s.template), `${label}: ${s.id}`, s.id);
+    return {
+      id: s.id,
+      displayName: s.displayName ?? s.id,
+      stackName: s.stackName ?? s.id,
+      ...(s.account ? { account: s.account } : {}),
+      ...(s.region ? { region: s.region } : {}),
+      template: s.template,
+      paths: templatePaths(s.template),
+    };
+  });
+  artifacts.sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
+  return { directory: label, stacks: artifacts, fileAssets: [], imageAssets: [], ...(options.findings ? { findings: options.findings } : {}) };
 }
 
 function readAssets(ctx: ReadContext, dir: string, assets: Json): void {

@@ -10,6 +10,7 @@ import type { Template, TemplateResource } from './assembly';
 import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { isSecret, render } from './values';
+import { compareVersions } from '../util/order';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -125,15 +126,6 @@ export function majorVersion(engine: string, version: string): string | undefine
   return parts.length >= 2 ? `${parts[0]}.${parts[1]}` : parts[0];
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 interface Rule {
   readonly stack: string;

@@ -9,7 +9,8 @@
  * Pure: files are read through the injected reader; nothing is printed.
  */
 import type { Diagnostic, StageResult } from '../errors';
-import type { Assembly, AssemblyReader, Finding } from './assembly';
+import { templatesAssembly } from './assembly';
+import type { Assembly, AssemblyReader, Finding, Template, TemplateStack } from './assembly';
 import { classifyStack, iamNotes } from './classify';
 import { parseBundle, reviewBundles } from './containers';
 import type { BundleModel } from './containers';
@@ -20,11 +21,11 @@ import type { DiagramStack } from './mermaid';
 import { diffStack, makeHashExplainer } from './stack-diff';
 import type { StackDiffResult } from './stack-diff';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
-import type { DangerClass, FindingChange, Note, ReviewReport } from './types';
+import type { DangerClass, FindingChange, Note, ReviewReport, StackReview } from './types';
 import { HIDDEN, isSecretName } from './values';
 
-export { loadAssembly, readFindings } from './assembly';
-export type { Assembly, AssemblyReader, Finding, StackArtifact, Template } from './assembly';
+export { loadAssembly, readFindings, templatesAssembly } from './assembly';
+export type { Assembly, AssemblyReader, Finding, StackArtifact, Template, TemplateStack } from './assembly';
 export { renderMarkdown, renderText, renderJson, REVIEW_MARKER, DEFAULT_MAX_CHARS } from './render';
 export type { MarkdownOptions } from './render';
 export * from './types';
@@ -73,6 +74,17 @@ function dedupe(notes: Note[]): Note[] {
     out.push(n);
   }
   return out;
+}
+
+/**
+ * The change of one stack between two templates held in memory (the deployed one and the one about
+ * to be deployed): its resource counts and the danger notes of each change. No assets, no findings.
+ */
+export function reviewTemplateChange(stack: TemplateStack, base: Template): { readonly counts: StackReview['counts']; readonly notes: readonly Note[] } {
+  const [before] = templatesAssembly('deployed stack', [{ ...stack, template: base }]).stacks;
+  const [after] = templatesAssembly('synthesized stack', [stack]).stacks;
+  const diff = diffStack(after.displayName, before, after, () => undefined);
+  return { counts: diff.review.counts, notes: classifyStack(diff) };
 }
 
 /** Reviews the change from `base` to `head`. */

@@ -8,6 +8,7 @@ import { formatDelta, money } from './cost';
 import { mdCode, mdFence, mdText, plainLine } from './markdown';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
 import type { BundleReview, DangerClass, Note, ResourceChange, ReviewReport, StackReview } from './types';
+import { sortDeep } from '../util/sort-deep';
 
 /** The hidden marker every markdown report starts with. */
 export const REVIEW_MARKER = '<!-- beanstack-review -->';
@@ -294,19 +295,13 @@ export function renderText(r: ReviewReport): string {
     for (const o of s.securityGroups) lines.push(`  SG ${o}`);
     lines.push('');
   }
-  // data never starts a line or sends an escape sequence to the terminal
-  return `${lines.map(plainLine).join('\n').trimEnd()}\n`;
+  // data never starts a line or sends an escape sequence to the terminal; only the empty lines at the
+  // end go (a data line that is blank after cleaning stays a line, as it is in every other report)
+  return `${lines.map(plainLine).join('\n').replace(/\n+$/, '')}\n`;
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-  }
-  return v;
-}
 
 /** The JSON rendering: sorted keys, 2-space indent, trailing newline. */
 export function renderJson(r: ReviewReport): string {
-  return `${JSON.stringify(sortKeys(r), null, 2)}\n`;
+  return `${JSON.stringify(sortDeep(r), null, 2)}\n`;
 }

@@ -4,7 +4,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match } from 'aws-cdk-lib/assertions';
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { BeanstalkEnvironment, BeanstalkEnvironmentProps, HTTPS_REDIRECT_PATH } from '../../constructs/beanstalk-environment';
+import { BeanstalkEnvironment, BeanstalkEnvironmentProps, environmentBundleFiles, HTTPS_REDIRECT_PATH } from '../../constructs/beanstalk-environment';
 import { Database } from '../../constructs/database';
 import { Network } from '../../constructs/network';
 import { bundleDir, optionSettings, resourcesOfType, synth, Synthesized, TEST_ENV } from './helpers';
@@ -13,7 +13,8 @@ const REPO_ARN = 'arn:aws:ecr:eu-west-1:123456789012:repository/cdk-hnb659fds-co
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
 function build(stage: 'dev' | 'prod', extra: Partial<BeanstalkEnvironmentProps> = {}, capture?: (env: BeanstalkEnvironment, db: Database) => void) {
-  const dir = bundleDir();
+  // written with the bundle, as ComposeApplication does (writeBundle's extraFiles)
+  const dir = bundleDir(environmentBundleFiles(extra));
   return (stack: Stack) => {
     const net = new Network(stack, 'Net', { stage, databasePorts: [3306], https: extra.certificateArn !== undefined });
     const db = new Database(stack, 'Db', { vpc: net.vpc, securityGroup: net.databaseSecurityGroup, subnets: net.databaseSubnets, stage });

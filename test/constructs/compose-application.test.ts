@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { HTTPS_REDIRECT_CONFIG, HTTPS_REDIRECT_PATH } from '../../constructs/beanstalk-environment';
 import { ComposeApplication, ComposeApplicationProps } from '../../constructs/compose-application';
 import { isUserError } from '../../lib/errors';
 import { fixtureProject, FIXTURE_SECRET_VALUES, singleContainerProject } from './fixtures/project';
@@ -146,7 +147,17 @@ describe('ComposeApplication, dev stage, ECS target', () => {
 
 describe('ComposeApplication, prod stage', () => {
   let s: Synthesized;
-  beforeAll(() => { s = synth(build({ stage: 'prod', cnamePrefix: 'fixture-shop', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-123456789012' })); });
+  let a: ComposeApplication;
+  beforeAll(() => { s = synth(build({ stage: 'prod', cnamePrefix: 'fixture-shop', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-123456789012' }, (x) => { a = x; })); });
+
+  test('the HTTPS redirect is written with the bundle, and ships in the application version', () => {
+    const written = fs.readFileSync(path.join(a.bundleDirectory, ...HTTPS_REDIRECT_PATH.split('/')), 'utf8');
+    expect(written).toBe(HTTPS_REDIRECT_CONFIG);
+    const asset = path.join(s.outdir, a.environment.bundleAsset.assetPath);
+    expect(fs.readFileSync(path.join(asset, ...HTTPS_REDIRECT_PATH.split('/')), 'utf8')).toBe(HTTPS_REDIRECT_CONFIG);
+    // no staging copy of the bundle besides the asset
+    expect(fs.existsSync(path.join(s.outdir, 'beanstack-staging'))).toBe(false);
+  });
 
   test('cnamePrefix reaches the environment (lib/aws preflight reads CNAMEPrefix to check it is free)', () => {
     s.template.hasResourceProperties('AWS::ElasticBeanstalk::Environment', { CNAMEPrefix: 'fixture-shop', EnvironmentName: 'fixture-prod' });
@@ -219,6 +230,21 @@ describe('ComposeApplication errors', () => {
 });
 
 describe('ComposeApplication prop errors are user errors', () => {
+  test.each<[Partial<ComposeApplicationProps>, RegExp]>([
+    [{ composeFiles: ['docker-compose.yml'] }, /`project` is an already loaded compose project, but `composeFiles` says how to load one/],
+    [{ workingDirectory: '/srv/app', profiles: ['debug'] }, /but `workingDirectory`, `profiles` say how to load one/],
+    [{ interpolationVariables: { TAG: '1' } }, /but `interpolationVariables` says how to load one/],
+  ])('`project` together with %j is refused (it used to win silently)', (props, message) => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    let error: any;
+    try {
+      new ComposeApplication(stack, 'App', { project: fixtureProject(), ...props });
+    } catch (e) { error = e; }
+    expect(isUserError(error)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(error.fix).toBe('pass either `project` or `composeFiles`/`workingDirectory`/`interpolationVariables`/`profiles`, not both');
+  });
+
   test('a certificate on the dev stage (single instance) names the prop and the fix', () => {
     const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
     let error: any;

@@ -87,8 +87,12 @@ export function resourcesOfType(s: Synthesized, type: string): Array<[string, an
 }
 
 /** A minimal bundle directory (a Dockerrun v2 with one container). */
-export function bundleDir(): string {
+export function bundleDir(extraFiles: readonly { path: string; content: string }[] = []): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-bundle-'));
+  for (const f of extraFiles) {
+    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f.path), f.content);
+  }
   fs.writeFileSync(path.join(dir, 'Dockerrun.aws.json'), JSON.stringify({
     AWSEBDockerrunVersion: 2,
     containerDefinitions: [{ name: 'web', image: 'nginx:1.27', essential: true, memory: 128, portMappings: [{ hostPort: 80, containerPort: 80 }] }],

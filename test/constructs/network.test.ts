@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Network } from '../../constructs/network';
@@ -159,5 +159,23 @@ describe('Network validation', () => {
   ])('%j is rejected', (props, message) => {
     const stack = new Stack(undefined, 'S', { env: TEST_ENV });
     expect(() => new Network(stack, 'Net', props)).toThrow(message);
+  });
+});
+
+describe('Network validation of the finished tree (node.addValidation)', () => {
+  test('an ingress rule added later that opens the database to the internet fails the synth', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const net = new Network(stack, 'Net', { databasePorts: [3306], flowLogs: false });
+    net.databaseSecurityGroup!.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(3306), 'oops');
+    expect(() => app.synth()).toThrow(/the database security group admits tcp 3306 from 0\.0\.0\.0\/0/);
+  });
+
+  test('rules from security groups pass', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const net = new Network(stack, 'Net', { databasePorts: [3306], flowLogs: false });
+    net.databaseSecurityGroup!.addIngressRule(net.appSecurityGroup, ec2.Port.tcp(3306));
+    expect(() => app.synth()).not.toThrow();
   });
 });

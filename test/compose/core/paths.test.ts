@@ -24,6 +24,29 @@ describe('path resolution (like compose-go paths)', () => {
     expect(isRemoteContext('service:base')).toBe(true);
   });
 
+  // One rule for the loader, the converter and the CDK construct (issue 13: paths.ts counted
+  // `service:` as remote, lib/bundle/dev-only.ts did not, and the construct had a third regex): a
+  // context is remote exactly when the loader leaves it as written instead of resolving it to an
+  // absolute directory, so no later stage can take a URL or a named context for a directory.
+  test.each([
+    ['https://github.com/docker/rootfs.git#main', true],
+    ['git://example.com/app.git', true],
+    ['ssh://git@example.com/app.git', true],
+    ['git@github.com:me/app.git', true],
+    ['github.com/me/app', true],
+    ['docker-image://alpine:3', true],
+    ['service:base', true],
+    ['./app', false],
+    ['../shared/web', false],
+    ['/srv/app', false],
+    ['app', false],
+  ])('build context %s: remote %s, and left as written exactly when remote', (context, remote) => {
+    expect(isRemoteContext(context)).toBe(remote);
+    const built = services(`services:\n  a:\n    build:\n      context: '${context}'\n`).a.build as { context: string };
+    expect(built.context === context && !context.startsWith('/')).toBe(remote);
+    if (!remote) expect(built.context.startsWith('/')).toBe(true);
+  });
+
   test('a build mapping without context builds the project directory', () => {
     expect(services('services:\n  a:\n    build:\n      dockerfile: Dockerfile.dev\n').a.build).toEqual({ context: '/app', dockerfile: 'Dockerfile.dev' });
   });

@@ -1,4 +1,5 @@
-import { simplify, suggest, AjvError } from '../../../lib/compose/schema';
+import { simplify, AjvError } from '../../../lib/compose/schema';
+import { suggest } from '../../../lib/util/suggest';
 import { composeError, load } from './helpers';
 
 const F = '/app/compose.yaml';

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import type { ComposeProject } from '../../../lib/compose/model';
-import { relativePath, renderConfig, sortDeep } from '../../../lib/compose/render-config';
+import { relativePath, renderConfig } from '../../../lib/compose/render-config';
+import { sortDeep } from '../../../lib/util/sort-deep';
 import { normalize, PROJECT } from './helpers';
 
 function project(data: Record<string, unknown>): ComposeProject {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import * as path from 'path';
 import type { FileReader, LoadOptions } from '../../lib/compose/model';
 import type { CliContext } from '../cli-context';
+import { collect } from './flags';
 
 export interface ComposeFlags {
   readonly file?: string[];
@@ -14,11 +15,6 @@ export interface ComposeFlags {
   readonly envFile?: string[];
   readonly profile?: string[];
   readonly allowRead?: string[];
-}
-
-/** Commander's accumulator for repeatable flags (no default, so the help shows none). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** Adds -f, --project-directory, -p, --env-file, --profile and --allow-read. */
