@@ -9,8 +9,8 @@ import { assignNames, volumeSlug } from '../names';
 import type { ContainerDefinition, DockerrunV2, DockerrunVolume, MountPoint } from '../types';
 import { EXECUTION_ROLE_PLACEHOLDER } from '../types';
 import { own } from '../dict';
+import { byString } from '../../util/order';
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Host path of a mount source on the instance. */
 export function hostSourcePath(kind: 'shipped' | 'named' | 'host', source: string): string {

@@ -8,8 +8,8 @@ import type { HealthcheckConfig } from '../../compose/model';
 import type { Plan, PlannedService } from '../plan/types';
 import type { ImageRefs } from './dockerrun-v2';
 import { dict } from '../dict';
+import { byString } from '../../util/order';
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A compose duration from milliseconds (`1m30s`, `500ms`). */
 export function duration(ms: number): string {

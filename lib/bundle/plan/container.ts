@@ -8,7 +8,7 @@ import { servicePointer as sp } from '../collector';
 import { dict, hasOwn, own } from '../dict';
 import { ECS_HEALTHCHECK_LIMITS, PASS_THROUGH_KEYS } from '../keys';
 import type { PlanContext } from './context';
-import { byString } from './context';
+import { byString } from '../../util/order';
 import { devCommandMatch } from './dev-only';
 import { refuseSecretsIn, scrubCommand, shellScriptIndex } from './secrets';
 import type { PlannedService } from './types';

@@ -5,6 +5,7 @@
  */
 import type { ComposeProject, DependsOnCondition, FileReader } from '../../compose/model';
 import type { ErrorDetail } from '../../errors';
+import { byString } from '../../util/order';
 import { Collector, servicePointer as sp } from '../collector';
 import { dict, own } from '../dict';
 import { TARGET_CAPABILITIES, TargetCapabilities } from '../keys';
@@ -35,7 +36,6 @@ export interface PortMapping {
   readonly pointer?: string;
 }
 
-export const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The variables other containers read from each replaced database, indexed by reader (lookups in constant time). */
 export class DatabaseVariables {

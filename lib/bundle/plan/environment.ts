@@ -6,14 +6,14 @@
 import * as path from 'path';
 import { servicePointer as sp } from '../collector';
 import { dict, hasOwn, own } from '../dict';
-import { escapePointer } from '../x-beanstack';
 import { envNameForSecret } from '../names';
 import type { DatabaseVariable } from '../types';
 import type { PlanContext } from './context';
-import { byString } from './context';
+import { byString } from '../../util/order';
 import { connectsToDatabase, DatabaseFacts, groupHostOf, secretPath, variableRole, variableTemplate } from './database-facts';
 import { isDevEnvironmentValue } from './dev-only';
 import { secretOf } from './secrets';
+import { escapeSegment } from '../../compose/pointer';
 
 export interface PlannedEnvironment {
   /** Plain variables written into the bundle. */
@@ -142,7 +142,7 @@ function planComposeSecrets(ctx: PlanContext, s: string, facts: readonly Databas
       return;
     }
     const top = own(project.secrets, ref.source);
-    if (top?.external) c.warn('bundle/external-secret', `secret "${ref.source}" is external; the stack creates a Beanstalk environment secret ${name} that you fill in`, s, `/secrets/${escapePointer(ref.source)}`);
+    if (top?.external) c.warn('bundle/external-secret', `secret "${ref.source}" is external; the stack creates a Beanstalk environment secret ${name} that you fill in`, s, `/secrets/${escapeSegment(ref.source)}`);
     ctx.secrets.add(name, s, 'compose-secret', ref.source);
     c.warn('bundle/secret-file', `services.${s} reads secret "${ref.source}" from the file ${p}; Beanstalk provides environment variables, not files: make the app read the environment variable ${name} instead`, s, pointer);
   });

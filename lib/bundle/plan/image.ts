@@ -4,27 +4,22 @@
  */
 import * as path from 'path';
 import { servicePointer as sp } from '../collector';
-import { dict, own } from '../dict';
+import { dict, own, sortRecord } from '../dict';
 import { BUILD_SETTINGS_NOT_CARRIED, DEFAULT_IMAGE_PLATFORM } from '../keys';
-import { fromOverrideFile, humanPath, locate } from '../locations';
+import { fromOverrideFile, locate } from '../locations';
 import { isValidImageReference } from '../validate/references';
 import type { PlanContext } from './context';
-import { byString } from './context';
+import { byString } from '../../util/order';
 import { parseImage } from './database-facts';
 import { isDevBuildTarget, isDevDockerfile, isDevEnvironmentValue, isRemoteContext } from './dev-only';
 import { secretOf } from './secrets';
 import type { PlannedImage, SourceRef } from './types';
+import { humanPointer } from '../../compose/pointer';
 
 /** Where a compose value is, as a message reference (for messages made when rendering). */
 export function sourceRef(ctx: PlanContext, pointer: string): SourceRef {
   const location = locate(ctx.project, pointer);
-  return { path: humanPath(pointer), ...(location ? { location } : {}) };
-}
-
-export function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
-  const out: Record<string, T> = dict();
-  for (const k of Object.keys(r).sort(byString)) out[k] = r[k];
-  return out;
+  return { path: humanPointer(pointer), ...(location ? { location } : {}) };
 }
 
 /** Build args of a built service: compose's merged with x-beanstack's, never an unset or secret one. */

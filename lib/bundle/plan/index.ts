@@ -7,18 +7,18 @@
  */
 import type { ComposeProject } from '../../compose/model';
 import { servicePointer as sp } from '../collector';
-import { dict, own } from '../dict';
+import { dict, own, sortRecord } from '../dict';
 import { NAMED_VOLUME_ROOT } from '../keys';
 import { locate } from '../locations';
 import { assignNames } from '../names';
 import type { DatabaseReplacement, RequiredVariable } from '../types';
-import { escapePointer } from '../x-beanstack';
-import { byString, PlanContext, PlanOptions } from './context';
+import { byString } from '../../util/order';
+import { PlanContext, PlanOptions } from './context';
 import { planCommand, planDependencies, planLifecycle, planSettings, planVolumesFrom } from './container';
 import { majorVersion } from './database-facts';
 import { planDatabases, PlannedDatabases } from './databases';
 import { planEnvironment } from './environment';
-import { planImage, sortRecord } from './image';
+import { planImage } from './image';
 import { resolveLinks } from './links';
 import { planMounts } from './mounts';
 import { checkHostPorts, healthPathFrom, planPorts, planWebService } from './ports';
@@ -26,6 +26,7 @@ import { planResources } from './resources';
 import { planSchemaInit } from './schema-init';
 import { checkServiceKeys, excludedServices } from './services';
 import type { Plan, PlannedNetwork, PlannedService, PlannedVolume } from './types';
+import { escapeSegment } from '../../compose/pointer';
 
 export type { PlanOptions } from './context';
 export type { Plan, PlannedImage, PlannedMount, PlannedNetwork, PlannedPort, PlannedService, PlannedVolume, SourceRef } from './types';
@@ -133,7 +134,7 @@ function volumesAndNetworks(ctx: PlanContext): { namedVolumes: PlannedVolume[]; 
   const namedVolumes = [...ctx.namedVolumes].sort(byString).map((v): PlannedVolume => {
     const top = own(project.volumes, v);
     if (!ctx.dataVolumes.has(v)) {
-      c.warn('bundle/instance-local-volume', `volume "${v}" becomes ${ctx.caps.composeNative ? 'a Docker volume' : `the directory ${`${NAMED_VOLUME_ROOT}/${v}`}`} on each instance: its data is instance-local and lost when the instance is replaced${top?.external ? ' (it was external in compose)' : ''}${ctx.caps.composeNative ? '' : '; unlike a Docker volume it starts empty, not filled from the image'}; keep data in RDS, S3 or EFS`, undefined, `/volumes/${escapePointer(v)}`);
+      c.warn('bundle/instance-local-volume', `volume "${v}" becomes ${ctx.caps.composeNative ? 'a Docker volume' : `the directory ${`${NAMED_VOLUME_ROOT}/${v}`}`} on each instance: its data is instance-local and lost when the instance is replaced${top?.external ? ' (it was external in compose)' : ''}${ctx.caps.composeNative ? '' : '; unlike a Docker volume it starts empty, not filled from the image'}; keep data in RDS, S3 or EFS`, undefined, `/volumes/${escapeSegment(v)}`);
     }
     const keep = top && !top.external;
     return { name: v, ...(keep && top.driver ? { driver: top.driver } : {}), driverOpts: keep ? { ...top.driverOpts } : {} };

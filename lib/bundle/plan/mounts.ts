@@ -9,14 +9,14 @@ import { servicePointer as sp } from '../collector';
 import { own } from '../dict';
 import { DEPENDENCY_DIRS, NAMED_VOLUME_ROOT, NEVER_SHIP } from '../keys';
 import { locate } from '../locations';
-import { escapePointer } from '../x-beanstack';
 import type { PlanContext } from './context';
-import { byString } from './context';
+import { byString } from '../../util/order';
 import { isDataDirectory, isInitPath } from './database-service';
 import { isInside, isRemoteContext } from './dev-only';
 import { dockerfileCopies } from './image-facts';
 import { isConfigFile } from './mentions';
 import type { PlannedMount } from './types';
+import { escapeSegment } from '../../compose/pointer';
 
 /** The name of the instance-local volume that stands in for a service's mount at `target`. */
 const volumeFor = (s: string, target: string) => `${s}${target.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
@@ -125,7 +125,7 @@ function planConfigs(ctx: PlanContext, s: string, mounts: PlannedMount[]): void 
         c.fail('bundle/never-ship', `services.${s}.configs[${i}] would ship ${rel}; pass its variables through environment instead`, pointer);
         return;
       }
-      const declaredAt = locate(project, `/configs/${escapePointer(ref.source)}/file`) ?? locate(project, pointer);
+      const declaredAt = locate(project, `/configs/${escapeSegment(ref.source)}/file`) ?? locate(project, pointer);
       ctx.shipped.set(rel, { path: rel, sourcePath: cfg.file, ...(declaredAt ? { location: declaredAt } : {}) });
       mounts.push({ kind: 'shipped', source: rel, target: targetPath, readOnly: true });
     } else if (cfg.content !== undefined) {

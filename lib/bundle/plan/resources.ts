@@ -5,7 +5,7 @@
 import { servicePointer as sp } from '../collector';
 import { DEFAULT_MEMORY_RESERVATION_MIB, MIN_MEMORY_MIB } from '../keys';
 import type { PlanContext } from './context';
-import { byString } from './context';
+import { byString } from '../../util/order';
 
 /** MiB (rounded up) from bytes. */
 const mib = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.ceil(bytes / (1024 * 1024)));

@@ -4,10 +4,10 @@
  * it, and the variables the stack sets for it.
  */
 import { servicePointer as sp } from '../collector';
-import { dict, hasOwn, own } from '../dict';
+import { dict, hasOwn, own, sortRecord } from '../dict';
 import { DEFAULT_IMAGE_PLATFORM, SCHEMA_INIT_MEMORY_MIB } from '../keys';
 import type { PlanContext } from './context';
-import { contextShown, sortRecord, sourceRef } from './image';
+import { contextShown, sourceRef } from './image';
 import type { PlannedDatabases } from './databases';
 import { schemaInitScript, SCHEMA_INIT_BUNDLE_PATH, SCHEMA_INIT_SCRIPT, SCHEMA_INIT_VARIABLES } from './schema-init-script';
 import type { PlannedImage, PlannedMount, PlannedService } from './types';

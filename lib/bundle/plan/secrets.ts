@@ -8,7 +8,7 @@ import { servicePointer as sp } from '../collector';
 import { MIN_SECRET_LENGTH } from '../keys';
 import type { RequiredSecret } from '../types';
 import type { PlanContext } from './context';
-import { byString } from './context';
+import { byString } from '../../util/order';
 import { interpolationReferences, variableTemplate } from './database-facts';
 
 /**

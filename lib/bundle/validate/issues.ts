@@ -1,5 +1,7 @@
 /** Issues of a bundle file, JSON paths and pointers into it, and the small helpers of every validator. */
 
+import { toPointer } from '../../compose/pointer';
+
 export interface ValidationIssue {
   /** Human path into the document, e.g. `containerDefinitions[1].memory` (empty for the root). */
   readonly path: string;
@@ -38,10 +40,6 @@ export function decodePointer(pointer: string): Segment[] {
     .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
 }
 
-export function encodePointer(segments: readonly Segment[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
-
 /** `['containerDefinitions', 1, 'memory']` → `containerDefinitions[1].memory`. */
 export function formatPath(segments: readonly Segment[]): string {
   let out = '';
@@ -56,7 +54,7 @@ export function formatPath(segments: readonly Segment[]): string {
 export class IssueList {
   readonly items: ValidationIssue[] = [];
   add(segments: readonly Segment[], code: string, message: string, severity: 'error' | 'warning' = 'error'): void {
-    this.items.push({ path: formatPath(segments), pointer: encodePointer(segments), message, code, severity });
+    this.items.push({ path: formatPath(segments), pointer: toPointer(segments), message, code, severity });
   }
 }
 
@@ -89,10 +87,6 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function hasOwn(obj: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
-}
-
 export function arrayOf(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
@@ -114,34 +108,4 @@ export function valueAt(doc: unknown, segments: readonly Segment[]): unknown {
   return cur;
 }
 
-export function levenshtein(a: string, b: string): number {
-  const dp: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
-/** The closest known key (case-insensitive equality first, then edit distance ≤ 2), if any. */
-export function suggestKey(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const exact = known.find((k) => k.toLowerCase() === lower);
-  if (exact) return exact;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of [...known].sort()) {
-    const d = levenshtein(lower, k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
 

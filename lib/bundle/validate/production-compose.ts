@@ -1,7 +1,9 @@
 /** The production docker-compose.yml of the Docker platform, as docker-compose 1.29.2 and Compose v2 read it. */
-import { IssueList, arrayOf, describe, hasOwn, isObject, sortIssues, suggestKey, type Segment, type ValidationIssue } from './issues';
+import { IssueList, arrayOf, describe, isObject, sortIssues, type Segment, type ValidationIssue } from './issues';
 import { isValidImageReference } from './references';
 import { IMAGE_PLACEHOLDER_PREFIX } from '../types';
+import { suggest } from '../../util/suggest';
+import { hasOwn } from '../dict';
 
 // ---- production docker-compose.yml (Docker AL2023 platform) -----------------------------------
 
@@ -95,7 +97,7 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
   const unknownKeys = (at: Segment[], obj: Record<string, unknown>, known: readonly string[], what: string): void => {
     for (const key of Object.keys(obj)) {
       if (key.startsWith('x-') || known.includes(key)) continue;
-      const suggestion = suggestKey(key, known);
+      const suggestion = suggest(key, known);
       list.add(
         [...at, key],
         'compose/unsupported-key',

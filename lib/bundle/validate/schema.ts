@@ -1,7 +1,8 @@
 /** The generated JSON-schema validators of Dockerrun v1 and v2, and their errors as readable issues. */
 import v1Schema from '../../../schemas/dockerrun-v1.schema.json';
 import v2Schema from '../../../schemas/dockerrun-v2.schema.json';
-import { IssueList, decodePointer, describe, formatPath, isObject, suggestKey, valueAt, type Segment, type ValidationIssue } from './issues';
+import { IssueList, decodePointer, describe, formatPath, isObject, valueAt, type Segment, type ValidationIssue } from './issues';
+import { suggest } from '../../util/suggest';
 
 // ---- the generated schema validators ----------------------------------------------------------
 
@@ -17,19 +18,22 @@ export type GeneratedValidator = ((data: unknown) => boolean) & { errors?: AjvEr
 let v1Validator: GeneratedValidator | undefined;
 let v2Validator: GeneratedValidator | undefined;
 
-export function loadValidator(file: string): GeneratedValidator {
+/** The module a generated validator was compiled to (scripts/build-schemas.js), or a build hint. */
+function unwrap(name: string, load: () => unknown): GeneratedValidator {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(file) as GeneratedValidator & { default?: GeneratedValidator };
+    const mod = load() as GeneratedValidator & { default?: GeneratedValidator };
     return mod.default ?? mod;
   } catch (e) {
-    throw new Error(`${file}.js is missing: run \`npm run build\` (scripts/build-schemas.js) first (${(e as Error).message})`);
+    throw new Error(`${name}.js is missing: run \`npm run build\` (scripts/build-schemas.js) first (${(e as Error).message})`);
   }
 }
 
 export function schemaValidator(version: 1 | 2): GeneratedValidator {
-  if (version === 1) return (v1Validator ??= loadValidator('../dockerrun-v1-schema.generated'));
-  return (v2Validator ??= loadValidator('../dockerrun-v2-schema.generated'));
+  // literal requires: the CLI bundle (scripts/bundle-cli.js) resolves them at build time
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (version === 1) return (v1Validator ??= unwrap('dockerrun-v1-schema.generated', () => require('../dockerrun-v1-schema.generated')));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (v2Validator ??= unwrap('dockerrun-v2-schema.generated', () => require('../dockerrun-v2-schema.generated')));
 }
 
 // ---- schema errors → issues -------------------------------------------------------------------
@@ -84,7 +88,7 @@ export function schemaIssues(doc: unknown, errors: readonly AjvError[], schema: 
         const key = String(e.params.additionalProperty);
         const parent = schemaAt(schema, at);
         const known = Object.keys(isObject(parent?.properties) ? parent.properties : {});
-        const suggestion = suggestKey(key, known);
+        const suggestion = suggest(key, known);
         const hint = suggestion
           ? `; did you mean \`${suggestion}\`?`
           : known.length > 0 && known.length <= 12
