@@ -12,9 +12,7 @@ describe('credentials', () => {
     expect(calls).toBe(3); // one probe each, plus the resolve
   });
   test('a source that never answers is cut off with the list of ways to configure', async () => {
-    const started = Date.now();
     const e = await resolveCredentials({ provider: () => new Promise(() => undefined), timeoutMs: 200 }).catch((x) => x);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(isUserError(e)).toBe(true);
     expect(e.message).toBe('no AWS credentials found (no credential source answered within 0.2 s)');
     expect(e.details.map((d: { message: string }) => d.message).join('\n')).toContain('aws sso login');

@@ -139,13 +139,11 @@ describe('user errors exit 2 with the fix', () => {
     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(work, 'no-credentials');
     process.env.AWS_CONFIG_FILE = path.join(work, 'no-config');
     try {
-      const t = Date.now();
       const r = await run(['--live', '--head', 'danger.out'], work);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/--live needs AWS credentials, and none were found \((Could not load credentials|.*credential)/i);
       expect(r.stderr).toMatch(/fix: .*--base-ref origin\/main/);
       expect(r.stderr).not.toMatch(/is not a function/);
-      expect(Date.now() - t).toBeLessThan(8000);
     } finally {
       process.env = saved;
     }

@@ -193,11 +193,9 @@ describe('safety limits', () => {
       const cur = String.fromCharCode(97 + i);
       levels.push(`${cur}: &${cur} [${Array(9).fill('*' + prev).join(',')}]`);
     }
-    const start = Date.now();
     const e = composeError(() => parse(levels.join('\n') + '\n'));
     expect(e.code).toBe('compose/yaml-too-large');
     expect(e.message).toContain('alias');
-    expect(Date.now() - start).toBeLessThan(2000);
   });
 
   test('a small alias budget is enforced exactly', () => {
@@ -206,11 +204,9 @@ describe('safety limits', () => {
   });
 
   test('deep flow nesting is refused without overflowing the stack', () => {
-    const start = Date.now();
     const e = composeError(() => parse('a: ' + '['.repeat(100000) + ']'.repeat(100000) + '\n'));
     expect(e.code).toBe('compose/yaml-too-deep');
     expect(e.location?.line).toBe(1);
-    expect(Date.now() - start).toBeLessThan(5000);
   });
 
   test('deep block nesting is refused', () => {
@@ -233,8 +229,6 @@ describe('safety limits', () => {
     const e = composeError(() => parse('a: ' + 'x'.repeat(2000) + '\n', { maxBytes: 1000 }));
     expect(e.code).toBe('compose/file-too-large');
     const big = 'x: "' + 'y'.repeat(11 * 1024 * 1024) + '"\n';
-    const start = Date.now();
     expect(composeError(() => parse(big)).code).toBe('compose/file-too-large');
-    expect(Date.now() - start).toBeLessThan(1000);
   });
 });
