@@ -127,6 +127,14 @@ export const DEBUG_PORTS: Readonly<Record<number, string>> = {
 /** Host ports ECS reserves on the container instance (ECS task definition parameters). */
 export const RESERVED_HOST_PORTS: readonly (number | readonly [number, number])[] = [22, 2375, 2376, [51678, 51680]];
 
+/** Whether ECS reserves `port` on the container instance. */
+export function isReservedHostPort(port: number): boolean {
+  return RESERVED_HOST_PORTS.some((r) => (typeof r === 'number' ? r === port : port >= r[0] && port <= r[1]));
+}
+
+/** The reserved ports as people read them: `22, 2375, 2376, 51678-51680`. */
+export const RESERVED_HOST_PORTS_TEXT = RESERVED_HOST_PORTS.map((r) => (typeof r === 'number' ? String(r) : `${r[0]}-${r[1]}`)).join(', ');
+
 /** Secrets by name and value have one home, lib/secrets.ts (shared with the review). */
 export { isSecretName } from '../secrets';
 

@@ -5,13 +5,9 @@
 import type { HealthcheckConfig } from '../../compose/model';
 import { servicePointer as sp } from '../collector';
 import { own } from '../dict';
-import { DEBUG_PORTS, HTTP_PORTS, RESERVED_HOST_PORTS, WEB_LIKE } from '../keys';
+import { DEBUG_PORTS, HTTP_PORTS, isReservedHostPort, WEB_LIKE } from '../keys';
 import { fromOverrideFile } from '../locations';
 import type { PlanContext, PortMapping } from './context';
-
-function reservedPort(port: number): boolean {
-  return RESERVED_HOST_PORTS.some((r) => (typeof r === 'number' ? r === port : port >= r[0] && port <= r[1]));
-}
 
 /** Short-syntax ranges the loader expanded (more entries than source items), as `8000-8001:80-81`. */
 function portRanges(ctx: PlanContext, s: string): string[] | undefined {
@@ -64,7 +60,7 @@ export function planPorts(ctx: PlanContext, s: string): { ports: PortMapping[]; 
       c.fail('bundle/port-invalid', `services.${s}.ports[${i}]: host port ${hostPort} is outside 1-65535`, pointer);
       return;
     }
-    if (reservedPort(hostPort)) {
+    if (isReservedHostPort(hostPort)) {
       c.fail('bundle/reserved-port', `services.${s}.ports[${i}]: host port ${hostPort} is reserved on ECS container instances (22, 2375, 2376, 51678-51680)`, pointer);
       return;
     }

@@ -1,6 +1,7 @@
 /** Dockerrun.aws.json v2 (ECS platform): the schema and the cross-field rules a schema cannot express. */
 import * as path from 'path';
-import { EPHEMERAL_PORT_START, IssueList, MIN_CONTAINER_MEMORY_MIB, RESERVED_HOST_PORTS, arrayOf, describe, formatPath, isObject, sortIssues, type Segment, type ValidationIssue } from './issues';
+import { EPHEMERAL_PORT_START, IssueList, MIN_CONTAINER_MEMORY_MIB, arrayOf, describe, formatPath, isObject, sortIssues, type Segment, type ValidationIssue } from './issues';
+import { isReservedHostPort, RESERVED_HOST_PORTS_TEXT } from '../keys';
 import { EXECUTION_ROLE_ARN, checkImage } from './references';
 import { runSchema, versionIssue } from './schema';
 
@@ -190,8 +191,8 @@ export function validateDockerrunV2(doc: unknown): ValidationIssue[] {
       } else {
         hostPorts.set(key, here);
       }
-      if (RESERVED_HOST_PORTS.includes(host)) {
-        list.add([...at, 'portMappings', j, 'hostPort'], 'dockerrun/reserved-host-port', `host port ${host} is reserved on ECS container instances (${RESERVED_HOST_PORTS.join(', ')}); publish another port`);
+      if (isReservedHostPort(host)) {
+        list.add([...at, 'portMappings', j, 'hostPort'], 'dockerrun/reserved-host-port', `host port ${host} is reserved on ECS container instances (${RESERVED_HOST_PORTS_TEXT}); publish another port`);
       } else if (host >= EPHEMERAL_PORT_START) {
         list.add([...at, 'portMappings', j, 'hostPort'], 'dockerrun/ephemeral-host-port', `host port ${host} is in the ephemeral port range (${EPHEMERAL_PORT_START} and up), where it can collide with outgoing connections; prefer a port below ${EPHEMERAL_PORT_START}`, 'warning');
       }

@@ -18,9 +18,6 @@ export interface ValidationIssue {
 /** Issue codes that only mean "an image or role is still a placeholder": previews allow them. */
 export const PLACEHOLDER_ISSUE_CODES: ReadonlySet<string> = new Set(['dockerrun/image-placeholder', 'dockerrun/execution-role-placeholder']);
 
-/** Host ports the ECS agent reserves on the container instance (ECS task definition parameters, portMappings). */
-export const RESERVED_HOST_PORTS: readonly number[] = [22, 2375, 2376, 51678, 51679, 51680];
-
 /** Lowest port of the Linux ephemeral range (`ip_local_port_range` default 32768–60999). */
 export const EPHEMERAL_PORT_START = 32768;
 

@@ -41,16 +41,6 @@ export function issuesToDetails(issues: readonly ValidationIssue[], locations?: 
   }));
 }
 
-/** Issues as diagnostics (warnings carried on by a stage). */
-export function issuesToDiagnostics(issues: readonly ValidationIssue[], file?: string, locations?: Readonly<Record<string, SourceLocation>>): Diagnostic[] {
-  return issues.map((i) => ({
-    code: i.code,
-    message: i.message,
-    path: file ? `${file}${i.path ? ' ' + i.path : ''}` : i.path,
-    location: locate(i.pointer, locations),
-  }));
-}
-
 /**
  * Throws a `BundleError` (code `bundle/invalid-dockerrun`) listing every error of `doc` when it is
  * not a valid Dockerrun file; returns the issues that did not fail it otherwise (the warnings, and
