@@ -1,6 +1,6 @@
 /** Validation issues as user errors and diagnostics, located when the file was parsed with positions. */
 import * as path from 'path';
-import { BundleError, type ErrorDetail, type SourceLocation, type Diagnostic } from '../../errors';
+import { BundleError, type ErrorDetail, type SourceLocation } from '../../errors';
 import { PLACEHOLDER_ISSUE_CODES, type ValidationIssue } from './issues';
 import { validateDockerrun } from './dockerrun-v1';
 
