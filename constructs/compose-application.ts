@@ -5,7 +5,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { composeToBundle, planBundle } from '../lib/bundle';
+import { planBundle, renderBundle } from '../lib/bundle';
 import { parseServiceOverrides } from '../lib/bundle/x-beanstack';
 import { TARGETS } from '../lib/bundle/keys';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
@@ -322,8 +322,7 @@ export class ComposeApplication extends Construct {
     const imagePlatform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
     const { partition, domainSuffix } = regionFacts(region, (r) => RegionInfo.get(r));
 
-    // ---- first conversion: which images, databases and secrets ----
-    // (the plan is the conversion without rendering: the same images, databases and secrets)
+    // ---- the plan: containers, images to build, databases and secrets, decided once ----
     const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks, reader: nodeFileReader });
 
     // ---- images ----
@@ -376,15 +375,8 @@ export class ComposeApplication extends Construct {
       : undefined;
     const executionRoleArn = taskExecutionRoleName ? BeanstalkEnvironment.taskExecutionRoleArnFor(this, taskExecutionRoleName) : undefined;
 
-    // ---- second conversion: the bundle that ships ----
-    const converted = composeToBundle(this.project, {
-      target,
-      reader: nodeFileReader,
-      images: imageUris,
-      executionRoleArn,
-      imagePlatform,
-      containerHealthChecks: props.containerHealthChecks,
-    });
+    // ---- the bundle that ships: the plan rendered with the images' ECR URIs and the role ----
+    const converted = renderBundle(planned, { images: imageUris, ...(executionRoleArn ? { executionRoleArn } : {}) });
     this.bundle = converted.result;
     warnings.push(...converted.warnings);
 

@@ -87,7 +87,7 @@ function stamp(): string {
 async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   const fs = await import('fs');
   const { loadProject } = await import('../../lib/compose');
-  const { composeToBundle } = await import('../../lib/bundle');
+  const { planBundle, renderBundle } = await import('../../lib/bundle');
   const { nodeFileReader } = await import('../../lib/io/node-reader');
   const { withWarnings } = await import('../../lib/errors');
   const { formatWarnings } = await import('../shared/warnings');
@@ -137,17 +137,17 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
   // the engine first, so a missing engine is reported before anything else happens
   await engine.info();
-  let first: ReturnType<typeof composeToBundle>;
+  let plan: ReturnType<typeof planBundle>;
   try {
-    first = composeToBundle(project, { target: flags.target, reader: nodeFileReader });
+    plan = planBundle(project, { target: flags.target, reader: nodeFileReader });
   } catch (e) {
     throw withWarnings(e, loaded.warnings);
   }
-  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...first.warnings], ctx.cwd));
+  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...plan.warnings], ctx.cwd));
 
-  say(`building ${first.result.images.length} image${first.result.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);
+  say(`building ${plan.images.length} image${plan.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);
   const builtStarted = Date.now();
-  const built = await buildImages(engine, first.result.images, {
+  const built = await buildImages(engine, plan.images, {
     project: project.name,
     composeProject: project,
     ...(registry ? { registry } : {}),
@@ -161,7 +161,7 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
   const images: Record<string, string> = {};
   for (const b of built) images[b.service] = b.ref;
-  const { result: bundle } = composeToBundle(project, { target: flags.target, images, reader: nodeFileReader });
+  const { result: bundle } = renderBundle(plan, { images });
   const outDir = path.resolve(ctx.cwd, flags.out ?? path.join(project.projectDirectory, '.beanstack', 'local', flags.target));
   if (!flags.out) ignoreStateDirectory(fs, path.join(project.projectDirectory, '.beanstack'));
   const { writeBundle } = await import('../../lib/io/write-bundle');

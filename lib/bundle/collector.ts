@@ -4,8 +4,8 @@
  */
 import type { ComposeProject } from '../compose/model';
 import { BundleError, Diagnostic, ErrorDetail } from '../errors';
-import { humanPath, locate } from './locations';
-import { escapePointer } from './x-beanstack';
+import { locate } from './locations';
+import { escapeSegment, humanPointer } from '../compose/pointer';
 
 interface Problem extends ErrorDetail {
   readonly code: string;
@@ -13,7 +13,7 @@ interface Problem extends ErrorDetail {
 
 /** JSON pointer of a service value: `servicePointer('web', 'ports', 0)` → `/services/web/ports/0`. */
 export const servicePointer = (service: string, ...rest: (string | number)[]) =>
-  `/services/${escapePointer(service)}${rest.map((r) => `/${escapePointer(String(r))}`).join('')}`;
+  `/services/${escapeSegment(service)}${rest.map((r) => `/${escapeSegment(String(r))}`).join('')}`;
 
 export class Collector {
   readonly warnings: Diagnostic[] = [];
@@ -24,7 +24,7 @@ export class Collector {
     const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, message };
     if (service !== undefined) d.service = service;
     if (pointer !== undefined) {
-      d.path = humanPath(pointer);
+      d.path = humanPointer(pointer);
       const loc = locate(this.project, pointer);
       if (loc) d.location = loc;
     }

@@ -7,6 +7,8 @@
  * with {@link own}/{@link hasOwn}.
  */
 
+import { byString } from '../util/order';
+
 /** An empty dictionary without a prototype: every key, `__proto__` included, is an ordinary own key. */
 export function dict<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
@@ -20,4 +22,11 @@ export function hasOwn(record: object | undefined | null, key: string): boolean 
 /** `record[key]` when it is an own key, else `undefined`. */
 export function own<T>(record: Readonly<Record<string, T>> | undefined | null, key: string): T | undefined {
   return hasOwn(record, key) ? (record as Readonly<Record<string, T>>)[key] : undefined;
+}
+
+/** A dictionary copy of `r` with its keys in code-unit order. */
+export function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = dict();
+  for (const k of Object.keys(r).sort(byString)) out[k] = r[k];
+  return out;
 }

@@ -27,9 +27,10 @@ import * as path from 'path';
 import type { Diagnostic, SourceLocation, StageResult } from '../errors';
 import { sortDiagnostics } from '../errors';
 import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
-import { renderYaml } from './render';
+import { renderYaml } from './emit/serialize';
 import { assertValidDockerrun, formatPath, locate, parseJsonWithLocations } from './validate';
-import { dict, own } from './dict';
+import { dict, own, sortRecord } from './dict';
+import { byString } from '../util/order';
 
 export interface ImportOptions {
   /**
@@ -62,7 +63,6 @@ export const DOCKERRUN_EXTENSION = 'x-dockerrun';
 type Json = Record<string, unknown>;
 type Segment = string | number;
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -87,12 +87,6 @@ function escDeep(v: unknown): unknown {
     return out;
   }
   return v;
-}
-
-function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
-  const out: Record<string, T> = dict();
-  for (const k of Object.keys(r).sort(byString)) out[k] = r[k];
-  return out;
 }
 
 /** Seconds → a compose duration. */

@@ -3,6 +3,7 @@
  * one. Keeping them as data (not code paths) keeps the policy reviewable in one place and lets the
  * docs (docs/bundle.md) list them verbatim.
  */
+import type { BuildConfig } from '../compose/model';
 import type { BundleTarget } from './types';
 
 /** What happens to a service key on a target. */
@@ -125,6 +126,14 @@ export const DEBUG_PORTS: Readonly<Record<number, string>> = {
 
 /** Host ports ECS reserves on the container instance (ECS task definition parameters). */
 export const RESERVED_HOST_PORTS: readonly (number | readonly [number, number])[] = [22, 2375, 2376, [51678, 51680]];
+
+/** Whether ECS reserves `port` on the container instance. */
+export function isReservedHostPort(port: number): boolean {
+  return RESERVED_HOST_PORTS.some((r) => (typeof r === 'number' ? r === port : port >= r[0] && port <= r[1]));
+}
+
+/** The reserved ports as people read them: `22, 2375, 2376, 51678-51680`. */
+export const RESERVED_HOST_PORTS_TEXT = RESERVED_HOST_PORTS.map((r) => (typeof r === 'number' ? String(r) : `${r[0]}-${r[1]}`)).join(', ');
 
 /** Secrets by name and value have one home, lib/secrets.ts (shared with the review). */
 export { isSecretName } from '../secrets';
@@ -312,4 +321,99 @@ export const SERVICE_TIERS: readonly { readonly tier: number; readonly role: str
     role: 'data store',
     pattern: /(^|[/_.-])(mysql|mariadb|postgres|postgresql|postgis|timescaledb|mongo|mongodb|redis|redismod|redis-stack|valkey|keydb|dragonfly|memcached|rabbitmq|kafka|zookeeper|elasticsearch|opensearch|cassandra|couchdb|couchbase|neo4j|influxdb|clickhouse|minio|nats|etcd|consul|mssql|sqlserver|cockroach|db|database|cache|queue|broker|mq)([/_.:-]|$)/i,
   },
+];
+
+/**
+ * What each target (Elastic Beanstalk platform and bundle format) can express: the planner asks this
+ * table instead of branching on the target's name.
+ */
+export interface TargetCapabilities {
+  /** Name of the format in messages. */
+  readonly format: string;
+  /** More than one container. */
+  readonly multipleContainers: boolean;
+  /** Containers reach each other through links only (so names must be kept as links). */
+  readonly linksOnly: boolean;
+  /** Compose networks, aliases, restart policies, tmpfs, capabilities, sysctls… are kept natively. */
+  readonly composeNative: boolean;
+  /** Container settings beyond image, ports, volumes, command and entrypoint (labels, user, memory, …). */
+  readonly containerSettings: boolean;
+  /** Ulimit names the format accepts. */
+  readonly ulimits: readonly string[];
+  /** Log drivers the format accepts (undefined: any). */
+  readonly logDrivers?: readonly string[];
+  /** Every container needs memory or a memory reservation. */
+  readonly memoryRequired: boolean;
+  /** Health checks and start conditions: written natively, only with the containerHealthChecks option, or not at all. */
+  readonly healthchecks: 'native' | 'option' | 'none';
+  /** A port published on a random host port is still reached (Beanstalk's proxy reaches the container port). */
+  readonly containerPortReached: boolean;
+  /** An empty entrypoint clears the image's. */
+  readonly entrypointReset: boolean;
+  /** The tool that reads the format, for messages about what it cannot express. */
+  readonly reader: string;
+}
+
+/** Ulimit names an ECS container definition accepts. */
+export const ECS_ULIMITS: readonly string[] = ['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack'];
+
+export const TARGET_CAPABILITIES: Readonly<Record<BundleTarget, TargetCapabilities>> = {
+  ecs: {
+    format: 'Dockerrun', multipleContainers: true, linksOnly: true, composeNative: false, containerSettings: true, ulimits: ECS_ULIMITS,
+    logDrivers: ['awsfirelens', 'awslogs', 'fluentd', 'gelf', 'journald', 'json-file', 'logentries', 'splunk', 'syslog'],
+    memoryRequired: true, healthchecks: 'option', containerPortReached: false, entrypointReset: true, reader: 'Dockerrun',
+  },
+  docker: {
+    format: 'the production compose file', multipleContainers: true, linksOnly: false, composeNative: true, containerSettings: true, ulimits: ['as', ...ECS_ULIMITS],
+    memoryRequired: false, healthchecks: 'native', containerPortReached: false, entrypointReset: true, reader: 'docker-compose 1.29.2',
+  },
+  single: {
+    format: 'Dockerrun v1', multipleContainers: false, linksOnly: false, composeNative: false, containerSettings: false, ulimits: [],
+    memoryRequired: false, healthchecks: 'none', containerPortReached: true, entrypointReset: false, reader: 'Dockerrun',
+  },
+};
+
+/** Keys of `ServiceConfig.other` the docker target writes back unchanged. */
+export const PASS_THROUGH_KEYS: readonly string[] = ['blkio_config', 'group_add', 'pids_limit', 'security_opt'];
+
+/** Container paths where a volume only hides dependencies of the image during development. */
+export const DEPENDENCY_DIRS = /\/(node_modules|\.venv|bower_components)\/?$/;
+
+/** Service names and images that usually front an app (reverse proxies, web UIs): candidates for host port 80. */
+export const WEB_LIKE = /(^|[/_.-])(nginx|traefik|caddy|haproxy|envoy|httpd|apache|proxy|gateway|ingress|frontend|front|web|www|ui|client|app|kibana|grafana)([/_.:-]|$)/i;
+
+/** Container ports that usually serve HTTP, in order of preference. */
+export const HTTP_PORTS: readonly number[] = [80, 8080, 3000, 8000, 5000, 4200, 8081, 9000];
+
+/** ECS container health check limits, in seconds (retries: a count). */
+export const ECS_HEALTHCHECK_LIMITS = {
+  interval: { min: 5, max: 300, compose: 'interval' },
+  timeout: { min: 2, max: 60, compose: 'timeout' },
+  retries: { min: 1, max: 10, compose: 'retries' },
+  startPeriod: { min: 0, max: 300, compose: 'start_period' },
+} as const;
+
+/** Memory reserved for a schema init container (a database client and a shell). */
+export const SCHEMA_INIT_MEMORY_MIB = 64;
+
+/** Shortest value treated as a secret when searching commands and other values for it. */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Build settings the deploy pipeline's image build (context, Dockerfile, target, args, platform) does
+ * not carry: each present one is reported (`bundle/build-setting-ignored`).
+ */
+export const BUILD_SETTINGS_NOT_CARRIED: readonly { readonly key: (b: BuildConfig) => string; readonly present: (b: BuildConfig) => boolean; readonly reason: string }[] = [
+  { key: () => 'secrets', present: (b) => b.secrets.length > 0, reason: 'build secrets are not passed to the image build; a RUN --mount=type=secret step finds no secret' },
+  { key: () => 'ssh', present: (b) => b.ssh.length > 0, reason: 'no SSH agent is forwarded to the image build; fetch private dependencies another way' },
+  { key: () => 'additional_contexts', present: (b) => Object.keys(b.additionalContexts).length > 0, reason: 'additional build contexts are not passed to the image build; a COPY --from=<context> step fails' },
+  { key: () => 'network', present: (b) => b.network !== undefined && b.network !== 'default', reason: 'the image build uses the default build network' },
+  { key: () => 'extra_hosts', present: (b) => Object.keys(b.extraHosts).length > 0, reason: 'the image build resolves names with the default resolver' },
+  { key: () => 'shm_size', present: (b) => b.shmSizeBytes !== undefined, reason: 'the image build uses the default shared memory size' },
+  { key: () => 'privileged', present: (b) => b.privileged === true, reason: 'the image build is not privileged' },
+  { key: (b) => (b.cacheFrom.length > 0 ? 'cache_from' : 'cache_to'), present: (b) => b.cacheFrom.length > 0 || b.cacheTo.length > 0, reason: 'build caches are not configured by the deploy pipeline' },
+  { key: () => 'labels', present: (b) => Object.keys(b.labels).length > 0, reason: 'image labels are not added by the deploy pipeline; set LABEL in the Dockerfile' },
+  { key: () => 'tags', present: (b) => b.tags.length > 0, reason: 'the deploy pipeline tags images itself' },
+  { key: () => 'no_cache', present: (b) => b.noCache === true, reason: 'the deploy pipeline decides about the build cache' },
+  { key: () => 'pull', present: (b) => b.pull === true, reason: 'the deploy pipeline decides whether base images are pulled' },
 ];

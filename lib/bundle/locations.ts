@@ -30,14 +30,3 @@ export function fromOverrideFile(project: ComposeProject, pointer: string): bool
   return loc !== undefined && loc.file !== project.composeFiles[0];
 }
 
-/** `services.web.ports[0]` for a pointer `/services/web/ports/0`. */
-export function humanPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let out = '';
-  for (const part of parts) {
-    if (/^\d+$/.test(part)) out += `[${part}]`;
-    else if (/^[A-Za-z0-9_-]+$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(part)}]`;
-  }
-  return out;
-}

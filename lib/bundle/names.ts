@@ -3,9 +3,6 @@
  */
 import { dict, hasOwn } from './dict';
 
-/** `[A-Za-z0-9_-]`, 1-255 characters (the ECS container-name charset). */
-export const CONTAINER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
-
 /** Replaces every character outside `[A-Za-z0-9_-]` with `-` and trims to 255 characters. */
 export function sanitizeName(name: string): string {
   const s = name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);

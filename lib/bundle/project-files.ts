@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import type { FileReader } from '../compose/model';
-import { isInside } from './dev-only';
+import { isInside } from './plan/dev-only';
 
 /** Largest file the planner reads (config files and Dockerfiles are small). */
 export const MAX_SCANNED_FILE_BYTES = 256 * 1024;

@@ -61,7 +61,8 @@ export type BundleFile =
     readonly location?: SourceLocation;
   };
 
-export interface ImageBuild {
+/** What an image is built from: the same for the plan, the rehearsal's builds and the CDK image assets. */
+export interface ImageBuildSpec {
   readonly service: string;
   /** Sanitized container name in the bundle. */
   readonly containerName: string;
@@ -74,6 +75,10 @@ export interface ImageBuild {
   readonly args: Readonly<Record<string, string>>;
   /** Image platform, e.g. `linux/amd64`. */
   readonly platform: string;
+}
+
+/** An image of a rendered bundle: what it is built from, and the reference the bundle names it by. */
+export interface ImageBuild extends ImageBuildSpec {
   /** The image reference written into the bundle (the given URI, or a placeholder). */
   readonly imageRef: string;
   /** True when `imageRef` is a placeholder (no URI was supplied). */

@@ -10,6 +10,7 @@ import type { ErrorDetail } from '../errors';
 import type { DatabaseEngine } from './types';
 import { locate } from './locations';
 import { dict, hasOwn } from './dict';
+import { escapeSegment } from '../compose/pointer';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -167,7 +168,7 @@ export function splitCommand(text: string): string[] {
 export function parseServiceOverrides(project: ComposeProject, service: string, problems: ErrorDetail[]): ServiceOverrides {
   const raw = project.services[service]?.extensions['x-beanstack'];
   if (raw === undefined || raw === null) return {};
-  const pointer = `/services/${escapePointer(service)}/x-beanstack`;
+  const pointer = `/services/${escapeSegment(service)}/x-beanstack`;
   const r = new FieldReader(project, pointer, problems, `services.${service}.x-beanstack`);
   if (!isRecord(raw)) {
     problems.push({ message: `services.${service}.x-beanstack: expected a mapping of fields`, location: locate(project, pointer) });
@@ -314,7 +315,3 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   return { exclude, database, web, healthCheckPath };
 }
 
-/** Escapes one JSON-pointer segment. */
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}

@@ -42,7 +42,7 @@ export function humanPath(segments: readonly (string | number)[]): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;
-    else if (/^[A-Za-z0-9_.-]+$/.test(s) && !s.includes('..')) out += (out ? '.' : '') + s;
+    else if (/^[A-Za-z0-9_-]+$/.test(s)) out += (out ? '.' : '') + s;
     else out += `[${JSON.stringify(s)}]`;
   }
   return out === '' ? '(top level)' : out;

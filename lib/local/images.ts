@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isSecretName } from '../bundle/keys';
-import type { ImageBuild } from '../bundle/types';
+import type { ImageBuildSpec as ImageBuild } from '../bundle/types';
 import type { ComposeProject } from '../compose/model';
 import { checkBuildContext } from '../io/build-context';
 import { baseImages, contentHash } from './content-hash';

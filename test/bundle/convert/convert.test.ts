@@ -5,7 +5,7 @@
 import { composeToBundle, EXECUTION_ROLE_PLACEHOLDER } from '../../../lib/bundle';
 import { BundleError, formatError } from '../../../lib/errors';
 import { build, project, ROOT, service, started } from './model-builders';
-import { validateOutput } from '../../../lib/bundle/output-check';
+import { validateOutput } from '../../../lib/bundle/validate/output';
 
 const at = (line: number, column = 5) => ({ file: `${ROOT}/compose.yaml`, line, column });
 

@@ -3,13 +3,13 @@
  * x-beanstack parsing, rendering.
  */
 import { parse as parseYaml } from 'yaml';
-import { databaseUrlHost, detectEngine, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/database';
+import { databaseUrlHost, detectEngine, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/plan/database-facts';
 import { isSecretName } from '../../../lib/bundle/keys';
-import { mentionsHost, NameResolutionInput, resolveNames } from '../../../lib/bundle/links';
+import { mentionsHost, NameResolutionInput, resolveNames } from '../../../lib/bundle/plan/name-resolution';
 import { assignNames, envNameForSecret, sanitizeName, volumeSlug } from '../../../lib/bundle/names';
-import { renderJson, renderYaml } from '../../../lib/bundle/render';
-import { duration, escapeDollars } from '../../../lib/bundle/docker';
-import { shellQuote } from '../../../lib/bundle/single';
+import { renderJson, renderYaml } from '../../../lib/bundle/emit/serialize';
+import { duration, escapeDollars } from '../../../lib/bundle/emit/production-compose';
+import { shellQuote } from '../../../lib/bundle/emit/dockerrun-v1';
 import { parseMemoryMiB, splitCommand } from '../../../lib/bundle/x-beanstack';
 import { project, service } from './model-builders';
 

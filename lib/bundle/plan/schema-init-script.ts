@@ -6,7 +6,7 @@
  * database, takes a lock, applies the `.sql` files in the entrypoint's order and records each one in
  * the table `beanstack_schema_init` so a redeploy — or a second instance — does not apply it again.
  */
-import type { DatabaseEngine } from './types';
+import type { DatabaseEngine } from '../types';
 
 /** Where the script is mounted in the init container. */
 export const SCHEMA_INIT_SCRIPT = '/beanstack/schema-init.sh';

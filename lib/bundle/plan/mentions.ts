@@ -5,9 +5,9 @@
  * of ECS links and say which names must resolve.
  */
 import * as path from 'path';
-import type { SourceLocation } from '../errors';
-import { hostMentionIndex, Mention } from './links';
-import type { ProjectFiles } from './project-files';
+import type { SourceLocation } from '../../errors';
+import { hostMentionIndex, Mention } from './name-resolution';
+import type { ProjectFiles } from '../project-files';
 
 /** A name and the service it belongs to. */
 export interface NameOwner {

@@ -2,10 +2,10 @@
  * Database services the stack replaces with Amazon RDS: detection from the image, and the variables
  * of other services that pointed at them.
  */
-import type { ComposeProject, ServiceConfig } from '../compose/model';
-import type { DatabaseEngine, DatabaseVariableRole } from './types';
-import { DATABASE_IMAGE_VARIABLES, DATABASE_IMAGES, DATABASE_NAME_WORDS, DATABASE_PORTS, DATABASE_URL_SCHEMES } from './keys';
-import { own } from './dict';
+import type { ComposeProject, ServiceConfig } from '../../compose/model';
+import type { DatabaseEngine, DatabaseVariableRole } from '../types';
+import { DATABASE_IMAGE_VARIABLES, DATABASE_IMAGES, DATABASE_NAME_WORDS, DATABASE_PORTS, DATABASE_URL_SCHEMES } from '../keys';
+import { own } from '../dict';
 
 /** Image reference split into repository and tag (digest references have no tag). */
 export function parseImage(image: string): { repository: string; tag?: string; digest?: string } {

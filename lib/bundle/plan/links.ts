@@ -4,18 +4,14 @@
  * located warning for every name that cannot be kept and how to keep it.
  */
 import * as path from 'path';
-import { serviceDependencies } from '../compose/dependencies';
-import type { ComposeProject } from '../compose/model';
-import type { Collector } from './collector';
-import { servicePointer as sp } from './collector';
-import type { PlannedService } from './convert';
-import { dict, own } from './dict';
-import type { BuildFacts } from './image-facts';
-import { SERVICE_TIERS } from './keys';
-import { Dependency, HostName, Mention, PlannedLink, resolveNames } from './links';
+import { serviceDependencies } from '../../compose/dependencies';
+import type { ComposeProject } from '../../compose/model';
+import { servicePointer as sp } from '../collector';
+import type { PlanContext } from './context';
+import { dict, own } from '../dict';
+import { SERVICE_TIERS } from '../keys';
+import { Dependency, HostName, Mention, PlannedLink, resolveNames } from './name-resolution';
 import { collectMentions, MentionText, NameOwner } from './mentions';
-import type { ProjectFiles } from './project-files';
-import type { ServiceOverrides } from './x-beanstack';
 
 /** The names a service is reached by under Compose: service name, container_name, hostname, network aliases. */
 export function hostNames(project: ComposeProject, service: string): HostName[] {
@@ -36,18 +32,8 @@ export function serviceTier(service: string, image: string | undefined): number 
 
 const list = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
 
-export function resolveLinks(
-  project: ComposeProject,
-  kept: readonly string[],
-  overrides: Readonly<Record<string, ServiceOverrides>>,
-  planned: Readonly<Record<string, PlannedService>>,
-  builds: Readonly<Record<string, BuildFacts>>,
-  imageOf: (service: string) => string | undefined,
-  webService: string | undefined,
-  replaced: ReadonlySet<string>,
-  files: ProjectFiles,
-  c: Collector,
-): Record<string, readonly PlannedLink[]> {
+export function resolveLinks(ctx: PlanContext, kept: readonly string[], webService: string | undefined, replaced: ReadonlySet<string>): Record<string, readonly PlannedLink[]> {
+  const { project, overrides, planned, builds, files, c } = ctx;
   const keptSet = new Set(kept);
   const names: Record<string, HostName[]> = dict();
   const networks: Record<string, string[]> = dict();
@@ -59,7 +45,7 @@ export function resolveLinks(
     const svc = project.services[s];
     names[s] = hostNames(project, s);
     networks[s] = Object.keys(svc.networks);
-    tiers[s] = s === webService ? 3 : serviceTier(s, imageOf(s));
+    tiers[s] = s === webService ? 3 : serviceTier(s, ctx.imageOf(s));
     // depends_on and the dependencies the specification gives the same meaning (links, volumes_from, …)
     for (const d of serviceDependencies(svc)) explicit.push({ from: s, to: d.service, reason: d.reason, pointer: d.pointer });
     for (const l of svc.links) {

@@ -7,19 +7,7 @@
  * boolean), risky keys quoted, no line folding, trailing newline.
  */
 import { Document, isPair, isScalar, visit } from 'yaml';
-
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const k of Object.keys(value as Record<string, unknown>).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortDeep(v);
-    }
-    return out;
-  }
-  return value;
-}
+import { sortDeep } from '../../util/sort-deep';
 
 /** Stable JSON: sorted keys, 2-space indent, trailing newline. */
 export function renderJson(value: unknown): string {

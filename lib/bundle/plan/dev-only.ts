@@ -3,8 +3,8 @@
  * watcher commands, development-mode variables.
  */
 import * as path from 'path';
-import { DEV_BUILD_TARGETS, DEV_COMMAND_PATTERNS, DEV_DOCKERFILE_PATTERN, DEV_ENVIRONMENT_VALUES } from './keys';
-import { own } from './dict';
+import { DEV_BUILD_TARGETS, DEV_COMMAND_PATTERNS, DEV_DOCKERFILE_PATTERN, DEV_ENVIRONMENT_VALUES } from '../keys';
+import { own } from '../dict';
 
 /** Whether `child` is `parent` or lies below it (both absolute POSIX paths). */
 export function isInside(child: string, parent: string): boolean {

@@ -4,8 +4,8 @@
  * RDS as DB parameter group parameters where RDS lets them be set, and reported where it does not.
  * Pure: the caller reads the files.
  */
-import type { DatabaseEngine } from './types';
-import { RDS_MANAGED_PARAMETERS, RDS_PARAMETERS } from './keys';
+import type { DatabaseEngine } from '../types';
+import { RDS_MANAGED_PARAMETERS, RDS_PARAMETERS } from '../keys';
 
 /** Where the official MySQL / MariaDB images read server option files. */
 export const MYSQL_OPTION_PATHS: readonly string[] = [

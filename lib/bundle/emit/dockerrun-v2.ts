@@ -2,15 +2,15 @@
  * The `ecs` target: Dockerrun.aws.json v2 for "ECS running on 64bit Amazon Linux 2023".
  */
 import * as path from 'path';
-import type { HealthcheckConfig } from '../compose/model';
-import type { Plan, PlannedService } from './convert';
-import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from './keys';
-import { assignNames, volumeSlug } from './names';
-import type { BundleOptions, ContainerDefinition, DockerrunV2, DockerrunVolume, MountPoint } from './types';
-import { EXECUTION_ROLE_PLACEHOLDER } from './types';
-import { own } from './dict';
+import type { HealthcheckConfig } from '../../compose/model';
+import type { Plan, PlannedService } from '../plan/types';
+import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from '../keys';
+import { assignNames, volumeSlug } from '../names';
+import type { ContainerDefinition, DockerrunV2, DockerrunVolume, MountPoint } from '../types';
+import { EXECUTION_ROLE_PLACEHOLDER } from '../types';
+import { own } from '../dict';
+import { byString } from '../../util/order';
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Host path of a mount source on the instance. */
 export function hostSourcePath(kind: 'shipped' | 'named' | 'host', source: string): string {
@@ -46,7 +46,10 @@ const CONDITIONS = {
 } as const;
 
 /** Renders the plan as Dockerrun v2 (an object; render.ts turns it into bytes). */
-export function toDockerrunV2(plan: Plan, options: BundleOptions): DockerrunV2 {
+/** The image reference of each container, by service (from `renderBundle`). */
+export type ImageRefs = Readonly<Record<string, string>>;
+
+export function toDockerrunV2(plan: Plan, images: ImageRefs, options: { readonly executionRoleArn?: string }): DockerrunV2 {
   // volumes: one per distinct source, named after it
   const sources = new Map<string, { kind: 'shipped' | 'named' | 'host'; source: string; slug: string }>();
   for (const s of plan.services) {
@@ -74,7 +77,7 @@ export function toDockerrunV2(plan: Plan, options: BundleOptions): DockerrunV2 {
     .sort((a, b) => byString(a.name, b.name));
 
   const containerDefinitions = plan.services
-    .map((s) => containerDefinition(plan, s, options, (kind, source) => volumeName.get(volumeKey(kind, source))!))
+    .map((s) => containerDefinition(plan, s, images[s.service], (kind, source) => volumeName.get(volumeKey(kind, source))!))
     .sort((a, b) => byString(a.name, b.name));
 
   // environment secrets (the app's and the RDS password) reach ECS containers through the task execution role
@@ -91,7 +94,7 @@ export function toDockerrunV2(plan: Plan, options: BundleOptions): DockerrunV2 {
 function containerDefinition(
   plan: Plan,
   s: PlannedService,
-  options: BundleOptions,
+  image: string,
   volumeOf: (kind: 'shipped' | 'named' | 'host', source: string) => string,
 ): ContainerDefinition {
   const mountPoints: MountPoint[] = s.mounts
@@ -105,12 +108,12 @@ function containerDefinition(
     for (const a of link.aliases) links.push(a === name ? name : `${name}:${a}`);
   }
   const uniqueLinks = [...new Set(links)].sort(byString);
-  const deps = options.containerHealthChecks
+  const deps = plan.healthchecksWritten
     ? Object.entries(s.dependsOn)
       .map(([t, cond]) => ({ containerName: plan.containers[t], condition: CONDITIONS[cond] }))
       .sort((a, b) => byString(a.containerName, b.containerName))
     : [];
-  const hc = options.containerHealthChecks ? healthCheck(s.healthcheck) : undefined;
+  const hc = plan.healthchecksWritten ? healthCheck(s.healthcheck) : undefined;
   const cpu = s.cpus !== undefined ? Math.max(1, Math.round(s.cpus * 1024)) : s.cpuShares;
   const environment = Object.entries(s.environment).map(([name, value]) => ({ name, value }));
   const ulimits = Object.entries(s.ulimits)
@@ -118,7 +121,7 @@ function containerDefinition(
     .sort((a, b) => byString(a.name, b.name));
   return {
     name: s.containerName,
-    image: s.image,
+    image,
     essential: s.essential,
     ...(s.memoryMiB !== undefined ? { memory: s.memoryMiB } : {}),
     ...(s.memoryReservationMiB !== undefined ? { memoryReservation: s.memoryReservationMiB } : {}),

@@ -1,34 +1,14 @@
 /**
- * Every output is validated before it is returned (and so before it is written). A failure here is a
- * bug in the converter, not a user error: the error says so and names every broken rule.
+ * Every output is validated before it is returned (and so before it is written). A rule broken by a
+ * service's setting is that setting's located user error; anything else is a bug in the converter,
+ * and the error says so and names every broken rule.
  */
-import { BundleError, Diagnostic, SourceLocation } from '../errors';
-import type { BundleTarget, DockerrunV1, DockerrunV2 } from './types';
-import { PLACEHOLDER_ISSUE_CODES, validateDockerrunV1, validateDockerrunV2, validateProductionCompose, ValidationIssue } from './validate';
-
-/** Rules the converter guarantees itself (B2's schema validators check the full documents). */
-function ownChecksV2(doc: DockerrunV2): string[] {
-  const issues: string[] = [];
-  if (doc.AWSEBDockerrunVersion !== 2) issues.push('AWSEBDockerrunVersion must be the integer 2');
-  const names = new Set(doc.containerDefinitions.map((c) => c.name));
-  if (names.size !== doc.containerDefinitions.length) issues.push('container names must be unique');
-  if (!doc.containerDefinitions.some((c) => c.essential !== false)) issues.push('at least one container must be essential');
-  const volumes = new Set((doc.volumes ?? []).map((v) => v.name));
-  const hostPorts = new Set<string>();
-  for (const c of doc.containerDefinitions) {
-    if (!/^[A-Za-z0-9_-]{1,255}$/.test(c.name)) issues.push(`container name "${c.name}" has characters outside [A-Za-z0-9_-]`);
-    if (!c.memory && !c.memoryReservation) issues.push(`${c.name}: memory or memoryReservation is required`);
-    if (c.memory && c.memoryReservation && c.memory <= c.memoryReservation) issues.push(`${c.name}: memory must be greater than memoryReservation`);
-    for (const l of c.links ?? []) if (!names.has(l.split(':')[0])) issues.push(`${c.name}: link to missing container ${l}`);
-    for (const m of c.mountPoints ?? []) if (!volumes.has(m.sourceVolume)) issues.push(`${c.name}: mount of missing volume ${m.sourceVolume}`);
-    for (const p of c.portMappings ?? []) {
-      const key = `${p.hostPort}/${p.protocol ?? 'tcp'}`;
-      if (p.hostPort !== undefined && hostPorts.has(key)) issues.push(`${c.name}: host port ${key} published twice`);
-      hostPorts.add(key);
-    }
-  }
-  return issues;
-}
+import { BundleError, Diagnostic, SourceLocation } from '../../errors';
+import type { BundleTarget, DockerrunV1 } from '../types';
+import { validateDockerrunV1 } from './dockerrun-v1';
+import { validateDockerrunV2 } from './dockerrun-v2';
+import { PLACEHOLDER_ISSUE_CODES, type ValidationIssue } from './issues';
+import { validateProductionCompose } from './production-compose';
 
 function ownChecksV1(doc: DockerrunV1): string[] {
   const issues: string[] = [];
@@ -62,11 +42,9 @@ export function validateOutput(
   bundleFiles?: readonly string[],
   sourceOf?: (path: string) => { readonly service: string; readonly location?: SourceLocation } | undefined,
 ): Diagnostic[] {
-  const own = target === 'ecs'
-    ? ownChecksV2(doc as DockerrunV2)
-    : target === 'single'
-      ? ownChecksV1(doc as DockerrunV1)
-      : ownChecksCompose(doc as Record<string, unknown>);
+  // Dockerrun v2's validator checks everything the converter guarantees (names, essential, memory,
+  // links, volumes, host ports); v1 and the compose file get these few checks of their own
+  const own = target === 'ecs' ? [] : target === 'single' ? ownChecksV1(doc as DockerrunV1) : ownChecksCompose(doc as Record<string, unknown>);
   const issues: ValidationIssue[] = target === 'ecs'
     ? validateDockerrunV2(doc)
     : target === 'single'

@@ -4,11 +4,12 @@
  * `env_file: .env` (Beanstalk writes that file; the bundle never ships one), every `$` is escaped as
  * `$$` so compose does not interpolate values, and the file stays readable by docker-compose 1.29.2.
  */
-import type { HealthcheckConfig } from '../compose/model';
-import type { Plan, PlannedService } from './convert';
-import { dict, own } from './dict';
+import type { HealthcheckConfig } from '../../compose/model';
+import type { Plan, PlannedService } from '../plan/types';
+import type { ImageRefs } from './dockerrun-v2';
+import { dict } from '../dict';
+import { byString } from '../../util/order';
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A compose duration from milliseconds (`1m30s`, `500ms`). */
 export function duration(ms: number): string {
@@ -50,14 +51,14 @@ function mountString(m: PlannedService['mounts'][number]): string | Record<strin
   return `${source}:${m.target}${m.readOnly ? ':ro' : ''}`;
 }
 
-function service(s: PlannedService): Record<string, unknown> {
+function service(s: PlannedService, image: string): Record<string, unknown> {
   const deps = Object.entries(s.dependsOn).sort(([a], [b]) => byString(a, b));
   const plainDeps = deps.every(([, c]) => c === 'service_started');
   // the implicit default network needs no mention, unless it carries aliases or other networks are listed
   const networks = Object.entries(s.networks).filter(([n, aliases]) => n !== 'default' || aliases.length > 0 || Object.keys(s.networks).length > 1);
   const anyAliases = networks.some(([, a]) => a.length > 0);
   const out: Record<string, unknown> = {
-    image: s.image,
+    image,
     ...(s.entrypoint ? { entrypoint: [...s.entrypoint] } : {}),
     ...(s.command ? { command: [...s.command] } : {}),
     ...(Object.keys(s.environment).length > 0 ? { environment: { ...s.environment } } : {}),
@@ -102,25 +103,23 @@ function service(s: PlannedService): Record<string, unknown> {
 }
 
 /** Renders the plan as a compose document (an object; render.ts turns it into bytes). */
-export function toProductionCompose(plan: Plan): Record<string, unknown> {
+export function toProductionCompose(plan: Plan, images: ImageRefs): Record<string, unknown> {
   const services: Record<string, unknown> = dict();
-  for (const s of plan.services) services[s.service] = service(s);
+  for (const s of plan.services) services[s.service] = service(s, images[s.service]);
   const volumes: Record<string, unknown> = dict();
   for (const v of plan.namedVolumes) {
-    const top = own(plan.project.volumes, v);
-    volumes[v] = top && !top.external && (top.driver || Object.keys(top.driverOpts).length > 0)
-      ? { ...(top.driver ? { driver: top.driver } : {}), ...(Object.keys(top.driverOpts).length > 0 ? { driver_opts: { ...top.driverOpts } } : {}) }
+    volumes[v.name] = v.driver || Object.keys(v.driverOpts).length > 0
+      ? { ...(v.driver ? { driver: v.driver } : {}), ...(Object.keys(v.driverOpts).length > 0 ? { driver_opts: { ...v.driverOpts } } : {}) }
       : {};
   }
   const networks: Record<string, unknown> = dict();
   for (const n of plan.networks) {
-    const top = own(plan.project.networks, n);
-    networks[n] = {
-      ...(top?.driver ? { driver: top.driver } : {}),
-      ...(top?.internal ? { internal: true } : {}),
-      ...(top?.attachable ? { attachable: true } : {}),
-      ...(top && Object.keys(top.driverOpts).length > 0 ? { driver_opts: { ...top.driverOpts } } : {}),
-      ...(top && Object.keys(top.labels).length > 0 ? { labels: { ...top.labels } } : {}),
+    networks[n.name] = {
+      ...(n.driver ? { driver: n.driver } : {}),
+      ...(n.internal ? { internal: true } : {}),
+      ...(n.attachable ? { attachable: true } : {}),
+      ...(Object.keys(n.driverOpts).length > 0 ? { driver_opts: { ...n.driverOpts } } : {}),
+      ...(Object.keys(n.labels).length > 0 ? { labels: { ...n.labels } } : {}),
     };
   }
   return {

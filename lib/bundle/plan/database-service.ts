@@ -4,17 +4,17 @@
  * parameter group), and any other mount (left out). Every decision is reported with its position.
  */
 import * as path from 'path';
-import type { ComposeProject, ServiceVolume } from '../compose/model';
-import type { SourceLocation } from '../errors';
-import type { Collector } from './collector';
-import { servicePointer as sp } from './collector';
+import type { ComposeProject, ServiceVolume } from '../../compose/model';
+import type { SourceLocation } from '../../errors';
+import type { Collector } from '../collector';
+import { servicePointer as sp } from '../collector';
 import { commandSettings, DatabaseSetting, MYSQL_OPTION_PATHS, parseMysqlOptionFile, parsePostgresConf, planParameters } from './db-config';
 import { isInside } from './dev-only';
 import { BuildFacts, copiedInto } from './image-facts';
-import { DATA_DIRECTORIES, INIT_DIRECTORY, INIT_SQL_FILE, NEVER_SHIP } from './keys';
-import { locate } from './locations';
-import type { ProjectFiles } from './project-files';
-import type { DatabaseEngine } from './types';
+import { DATA_DIRECTORIES, INIT_DIRECTORY, INIT_SQL_FILE, NEVER_SHIP } from '../keys';
+import { locate } from '../locations';
+import type { ProjectFiles } from '../project-files';
+import type { DatabaseEngine } from '../types';
 
 /** Init files mounted from the project, shipped in the bundle and mounted the same way into the init container. */
 export interface ShippedInit {

@@ -3,11 +3,10 @@
  * nginx proxies port 80 to the container port, so host ports are not written; variables become
  * environment properties the stack sets (v1 has no environment field).
  */
-import { BundleError } from '../errors';
-import type { Plan } from './convert';
-import { hostSourcePath } from './ecs';
-import { locate } from './locations';
-import type { DockerrunV1 } from './types';
+import { BundleError } from '../../errors';
+import type { Plan } from '../plan/types';
+import { hostSourcePath, ImageRefs } from './dockerrun-v2';
+import type { DockerrunV1 } from '../types';
 
 /** Quotes one argument for a POSIX shell when it needs it. */
 export function shellQuote(arg: string): string {
@@ -15,11 +14,11 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-export function toDockerrunV1(plan: Plan): DockerrunV1 {
+export function toDockerrunV1(plan: Plan, images: ImageRefs): DockerrunV1 {
   if (plan.services.length !== 1) {
     throw new BundleError(`the single target runs one container, but the bundle has ${plan.services.length}: ${plan.services.map((s) => s.service).join(', ')}`, {
       code: 'bundle/single-container',
-      location: locate(plan.project, '/services'),
+      location: plan.servicesLocation,
       fix: 'use --target ecs or --target docker for several containers, or leave the others out with x-beanstack: { exclude: true }',
     });
   }
@@ -29,7 +28,7 @@ export function toDockerrunV1(plan: Plan): DockerrunV1 {
   if (containerPort === undefined) {
     throw new BundleError(`services.${s.service} publishes and exposes no port; Dockerrun v1 needs the port the app listens on`, {
       code: 'bundle/single-no-port',
-      location: locate(plan.project, `/services/${s.service}`),
+      location: s.location,
       fix: `add \`expose: ["<port>"]\` or \`ports: ["<port>"]\` to services.${s.service}`,
     });
   }
@@ -39,7 +38,7 @@ export function toDockerrunV1(plan: Plan): DockerrunV1 {
     .sort((a, b) => (a.ContainerDirectory < b.ContainerDirectory ? -1 : a.ContainerDirectory > b.ContainerDirectory ? 1 : 0));
   return {
     AWSEBDockerrunVersion: '1',
-    Image: { Name: s.image, Update: 'true' },
+    Image: { Name: images[s.service], Update: 'true' },
     Ports: [{ ContainerPort: containerPort }],
     ...(volumes.length > 0 ? { Volumes: volumes } : {}),
     ...(s.command && s.command.length > 0 ? { Command: s.command.map(shellQuote).join(' ') } : {}),

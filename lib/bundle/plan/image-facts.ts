@@ -5,14 +5,14 @@
  * copied into `/docker-entrypoint-initdb.d`).
  */
 import * as path from 'path';
-import type { ComposeProject } from '../compose/model';
-import { baseImage, Dockerfile, DockerfileCopy, parseDockerfile, stageChain, targetStage } from './dockerfile';
+import type { ComposeProject } from '../../compose/model';
+import { baseImage, Dockerfile, DockerfileCopy, parseDockerfile, stageChain, targetStage } from '../dockerfile';
 import { isDevDockerfile, isInside, isRemoteContext } from './dev-only';
-import { dict } from './dict';
-import { fromOverrideFile } from './locations';
-import type { ProjectFiles } from './project-files';
-import type { ServiceOverrides } from './x-beanstack';
-import { escapePointer } from './x-beanstack';
+import { dict } from '../dict';
+import { fromOverrideFile } from '../locations';
+import type { ProjectFiles } from '../project-files';
+import type { ServiceOverrides } from '../x-beanstack';
+import { escapeSegment } from '../../compose/pointer';
 
 export interface BuildFacts {
   /** Absolute build context. */
@@ -44,7 +44,7 @@ export function buildFacts(project: ComposeProject, service: string, x: ServiceO
   const args: Record<string, string> = dict();
   for (const [k, v] of Object.entries(b.args)) if (v !== null) args[k] = v;
   for (const [k, v] of Object.entries(x.args ?? {})) args[k] = v;
-  const pointer = `/services/${escapePointer(service)}/build/dockerfile`;
+  const pointer = `/services/${escapeSegment(service)}/build/dockerfile`;
   const composeDockerfile = b.dockerfile ?? 'Dockerfile';
   let dockerfile = x.dockerfile ?? composeDockerfile;
   let switchedFrom: string | undefined;

@@ -16,8 +16,9 @@
  * A service with `x-beanstack.connects_to` links to exactly the services it lists (plus its explicit
  * dependencies). Names that cannot be kept are reported by the planner, each with its fix.
  */
-import type { SourceLocation } from '../errors';
-import { dict, own } from './dict';
+import type { SourceLocation } from '../../errors';
+import { dict, own } from '../dict';
+import { byString } from '../../util/order';
 
 /** An edge "`from` needs `to` first" with where it comes from. */
 export interface Dependency {
@@ -91,7 +92,6 @@ export interface NameResolution {
 /** What ECS accepts as a link alias: up to 255 letters, digits, underscores and hyphens. */
 export const LINK_ALIAS_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Adds edges that keep the graph acyclic; returns the ones that would close a cycle. */
 class Dag {
