@@ -29,6 +29,7 @@ export const COMMAND_MODULES: Readonly<Record<string, () => RegisterCommand>> = 
   local: () => require('./local').registerLocal,
   preflight: () => require('./preflight').registerPreflight,
   rollback: () => require('./rollback').registerRollback,
+  secrets: () => require('./secrets').registerSecrets,
 };
 
 /** The commands to register for these arguments: the named one, or all (help, unknown, none). */

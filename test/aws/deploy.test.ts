@@ -126,12 +126,13 @@ describe('rollback', () => {
     expect(env).toMatchObject({ Status: 'Ready', Health: 'Green', VersionLabel: 'v2' });
     expect(eb.commandCalls(UpdateEnvironmentCommand)[0].args[0].input).toEqual({ EnvironmentName: 'shop-dev', VersionLabel: 'v2' });
     expect(sleeps).toEqual([5, 5]);
-    // each event once, oldest first
-    expect(log).toEqual([
+    // each event once, oldest first; the status lines carry the elapsed time (printed, not asserted)
+    expect(log.filter((l) => !/ \(\d+ s\)$/.test(l))).toEqual([
       'deploying v2 to shop-dev',
       '  2026-11-23T12:00:00.000Z INFO Environment update is starting.',
       '  2026-11-23T12:01:00.000Z INFO Environment update completed successfully.',
     ]);
+    expect(log.filter((l) => / \(\d+ s\)$/.test(l)).map((l) => l.replace(/\d+ s/, 'N s'))).toEqual(['  shop-dev: Updating (N s)', '  shop-dev is Ready (N s)']);
   });
   test('execute: gives up after the timeout with a user error', async () => {
     eb.on(UpdateEnvironmentCommand).resolves({});
