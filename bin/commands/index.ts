@@ -23,6 +23,7 @@ export const COMMAND_MODULES: Readonly<Record<string, () => RegisterCommand>> = 
   deploy: () => require('./deploy').registerDeploy,
   diff: () => require('./diff').registerDiff,
   doctor: () => require('./doctor').registerDoctor,
+  history: () => require('./history').registerHistory,
   dockerrun: () => require('./dockerrun').registerDockerrun,
   import: () => require('./import').registerImport,
   init: () => require('./init').registerInit,

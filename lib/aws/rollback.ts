@@ -40,6 +40,18 @@ function info(v: ApplicationVersionDescription): VersionInfo {
   };
 }
 
+/** Every version of an application (all pages). */
+export async function applicationVersions(clients: AwsClients, applicationName: string): Promise<ApplicationVersionDescription[]> {
+  const versions: ApplicationVersionDescription[] = [];
+  let token: string | undefined;
+  do {
+    const page = await clients.elasticbeanstalk.send(new DescribeApplicationVersionsCommand({ ApplicationName: applicationName, MaxRecords: 100, NextToken: token }));
+    versions.push(...(page.ApplicationVersions ?? []));
+    token = page.NextToken;
+  } while (token);
+  return versions;
+}
+
 /** Decides what to roll back to: `versionLabel`, else the newest version created before the current one. */
 export async function planRollback(clients: AwsClients, environmentName: string, versionLabel?: string): Promise<RollbackPlan> {
   const envs = await clients.elasticbeanstalk.send(new DescribeEnvironmentsCommand({ EnvironmentNames: [environmentName], IncludeDeleted: false }));
@@ -53,13 +65,7 @@ export async function planRollback(clients: AwsClients, environmentName: string,
       fix: 'wait until the running operation finishes (beanstack doctor shows the status), then roll back',
     });
   }
-  const versions: ApplicationVersionDescription[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.elasticbeanstalk.send(new DescribeApplicationVersionsCommand({ ApplicationName: env.ApplicationName, MaxRecords: 100, NextToken: token }));
-    versions.push(...(page.ApplicationVersions ?? []));
-    token = page.NextToken;
-  } while (token);
+  const versions = await applicationVersions(clients, env.ApplicationName);
   const current = versions.find((v) => v.VersionLabel === env.VersionLabel);
   const currentInfo: VersionInfo = current ? info(current) : { label: env.VersionLabel ?? '(none)' };
 
@@ -72,10 +78,10 @@ export async function planRollback(clients: AwsClients, environmentName: string,
       });
     }
     if (!DEPLOYABLE.has(wanted.Status)) {
-      throw new BeanstackError(`version '${versionLabel}' is ${wanted.Status} and cannot be deployed`, { code: 'aws/version-not-deployable', fix: 'pick another --version-label' });
+      throw new BeanstackError(`version '${versionLabel}' is ${wanted.Status} and cannot be deployed`, { code: 'aws/version-not-deployable', fix: 'pick another version (--to or --version-label; beanstack history lists them)' });
     }
     if (wanted.VersionLabel === env.VersionLabel) {
-      throw new BeanstackError(`${environmentName} already runs '${versionLabel}'`, { code: 'aws/already-running', fix: 'pick another --version-label' });
+      throw new BeanstackError(`${environmentName} already runs '${versionLabel}'`, { code: 'aws/already-running', fix: 'pick another version (--to or --version-label; beanstack history lists them)' });
     }
     return { environmentName, applicationName: env.ApplicationName, current: currentInfo, target: info(wanted) };
   }

@@ -16,6 +16,10 @@ import { BeanstackError, isUserError } from '../errors';
 import { parseDotEnv } from '../compose/dotenv';
 import { suggest } from '../util/suggest';
 
+/** Doctor check ids: a secret still holds its placeholder; a secret the environment reads is gone. */
+export const PLACEHOLDER_CHECK_ID = 'secrets/placeholder';
+export const SECRETS_EXIST_CHECK_ID = 'secrets/exist';
+
 /** Tag on each application secret the stack creates; its value is the environment variable name. */
 export const APP_SECRET_TAG = 'beanstack:app-secret';
 

@@ -18,7 +18,7 @@ import type { Check, CheckOutcome } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, physicalIds } from './deployed';
 import type { DoctorContext } from './doctor';
-import { APP_SECRET_TAG, AppSecretState, placeholderState } from './secret-status';
+import { APP_SECRET_TAG, AppSecretState, PLACEHOLDER_CHECK_ID, placeholderState, SECRETS_EXIST_CHECK_ID } from './secret-status';
 import { RollbackOptions, waitUntilReady } from './rollback';
 import type { StackPlan } from './stack-plan';
 
@@ -142,28 +142,29 @@ export async function restartForSecrets(clients: AwsClients, environmentName: st
 
 const SET_HINT = 'beanstack secrets set NAME < value-file (or --from-env-file FILE for several)';
 
+/** The statuses of one doctor run, shared by its two secrets checks (one set of calls). */
+const statusCache = new WeakMap<DoctorContext, Promise<AppSecretStatus[] | undefined>>();
+function doctorStatuses(ctx: DoctorContext): Promise<AppSecretStatus[] | undefined> {
+  if (!statusCache.has(ctx)) {
+    statusCache.set(ctx, ctx.stack().then((stack) => (stack ? appSecretStatuses(ctx.clients, ctx.plan, stack) : undefined)));
+  }
+  return statusCache.get(ctx)!;
+}
+
+const SECRET_PERMISSIONS = ['secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'];
+
 /** Doctor: fails while an application secret still holds the random placeholder. */
 export const placeholderSecretsCheck: Check<DoctorContext> = {
-  id: 'secrets/placeholder',
+  id: PLACEHOLDER_CHECK_ID,
   title: 'Application secrets hold real values',
   group: 'secrets',
-  permissions: ['secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+  permissions: SECRET_PERMISSIONS,
   fix: `set the real values: ${SET_HINT}`,
   run: async (ctx): Promise<CheckOutcome> => {
     if (plannedAppSecrets(ctx.plan).length === 0) return { status: 'skip', summary: 'the stack has no application secret' };
-    const stack = await ctx.stack();
-    if (!stack) return { status: 'skip', summary: 'the stack is not deployed' };
-    const statuses = await appSecretStatuses(ctx.clients, ctx.plan, stack);
+    const statuses = await doctorStatuses(ctx);
+    if (!statuses) return { status: 'skip', summary: 'the stack is not deployed' };
     const placeholders = statuses.filter((s) => s.state === 'placeholder').map((s) => s.name);
-    const broken = statuses.filter((s) => s.state === 'missing' || s.state === 'no-value');
-    if (broken.length > 0) {
-      return {
-        status: 'fail',
-        summary: `${broken.map((s) => `${s.name} (${s.state === 'missing' ? 'deleted' : 'no current value'})`).join(', ')}: the environment cannot read ${broken.length === 1 ? 'it' : 'them'}`,
-        fix: 'restore the secret (aws secretsmanager restore-secret) or set a value: beanstack secrets set NAME',
-        details: placeholders.length > 0 ? [`still placeholders: ${placeholders.join(', ')}`] : undefined,
-      };
-    }
     if (placeholders.length > 0) {
       return {
         status: 'fail',
@@ -177,5 +178,28 @@ export const placeholderSecretsCheck: Check<DoctorContext> = {
       status: 'pass',
       summary: `${deployed.length} application secret${deployed.length === 1 ? '' : 's'} set${pending.length > 0 ? `; not deployed yet: ${pending.join(', ')}` : ''}`,
     };
+  },
+};
+
+/** Doctor: fails when a secret the environment reads was deleted (or scheduled for deletion) or has no value. */
+export const secretsExistCheck: Check<DoctorContext> = {
+  id: SECRETS_EXIST_CHECK_ID,
+  title: 'Application secrets exist and have a value',
+  group: 'secrets',
+  permissions: SECRET_PERMISSIONS,
+  fix: 'restore the secret (aws secretsmanager restore-secret --secret-id <arn>) or set a value: beanstack secrets set NAME',
+  run: async (ctx): Promise<CheckOutcome> => {
+    if (plannedAppSecrets(ctx.plan).length === 0) return { status: 'skip', summary: 'the stack has no application secret' };
+    const statuses = await doctorStatuses(ctx);
+    if (!statuses) return { status: 'skip', summary: 'the stack is not deployed' };
+    const broken = statuses.filter((s) => s.state === 'missing' || s.state === 'no-value');
+    if (broken.length > 0) {
+      return {
+        status: 'fail',
+        summary: `${broken.map((s) => `${s.name} (${s.state === 'no-value' ? 'no current value' : s.deletionDate ? `deletion scheduled ${s.deletionDate.toISOString()}` : 'deleted'})`).join(', ')}: the environment cannot read ${broken.length === 1 ? 'it' : 'them'}`,
+      };
+    }
+    const deployed = statuses.filter((s) => s.state !== 'not-deployed').length;
+    return { status: 'pass', summary: `${deployed} application secret${deployed === 1 ? '' : 's'} exist${deployed === 1 ? 's' : ''} with a value` };
   },
 };

@@ -17,7 +17,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DOCTOR_CHECKS, doctorContext } from '../../lib/aws/doctor';
 import { describeDeployedStack } from '../../lib/aws/deployed';
-import { appSecretStatuses, placeholderSecretsCheck, plannedAppSecrets, putAppSecret, restartForSecrets } from '../../lib/aws/secrets';
+import { runChecks } from '../../lib/aws/check';
+import { appSecretStatuses, placeholderSecretsCheck, plannedAppSecrets, putAppSecret, restartForSecrets, secretsExistCheck } from '../../lib/aws/secrets';
 import {
   APP_SECRET_TAG,
   checkSecretNames,
@@ -26,7 +27,7 @@ import {
   secretValueFrom,
 } from '../../lib/aws/secret-status';
 import { isUserError } from '../../lib/errors';
-import { loadPlan, MutableTemplate, runCheck, testClients } from './helpers';
+import { loadPlan, runCheck, testClients, withAppSecrets } from './helpers';
 
 const sm = mockClient(SecretsManagerClient);
 const cfn = mockClient(CloudFormationClient);
@@ -38,20 +39,6 @@ const CREATED = new Date('2026-11-01T09:03:12Z');
 const arnOf = (id: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${id}-AbCdEf`;
 const API_KEY_ARN = arnOf('AppSecretsAPIKEY5F1E2D3C');
 const SESSION_ARN = arnOf('AppSecretsSESSIONSECRET9A8B7C6D');
-
-/** The ecs-single fixture with three application secrets, as ComposeApplication synthesizes them. */
-export function withAppSecrets(t: MutableTemplate): void {
-  for (const [id, name] of [['AppSecretsAPIKEY5F1E2D3C', 'API_KEY'], ['AppSecretsSESSIONSECRET9A8B7C6D', 'SESSION_SECRET'], ['AppSecretsSTRIPETOKEN1A2B3C4D', 'STRIPE_TOKEN']]) {
-    t.Resources[id] = {
-      Type: 'AWS::SecretsManager::Secret',
-      Properties: {
-        Description: `shop-dev: ${name} for api. Created with a random placeholder`,
-        GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 40 },
-        Tags: [{ Key: APP_SECRET_TAG, Value: name }],
-      },
-    };
-  }
-}
 
 const RESOURCES: Array<[string, string, string]> = [
   ['AppApplication609B01FE', 'shop', 'AWS::ElasticBeanstalk::Application'],
@@ -153,8 +140,8 @@ describe('placeholder or set, from metadata only', () => {
 
 describe('doctor: secrets/placeholder', () => {
   const ctx = () => doctorContext(plan(), testClients(), ACCOUNT, REGION);
-  test('is one of the doctor checks', () => {
-    expect(DOCTOR_CHECKS).toContain(placeholderSecretsCheck);
+  test('both are doctor checks', () => {
+    expect(DOCTOR_CHECKS).toEqual(expect.arrayContaining([secretsExistCheck, placeholderSecretsCheck]));
   });
   test('fails while a placeholder remains, with the secrets set command', async () => {
     deployedStack();
@@ -171,14 +158,22 @@ describe('doctor: secrets/placeholder', () => {
     const r = await runCheck(DOCTOR_CHECKS, 'secrets/placeholder', ctx());
     expect(r).toMatchObject({ status: 'pass', summary: '2 application secrets set; not deployed yet: STRIPE_TOKEN' });
   });
-  test('a deleted secret fails: the environment cannot read it', async () => {
+  test('a deleted secret fails secrets/exist; the placeholder check still names the placeholders', async () => {
     deployedStack();
     secretsManager();
     sm.on(DescribeSecretCommand, { SecretId: SESSION_ARN }).rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: "Secrets Manager can't find the specified secret." }));
-    const r = await runCheck(DOCTOR_CHECKS, 'secrets/placeholder', ctx());
-    expect(r.status).toBe('fail');
-    expect(r.summary).toBe('SESSION_SECRET (deleted): the environment cannot read it');
-    expect(r.details).toEqual(['still placeholders: API_KEY']);
+    const c = ctx();
+    const [exist, placeholder] = await runChecks([secretsExistCheck, placeholderSecretsCheck], c);
+    expect(exist).toMatchObject({ status: 'fail', summary: 'SESSION_SECRET (deleted): the environment cannot read it' });
+    expect(exist.fix).toContain('restore-secret');
+    expect(placeholder).toMatchObject({ status: 'fail', summary: '1 of 3 application secrets still holds the random placeholder: API_KEY' });
+    // one set of calls for both checks
+    expect(sm.commandCalls(DescribeSecretCommand)).toHaveLength(2);
+  });
+  test('secrets/exist passes when every deployed secret has a value', async () => {
+    deployedStack();
+    secretsManager();
+    expect(await runCheck(DOCTOR_CHECKS, 'secrets/exist', ctx())).toMatchObject({ status: 'pass', summary: '2 application secrets exist with a value' });
   });
   test('AccessDenied names the missing permission', async () => {
     deployedStack();
