@@ -87,7 +87,8 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
 /** The deployment record (git, beanstack version, image digests, compose hashes) written into the new application version. */
 async function recordThisDeploy(ctx: CliContext, session: Awaited<ReturnType<typeof openCliSession>>): Promise<string> {
   const { describeDeployedStack } = await import('../../lib/aws/deployed');
-  const { deploymentRecord, historyTarget, recordDeployment, RECORD_PERMISSIONS } = await import('../../lib/aws/history');
+  const { deploymentRecord, historyTarget, recordDeployment } = await import('../../lib/aws/history');
+  const { HISTORY_ACTIONS } = await import('../../lib/aws/permissions');
   const { describeAwsError } = await import('../../lib/aws/aws-errors');
   const { nodeFileReader } = await import('../../lib/aws/session');
   const { localImageDigest } = await import('../../lib/local/image-digest');
@@ -105,7 +106,7 @@ async function recordThisDeploy(ctx: CliContext, session: Awaited<ReturnType<typ
     });
     return await recordDeployment(session.clients, target, record);
   } catch (e) {
-    const aws = describeAwsError(e, RECORD_PERMISSIONS);
+    const aws = describeAwsError(e, HISTORY_ACTIONS);
     if (aws) throw new Error(`${aws.message}; ${aws.fix}`);
     throw e;
   }

@@ -44,10 +44,6 @@ export interface HistoryEntry {
   readonly running: boolean;
 }
 
-/** IAM actions of `deploymentHistory`; `recordDeployment` adds the two update calls. */
-export const HISTORY_PERMISSIONS: readonly string[] = ['elasticbeanstalk:DescribeEnvironments', 'elasticbeanstalk:DescribeApplicationVersions', 'elasticbeanstalk:ListTagsForResource'];
-export const RECORD_PERMISSIONS: readonly string[] = ['elasticbeanstalk:ListTagsForResource', 'elasticbeanstalk:AddTags', 'elasticbeanstalk:UpdateTagsForResource', 'elasticbeanstalk:UpdateApplicationVersion'];
-
 /** What the deploy knows about itself, gathered by the CLI (git, the docker engine, the package). */
 export interface RecordInputs {
   readonly commit?: string;
