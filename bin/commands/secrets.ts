@@ -87,6 +87,8 @@ export const registerSecrets: RegisterCommand = (program, ctx, run) => {
     .option('--from-file <file>', 'read the value from this file (one trailing newline is dropped)')
     .option('--from-env-file <file>', 'set every NAME=value of this env file (compose .env syntax; values are not interpolated)')
     .option('--no-restart', 'do not restart the application servers (they read the new value at the next deploy or restart)')
+    // a value typed after NAME would sit in the shell history and the process list: refused, never read
+    .allowExcessArguments(false)
     .action(
       run(async (name: string | undefined, flags: SetFlags) => {
         const { checkSecretNames } = await import('../../lib/aws/secret-status');
