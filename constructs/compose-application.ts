@@ -504,7 +504,7 @@ export class ComposeApplication extends Construct {
     if (placeholderSecrets.length > 0) {
       warnings.push({
         code: 'constructs/secret-placeholder',
-        message: `${placeholderSecrets.join(', ')} ${placeholderSecrets.length === 1 ? 'is' : 'are'} created in Secrets Manager with a random placeholder, and the application runs with it until you set the real value — after the first deploy, run the command of each FillSecret-<NAME> stack output (docs/deploy.md, "Application secrets")`,
+        message: `${placeholderSecrets.join(', ')} ${placeholderSecrets.length === 1 ? 'is' : 'are'} created in Secrets Manager with a random placeholder, and the application runs with it until you set the real value — after the first deploy, run beanstack secrets set <NAME> (or the command of each FillSecret-<NAME> stack output; docs/deploy.md, "Application secrets")`,
       });
     }
     this.secrets = secrets;
