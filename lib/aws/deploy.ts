@@ -72,7 +72,8 @@ export async function runDeploy(steps: DeploySteps, options: DeployOptions = {})
     return 'preflight-failed';
   }
 
-  const firstDeploy = steps.stackExists ? !(await steps.stackExists()) : false;
+  // unknown (the call failed) counts as a later deploy: only the wording of the placeholder message depends on it
+  const firstDeploy = steps.stackExists ? !(await steps.stackExists().catch(() => true)) : false;
   steps.log('== cdk deploy');
   const code = await steps.cdkDeploy();
   if (code !== 0) {
