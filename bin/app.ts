@@ -20,6 +20,7 @@
  *   requireDatabaseTls (false: the database accepts connections without TLS, with a warning),
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, Annotations, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -28,6 +29,7 @@ import { DeploymentStage, isDeploymentStage } from '../constructs/stage';
 import { InstanceSubnetPlacement } from '../constructs/network';
 import { TARGETS } from '../lib/bundle/keys';
 import type { BundleTarget } from '../lib/bundle/types';
+import { COMPOSE_FILES_METADATA, composeFileHashes } from '../lib/aws/history-record';
 import { loadProject } from '../lib/compose';
 import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
@@ -224,6 +226,8 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     environmentVariables: settings.environmentVariables,
     tags: { 'beanstack:app': appName, 'beanstack:stage': settings.stage },
   });
+  // the compose files' sha256 for beanstack deploy's record (lib/aws/history-record.ts); manifest only, not the template
+  stack.node.addMetadata(COMPOSE_FILES_METADATA, composeFileHashes(project.composeFiles, options.cwd, (f) => fs.readFileSync(f)));
   for (const w of loaded.warnings) {
     Annotations.of(stack).addWarningV2(`@beanstack/compose:${w.code}`, `${w.location ? `${path.relative(options.cwd, w.location.file)}:${w.location.line}:${w.location.column}: ` : ''}${w.message}`);
   }

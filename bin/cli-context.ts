@@ -11,6 +11,12 @@ export interface CliContext {
   readonly stderr: (text: string) => void;
   /** Whether stderr is a terminal (progress output, colours). */
   readonly isTty: boolean;
+  /**
+   * Reads all of stdin (`beanstack secrets set`), and whether stdin is a terminal.
+   *
+   * @default - no stdin: commands that need it say so
+   */
+  readonly readStdin?: () => Promise<{ readonly data: Buffer; readonly isTty: boolean }>;
 }
 
 /** Documented exit codes of every command. */

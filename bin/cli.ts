@@ -19,7 +19,7 @@ import { packageVersion } from './package-info';
 import { failure } from './shared/failure';
 
 /** Commands that call AWS through the SDK (and `diff --live`). */
-const AWS_COMMANDS: readonly string[] = ['deploy', 'doctor', 'preflight', 'rollback'];
+const AWS_COMMANDS: readonly string[] = ['deploy', 'doctor', 'history', 'preflight', 'rollback', 'secrets'];
 
 /** The Node major the AWS SDK for JavaScript v3 announces as its minimum (its NodeVersionSupportWarning). */
 const SDK_NODE_MAJOR = 22;
@@ -95,6 +95,12 @@ export function run(): void {
     stderr: (t) => writeAll(2, t),
     get isTty() {
       return Boolean(process.stderr.isTTY);
+    },
+    readStdin: async () => {
+      if (process.stdin.isTTY) return { data: Buffer.alloc(0), isTty: true };
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+      return { data: Buffer.concat(chunks), isTty: false };
     },
   };
   main(process.argv.slice(2), ctx).then(

@@ -71,7 +71,7 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
     out(`secrets to fill after the first deploy (${secrets.length})${secrets.length > 0 ? `: ${secrets.join(', ')}` : ''}`);
     if (secrets.length > 0) {
       out(`  created with a RANDOM PLACEHOLDER value: the app runs with it until you set the real one`);
-      out(`  (the stack output FillSecret-<NAME> is the exact command; docs/deploy.md "Application secrets")`);
+      out(`  (beanstack secrets set <NAME> < value-file, or the stack output FillSecret-<NAME>; docs/deploy.md "Application secrets")`);
     }
     const warnings = [...built.loadWarnings, ...application.warnings];
     out(`warnings (${warnings.length}):`);

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, CfnOutput, RemovalPolicy, Stack, Stage, SymlinkFollowMode, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, Stage, SymlinkFollowMode, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,6 +16,7 @@ import { nodeFileReader } from '../lib/io/node-reader';
 import { BeanstackError, Diagnostic, formatLocation, sortDiagnostics } from '../lib/errors';
 import { checkBuildContext } from '../lib/io/build-context';
 import { writeBundle } from '../lib/io/write-bundle';
+import { APP_SECRET_TAG } from '../lib/aws/secret-status';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
 import { environmentBundleFiles } from './https-redirect';
@@ -486,6 +487,8 @@ export class ComposeApplication extends Construct {
         id: 'AwsSolutions-SMG4',
         reason: 'an application secret carried over from the compose file (an API key, a session key): only the application\'s owner can produce a new value, so Secrets Manager cannot rotate it; Beanstalk reads it at instance bootstrap',
       });
+      // how `beanstack secrets` finds the secrets the stack expects (lib/aws/secret-status.ts)
+      Tags.of(secret).add(APP_SECRET_TAG, required.name);
       secrets[required.name] = secret;
       placeholderSecrets.push(`${required.name} (${required.services.join(', ')})`);
       setSecret(required.name, { secret }, `secret ${required.name}`);
@@ -493,7 +496,7 @@ export class ComposeApplication extends Construct {
     if (placeholderSecrets.length > 0) {
       warnings.push({
         code: 'constructs/secret-placeholder',
-        message: `${placeholderSecrets.join(', ')} ${placeholderSecrets.length === 1 ? 'is' : 'are'} created in Secrets Manager with a random placeholder, and the application runs with it until you set the real value — after the first deploy, run the command of each FillSecret-<NAME> stack output (docs/deploy.md, "Application secrets")`,
+        message: `${placeholderSecrets.join(', ')} ${placeholderSecrets.length === 1 ? 'is' : 'are'} created in Secrets Manager with a random placeholder, and the application runs with it until you set the real value — after the first deploy, run beanstack secrets set <NAME> (or the command of each FillSecret-<NAME> stack output; docs/deploy.md, "Application secrets")`,
       });
     }
     this.secrets = secrets;

@@ -7,12 +7,14 @@
  * region, no cloud assembly; 3 a bug in beanstack.
  */
 import { Option } from 'commander';
+import type { CliContext } from '../cli-context';
 import type { RegisterCommand } from './index';
 import { addAwsOptions, AwsFlags, openCliSession } from '../shared/aws-options';
 
 interface DeployFlags extends AwsFlags {
   readonly strict?: boolean;
   readonly requireApproval: string;
+  readonly allowPlaceholderSecrets?: boolean;
 }
 
 export const registerDeploy: RegisterCommand = (program, ctx, run) => {
@@ -23,6 +25,7 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
   )
     .option('--json', 'print one JSON document: { outcome, preflight, doctor, url }')
     .option('--strict', 'stop on preflight warnings too')
+    .option('--allow-placeholder-secrets', 'finish (exit 0) although application secrets still hold their random placeholder')
     .addOption(new Option('--require-approval <level>', 'cdk deploy\'s approval of security-sensitive changes').choices(['never', 'any-change', 'broadening']).default('broadening'))
     .action(
       run(async (flags: DeployFlags) => {
@@ -34,6 +37,7 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
           const { formatReport, reportJson, stableStringify } = await import('../../lib/aws/report');
           const { installedBootstrapVersion, runCdk } = await import('../../lib/aws/session');
           const { DEPLOY_EXIT, runDeploy } = await import('../../lib/aws/deploy');
+          const { describeDeployedStack } = await import('../../lib/aws/deployed');
           const { plan, clients, identity, region } = session;
           // the doctor's context is built after the deploy, so it sees the new stack
           let doctorCtx: ReturnType<typeof doctorContext> | undefined;
@@ -65,9 +69,11 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
             out: (line) => {
               if (!flags.json) ctx.stdout(`${line}\n`);
             },
-          }, { strict: flags.strict });
+            stackExists: async () => (await describeDeployedStack(clients, plan.stackName)) !== undefined,
+            record: () => recordThisDeploy(ctx, session),
+          }, { strict: flags.strict, allowPlaceholderSecrets: flags.allowPlaceholderSecrets });
           if (flags.json) {
-            const url = outcome === 'deployed' || outcome === 'unhealthy' ? await environmentUrl(doctorCtx ?? freshDoctor()) : undefined;
+            const url = outcome === 'deployed' || outcome === 'unhealthy' || outcome === 'placeholder-secrets' ? await environmentUrl(doctorCtx ?? freshDoctor()) : undefined;
             ctx.stdout(stableStringify({ doctor: null, preflight: null, ...json, outcome, url: url ?? null }) + '\n');
           }
           return DEPLOY_EXIT[outcome];
@@ -77,3 +83,31 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
       }),
     );
 };
+
+/** The deployment record (git, beanstack version, image digests, compose hashes) written into the new application version. */
+async function recordThisDeploy(ctx: CliContext, session: Awaited<ReturnType<typeof openCliSession>>): Promise<string> {
+  const { describeDeployedStack } = await import('../../lib/aws/deployed');
+  const { deploymentRecord, historyTarget, recordDeployment } = await import('../../lib/aws/history');
+  const { HISTORY_ACTIONS } = await import('../../lib/aws/permissions');
+  const { describeAwsError } = await import('../../lib/aws/aws-errors');
+  const { nodeFileReader } = await import('../../lib/aws/session');
+  const { localImageDigest } = await import('../../lib/local/image-digest');
+  const { gitState } = await import('../shared/git');
+  const { packageVersion } = await import('../package-info');
+  try {
+    const stack = await describeDeployedStack(session.clients, session.plan.stackName);
+    if (!stack) return 'the stack is not deployed: nothing to record';
+    const target = await historyTarget(session.clients, session.plan, stack, session.identity.account);
+    const record = await deploymentRecord(session.plan, nodeFileReader, {
+      ...gitState(ctx.cwd, ctx.env),
+      beanstackVersion: packageVersion(),
+      now: new Date(),
+      digest: (ref) => localImageDigest(ref, { env: ctx.env }),
+    });
+    return await recordDeployment(session.clients, target, record);
+  } catch (e) {
+    const aws = describeAwsError(e, HISTORY_ACTIONS);
+    if (aws) throw new Error(`${aws.message}; ${aws.fix}`);
+    throw e;
+  }
+}

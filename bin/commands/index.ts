@@ -23,12 +23,14 @@ export const COMMAND_MODULES: Readonly<Record<string, () => RegisterCommand>> = 
   deploy: () => require('./deploy').registerDeploy,
   diff: () => require('./diff').registerDiff,
   doctor: () => require('./doctor').registerDoctor,
+  history: () => require('./history').registerHistory,
   dockerrun: () => require('./dockerrun').registerDockerrun,
   import: () => require('./import').registerImport,
   init: () => require('./init').registerInit,
   local: () => require('./local').registerLocal,
   preflight: () => require('./preflight').registerPreflight,
   rollback: () => require('./rollback').registerRollback,
+  secrets: () => require('./secrets').registerSecrets,
 };
 
 /** The commands to register for these arguments: the named one, or all (help, unknown, none). */

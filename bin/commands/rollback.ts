@@ -1,6 +1,7 @@
 /**
  * `beanstack rollback`: redeploys the application version the environment ran before the current
- * one (or --version-label), says which, and waits until the environment is Ready. Elastic Beanstalk
+ * one (or --version-label, or --to a label or a recorded git commit), says which, and waits until
+ * the environment is Ready, with its events and the elapsed time. Elastic Beanstalk
  * does not roll back a failed ECS task by itself.
  *
  * Exit codes: 0 rolled back and the environment is Ready and not Red (or --dry-run printed the plan);
@@ -15,6 +16,7 @@ import { addAwsOptions, AwsFlags, timeoutMs } from '../shared/aws-options';
 interface RollbackFlags extends AwsFlags {
   readonly environment?: string;
   readonly versionLabel?: string;
+  readonly to?: string;
   readonly dryRun?: boolean;
 }
 
@@ -26,6 +28,7 @@ export const registerRollback: RegisterCommand = (program, ctx, run) => {
   )
     .option('--environment <name>', 'environment to roll back (default: the one of the stack)')
     .option('--version-label <label>', 'version to deploy (default: the newest one older than the running one)')
+    .option('--to <label|commit>', 'version to deploy: a label, or a git commit (7+ hex digits) beanstack deploy recorded (beanstack history lists them)')
     .option('--dry-run', 'only say which version would be deployed')
     .action(
       run(async (flags: RollbackFlags) => {
@@ -59,7 +62,20 @@ export const registerRollback: RegisterCommand = (program, ctx, run) => {
             }
             environmentName = names[0];
           }
-          const rollback = await planRollback(clients, environmentName, flags.versionLabel);
+          if (flags.to !== undefined && flags.versionLabel !== undefined) {
+            throw new BeanstackError('--to and --version-label both name the version', { code: 'cli/rollback-target', fix: 'pass one of them' });
+          }
+          let versionLabel = flags.versionLabel;
+          if (flags.to !== undefined) {
+            const { deploymentHistory, environmentTarget, findEntry } = await import('../../lib/aws/history');
+            const entry = findEntry(await deploymentHistory(clients, await environmentTarget(clients, environmentName)), flags.to);
+            versionLabel = entry.label;
+            if (entry.record) {
+              const r = entry.record;
+              ctx.stdout(`--to ${flags.to}: ${entry.label}, deployed ${r.deployedAt}${r.commit ? ` from commit ${r.commit.slice(0, 12)}${r.dirty ? ' with uncommitted changes' : ''}` : ''} with beanstack ${r.beanstackVersion}\n`);
+            }
+          }
+          const rollback = await planRollback(clients, environmentName, versionLabel);
           const when = (d?: Date) => (d ? ` (created ${d.toISOString()})` : '');
           ctx.stdout(`environment ${rollback.environmentName} (application ${rollback.applicationName}) in ${region}\n`);
           ctx.stdout(`  running:     ${rollback.current.label}${when(rollback.current.created)}\n`);

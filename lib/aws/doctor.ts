@@ -21,6 +21,7 @@ import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
 import { partitionOf, PlannedEnvironment, PlannedIngress, refTarget, StackPlan } from './stack-plan';
+import { placeholderSecretsCheck, secretsExistCheck } from './secrets';
 
 export interface DoctorContext {
   readonly plan: StackPlan;
@@ -515,6 +516,8 @@ export const DOCTOR_CHECKS: readonly Check<DoctorContext>[] = [
   databaseIngress,
   securityGroupDrift,
   secretAccess,
+  secretsExistCheck,
+  placeholderSecretsCheck,
 ];
 
 function oneLine(text: string): string {

@@ -28,6 +28,14 @@ export const ROLLBACK_ACTIONS: readonly string[] = [
   'elasticbeanstalk:UpdateEnvironment',
 ];
 
+/** What `deploy` calls to record the deployment in the application version (lib/aws/history.ts). */
+export const HISTORY_ACTIONS: readonly string[] = [
+  'elasticbeanstalk:AddTags',
+  'elasticbeanstalk:ListTagsForResource',
+  'elasticbeanstalk:UpdateApplicationVersion',
+  'elasticbeanstalk:UpdateTagsForResource',
+];
+
 /**
  * What Elastic Beanstalk does **with the caller's permissions** while it carries out
  * `UpdateEnvironment` (rollback): it updates the environment's own CloudFormation stack, suspends and
@@ -111,6 +119,12 @@ const SCOPED: Readonly<Record<string, readonly string[]>> = {
   'ssm:GetParameter': ['arn:aws:ssm:*:*:parameter/cdk-bootstrap/*/version'],
   'iam:SimulatePrincipalPolicy': ['arn:aws:iam::*:role/*'],
   'elasticbeanstalk:UpdateEnvironment': ['arn:aws:elasticbeanstalk:*:*:environment/*/*'],
+  'elasticbeanstalk:AddTags': ['arn:aws:elasticbeanstalk:*:*:applicationversion/*/*'],
+  'elasticbeanstalk:ListTagsForResource': ['arn:aws:elasticbeanstalk:*:*:applicationversion/*/*'],
+  'elasticbeanstalk:UpdateApplicationVersion': ['arn:aws:elasticbeanstalk:*:*:applicationversion/*/*'],
+  'elasticbeanstalk:UpdateTagsForResource': ['arn:aws:elasticbeanstalk:*:*:applicationversion/*/*'],
+  'secretsmanager:DescribeSecret': ['arn:aws:secretsmanager:*:*:secret:*'],
+  'secretsmanager:ListSecretVersionIds': ['arn:aws:secretsmanager:*:*:secret:*'],
   'autoscaling:ResumeProcesses': ['arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/awseb-e-*'],
   'autoscaling:SuspendProcesses': ['arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/awseb-e-*'],
   'autoscaling:UpdateAutoScalingGroup': ['arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/awseb-e-*'],
@@ -172,6 +186,8 @@ function statements(sid: string, actions: readonly string[], purpose: 'checks' |
     if (r.includes('stack/awseb-e-')) return 'BeanstalkStacks';
     if (r.includes(':stack/')) return 'Stacks';
     if (r.includes(':environment/')) return 'Environments';
+    if (r.includes(':applicationversion/')) return 'ApplicationVersions';
+    if (r.includes(':secret:')) return 'Secrets';
     if (r.includes('autoScalingGroupName/awseb-e-')) return 'BeanstalkAutoScalingGroups';
     if (r.includes('log-group:/aws/elasticbeanstalk')) return 'BeanstalkLogGroups';
     if (r.includes(':::') && r.includes('/*')) return r.includes('cdk-') ? 'BundleObjects' : 'BeanstalkBucketObjects';
@@ -194,8 +210,9 @@ export function readOnlyPolicy(...checkLists: ReadonlyArray<readonly Check<never
 /**
  * docs/iam/deploy-policy.json: everything the CI principal that runs `beanstack deploy` and
  * `beanstack rollback` needs — the read-only checks, `sts:AssumeRole` on the CDK bootstrap roles
- * (`cdk deploy` does the deploying through the deploy role), `UpdateEnvironment` and what Elastic
- * Beanstalk does with the caller's permissions during it.
+ * (`cdk deploy` does the deploying through the deploy role), the tags and description of the
+ * application version that record the deployment, `UpdateEnvironment` and what Elastic Beanstalk
+ * does with the caller's permissions during it.
  */
 export function deployPolicy(...checkLists: ReadonlyArray<readonly Check<never>[]>): PolicyDocument {
   const checks = readOnlyActions(...checkLists);
@@ -205,6 +222,7 @@ export function deployPolicy(...checkLists: ReadonlyArray<readonly Check<never>[
       ...statements('Deploy', ['sts:AssumeRole'], 'checks'),
       ...statements('Checks', checks, 'checks'),
       ...statements('Rollback', ROLLBACK_ACTIONS.filter((a) => !checks.includes(a)), 'checks'),
+      ...statements('History', HISTORY_ACTIONS.filter((a) => !checks.includes(a)), 'checks'),
       ...statements('RollbackOnBehalf', ROLLBACK_ON_BEHALF_ACTIONS, 'on-behalf'),
     ],
   };

@@ -40,6 +40,18 @@ function info(v: ApplicationVersionDescription): VersionInfo {
   };
 }
 
+/** Every version of an application (all pages). */
+export async function applicationVersions(clients: AwsClients, applicationName: string): Promise<ApplicationVersionDescription[]> {
+  const versions: ApplicationVersionDescription[] = [];
+  let token: string | undefined;
+  do {
+    const page = await clients.elasticbeanstalk.send(new DescribeApplicationVersionsCommand({ ApplicationName: applicationName, MaxRecords: 100, NextToken: token }));
+    versions.push(...(page.ApplicationVersions ?? []));
+    token = page.NextToken;
+  } while (token);
+  return versions;
+}
+
 /** Decides what to roll back to: `versionLabel`, else the newest version created before the current one. */
 export async function planRollback(clients: AwsClients, environmentName: string, versionLabel?: string): Promise<RollbackPlan> {
   const envs = await clients.elasticbeanstalk.send(new DescribeEnvironmentsCommand({ EnvironmentNames: [environmentName], IncludeDeleted: false }));
@@ -53,13 +65,7 @@ export async function planRollback(clients: AwsClients, environmentName: string,
       fix: 'wait until the running operation finishes (beanstack doctor shows the status), then roll back',
     });
   }
-  const versions: ApplicationVersionDescription[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.elasticbeanstalk.send(new DescribeApplicationVersionsCommand({ ApplicationName: env.ApplicationName, MaxRecords: 100, NextToken: token }));
-    versions.push(...(page.ApplicationVersions ?? []));
-    token = page.NextToken;
-  } while (token);
+  const versions = await applicationVersions(clients, env.ApplicationName);
   const current = versions.find((v) => v.VersionLabel === env.VersionLabel);
   const currentInfo: VersionInfo = current ? info(current) : { label: env.VersionLabel ?? '(none)' };
 
@@ -72,10 +78,10 @@ export async function planRollback(clients: AwsClients, environmentName: string,
       });
     }
     if (!DEPLOYABLE.has(wanted.Status)) {
-      throw new BeanstackError(`version '${versionLabel}' is ${wanted.Status} and cannot be deployed`, { code: 'aws/version-not-deployable', fix: 'pick another --version-label' });
+      throw new BeanstackError(`version '${versionLabel}' is ${wanted.Status} and cannot be deployed`, { code: 'aws/version-not-deployable', fix: 'pick another version (--to or --version-label; beanstack history lists them)' });
     }
     if (wanted.VersionLabel === env.VersionLabel) {
-      throw new BeanstackError(`${environmentName} already runs '${versionLabel}'`, { code: 'aws/already-running', fix: 'pick another --version-label' });
+      throw new BeanstackError(`${environmentName} already runs '${versionLabel}'`, { code: 'aws/already-running', fix: 'pick another version (--to or --version-label; beanstack history lists them)' });
     }
     return { environmentName, applicationName: env.ApplicationName, current: currentInfo, target: info(wanted) };
   }
@@ -108,29 +114,42 @@ export interface RollbackOptions {
 
 /** Deploys the plan's target version and waits until the environment is Ready; returns its final state. */
 export async function executeRollback(clients: AwsClients, plan: RollbackPlan, o: RollbackOptions): Promise<EnvironmentDescription> {
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = o.now ?? (() => new Date());
   const started = now();
   await clients.elasticbeanstalk.send(new UpdateEnvironmentCommand({ EnvironmentName: plan.environmentName, VersionLabel: plan.target.label }));
   o.log(`deploying ${plan.target.label} to ${plan.environmentName}`);
+  return waitUntilReady(clients, plan.environmentName, started, { ...o, code: 'aws/rollback-timeout' });
+}
+
+/**
+ * Polls the environment until it is Ready again (after UpdateEnvironment or RestartAppServer, which
+ * answer with Status Updating), printing each new event with its time and the elapsed time.
+ */
+export async function waitUntilReady(clients: AwsClients, environmentName: string, started: Date, o: RollbackOptions & { readonly code?: string }): Promise<EnvironmentDescription> {
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = o.now ?? (() => new Date());
   const seen = new Set<string>();
   const deadline = started.getTime() + (o.timeoutMs ?? 1800000);
-  // UpdateEnvironment answers with Status Updating; poll until the environment is Ready again.
   for (;;) {
     await sleep(o.pollMs ?? 10000);
-    const events = await clients.elasticbeanstalk.send(new DescribeEventsCommand({ EnvironmentName: plan.environmentName, StartTime: started, MaxRecords: 50 }));
+    const events = await clients.elasticbeanstalk.send(new DescribeEventsCommand({ EnvironmentName: environmentName, StartTime: started, MaxRecords: 50 }));
     for (const e of [...(events.Events ?? [])].reverse()) {
       const key = `${e.EventDate?.toISOString()}|${e.Message}`;
       if (seen.has(key)) continue;
       seen.add(key);
       o.log(`  ${[e.EventDate?.toISOString(), e.Severity, e.Message].filter((x) => x).join(' ')}`);
     }
-    const out = await clients.elasticbeanstalk.send(new DescribeEnvironmentsCommand({ EnvironmentNames: [plan.environmentName], IncludeDeleted: false }));
+    const out = await clients.elasticbeanstalk.send(new DescribeEnvironmentsCommand({ EnvironmentNames: [environmentName], IncludeDeleted: false }));
     const env = out.Environments?.[0];
-    if (env && env.Status === 'Ready') return env;
+    const elapsed = Math.round((now().getTime() - started.getTime()) / 1000);
+    if (env && env.Status === 'Ready') {
+      o.log(`  ${environmentName} is Ready (${elapsed} s)`);
+      return env;
+    }
+    o.log(`  ${environmentName}: ${env?.Status ?? 'unknown'} (${elapsed} s)`);
     if (now().getTime() > deadline) {
-      throw new BeanstackError(`${plan.environmentName} did not become Ready in time (it is ${env?.Status ?? 'unknown'})`, {
-        code: 'aws/rollback-timeout',
+      throw new BeanstackError(`${environmentName} did not become Ready in time (it is ${env?.Status ?? 'unknown'})`, {
+        code: o.code ?? 'aws/wait-timeout',
         fix: 'follow it in the Elastic Beanstalk console; beanstack doctor shows its state',
       });
     }

@@ -3,10 +3,12 @@
  * cdk-nag and aws-cdk-lib's own checks, no secret in the cloud assembly, and pinned logical IDs of
  * the stateful resources.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BeanstackApp, createBeanstackApp, EXAMPLE_ENV, main, readSettings } from '../../bin/app';
+import { COMPOSE_FILES_METADATA, composeFilesFromAssembly } from '../../lib/aws/history-record';
 import { runExample } from '../../bin/example';
 import { isUserError } from '../../lib/errors';
 import { readViolations, walk } from '../constructs/helpers';
@@ -61,6 +63,15 @@ describe.each(['dev', 'prod'] as const)('the example, %s stage', (stage) => {
     expect(s.built.stack.account).toBe(EXAMPLE_ENV.account);
     expect(s.built.stack.region).toBe(EXAMPLE_ENV.region);
     expect(s.built.stack.stackName).toBe(`fullstack-${stage}`);
+  });
+
+  test('the compose files and their sha256 are in the stack\'s metadata (the deploy record reads them), not in the template', () => {
+    const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
+    expect(composeFilesFromAssembly(s.outdir, s.built.stack.artifactId, read)).toEqual(['docker-compose.yml', 'docker-compose.prod.yml'].map((f) => ({
+      file: `examples/fullstack/${f}`,
+      sha256: createHash('sha256').update(fs.readFileSync(path.join(EXAMPLE_DIR, f))).digest('hex'),
+    })));
+    expect(JSON.stringify(s.template)).not.toContain(COMPOSE_FILES_METADATA);
   });
 
   test('validation-report.json: zero findings of cdk-nag AwsSolutions and the built-in checks', () => {

@@ -17,7 +17,12 @@ const ok: CheckResult = { id: 'x/ok', title: 'ok', group: 'x', status: 'pass', s
 const warning: CheckResult = { id: 'x/warn', title: 'warn', group: 'x', status: 'warn', summary: 'hmm', fix: 'look' };
 const failure: CheckResult = { id: 'x/fail', title: 'fail', group: 'x', status: 'fail', summary: 'broken', fix: 'repair' };
 
-function fakeSteps(o: { pre?: CheckResult[]; deployCode?: number; post?: CheckResult[]; url?: string }) {
+const placeholder: CheckResult = {
+  id: 'secrets/placeholder', title: 'Application secrets hold real values', group: 'secrets', status: 'fail',
+  summary: '2 of 2 application secrets still hold the random placeholder: API_KEY, SESSION_SECRET', fix: 'set them',
+};
+
+function fakeSteps(o: { pre?: CheckResult[]; deployCode?: number; post?: CheckResult[]; url?: string; existed?: boolean; record?: () => Promise<string> }) {
   const calls: string[] = [];
   const out: string[] = [];
   const log: string[] = [];
@@ -29,6 +34,8 @@ function fakeSteps(o: { pre?: CheckResult[]; deployCode?: number; post?: CheckRe
     printReport: (command, results) => { calls.push(`print ${command} (${results.map((r) => r.status).join(',')})`); },
     log: (line) => log.push(line),
     out: (line) => out.push(line),
+    ...(o.existed !== undefined ? { stackExists: async () => { calls.push('exists?'); return o.existed!; } } : {}),
+    ...(o.record ? { record: () => { calls.push('record'); return o.record!(); } } : {}),
   };
   return { steps, calls, out, log };
 }
@@ -69,6 +76,51 @@ describe('deploy orchestration', () => {
     expect(outcome).toBe('unhealthy');
     expect(DEPLOY_EXIT[outcome]).toBe(1);
     expect(f.out).toEqual(['environment URL: http://x']);
+  });
+});
+
+describe('deploy: placeholder secrets and the record', () => {
+  test('a first deploy with placeholders does not finish: exit 1, no URL result line, the secrets set command', async () => {
+    const f = fakeSteps({ post: [ok, placeholder], url: 'http://shop-dev.eu-west-1.elasticbeanstalk.com', existed: false });
+    const outcome = await runDeploy(f.steps);
+    expect(outcome).toBe('placeholder-secrets');
+    expect(DEPLOY_EXIT[outcome]).toBe(1);
+    expect(f.calls).toEqual(['preflight', 'print preflight (pass)', 'exists?', 'cdk deploy', 'doctor', 'print doctor (pass,fail)', 'url']);
+    expect(f.out).toEqual([]);
+    const log = f.log.join('\n');
+    expect(log).toContain('first deploy: the stack created the application secrets just now, with random placeholders (API_KEY, SESSION_SECRET); the deploy is not finished');
+    expect(log).toContain('beanstack secrets set NAME < value-file');
+    expect(log).toContain('--allow-placeholder-secrets');
+    expect(log).toContain('the environment runs at http://shop-dev.eu-west-1.elasticbeanstalk.com');
+  });
+  test('a later deploy with placeholders left is refused too, worded as such', async () => {
+    const f = fakeSteps({ post: [placeholder], existed: true });
+    expect(await runDeploy(f.steps)).toBe('placeholder-secrets');
+    expect(f.log.join('\n')).toContain('application secrets still hold their random placeholders (API_KEY, SESSION_SECRET)');
+  });
+  test('--allow-placeholder-secrets finishes with exit 0, the URL and a reminder', async () => {
+    const f = fakeSteps({ post: [ok, placeholder], url: 'http://x', existed: false });
+    const outcome = await runDeploy(f.steps, { allowPlaceholderSecrets: true });
+    expect(outcome).toBe('deployed');
+    expect(f.out).toEqual(['environment URL: http://x']);
+    expect(f.log.join('\n')).toContain('finished with placeholder application secrets (--allow-placeholder-secrets)');
+  });
+  test('another doctor failure wins: unhealthy, with the URL', async () => {
+    const f = fakeSteps({ post: [failure, placeholder], url: 'http://x' });
+    expect(await runDeploy(f.steps, { allowPlaceholderSecrets: true })).toBe('unhealthy');
+    expect(await runDeploy(fakeSteps({ post: [failure, placeholder] }).steps)).toBe('unhealthy');
+  });
+  test('the record runs after a successful cdk deploy, before the doctor; its failure is logged, not fatal', async () => {
+    const f = fakeSteps({ record: async () => 'recorded shop-dev-v7' });
+    expect(await runDeploy(f.steps)).toBe('deployed');
+    expect(f.calls).toEqual(['preflight', 'print preflight (pass)', 'cdk deploy', 'record', 'doctor', 'print doctor (pass)', 'url']);
+    expect(f.log).toContain('recorded shop-dev-v7');
+    const g = fakeSteps({ record: async () => { throw new Error('access denied (AccessDenied): missing permission elasticbeanstalk:UpdateTagsForResource'); } });
+    expect(await runDeploy(g.steps)).toBe('deployed');
+    expect(g.log).toContain('the deployment was not recorded (beanstack history will not list it): access denied (AccessDenied): missing permission elasticbeanstalk:UpdateTagsForResource');
+    const h = fakeSteps({ deployCode: 1, record: async () => 'never' });
+    await runDeploy(h.steps);
+    expect(h.calls).not.toContain('record');
   });
 });
 
@@ -126,12 +178,13 @@ describe('rollback', () => {
     expect(env).toMatchObject({ Status: 'Ready', Health: 'Green', VersionLabel: 'v2' });
     expect(eb.commandCalls(UpdateEnvironmentCommand)[0].args[0].input).toEqual({ EnvironmentName: 'shop-dev', VersionLabel: 'v2' });
     expect(sleeps).toEqual([5, 5]);
-    // each event once, oldest first
-    expect(log).toEqual([
+    // each event once, oldest first; the status lines carry the elapsed time (printed, not asserted)
+    expect(log.filter((l) => !/ \(\d+ s\)$/.test(l))).toEqual([
       'deploying v2 to shop-dev',
       '  2026-11-23T12:00:00.000Z INFO Environment update is starting.',
       '  2026-11-23T12:01:00.000Z INFO Environment update completed successfully.',
     ]);
+    expect(log.filter((l) => / \(\d+ s\)$/.test(l)).map((l) => l.replace(/\d+ s/, 'N s'))).toEqual(['  shop-dev: Updating (N s)', '  shop-dev is Ready (N s)']);
   });
   test('execute: gives up after the timeout with a user error', async () => {
     eb.on(UpdateEnvironmentCommand).resolves({});

@@ -115,3 +115,35 @@ export function stackMissing(name: string): CloudFormationServiceException {
     message: `Stack with id ${name} does not exist`,
   });
 }
+
+/** The ecs-single fixture with three application secrets, as ComposeApplication synthesizes them (tag beanstack:app-secret). */
+export function withAppSecrets(t: MutableTemplate): void {
+  for (const [id, name] of [['AppSecretsAPIKEY5F1E2D3C', 'API_KEY'], ['AppSecretsSESSIONSECRET9A8B7C6D', 'SESSION_SECRET'], ['AppSecretsSTRIPETOKEN1A2B3C4D', 'STRIPE_TOKEN']]) {
+    t.Resources[id] = {
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: {
+        Description: `shop-dev: ${name} for api. Created with a random placeholder`,
+        GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 40 },
+        Tags: [{ Key: 'beanstack:app-secret', Value: name }],
+      },
+    };
+  }
+}
+
+/** A copy of a fixture assembly in a temp dir, its template edited by `mutate` (for the CLI's --app-dir). */
+export function assemblyCopy(name: 'ecs-single' | 'docker-prod', mutate: (template: MutableTemplate) => void, extra: Record<string, string> = {}): { dir: string; dispose: () => void } {
+  const from = path.join(FIXTURES, name);
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), `beanstack-${name}-`));
+  for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f));
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const stackId = Object.keys(manifest.artifacts).find((k) => manifest.artifacts[k].type === 'aws:cloudformation:stack')!;
+  const templateFile = path.join(dir, manifest.artifacts[stackId].properties.templateFile);
+  const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as MutableTemplate;
+  mutate(template);
+  fs.writeFileSync(templateFile, JSON.stringify(template));
+  for (const [rel, text] of Object.entries(extra)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return { dir, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}

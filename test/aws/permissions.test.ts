@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DOCTOR_CHECKS } from '../../lib/aws/doctor';
-import { CDK_BOOTSTRAP_ROLES, ROLLBACK_ACTIONS, ROLLBACK_ON_BEHALF_ACTIONS, deployPolicy, readOnlyActions, readOnlyPolicy, renderPolicy, resourcesOf } from '../../lib/aws/permissions';
+import { CDK_BOOTSTRAP_ROLES, HISTORY_ACTIONS, ROLLBACK_ACTIONS, ROLLBACK_ON_BEHALF_ACTIONS, deployPolicy, readOnlyActions, readOnlyPolicy, renderPolicy, resourcesOf } from '../../lib/aws/permissions';
 import { PREFLIGHT_CHECKS } from '../../lib/aws/preflight';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -32,9 +32,9 @@ test('no check uses an action missing from the policy; only template-only checks
   }
 });
 
-test('the deploy policy is the checks, the bootstrap roles and what rollback needs, nothing more', () => {
+test('the deploy policy is the checks, the bootstrap roles, the deployment record and what rollback needs, nothing more', () => {
   const policy = read('deploy-policy.json');
-  expect(actionsOf(policy)).toEqual([...new Set(['sts:AssumeRole', ...readOnlyActions(PREFLIGHT_CHECKS, DOCTOR_CHECKS), ...ROLLBACK_ACTIONS, ...ROLLBACK_ON_BEHALF_ACTIONS])].sort());
+  expect(actionsOf(policy)).toEqual([...new Set(['sts:AssumeRole', ...readOnlyActions(PREFLIGHT_CHECKS, DOCTOR_CHECKS), ...HISTORY_ACTIONS, ...ROLLBACK_ACTIONS, ...ROLLBACK_ON_BEHALF_ACTIONS])].sort());
   const assume = policy.Statement.find((s) => s.Action.includes('sts:AssumeRole'))!;
   expect(assume.Action).toEqual(['sts:AssumeRole']);
   expect(assume.Resource).toEqual(CDK_BOOTSTRAP_ROLES);
@@ -49,7 +49,7 @@ test('the documents are generated from lib/aws/permissions.ts (edit it, not the 
 });
 
 test('every action has a declared scope; an action without one is an error, not *', () => {
-  for (const a of [...readOnlyActions(PREFLIGHT_CHECKS, DOCTOR_CHECKS), ...ROLLBACK_ACTIONS, ...ROLLBACK_ON_BEHALF_ACTIONS, 'sts:AssumeRole']) expect(resourcesOf(a, 'on-behalf').length).toBeGreaterThan(0);
+  for (const a of [...readOnlyActions(PREFLIGHT_CHECKS, DOCTOR_CHECKS), ...HISTORY_ACTIONS, ...ROLLBACK_ACTIONS, ...ROLLBACK_ON_BEHALF_ACTIONS, 'sts:AssumeRole']) expect(resourcesOf(a, 'on-behalf').length).toBeGreaterThan(0);
   expect(() => resourcesOf('iam:CreateUser', 'checks')).toThrow(/no resource scope declared for iam:CreateUser/);
 });
 
