@@ -155,9 +155,13 @@ export function toUtc(wake: WeeklyTime, sleep: WeeklyTime, offsets: { readonly m
 
 /** Minutes awake in a week: awake from each wake time to the next sleep time. */
 export function awakeMinutesPerWeek(wake: WeeklyTime, sleep: WeeklyTime): number {
+  return awakeMinutes([{ time: wake, awake: true }, { time: sleep, awake: false }]);
+}
+
+/** Minutes awake in a week of several wake (`awake: true`) and sleep times; always awake without events. */
+export function awakeMinutes(times: readonly { readonly time: WeeklyTime; readonly awake: boolean }[]): number {
   const events: { at: number; awake: boolean }[] = [];
-  for (const d of wake.days) events.push({ at: d * MINUTES_PER_DAY + wake.minute, awake: true });
-  for (const d of sleep.days) events.push({ at: d * MINUTES_PER_DAY + sleep.minute, awake: false });
+  for (const t of times) for (const d of t.time.days) events.push({ at: d * MINUTES_PER_DAY + t.time.minute, awake: t.awake });
   events.sort((a, b) => a.at - b.at || (a.awake ? 1 : -1));
   if (events.length === 0) return MINUTES_PER_WEEK;
   // the state at the start of the week is the one the last event of the week left
@@ -172,6 +176,9 @@ export function awakeMinutesPerWeek(wake: WeeklyTime, sleep: WeeklyTime): number
   if (awake) total += MINUTES_PER_WEEK - last;
   return total;
 }
+
+/** Minutes in a week. */
+export const WEEK_MINUTES = MINUTES_PER_WEEK;
 
 /** What is wrong with a schedule (wake and sleep crons, time zone), or undefined. */
 export function scheduleProblem(wake: WeeklyTime, sleep: WeeklyTime): string | undefined {
