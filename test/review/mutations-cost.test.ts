@@ -94,7 +94,8 @@ describe('the default dev stack before and after the cost guard', () => {
       expect(m.classes).toEqual([]);
       expect(notesText(m)).toMatch(/routine: sleep schedule of App\/Beanstalk\/Environment: awake 60 hours a week → awake 84 hours a week/);
       expect(notesText(m)).toMatch(/routine: sleep schedule of App\/Databases\/mysql\/Instance: awake 61.67 hours a week → awake 86.33 hours a week/);
-      expect(m.cost.delta).toBeGreaterThan(0);
+      expect(m.cost.head.monthly).toBe(21.64);
+      expect(m.cost.delta).toBe(4.3);
       expect(m.cost.head.alwaysOn).toBe(36.34);
     });
 
