@@ -126,7 +126,7 @@ export class CostGuard extends Construct {
         throw propsError(`CostGuard prop \`sleep.${p.field}\` ${p.message}`);
       }
       this.sleep = r.result;
-      this.addSleep(props.environment, r.result, minInstances, maxInstances, props.databases ?? []);
+      this.schedulerRole = this.addSleep(props.environment, r.result, minInstances, maxInstances, props.databases ?? []);
     }
     if (props.budget !== undefined) {
       const r = resolveBudget(props.budget);
@@ -139,10 +139,11 @@ export class CostGuard extends Construct {
     }
   }
 
-  private addSleep(env: elasticbeanstalk.CfnEnvironment, sleep: ResolvedSleep, min: number, max: number, databases: readonly rds.IDatabaseInstance[]): void {
+  /** Adds the scheduled actions and the database schedules; returns the schedules' role (none without databases). */
+  private addSleep(env: elasticbeanstalk.CfnEnvironment, sleep: ResolvedSleep, min: number, max: number, databases: readonly rds.IDatabaseInstance[]): iam.Role | undefined {
     const existing = Array.isArray(env.optionSettings) ? env.optionSettings : [];
     env.optionSettings = [...existing, ...sleepOptionSettings(sleep, min, max)];
-    if (databases.length === 0) return;
+    if (databases.length === 0) return undefined;
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
@@ -153,7 +154,6 @@ export class CostGuard extends Construct {
         }),
       },
     });
-    (this as { schedulerRole?: iam.Role }).schedulerRole = role;
     const start = shiftTime(sleep.utcWake, -DATABASE_LEAD_MINUTES);
     databases.forEach((db, i) => {
       const scope = databases.length === 1 ? this : new Construct(this, `Database${i}`);
@@ -174,6 +174,7 @@ export class CostGuard extends Construct {
         });
       }
     });
+    return role;
   }
 }
 

@@ -2,7 +2,8 @@
  * Monthly on-demand cost estimate of an assembly from the price table in `prices.json` (kept in the
  * repository, with its date and source): Elastic Beanstalk instances and their root volumes, load
  * balancers, NAT gateways, public IPv4 addresses, RDS instances and storage, Secrets Manager secrets.
- * Usage-based charges (data transfer, LCUs, requests, logs) are not estimated.
+ * Usage-based charges (data transfer, LCUs, requests, logs) are not estimated. A stage with a sleep
+ * schedule (the cost guard, cost-sleep.ts) is estimated with it, and each side says its always-on total.
  */
 import type { Assembly, Template, TemplateResource } from './assembly';
 import type { CostLine, CostReport, CostSide } from './types';

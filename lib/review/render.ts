@@ -183,8 +183,8 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
       '|---:|---:|---:|',
       `| ${money(c.base.monthly)} | ${money(c.head.monthly)} | ${formatDelta(c.delta)} |`,
       '',
-      // generated text only (numbers and fixed words): nothing to escape
-      ...sleepLines(c).map((l) => `${l}\n`),
+      // escaped like every line: a `$…$` pair could render as math
+      ...sleepLines(c).map((l) => `${mdText(l)}\n`),
       `<details><summary>Cost details (on-demand ${mdText(c.currency)}, ${mdText(c.regions.join(', ')) || 'no region'}; prices of ${mdText(c.pricesDate)})</summary>`,
       '',
       '| item | quantity | head monthly |',
