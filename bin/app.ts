@@ -19,6 +19,7 @@
  *   allowHttp (true: the prod stage may serve plain HTTP without certificateArn, with a warning),
  *   requireDatabaseTls (false: the database accepts connections without TLS, with a warning),
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
+ *   sleep, sleep.<field>, budget, budget.<field>   the cost guard (bin/shared/cost-guard-context.ts)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -36,6 +37,8 @@ import { nodeFileReader } from '../lib/io/node-reader';
 import { secretReason } from '../lib/secrets';
 import { BeanstackError, Diagnostic } from '../lib/errors';
 import { failure } from './shared/failure';
+import { readCostGuardContext } from './shared/cost-guard-context';
+import type { BudgetInput, SleepInput } from '../lib/bundle/x-beanstack-cost';
 
 export { isValidationFailure } from './shared/failure';
 
@@ -76,6 +79,9 @@ export interface AppSettings {
   readonly instanceSubnets?: InstanceSubnetPlacement;
   readonly profiles?: readonly string[];
   readonly environmentVariables: Readonly<Record<string, string>>;
+  /** Context sleep / budget (the cost guard); undefined: the compose file's. */
+  readonly sleep?: SleepInput | false;
+  readonly budget?: BudgetInput | false;
 }
 
 /** Reads the settings from CDK context (`context`) and environment variables (`env`). */
@@ -170,6 +176,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     environmentVariables,
     allowHttp: flag('allowHttp'),
     requireDatabaseTls: flag('requireDatabaseTls'),
+    ...readCostGuardContext(context),
   };
 }
 
@@ -224,6 +231,8 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     healthCheckPath: settings.healthCheckPath,
     instanceSubnets: settings.instanceSubnets,
     environmentVariables: settings.environmentVariables,
+    sleep: settings.sleep,
+    budget: settings.budget,
     tags: { 'beanstack:app': appName, 'beanstack:stage': settings.stage },
   });
   // the compose files' sha256 for beanstack deploy's record (lib/aws/history-record.ts); manifest only, not the template

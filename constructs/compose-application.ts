@@ -18,6 +18,8 @@ import { checkBuildContext } from '../lib/io/build-context';
 import { writeBundle } from '../lib/io/write-bundle';
 import { APP_SECRET_TAG } from '../lib/aws/secret-status';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
+import { CostGuard, costGuardInputs } from './cost-guard';
+import { parseCostGuard, BudgetInput, SleepInput } from '../lib/bundle/x-beanstack-cost';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
 import { environmentBundleFiles } from './https-redirect';
 import { InstanceSubnetPlacement, Network } from './network';
@@ -199,6 +201,23 @@ export interface ComposeApplicationProps {
    * @default false
    */
   readonly containerHealthChecks?: boolean;
+
+  /**
+   * Sleep schedule of a dev stage (constructs/cost-guard.ts, docs/cost-guard.md): the environment
+   * scaled to zero and the databases stopped outside the wake hours. Refused on the `prod` stage;
+   * `false` turns off the compose file's schedule.
+   *
+   * @default - `x-beanstack.sleep` of the compose file (left out, with a warning, on `prod`), else never sleeps
+   */
+  readonly sleep?: SleepInput | false;
+
+  /**
+   * Monthly AWS Budgets budget with email alerts (`{ monthly: 30, email: ['team@example.com'] }`);
+   * `false` turns off the compose file's.
+   *
+   * @default - `x-beanstack.budget` of the compose file, else none
+   */
+  readonly budget?: BudgetInput | false;
 }
 
 /**
@@ -236,6 +255,8 @@ export class ComposeApplication extends Construct {
   readonly environment: BeanstalkEnvironment;
   /** `<appName>-<stage>`: the Beanstalk application and environment name. */
   readonly environmentName: string;
+  /** Sleep schedule and budget, when the stage has either. */
+  readonly costGuard?: CostGuard;
 
   constructor(scope: Construct, id: string, props: ComposeApplicationProps = {}) {
     super(scope, id);
@@ -263,6 +284,8 @@ export class ComposeApplication extends Construct {
       allowMajorVersionUpgrade: bool,
       allowHttp: bool,
       requireDatabaseTls: bool,
+      sleep: (v) => (v === false ? undefined : object("{ schedule: 'nights-and-weekends' }, { wake, sleep, timezone } or false")(v)),
+      budget: (v) => (v === false ? undefined : object("{ monthly: 30, email: ['team@example.com'] } or false")(v)),
     });
 
     const stack = Stack.of(this);
@@ -544,6 +567,22 @@ export class ComposeApplication extends Construct {
       taskExecutionRoleName,
       stage,
     });
+
+    // ---- cost guard: sleep schedule and budget ----
+    const guard = costGuardInputs(parseCostGuard(this.project, []), props, stage);
+    if (guard.warning) warnings.push(guard.warning);
+    if (guard.sleep || guard.budget) {
+      this.costGuard = new CostGuard(this, 'CostGuard', {
+        environment: this.environment.environment,
+        minInstances: this.environment.loadBalanced ? props.minInstances ?? 2 : 1,
+        maxInstances: this.environment.loadBalanced ? props.maxInstances ?? 4 : 1,
+        databases: Object.values(databases).map((d) => d.instance),
+        sleep: guard.sleep,
+        budget: guard.budget,
+        name: environmentName,
+        stage,
+      });
+    }
 
     // ---- outputs ----
     new CfnOutput(this, 'EnvironmentUrl', { value: this.environment.url, description: `URL of the ${environmentName} environment` });

@@ -6,4 +6,5 @@ export * from './network';
 export * from './database';
 export * from './beanstalk-environment';
 export * from './compose-application';
+export * from './cost-guard';
 export * from './stack';

@@ -28,7 +28,9 @@ export const COMMAND_MODULES: Readonly<Record<string, () => RegisterCommand>> = 
   import: () => require('./import').registerImport,
   init: () => require('./init').registerInit,
   local: () => require('./local').registerLocal,
+  pause: () => require('./pause').registerPause,
   preflight: () => require('./preflight').registerPreflight,
+  resume: () => require('./pause').registerResume,
   rollback: () => require('./rollback').registerRollback,
   secrets: () => require('./secrets').registerSecrets,
 };

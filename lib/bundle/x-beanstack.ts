@@ -11,6 +11,7 @@ import type { DatabaseEngine } from './types';
 import { locate } from './locations';
 import { dict, hasOwn } from './dict';
 import { escapeSegment } from '../compose/pointer';
+import { parseCostGuard, ResolvedBudget, ResolvedSleep } from './x-beanstack-cost';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -62,6 +63,10 @@ export interface ProjectOverrides {
   readonly web?: string;
   /** Health check path of the load balancer. */
   readonly healthCheckPath?: string;
+  /** Sleep schedule of dev stages (x-beanstack-cost.ts, docs/cost-guard.md). */
+  readonly sleep?: ResolvedSleep;
+  /** Monthly AWS Budgets budget with email alerts (x-beanstack-cost.ts, docs/cost-guard.md). */
+  readonly budget?: ResolvedBudget;
 }
 
 export const SERVICE_FIELDS: readonly string[] = [
@@ -70,7 +75,7 @@ export const SERVICE_FIELDS: readonly string[] = [
   'target',
 ];
 
-export const PROJECT_FIELDS: readonly string[] = ['database', 'exclude', 'health_check_path', 'web'];
+export const PROJECT_FIELDS: readonly string[] = ['budget', 'database', 'exclude', 'health_check_path', 'sleep', 'web'];
 
 const ENGINES: readonly DatabaseEngine[] = ['mariadb', 'mysql', 'postgres'];
 
@@ -312,6 +317,7 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   if (web !== undefined && !hasOwn(project.services, web)) {
     r.fail('web', `no service named "${web}"; the services are ${Object.keys(project.services).sort().join(', ')}`);
   }
-  return { exclude, database, web, healthCheckPath };
+  const costGuard = parseCostGuard(project, problems);
+  return { exclude, database, web, healthCheckPath, ...costGuard };
 }
 

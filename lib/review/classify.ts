@@ -11,6 +11,7 @@ import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { isSecret, render } from './values';
 import { compareVersions } from '../util/order';
+import { costGuardNotes } from './classify-cost';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -399,6 +400,9 @@ export function classifyStack(s: StackDiffResult): Note[] {
       note(ctx, 'security', pseudo, `${sgPath} admits ${r.peer} on ${ports}`, `${sensitive.length > 0 ? `${sensitive.join(', ')} ` : 'A database port '}opened to an address range rather than to the application's security group; make sure the range is yours and needed.`);
     }
   }
+
+  // --- the cost guard's budgets and sleep schedules (classify-cost.ts) ---
+  ctx.notes.push(...costGuardNotes(s));
 
   return ctx.notes;
 }

@@ -2,11 +2,13 @@
  * Monthly on-demand cost estimate of an assembly from the price table in `prices.json` (kept in the
  * repository, with its date and source): Elastic Beanstalk instances and their root volumes, load
  * balancers, NAT gateways, public IPv4 addresses, RDS instances and storage, Secrets Manager secrets.
- * Usage-based charges (data transfer, LCUs, requests, logs) are not estimated.
+ * Usage-based charges (data transfer, LCUs, requests, logs) are not estimated. A stage with a sleep
+ * schedule (the cost guard, cost-sleep.ts) is estimated with it, and each side says its always-on total.
  */
 import type { Assembly, Template, TemplateResource } from './assembly';
 import type { CostLine, CostReport, CostSide } from './types';
 import PRICES from './prices.json';
+import { awakeSchedules, AwakeShare } from './cost-sleep';
 
 export interface RegionPrices {
   readonly ec2: Readonly<Record<string, number>>;
@@ -57,6 +59,12 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
   const add = (item: string, monthly: number, quantity: string): void => {
     lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly), quantity });
   };
+  // the cost guard's sleep schedules (cost-sleep.ts): what runs only while the stage is awake
+  const awake = awakeSchedules(resources);
+  const addAwake = (share: AwakeShare | undefined, item: string, monthly: number, quantity: string): void => {
+    if (!share) return add(item, monthly, quantity);
+    lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly * share.fraction), quantity: `${quantity}, ${share.text}`, alwaysOn: round2(monthly) });
+  };
   for (const logical of Object.keys(resources).sort()) {
     const r = resources[logical];
     const p = r.Properties ?? {};
@@ -69,14 +77,15 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
         const min = single ? 1 : Number(option(r, 'aws:autoscaling:asg', 'MinSize') ?? 1);
         const hourly = prices.ec2[type];
         if (hourly === undefined) unpriced.push(`${stack}/${id}: instance type ${type}`);
-        else add(`${id} instances (${min} × ${type})`, hourly * hours * min, `${min} × ${type}`);
+        else addAwake(awake.get(logical), `${id} instances (${min} × ${type})`, hourly * hours * min, `${min} × ${type}`);
         const root = Number(option(r, 'aws:autoscaling:launchconfiguration', 'RootVolumeSize') ?? 8);
-        add(`${id} root volumes (${min} × ${root} GiB gp3)`, prices.ebsGp3GbMonth * root * min, `${min * root} GiB`);
+        // root volumes are deleted with the instances; an Elastic IP and a load balancer stay (and bill) while asleep
+        addAwake(awake.get(logical), `${id} root volumes (${min} × ${root} GiB gp3)`, prices.ebsGp3GbMonth * root * min, `${min * root} GiB`);
         if (single) {
           add(`${id} Elastic IP (public IPv4)`, prices.publicIpv4Hour * hours, '1 address');
         } else {
           const publicIp = String(option(r, 'aws:ec2:vpc', 'AssociatePublicIpAddress') ?? 'false') === 'true';
-          if (publicIp) add(`${id} instance public IPv4`, prices.publicIpv4Hour * hours * min, `${min} address${min === 1 ? '' : 'es'}`);
+          if (publicIp) addAwake(awake.get(logical), `${id} instance public IPv4`, prices.publicIpv4Hour * hours * min, `${min} address${min === 1 ? '' : 'es'}`);
           const lbType = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerType') ?? 'classic');
           const shared = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerIsShared') ?? 'false') === 'true';
           if (!shared) {
@@ -107,7 +116,8 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
         const n = multi ? 2 : 1;
         const hourly = prices.rds[engine]?.[cls];
         if (hourly === undefined) unpriced.push(`${stack}/${id}: ${engineRaw} ${cls}`);
-        else add(`${id} ${engineRaw} ${cls}${multi ? ' Multi-AZ' : ''}`, hourly * hours * n, `${n} × ${cls}`);
+        else addAwake(awake.get(logical), `${id} ${engineRaw} ${cls}${multi ? ' Multi-AZ' : ''}`, hourly * hours * n, `${n} × ${cls}`);
+        // storage bills while the instance is stopped
         const gb = Number(p.AllocatedStorage ?? 20);
         const st = String(p.StorageType ?? 'gp2');
         const gbPrice = prices.rdsStorageGbMonth[st] ?? prices.rdsStorageGbMonth.gp2;
@@ -137,7 +147,18 @@ function side(asm: Assembly | undefined, table: PriceTable, regions: Set<string>
     templateCost(s.displayName, s.template, s.paths, table.regions[region], table.hoursPerMonth, lines, unpriced);
   }
   lines.sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-  return { monthly: round2(lines.reduce((n, l) => n + l.monthly, 0)), lines, unpriced: unpriced.sort() };
+  const monthly = round2(lines.reduce((n, l) => n + l.monthly, 0));
+  const sleeps = lines.some((l) => l.alwaysOn !== undefined);
+  if (sleeps) {
+    assumptions.add('a sleep schedule: instances, their root volumes and public IPv4 addresses, and database instance hours are billed only while awake (hours awake a week × 730/168); an Elastic IP, load balancers, database storage and backups, and secrets bill all the time');
+    assumptions.add('AWS Budgets budgets without actions and EventBridge Scheduler invocations (within 14 million a month) cost nothing');
+  }
+  return {
+    monthly,
+    lines,
+    unpriced: unpriced.sort(),
+    ...(sleeps ? { alwaysOn: round2(lines.reduce((n, l) => n + (l.alwaysOn ?? l.monthly), 0)) } : {}),
+  };
 }
 
 /** Estimates base and head and the delta. */

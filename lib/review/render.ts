@@ -183,6 +183,8 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
       '|---:|---:|---:|',
       `| ${money(c.base.monthly)} | ${money(c.head.monthly)} | ${formatDelta(c.delta)} |`,
       '',
+      // escaped like every line: a `$…$` pair could render as math
+      ...sleepLines(c).map((l) => `${mdText(l)}\n`),
       `<details><summary>Cost details (on-demand ${mdText(c.currency)}, ${mdText(c.regions.join(', ')) || 'no region'}; prices of ${mdText(c.pricesDate)})</summary>`,
       '',
       '| item | quantity | head monthly |',
@@ -274,6 +276,7 @@ export function renderText(r: ReviewReport): string {
     lines.push('');
   }
   lines.push(`COST (on-demand ${r.cost.currency}, prices of ${r.cost.pricesDate}): ${money(r.cost.base.monthly)} → ${money(r.cost.head.monthly)} per month (${formatDelta(r.cost.delta)})`);
+  for (const l of sleepLines(r.cost)) lines.push(`  ${l}`);
   for (const u of r.cost.head.unpriced) lines.push(`  not priced: ${u}`);
   lines.push('');
   for (const s of r.stacks) {
@@ -304,4 +307,14 @@ export function renderText(r: ReviewReport): string {
 /** The JSON rendering: sorted keys, 2-space indent, trailing newline. */
 export function renderJson(r: ReviewReport): string {
   return `${JSON.stringify(sortDeep(r), null, 2)}\n`;
+}
+
+/** The estimate with and without the sleep schedules (the cost guard), when a side has one. */
+function sleepLines(c: ReviewReport['cost']): string[] {
+  const out: string[] = [];
+  for (const [name, side] of [['base', c.base], ['head', c.head]] as const) {
+    if (side.alwaysOn === undefined) continue;
+    out.push(`${name} with its sleep schedule: ${money(side.monthly)}/month; always on: ${money(side.alwaysOn)}/month (the schedule saves ${money(Math.round((side.alwaysOn - side.monthly) * 100) / 100)}/month)`);
+  }
+  return out;
 }

@@ -102,6 +102,8 @@ export interface CostLine {
   readonly item: string;
   readonly monthly: number;
   readonly quantity: string;
+  /** Monthly cost without the sleep schedule, when the item sleeps (the cost guard). */
+  readonly alwaysOn?: number;
 }
 
 export interface CostSide {
@@ -109,6 +111,8 @@ export interface CostSide {
   readonly lines: readonly CostLine[];
   /** Resources whose price is not in the table. */
   readonly unpriced: readonly string[];
+  /** Monthly estimate without the sleep schedules, when something sleeps (`monthly` is with them). */
+  readonly alwaysOn?: number;
 }
 
 export interface CostReport {

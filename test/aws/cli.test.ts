@@ -273,3 +273,28 @@ describe('rollback', () => {
     expect(eb.commandCalls(DescribeEnvironmentsCommand)[0].args[0].input.EnvironmentNames).toEqual(['shop-dev']);
   });
 });
+
+describe('pause / resume', () => {
+  test('pause finds the environment and the database through the stack\'s resources; a busy environment is refused (exit 2), nothing changes', async () => {
+    fakeCredentials();
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'shop-dev', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date('2026-11-01T00:00:00Z') }] });
+    cfn.on(ListStackResourcesCommand).resolves({
+      StackResourceSummaries: [
+        { LogicalResourceId: 'AppEnvironmentE09B59F9', PhysicalResourceId: 'shop-dev', ResourceType: 'AWS::ElasticBeanstalk::Environment', ResourceStatus: 'UPDATE_COMPLETE', LastUpdatedTimestamp: new Date() },
+        { LogicalResourceId: 'DatabaseInstanceAA8A5FDE', PhysicalResourceId: 'shop-dev-db-1x2y3z', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'UPDATE_COMPLETE', LastUpdatedTimestamp: new Date() },
+      ],
+    });
+    eb.on(DescribeEnvironmentsCommand).resolves({ Environments: [{ EnvironmentName: 'shop-dev', ApplicationName: 'shop', Status: 'Updating' }] });
+    const r = await cli(['pause', '--app-dir', APP_DIR]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('pause shop-dev and database shop-dev-db-1x2y3z in eu-west-1');
+    expect(r.stderr).toContain('environment shop-dev is Updating; pause needs it Ready');
+    expect(eb.commandCalls(UpdateEnvironmentCommand)).toHaveLength(0);
+  });
+  test('resume --environment without --database is a user error with a fix', async () => {
+    fakeCredentials();
+    const r = await cli(['resume', '--environment', 'shop-dev', '--region', 'eu-west-1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--environment needs --database');
+  });
+});
