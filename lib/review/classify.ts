@@ -1,7 +1,7 @@
 /**
  * The danger classes: reads each resource change with the resource's type, its DeletionPolicy /
  * UpdateReplacePolicy, its physical name and the old and new values, and says in plain language what
- * happens: data loss, irreversible, deploy will fail, security, or routine.
+ * happens: data loss, irreversible, deploy will fail, security, downtime (downtime.ts), or routine.
  *
  * Rules are data tables where they can be (stateful types, name properties, in-place "may replace"
  * properties, sensitive ports) so a new resource type is one line.
@@ -11,6 +11,7 @@ import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { isSecret, render } from './values';
 import { compareVersions } from '../util/order';
+import { downtimeNotes } from './downtime';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -133,7 +134,7 @@ interface Rule {
 }
 
 /** A construct path for prose: without the stack prefix and the trailing `/Resource`. */
-function short(stack: string, p: string): string {
+export function short(stack: string, p: string): string {
   return (p.startsWith(`${stack}/`) ? p.slice(stack.length + 1) : p).replace(/\/(Resource|Default)$/, '');
 }
 
@@ -223,7 +224,7 @@ function portText(from: number, to: number, proto: string): string {
   return from === to ? `port ${from}` : `ports ${from}-${to}`;
 }
 
-function optionValue(r: TemplateResource | undefined, ns: string, name: string): unknown {
+export function optionValue(r: TemplateResource | undefined, ns: string, name: string): unknown {
   const opts = r?.Properties?.OptionSettings;
   if (!Array.isArray(opts)) return undefined;
   const o = opts.find((x) => isObject(x) && x.Namespace === ns && x.OptionName === name);
@@ -239,7 +240,7 @@ function envProperties(r: TemplateResource | undefined): Map<string, unknown> {
   return out;
 }
 
-function truthy(v: unknown): boolean {
+export function truthy(v: unknown): boolean {
   return v === true || v === 'true';
 }
 
@@ -400,6 +401,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
     }
   }
 
+  ctx.notes.push(...downtimeNotes(s));
   return ctx.notes;
 }
 

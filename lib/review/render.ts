@@ -154,7 +154,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
     if (shown < danger.length) push(`- … and ${danger.length - shown} more (see the JSON report)`);
     push('');
   } else if (r.hasChanges) {
-    push('No data loss, irreversible, failing or security-relevant changes found.');
+    push('No data loss, irreversible, failing, security-relevant or downtime changes found.');
     push('');
   }
   if (routine.length > 0) {
