@@ -1,6 +1,6 @@
 /**
  * Runtime validation of construct props. TypeScript checks types only at compile time; a JavaScript
- * or transpile-only app can pass anything (`stage: 'production'` would otherwise build a dev
+ * or transpile-only app can pass anything (`preset: 'production'` would otherwise build a dev
  * database). Each construct declares a checker per prop; a bad value throws a `propsError` that names
  * the construct, the prop, the value given and the fix, before anything is created.
  *
