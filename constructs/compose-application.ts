@@ -310,7 +310,7 @@ export class ComposeApplication extends Construct {
       warnings.push({ code: 'constructs/stage-preset', message: `stage '${stageName}' has no preset, so it uses the dev preset (one instance, a single-AZ database destroyed with the stack); set one: the \`preset\` prop, -c preset=prod, or "beanstack": { "stages": { "${stageName}": { "preset": "prod" } } } in cdk.json` });
     }
     if (prod && props.certificateArn === undefined) {
-      warnings.push({ code: 'constructs/http-only', message: 'the prod stage serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; set certificateArn to serve HTTPS' });
+      warnings.push({ code: 'constructs/http-only', message: `the ${stageName === 'prod' ? 'prod stage' : `${stageName} stage (prod preset)`} serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; set certificateArn to serve HTTPS` });
     }
     if (props.requireDatabaseTls === false) {
       warnings.push({ code: 'constructs/database-plain', message: 'the databases accept connections without TLS (requireDatabaseTls: false); inside the VPC the traffic is still unencrypted on the wire' });
