@@ -18,6 +18,8 @@ import type { ComposeProject } from '../../lib/compose/model';
 import { BeanstackError, isUserError } from '../../lib/errors';
 import { NAME_PROPERTIES } from '../../lib/review/classify';
 import { stageOfTags } from '../../lib/review/stage';
+import { loadAssembly, renderMarkdown, reviewAssemblies, templatesAssembly } from '../../lib/review';
+import { nodeAssemblyReader } from '../../bin/commands/diff';
 import { readViolations, TEST_ENV } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -141,6 +143,17 @@ describe('three stages of the example in one assembly', () => {
     // dev and prod keep exactly the tags they had: no preset tag where the preset is the stage's name
     expect(manifest.artifacts['fullstack-dev'].properties.tags).toEqual({ 'beanstack:app': 'fullstack', 'beanstack:stage': 'dev' });
     expect(manifest.artifacts['fullstack-staging'].properties.tags).toEqual({ 'beanstack:app': 'fullstack', 'beanstack:stage': 'staging', 'beanstack:preset': 'prod' });
+  });
+
+  test('the review of the assembly names each stack\'s stage in its header', () => {
+    const head = loadAssembly(app.outdir, nodeAssemblyReader);
+    const { result } = reviewAssemblies({ base: templatesAssembly('base', [], { findings: [] }), head, reader: nodeAssemblyReader });
+    expect(result.stages).toEqual([
+      { stack: 'fullstack-dev', stage: 'dev', preset: 'dev' },
+      { stack: 'fullstack-prod', stage: 'prod', preset: 'prod' },
+      { stack: 'fullstack-staging', stage: 'staging', preset: 'prod' },
+    ]);
+    expect(renderMarkdown(result)).toContain('<br>Reviewing stage dev, stack fullstack-dev; stage prod, stack fullstack-prod; stage staging &#40;prod preset&#41;, stack fullstack-staging');
   });
 });
 
