@@ -7,7 +7,11 @@
  * Context keys (`cdk synth -c key=value`, or the `context` of cdk.json):
  *   compose          compose files, comma-separated, in merge order
  *                    (default: examples/fullstack/docker-compose.yml,examples/fullstack/docker-compose.prod.yml)
- *   stage            dev | prod (default dev)
+ *   stage            the stage's name: dev, prod or any other (staging, pr-42; lowercase letters, digits and
+ *                    hyphens, at most 24 characters; default dev) — several stages deploy side by side
+ *   preset           dev | prod: the defaults the stage gets (default: the stage itself when dev or prod, else dev)
+ *   beanstack        in cdk.json: { "stages": { "<stage>": { "preset": "prod", "instanceTypes": "t3.small", … } } },
+ *                    per-stage settings (bin/stage-settings.ts, docs/stages.md)
  *   appName          application name; the stack and environment are <appName>-<stage> (default: the compose project name)
  *   target           ecs | docker | single (default ecs)
  *   account, region  the AWS account and region (default: CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION,
@@ -26,7 +30,8 @@ import * as path from 'path';
 import { App, Annotations, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BeanstackStack } from '../constructs/stack';
-import { DeploymentStage, isDeploymentStage } from '../constructs/stage';
+import { DeploymentStage } from '../constructs/stage';
+import { resolveStage } from './stage-settings';
 import { InstanceSubnetPlacement } from '../constructs/network';
 import { TARGETS } from '../lib/bundle/keys';
 import type { BundleTarget } from '../lib/bundle/types';
@@ -60,7 +65,14 @@ export interface AppSettings {
   readonly composeFiles: readonly string[];
   /** True when the example's compose files are used (and may take the placeholder account). */
   readonly isExample: boolean;
-  readonly stage: DeploymentStage;
+  /** The stage's name (part of the physical names). */
+  readonly stage: string;
+  /** The preset given for the stage (its cdk.json entry, else -c preset); undefined when none was. */
+  readonly preset?: DeploymentStage;
+  /** The preset in effect (`preset`, else the stage's default). */
+  readonly effectivePreset: DeploymentStage;
+  /** Warnings about the stage's settings (a shadowed context key, a stage without an entry). */
+  readonly stageNotes: readonly string[];
   readonly target: BundleTarget;
   readonly appName?: string;
   readonly account?: string;
@@ -85,7 +97,10 @@ export interface AppSettings {
 }
 
 /** Reads the settings from CDK context (`context`) and environment variables (`env`). */
-export function readSettings(context: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): AppSettings {
+export function readSettings(rawContext: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): AppSettings {
+  // the stage's own settings (cdk.json beanstack.stages.<stage>) applied over the flat keys
+  const staged = resolveStage(rawContext);
+  const context = staged.context;
   const str = (key: string): string | undefined => {
     const v = context[key];
     if (v === undefined || v === null || v === '') return undefined;
@@ -103,10 +118,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
 
   const composeFiles = list('compose') ?? [...EXAMPLE_COMPOSE_FILES];
   const isExample = list('compose') === undefined;
-  const stage = str('stage') ?? 'dev';
-  if (!isDeploymentStage(stage)) {
-    throw new BeanstackError(`context stage '${stage}' is not a stage`, { code: 'app/stage', fix: 'use -c stage=dev or -c stage=prod' });
-  }
+  const stage = staged.stage;
   const target = str('target') ?? 'ecs';
   if (!(TARGETS as readonly string[]).includes(target)) {
     throw new BeanstackError(`context target '${target}' is not a bundle target`, { code: 'app/target', fix: 'use -c target=ecs (Dockerrun v2), docker (production compose) or single (Dockerrun v1)' });
@@ -161,6 +173,9 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     composeFiles,
     isExample,
     stage,
+    ...(staged.preset ? { preset: staged.preset } : {}),
+    effectivePreset: staged.effectivePreset,
+    stageNotes: staged.notes,
     target: target as BundleTarget,
     appName: str('appName'),
     account,
@@ -198,14 +213,21 @@ export interface CreateAppOptions {
   readonly context?: Readonly<Record<string, unknown>>;
   /** @default - the CLI's CDK_OUTDIR, else a temporary directory */
   readonly outdir?: string;
+  /**
+   * Add the stack to this app instead of a new one (several stages in one assembly); `context` then
+   * overlays the app's context for this stack's settings.
+   *
+   * @default - a new App with cdk-nag's AwsSolutions checks
+   */
+  readonly app?: App;
 }
 
 /** Builds the app: cdk-nag as a validation plugin, one stack from the settings. */
 export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
   // autoSynth off: main() synthesizes once; a half-built app (after a user error) must never be synthesized on exit
-  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context }, autoSynth: false });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const settings = readSettings(app.node.getAllContext(), options.env);
+  const app = options.app ?? new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context }, autoSynth: false });
+  if (!options.app) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const settings = readSettings(options.app ? { ...app.node.getAllContext(), ...options.context } : app.node.getAllContext(), options.env);
 
   const loaded = loadProject({
     files: settings.composeFiles,
@@ -221,6 +243,7 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     project,
     appName,
     stage: settings.stage,
+    preset: settings.preset,
     target: settings.target,
     cnamePrefix: settings.cnamePrefix,
     instanceTypes: settings.instanceTypes,
@@ -233,8 +256,10 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     environmentVariables: settings.environmentVariables,
     sleep: settings.sleep,
     budget: settings.budget,
-    tags: { 'beanstack:app': appName, 'beanstack:stage': settings.stage },
+    // the preset tag only where it differs from the stage's name (dev and prod stacks keep their tags)
+    tags: { 'beanstack:app': appName, 'beanstack:stage': settings.stage, ...(settings.effectivePreset !== settings.stage ? { 'beanstack:preset': settings.effectivePreset } : {}) },
   });
+  for (const note of settings.stageNotes) Annotations.of(stack).addWarningV2('@beanstack/app:stage-config', note);
   // the compose files' sha256 for beanstack deploy's record (lib/aws/history-record.ts); manifest only, not the template
   stack.node.addMetadata(COMPOSE_FILES_METADATA, composeFileHashes(project.composeFiles, options.cwd, (f) => fs.readFileSync(f)));
   for (const w of loaded.warnings) {

@@ -2,7 +2,7 @@
  * `npm start`: synthesizes the README's example (examples/fullstack) offline — no AWS account, no
  * Docker engine — and prints what `cdk deploy` would deploy.
  *
- *   node dist/bin/example.js [--stage dev|prod] [--out <dir>]
+ *   node dist/bin/example.js [--stage dev|prod|<name>] [--out <dir>]   (staging: cdk.json gives it the prod preset)
  *
  * Exit codes: 0 synthesized with zero validation findings; 1 validation findings (see
  * validation-report.json); 2 user error (bad compose file or flag); 3 internal error.
@@ -29,15 +29,16 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
     if (argv[i] === '--stage' && argv[i + 1] !== undefined) stage = argv[++i];
     else if (argv[i] === '--out' && argv[i + 1] !== undefined) outdir = path.resolve(argv[++i]);
     else {
-      return { exitCode: 2, output: `error: unknown argument ${argv[i]}\n  fix: node dist/bin/example.js [--stage dev|prod] [--out <dir>]\n` };
+      return { exitCode: 2, output: `error: unknown argument ${argv[i]}\n  fix: node dist/bin/example.js [--stage dev|prod|<name>] [--out <dir>]\n` };
     }
   }
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   try {
     const started = Date.now();
     // like the CDK CLI: the context of cdk.json and cdk.context.json (the example's AZs: no lookups)
-    // the example has no domain, so no certificate: its prod stage serves plain HTTP knowingly (a warning says so)
-    const context: Record<string, unknown> = { ...readJson(path.join(root, 'cdk.json'))?.context, ...readJson(path.join(root, 'cdk.context.json')), stage, ...(stage === 'prod' ? { allowHttp: true } : {}) };
+    // the example has no domain, so no certificate: its prod stage serves plain HTTP knowingly (a warning says so);
+    // so do other stages (staging has the prod preset in cdk.json; allowHttp changes nothing on a dev preset)
+    const context: Record<string, unknown> = { ...readJson(path.join(root, 'cdk.json'))?.context, ...readJson(path.join(root, 'cdk.context.json')), stage, ...(stage !== 'dev' ? { allowHttp: true } : {}) };
     const built = createBeanstackApp({ cwd: root, env, context, outdir });
     const { app, stack, settings } = built;
     const application = stack.application;
@@ -52,7 +53,7 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
     const bundle = application.bundle;
 
     out(`beanstack example: ${settings.composeFiles.join(' + ')}`);
-    out(`stack ${stack.stackName}: stage ${settings.stage}, target ${bundle.target}, account ${stack.account}${settings.placeholderEnv ? ' (placeholder)' : ''}, region ${stack.region}`);
+    out(`stack ${stack.stackName}: stage ${settings.stage}${application.preset !== settings.stage ? ` (preset ${application.preset})` : ''}, target ${bundle.target}, account ${stack.account}${settings.placeholderEnv ? ' (placeholder)' : ''}, region ${stack.region}`);
     out('');
     const containers = Object.entries(bundle.containers).sort(([a], [b]) => (a < b ? -1 : 1));
     out(`containers (${containers.length}): ${containers.map(([svc, name]) => (svc === name ? svc : `${svc} as ${name}`)).join(', ')}${bundle.webService ? `; web: ${bundle.webService}` : ''}`);

@@ -24,8 +24,10 @@ import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, 
 import { environmentBundleFiles } from './https-redirect';
 import { InstanceSubnetPlacement, Network } from './network';
 import { physicalName } from './names';
+import { claimPhysicalNames } from './stage-names';
 import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, recordOf, str, WARNING_PREFIX } from './props';
 import { regionFacts } from './region';
+import { defaultPreset, isDeploymentStage } from './stage';
 import type { DeploymentStage } from './stage';
 import { isValidDatabaseName, isValidMasterUsername } from './validate-database-props';
 import { LOAD_PROPS, validateComposeApplicationProps } from './validate-compose-application-props';
@@ -86,11 +88,22 @@ export interface ComposeApplicationProps {
   readonly appName?: string;
 
   /**
-   * Drives sizing, load balancing, deployment policy and data protection of every part.
+   * Name of the stage: any lowercase name (`dev`, `staging`, `pr-42`, `prod`; letters, digits and
+   * hyphens, at most 24 characters). It goes into the physical names (`<appName>-<stage>`, the ECS
+   * task execution role), so several stages of one app deploy side by side in one account and region.
    *
    * @default 'dev'
    */
-  readonly stage?: DeploymentStage;
+  readonly stage?: string;
+
+  /**
+   * The preset of the stage: drives sizing, load balancing, deployment policy and data protection of
+   * every part (`dev`: one instance, single-AZ database destroyed with the stack; `prod`: load balanced,
+   * Multi-AZ, deletion protection, immutable deployments).
+   *
+   * @default - the stage itself when it is 'dev' or 'prod', otherwise 'dev' (with a warning)
+   */
+  readonly preset?: DeploymentStage;
 
   /**
    * CNAME prefix of the environment (`<cnamePrefix>.<region>.elasticbeanstalk.com`); global to the
@@ -257,6 +270,10 @@ export class ComposeApplication extends Construct {
   readonly environmentName: string;
   /** Sleep schedule and budget, when the stage has either. */
   readonly costGuard?: CostGuard;
+  /** The stage's name (`dev`, `staging`, …): part of the physical names. */
+  readonly stageName: string;
+  /** The stage's preset, which drove the defaults. */
+  readonly preset: DeploymentStage;
 
   constructor(scope: Construct, id: string, props: ComposeApplicationProps = {}) {
     super(scope, id);
@@ -268,7 +285,8 @@ export class ComposeApplication extends Construct {
       project: object('a ComposeProject from loadProject()'),
       target: oneOf(TARGETS),
       appName: str(),
-      stage: COMMON.stage,
+      stage: COMMON.stageName,
+      preset: COMMON.stage,
       cnamePrefix: str(),
       instanceTypes: str(),
       platformVersion: str(),
@@ -297,7 +315,9 @@ export class ComposeApplication extends Construct {
     }
     const account = stack.account;
     const region = stack.region;
-    const stage = props.stage ?? 'dev';
+    const stageName = props.stage ?? 'dev';
+    // the preset drives every default; `stage` below is the preset, as the parts take it
+    const stage: DeploymentStage = props.preset ?? defaultPreset(stageName);
     const prod = stage === 'prod';
     const target = props.target ?? 'ecs';
     const instanceTypes = props.instanceTypes ?? 't3.small';
@@ -310,8 +330,11 @@ export class ComposeApplication extends Construct {
       allowHttp: props.allowHttp,
     });
     const warnings: Diagnostic[] = [];
+    if (props.preset === undefined && !isDeploymentStage(stageName)) {
+      warnings.push({ code: 'constructs/stage-preset', message: `stage '${stageName}' has no preset, so it uses the dev preset (one instance, a single-AZ database destroyed with the stack); set one: the \`preset\` prop, -c preset=prod, or "beanstack": { "stages": { "${stageName}": { "preset": "prod" } } } in cdk.json` });
+    }
     if (prod && props.certificateArn === undefined) {
-      warnings.push({ code: 'constructs/http-only', message: 'the prod stage serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; set certificateArn to serve HTTPS' });
+      warnings.push({ code: 'constructs/http-only', message: `the ${stageName === 'prod' ? 'prod stage' : `${stageName} stage (prod preset)`} serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; set certificateArn to serve HTTPS` });
     }
     if (props.requireDatabaseTls === false) {
       warnings.push({ code: 'constructs/database-plain', message: 'the databases accept connections without TLS (requireDatabaseTls: false); inside the VPC the traffic is still unencrypted on the wire' });
@@ -333,14 +356,16 @@ export class ComposeApplication extends Construct {
       warnings.push(...loaded.warnings);
     }
     const appName = props.appName ?? this.project.name;
-    const environmentName = `${appName}-${stage}`;
+    const environmentName = `${appName}-${stageName}`;
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(environmentName)) {
-      throw new BeanstackError(`the environment name '${environmentName}' (\`appName\`-stage) must be 4 to 40 letters, digits and hyphens`, {
+      throw new BeanstackError(`the environment name '${environmentName}' (\`appName\`-\`stage\`) must be 4 to 40 letters, digits and hyphens`, {
         code: 'constructs/app-name',
-        fix: 'set a shorter appName of letters, digits and hyphens (-c appName=myapp), or rename the compose project (top-level name:)',
+        fix: 'set a shorter appName of letters, digits and hyphens (-c appName=myapp) or a shorter stage name, or rename the compose project (top-level name:)',
       });
     }
     this.environmentName = environmentName;
+    this.stageName = stageName;
+    this.preset = stage;
 
     const architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
     const imagePlatform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
@@ -395,8 +420,13 @@ export class ComposeApplication extends Construct {
     const passwordVariables = planned.databases.flatMap((d) => d.variables.filter((v) => v.role === 'password'));
     const usesSecrets = planned.secrets.length > 0 || passwordVariables.length > 0;
     const taskExecutionRoleName = target === 'ecs' && usesSecrets
-      ? physicalName([appName, stage, region, 'ecs-task-execution'], 64)
+      ? physicalName([appName, stageName, region, 'ecs-task-execution'], 64)
       : undefined;
+    claimPhysicalNames(this, [
+      { kind: 'Beanstalk application and environment name', name: environmentName, unique: 'account-region', fix: 'give each stage its own name (-c stage=<name>, the `stage` prop) or each app its own appName' },
+      ...(props.cnamePrefix !== undefined && !Token.isUnresolved(props.cnamePrefix) ? [{ kind: 'CNAME prefix', name: props.cnamePrefix, unique: 'region' as const, fix: `give each stage its own CNAME prefix: "beanstack": { "stages": { "${stageName}": { "cnamePrefix": "${appName}-${stageName}" } } } in cdk.json, or the \`cnamePrefix\` prop` }] : []),
+      ...(taskExecutionRoleName ? [{ kind: 'IAM role name', name: taskExecutionRoleName, unique: 'account' as const, fix: 'give each stage its own name (-c stage=<name>, the `stage` prop): the role is named after <appName>-<stage> and the region' }] : []),
+    ]);
     const executionRoleArn = taskExecutionRoleName ? BeanstalkEnvironment.taskExecutionRoleArnFor(this, taskExecutionRoleName) : undefined;
 
     // ---- the bundle that ships: the plan rendered with the images' ECR URIs and the role ----

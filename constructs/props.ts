@@ -1,6 +1,6 @@
 /**
  * Runtime validation of construct props. TypeScript checks types only at compile time; a JavaScript
- * or transpile-only app can pass anything (`stage: 'production'` would otherwise build a dev
+ * or transpile-only app can pass anything (`preset: 'production'` would otherwise build a dev
  * database). Each construct declares a checker per prop; a bad value throws a `propsError` that names
  * the construct, the prop, the value given and the fix, before anything is created.
  *
@@ -8,7 +8,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { BeanstackError } from '../lib/errors';
-import { DEPLOYMENT_STAGES } from './stage';
+import { DEPLOYMENT_STAGES, stageNameProblem } from './stage';
 
 /** The id of every construct-level warning starts with this (R5: stable ids tests can assert). */
 export const WARNING_PREFIX = '@beanstack/constructs';
@@ -133,6 +133,8 @@ export function checkProps(construct: string, props: unknown, checks: Readonly<R
 /** Checkers shared by several constructs. */
 export const COMMON = {
   stage: oneOf(DEPLOYMENT_STAGES),
+  /** Any stage name (ComposeApplication, BeanstackStack); the others take a preset as `stage`. */
+  stageName: stageNameProblem as PropCheck,
   vpc: cdkObject('an ec2.IVpc', 'vpcId', 'isolatedSubnets', 'publicSubnets'),
   securityGroup: cdkObject('an ec2.ISecurityGroup', 'securityGroupId', 'connections'),
   instanceType: cdkObject('an ec2.InstanceType', 'toString'),

@@ -61,7 +61,7 @@ export const registerDeploy: RegisterCommand = (program, ctx, run) => {
             doctor: () => runChecks(DOCTOR_CHECKS, freshDoctor()),
             environmentUrl: () => environmentUrl(doctorCtx ?? freshDoctor()),
             printReport: (command, results) => {
-              const report = { command, stackName: plan.stackName, account: identity.account, region, results };
+              const report = { command, stackName: plan.stackName, stage: plan.stage, account: identity.account, region, results };
               if (flags.json) json[command] = reportJson(report);
               else ctx.stdout(formatReport(report));
             },

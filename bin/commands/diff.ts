@@ -1,6 +1,6 @@
 /**
  * `beanstack diff`: what a change does to the infrastructure — danger classes (data loss,
- * irreversible, deploy will fail, security, routine), the containers of the Elastic Beanstalk bundle,
+ * irreversible, deploy will fail, security, downtime, routine), the containers of the Elastic Beanstalk bundle,
  * cost, an architecture diagram and every stack's resource changes — as a PR comment (markdown),
  * JSON or text.
  *
@@ -102,7 +102,7 @@ export const nodeAssemblyReader: AssemblyReader = {
   },
 };
 
-export const FAIL_ON_VALUES = ['data-loss', 'irreversible', 'deploy-fails', 'security', 'any'] as const;
+export const FAIL_ON_VALUES = ['data-loss', 'irreversible', 'deploy-fails', 'security', 'downtime', 'any'] as const;
 
 interface DiffFlags {
   readonly base?: string;
@@ -128,7 +128,7 @@ export function parseFailOn(value: string | undefined): DangerClass[] {
     if (!(FAIL_ON_VALUES as readonly string[]).includes(v)) {
       throw new BeanstackError(`--fail-on ${v}: not a danger class`, { code: 'cli/fail-on', fix: `use one or more of ${FAIL_ON_VALUES.join(', ')}, comma-separated (e.g. --fail-on data-loss,security)` });
     }
-    if (v === 'any') ['data-loss', 'irreversible', 'deploy-fails', 'security'].forEach((c) => out.add(c as DangerClass));
+    if (v === 'any') ['data-loss', 'irreversible', 'deploy-fails', 'security', 'downtime'].forEach((c) => out.add(c as DangerClass));
     else out.add(v as DangerClass);
   }
   return [...out];

@@ -28,7 +28,7 @@ export const registerDoctor: RegisterCommand = (program, ctx, run) => {
           const { formatReport, formatReportJson, hasFailure } = await import('../../lib/aws/report');
           const checkCtx = doctorContext(session.plan, session.clients, session.identity.account, session.region);
           const results = await runChecks(DOCTOR_CHECKS, checkCtx);
-          const report = { command: 'doctor', stackName: session.plan.stackName, account: session.identity.account, region: session.region, results };
+          const report = { command: 'doctor', stackName: session.plan.stackName, stage: session.plan.stage, account: session.identity.account, region: session.region, results };
           ctx.stdout(flags.json ? formatReportJson(report) : formatReport(report));
           if (!flags.json) {
             // the calls behind it were made (and reported) by the checks; a failure here adds nothing

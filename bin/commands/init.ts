@@ -23,6 +23,7 @@ import { stringify as yamlStringify } from 'yaml';
 import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
+import { defaultPreset, isDeploymentStage, stageNameProblem } from '../../constructs/stage';
 import type { ComposeProject } from '../../lib/compose/model';
 import { docsPath, packageDir } from '../package-info';
 import type { RegisterCommand } from './index';
@@ -34,6 +35,7 @@ interface InitFlags {
   readonly account?: string;
   readonly region?: string;
   readonly stage: string;
+  readonly preset?: string;
   readonly certificateArn?: string;
   readonly branch: string;
   readonly repository?: string;
@@ -184,8 +186,12 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   if (flags.region === undefined || !REGION.test(flags.region)) {
     throw new BeanstackError(flags.region === undefined ? '--region is required: the region the stack deploys to' : `--region ${flags.region}: not an AWS region name`, { code: 'init/region', fix: 'e.g. --region eu-west-1' });
   }
-  if (flags.stage !== 'dev' && flags.stage !== 'prod') {
-    throw new BeanstackError(`--stage ${flags.stage}: not a stage`, { code: 'init/stage', fix: 'use --stage prod (or dev)' });
+  const stageProblem = stageNameProblem(flags.stage);
+  if (stageProblem !== undefined) {
+    throw new BeanstackError(`--stage ${flags.stage}: not a stage name`, { code: 'init/stage', fix: `${stageProblem.slice(stageProblem.indexOf('; ') + 2)}; e.g. --stage prod` });
+  }
+  if (flags.preset !== undefined && !isDeploymentStage(flags.preset)) {
+    throw new BeanstackError(`--preset ${flags.preset}: not a preset`, { code: 'init/preset', fix: 'use --preset prod or --preset dev' });
   }
   if (flags.appName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(flags.appName)) {
     throw new BeanstackError(`--app-name ${flags.appName}: letters, digits and hyphens only, starting with a letter`, { code: 'init/app-name', fix: 'e.g. --app-name shop' });
@@ -219,6 +225,8 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
       // the prod stage serves HTTPS with a certificate; without one, plain HTTP is the explicit,
       // warned choice written here (remove it when certificateArn is set)
       ...(flags.certificateArn ? { certificateArn: flags.certificateArn } : { allowHttp: true }),
+      // a stage other than dev/prod (or with another preset) gets its entry (docs/stages.md)
+      ...(flags.preset !== undefined || !isDeploymentStage(flags.stage) ? { beanstack: { stages: { [flags.stage]: { preset: flags.preset ?? defaultPreset(flags.stage) } } } } : {}),
       '@aws-cdk/core:validateAgainstDefaultRules': true,
       ...recommendedFlags(ctx.cwd),
     },
@@ -309,7 +317,8 @@ export const registerInit: RegisterCommand = (program, ctx, wrap) => {
     .option('--region <region>', 'AWS region the stack deploys to (required)')
     .option('--app-name <name>', 'application name (default: the compose project name)')
     .option('--certificate-arn <arn>', 'ACM certificate of your domain: the prod stage serves HTTPS (without it, cdk.json sets allowHttp)')
-    .option('--stage <stage>', 'stage the workflows review and deploy (dev | prod)', 'prod')
+    .option('--stage <stage>', 'stage the workflows review and deploy (dev, prod or another name such as staging)', 'prod')
+    .option('--preset <preset>', 'the stage\'s preset, dev | prod (default: the stage itself when dev or prod, else dev); written to cdk.json beanstack.stages')
     .option('--branch <branch>', 'branch whose pushes deploy', 'main')
     .option('--repository <owner/name>', 'GitHub repository, for the IAM trust policy (default: GITHUB_REPOSITORY or the origin remote)')
     .option('--no-workflows', 'do not write .github/workflows')

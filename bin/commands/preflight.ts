@@ -29,7 +29,7 @@ export const registerPreflight: RegisterCommand = (program, ctx, run) => {
           const { installedBootstrapVersion } = await import('../../lib/aws/session');
           const checkCtx = preflightContext(session.plan, session.clients, session.identity, session.region, installedBootstrapVersion());
           const results = await runChecks(PREFLIGHT_CHECKS, checkCtx);
-          const report = { command: 'preflight', stackName: session.plan.stackName, account: session.identity.account, region: session.region, results };
+          const report = { command: 'preflight', stackName: session.plan.stackName, stage: session.plan.stage, account: session.identity.account, region: session.region, results };
           ctx.stdout(flags.json ? formatReportJson(report) : formatReport(report));
           return hasFailure(results, flags.strict) ? ExitCode.CHANGED : ExitCode.OK;
         } finally {

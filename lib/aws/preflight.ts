@@ -579,6 +579,7 @@ const CHANGE_STATUS: Readonly<Record<string, 'fail' | 'warn' | 'pass'>> = {
   'data-loss': 'warn',
   'irreversible': 'warn',
   'security': 'warn',
+  'downtime': 'warn',
   'routine': 'pass',
 };
 

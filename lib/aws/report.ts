@@ -5,6 +5,8 @@
 import { printable } from '../errors';
 import { CheckResult, CheckSummary, summarize } from './check';
 import { sortDeep } from '../util/sort-deep';
+import { stageLine } from '../review/stage';
+import type { StackStage } from '../review/types';
 
 /** Text that may quote AWS (event messages, resource descriptions): one line, no control characters, bounded. */
 const fromAws = (text: string, max = 500) => printable(text, max);
@@ -13,6 +15,8 @@ export interface Report {
   /** `preflight` or `doctor`. */
   readonly command: string;
   readonly stackName: string;
+  /** The stage the stack says it is: the header names it. */
+  readonly stage?: StackStage;
   readonly account?: string;
   readonly region?: string;
   readonly results: readonly CheckResult[];
@@ -39,7 +43,7 @@ export function formatReport(report: Report): string {
   const { results } = report;
   const idWidth = Math.max(5, ...results.map((r) => r.id.length));
   const where = report.account && report.region ? `aws://${report.account}/${report.region}` : (report.region ?? 'unknown region');
-  const lines: string[] = [`beanstack ${report.command}: stack ${report.stackName} in ${where}`, ''];
+  const lines: string[] = [`beanstack ${report.command}: ${report.stage ? stageLine(report.stage) : `stack ${report.stackName}`} in ${where}`, ''];
   const groups: string[] = [];
   for (const r of results) if (!groups.includes(r.group)) groups.push(r.group);
   const pad = ' '.repeat(2 + 4 + 2 + idWidth + 2);
@@ -79,6 +83,7 @@ export function reportJson(report: Report): Record<string, unknown> {
     nextStep: nextStep(report.results) ?? null,
     region: report.region ?? null,
     stack: report.stackName,
+    ...(report.stage ? { stage: report.stage.stage, preset: report.stage.preset ?? null } : {}),
     summary: summarize(report.results),
   };
 }

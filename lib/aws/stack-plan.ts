@@ -8,6 +8,8 @@
  */
 import * as path from 'path';
 import { BeanstackError } from '../errors';
+import { stageOfTags } from '../review/stage';
+import type { StackStage } from '../review/types';
 
 /** Reads a file, or returns undefined when it does not exist. */
 export type FileReader = (file: string) => string | undefined;
@@ -126,6 +128,8 @@ export interface StackPlan {
   readonly counts: PlannedCounts;
   /** The template, for checks that need more. */
   readonly template: CfnTemplate;
+  /** The stage the stack says it is (its `beanstack:stage` stack tag), for the reports' header line. */
+  readonly stage?: StackStage;
 }
 
 interface ManifestArtifact {
@@ -138,6 +142,7 @@ interface ManifestArtifact {
     readonly requiresBootstrapStackVersion?: number;
     readonly bootstrapStackVersionSsmParameter?: string;
     readonly directoryName?: string;
+    readonly tags?: Readonly<Record<string, string>>;
   };
 }
 
@@ -224,6 +229,7 @@ export function readStackPlan(
       : undefined,
     context: options.context,
     fallbackEnv: options.fallbackEnv,
+    tags: props.tags,
   });
 }
 
@@ -273,6 +279,8 @@ interface PlanOptions {
   readonly bootstrap?: StackPlan['bootstrap'];
   readonly context?: Readonly<Record<string, unknown>>;
   readonly fallbackEnv?: { readonly account?: string; readonly region?: string };
+  /** Stack tags of the manifest (`beanstack:stage` says which stage the stack is). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Builds the plan of one template. Exported for tests that build templates by hand. */
@@ -438,6 +446,7 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
       natGateways,
     },
     template,
+    ...stageField(o.stackName, o.tags),
   };
 }
 
@@ -555,4 +564,10 @@ export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
+}
+
+/** `{ stage }` when the stack tags say which stage the stack is. */
+function stageField(stackName: string, tags: Readonly<Record<string, string>> | undefined): { stage?: StackStage } {
+  const stage = stageOfTags(stackName, tags);
+  return stage ? { stage } : {};
 }

@@ -56,6 +56,8 @@ export interface StackArtifact {
   readonly templateFile?: string;
   /** Logical id → construct path (from the metadata file and `aws:cdk:path` resource metadata). */
   readonly paths: Readonly<Record<string, string>>;
+  /** Stack tags (`properties.tags` of the manifest), when it has any. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A file asset (zip or file) of the assembly, indexed by the S3 object key it is published under. */
@@ -226,6 +228,7 @@ function readManifest(ctx: ReadContext, dir: string, manifest: Json, prefix: str
         template: template as Template,
         templateFile: props.templateFile,
         paths: logicalPaths(ctx, dir, art, template as Template),
+        ...(isObject(props.tags) ? { tags: Object.fromEntries(Object.entries(props.tags).filter(([, v]) => typeof v === 'string')) as Record<string, string> } : {}),
       });
     } else if (art.type === 'cdk:asset-manifest' && typeof props.file === 'string') {
       const assets = parseJson(reader, join(ctx.root, dir, props.file, `asset manifest ${id}`), `asset manifest ${props.file}`);

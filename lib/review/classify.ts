@@ -1,7 +1,7 @@
 /**
  * The danger classes: reads each resource change with the resource's type, its DeletionPolicy /
  * UpdateReplacePolicy, its physical name and the old and new values, and says in plain language what
- * happens: data loss, irreversible, deploy will fail, security, or routine.
+ * happens: data loss, irreversible, deploy will fail, security, downtime (downtime.ts), or routine.
  *
  * Rules are data tables where they can be (stateful types, name properties, in-place "may replace"
  * properties, sensitive ports) so a new resource type is one line.
@@ -12,6 +12,7 @@ import type { DangerClass, Note } from './types';
 import { isSecret, render } from './values';
 import { compareVersions } from '../util/order';
 import { costGuardNotes } from './classify-cost';
+import { downtimeNotes } from './downtime';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -134,7 +135,7 @@ interface Rule {
 }
 
 /** A construct path for prose: without the stack prefix and the trailing `/Resource`. */
-function short(stack: string, p: string): string {
+export function short(stack: string, p: string): string {
   return (p.startsWith(`${stack}/`) ? p.slice(stack.length + 1) : p).replace(/\/(Resource|Default)$/, '');
 }
 
@@ -224,7 +225,7 @@ function portText(from: number, to: number, proto: string): string {
   return from === to ? `port ${from}` : `ports ${from}-${to}`;
 }
 
-function optionValue(r: TemplateResource | undefined, ns: string, name: string): unknown {
+export function optionValue(r: TemplateResource | undefined, ns: string, name: string): unknown {
   const opts = r?.Properties?.OptionSettings;
   if (!Array.isArray(opts)) return undefined;
   const o = opts.find((x) => isObject(x) && x.Namespace === ns && x.OptionName === name);
@@ -240,7 +241,7 @@ function envProperties(r: TemplateResource | undefined): Map<string, unknown> {
   return out;
 }
 
-function truthy(v: unknown): boolean {
+export function truthy(v: unknown): boolean {
   return v === true || v === 'true';
 }
 
@@ -404,6 +405,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
   // --- the cost guard's budgets and sleep schedules (classify-cost.ts) ---
   ctx.notes.push(...costGuardNotes(s));
 
+  ctx.notes.push(...downtimeNotes(s));
   return ctx.notes;
 }
 

@@ -21,7 +21,8 @@ import type { DiagramStack } from './mermaid';
 import { diffStack, makeHashExplainer } from './stack-diff';
 import type { StackDiffResult } from './stack-diff';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
-import type { DangerClass, FindingChange, Note, ReviewReport, StackReview } from './types';
+import type { DangerClass, FindingChange, Note, ReviewReport, StackReview, StackStage } from './types';
+import { stageOfTags } from './stage';
 import { HIDDEN, isSecretName } from './values';
 
 export { loadAssembly, readFindings, templatesAssembly } from './assembly';
@@ -47,6 +48,7 @@ export const CLASS_ICONS: Readonly<Record<DangerClass, string>> = {
   irreversible: '🟠',
   'deploy-fails': '⛔',
   security: '🔒',
+  downtime: '🟡',
   routine: '✅',
 };
 
@@ -205,10 +207,17 @@ export function reviewAssemblies(input: ReviewInput): StageResult<ReviewReport> 
     findings: { introduced, resolved, compared },
     cost,
     diagram,
+    ...stagesOf(diffs),
     ...(input.baseLabel ? { base: input.baseLabel } : {}),
     ...(input.headLabel ? { head: input.headLabel } : {}),
   };
   return { result: report, warnings };
+}
+
+/** `{ stages }` when a stack says which stage it is (head tags, else base), else nothing. */
+function stagesOf(diffs: readonly StackDiffResult[]): { stages?: StackStage[] } {
+  const stages = diffs.map((d) => stageOfTags(d.review.name, (d.head ?? d.base)?.tags)).filter((x): x is StackStage => x !== undefined);
+  return stages.length > 0 ? { stages } : {};
 }
 
 function plural(n: number, word: string): string {

@@ -7,6 +7,7 @@
 import { formatDelta, money } from './cost';
 import { mdCode, mdFence, mdText, plainLine } from './markdown';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
+import { stageLine } from './stage';
 import type { BundleReview, DangerClass, Note, ResourceChange, ReviewReport, StackReview } from './types';
 import { sortDeep } from '../util/sort-deep';
 
@@ -21,6 +22,7 @@ const ICONS: Readonly<Record<DangerClass, string>> = {
   irreversible: '🟠',
   'deploy-fails': '⛔',
   security: '🔒',
+  downtime: '🟡',
   routine: '✅',
 };
 
@@ -136,6 +138,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
   // Never truncated: marker, title, summary.
   push(REVIEW_MARKER);
   push(`**beanstack review** · ${mdText(r.summary)}`);
+  if (r.stages && r.stages.length > 0) push(`<br>Reviewing ${r.stages.map((x) => mdText(stageLine(x))).join('; ')}`);
   push('');
 
   const danger = r.notes.filter((n) => n.class !== 'routine');
@@ -151,7 +154,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
     if (shown < danger.length) push(`- … and ${danger.length - shown} more (see the JSON report)`);
     push('');
   } else if (r.hasChanges) {
-    push('No data loss, irreversible, failing or security-relevant changes found.');
+    push('No data loss, irreversible, failing, security-relevant or downtime changes found.');
     push('');
   }
   if (routine.length > 0) {
@@ -245,7 +248,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
 
 /** The terminal rendering. */
 export function renderText(r: ReviewReport): string {
-  const lines: string[] = [r.summary, ''];
+  const lines: string[] = [r.summary, ...(r.stages ?? []).map((x) => `reviewing ${stageLine(x)}`), ''];
   for (const cls of DANGER_CLASSES) {
     const notes = r.notes.filter((n) => n.class === cls);
     if (notes.length === 0) continue;

@@ -3,10 +3,13 @@
  * and what the markdown and text renderers read.
  */
 
-/** Danger classes, most severe first; `routine` labels changes known to be safe. */
-export type DangerClass = 'data-loss' | 'irreversible' | 'deploy-fails' | 'security' | 'routine';
+/**
+ * Danger classes, most severe first; `routine` labels changes known to be safe. `downtime`: the deploy
+ * restarts or replaces something that serves traffic (users see an outage while it runs).
+ */
+export type DangerClass = 'data-loss' | 'irreversible' | 'deploy-fails' | 'security' | 'downtime' | 'routine';
 
-export const DANGER_CLASSES: readonly DangerClass[] = ['data-loss', 'irreversible', 'deploy-fails', 'security', 'routine'];
+export const DANGER_CLASSES: readonly DangerClass[] = ['data-loss', 'irreversible', 'deploy-fails', 'security', 'downtime', 'routine'];
 
 /** Human titles of the classes. */
 export const CLASS_TITLES: Readonly<Record<DangerClass, string>> = {
@@ -14,6 +17,7 @@ export const CLASS_TITLES: Readonly<Record<DangerClass, string>> = {
   irreversible: 'Irreversible',
   'deploy-fails': 'Deploy will fail',
   security: 'Security',
+  downtime: 'Downtime',
   routine: 'Routine',
 };
 
@@ -135,6 +139,14 @@ export interface FindingChange {
   readonly resource: string;
 }
 
+/** The stage a stack belongs to (its `beanstack:stage` / `beanstack:preset` tags). */
+export interface StackStage {
+  readonly stack: string;
+  readonly stage: string;
+  /** `dev` or `prod`; absent when the stack does not say. */
+  readonly preset?: string;
+}
+
 export interface ReviewReport {
   readonly schemaVersion: 1;
   /** One line, the same in every format. */
@@ -154,6 +166,8 @@ export interface ReviewReport {
   readonly cost: CostReport;
   /** Mermaid flowchart of the head architecture. */
   readonly diagram: string;
+  /** The stage of each stack that says which it is (head, else base): the header line of every rendering. */
+  readonly stages?: readonly StackStage[];
   /** Free text about the inputs (`base: origin/main (abc1234)`). */
   readonly base?: string;
   readonly head?: string;

@@ -162,7 +162,7 @@ describe('readSettings', () => {
   });
 
   test.each([
-    [{ stage: 'staging' }, /context stage 'staging' is not a stage/, /-c stage=dev or -c stage=prod/],
+    [{ stage: 'Staging' }, /context stage is 'Staging'/, /lowercase letters, digits and hyphens.*-c stage=<name>/],
     [{ target: 'k8s' }, /context target 'k8s' is not a bundle target/, /-c target=ecs/],
     [{ account: '42' }, /account '42' is not a 12-digit AWS account id/, /-c account=/],
     [{ region: 'Europe' }, /region 'Europe' is not an AWS region name/, /-c region=/],
@@ -207,8 +207,16 @@ describe('npm start (bin/example.ts)', () => {
 
   test('a bad flag is a user error (exit 2)', () => {
     expect(runExample(['--bogus'], {}, ROOT)).toMatchObject({ exitCode: 2, output: expect.stringMatching(/unknown argument --bogus/) });
-    expect(runExample(['--stage', 'qa', '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-example-'))], {}, ROOT))
-      .toMatchObject({ exitCode: 2, output: expect.stringMatching(/context stage 'qa' is not a stage/) });
+    expect(runExample(['--stage', 'QA!', '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-example-'))], {}, ROOT))
+      .toMatchObject({ exitCode: 2, output: expect.stringMatching(/context stage is 'QA!'/) });
+  });
+
+  test('--stage staging: the prod preset from cdk.json (beanstack.stages.staging), zero findings', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-example-'));
+    const r = runExample(['--stage', 'staging', '--out', out], {}, ROOT);
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toMatch(/stack fullstack-staging: stage staging \(preset prod\), target ecs/);
+    expect(r.output).toMatch(/validation: .*validation-report\.json: 0 finding\(s\)/);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Runtime validation of construct props (constructs/props.ts): what a JavaScript or transpile-only
  * app can pass that TypeScript would have refused is a beanstack error naming the construct, the
- * prop, the value and the fix — never a silent default (`stage: 'production'` building a dev
+ * prop, the value and the fix — never a silent default (`preset: 'production'` building a dev
  * database) nor aws-cdk-lib's raw error. Also the major-version-upgrade switch and the stack's
  * availability zones without a lookup.
  */
@@ -26,19 +26,26 @@ function userError(build: (stack: Stack) => void): string {
 
 const anyProps = (p: Record<string, unknown>): any => p; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-describe('stage: "production" from JavaScript is refused by every construct, with the allowed values', () => {
+describe('preset "production" from JavaScript is refused by every construct, with the allowed values', () => {
+  // the parts take the preset as `stage`; ComposeApplication takes any stage name as `stage` and the preset as `preset`
   it.each([
-    ['Network', (s: Stack) => new Network(s, 'N', anyProps({ stage: 'production' }))],
-    ['Database', (s: Stack) => new Database(s, 'D', anyProps({ vpc: new Network(s, 'N').vpc, stage: 'production' }))],
-    ['ComposeApplication', (s: Stack) => new ComposeApplication(s, 'A', anyProps({ project: fixtureProject(), stage: 'production' }))],
-    ['BeanstalkEnvironment', (s: Stack) => {
+    ['Network', 'stage', (s: Stack) => new Network(s, 'N', anyProps({ stage: 'production' }))],
+    ['Database', 'stage', (s: Stack) => new Database(s, 'D', anyProps({ vpc: new Network(s, 'N').vpc, stage: 'production' }))],
+    ['ComposeApplication', 'preset', (s: Stack) => new ComposeApplication(s, 'A', anyProps({ project: fixtureProject(), stage: 'production', preset: 'production' }))],
+    ['BeanstalkEnvironment', 'stage', (s: Stack) => {
       const n = new Network(s, 'N');
       return new BeanstalkEnvironment(s, 'E', anyProps({ vpc: n.vpc, bundleDirectory: __dirname, appSecurityGroup: n.appSecurityGroup, stage: 'production' }));
     }],
-  ])('%s', (construct, build) => {
+  ])('%s', (construct, prop, build) => {
     const text = userError(build);
-    expect(text).toContain(`${construct} prop \`stage\` is 'production'`);
+    expect(text).toContain(`${construct} prop \`${prop}\` is 'production'`);
     expect(text).toMatch(/fix: use 'dev' or 'prod'/);
+  });
+
+  it('ComposeApplication stage "production" without a preset is a stage name: the dev preset, never silently (a warning says so)', () => {
+    const app = new ComposeApplication(new Stack(new App(), 'S', { env: TEST_ENV }), 'A', { project: fixtureProject(), stage: 'production' });
+    expect(app.preset).toBe('dev');
+    expect(app.warnings.find((w) => w.code === 'constructs/stage-preset')?.message).toMatch(/stage 'production' has no preset, so it uses the dev preset/);
   });
 });
 

@@ -149,6 +149,15 @@ describe('beanstack init', () => {
     expect(r.stderr).toMatch(/Environments → prod: required reviewers, and deployment branches limited to "main"/);
   });
 
+  it('--stage staging --preset prod: cdk.json gets the stage\'s entry, the workflows deploy that stage', async () => {
+    const r = await run(['--stage', 'staging', '--preset', 'prod'], { GITHUB_REPOSITORY: 'acme/shop' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8')).context.beanstack).toEqual({ stages: { staging: { preset: 'prod' } } });
+    expect(workflow('beanstack-deploy.yml').jobs.deploy.environment).toBe('staging');
+    await run(['--stage', 'prod', '--force']);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8')).context.beanstack).toBeUndefined();
+  });
+
   it('the repository comes from the origin remote when GITHUB_REPOSITORY is unset', async () => {
     require('child_process').execFileSync('git', ['init', '-q'], { cwd: dir }); // eslint-disable-line @typescript-eslint/no-require-imports
     require('child_process').execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:acme/shop.git'], { cwd: dir }); // eslint-disable-line @typescript-eslint/no-require-imports
@@ -219,7 +228,8 @@ describe('beanstack init', () => {
 
   it.each([
     [['--region', 'mars'], /--region mars: not an AWS region name/],
-    [['--stage', 'qa'], /--stage qa: not a stage/],
+    [['--stage', 'QA'], /--stage QA: not a stage name[\s\S]*fix: use lowercase letters/],
+    [['--stage', 'qa', '--preset', 'production'], /--preset production: not a preset/],
     [['--app-name', '1x'], /--app-name 1x/],
     [['--repository', 'not a repo'], /--repository not a repo: expected OWNER\/NAME/],
   ])('flag error %j', async (args, message) => {

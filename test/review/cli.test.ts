@@ -94,6 +94,15 @@ describe('beanstack diff --base --head', () => {
     expect((await run(['--base', 'old-major.out', '--head', 'allowed.out', '--fail-on', 'data-loss,deploy-fails'], work)).code).toBe(0);
   });
 
+  it('--fail-on downtime: 4 on a DB class change of the single-AZ database, 0 for routine changes', async () => {
+    new AssemblyCopy(FULLSTACK, undefined, path.join(work, 'resized.out')).editResource('AppDatabasesmysqlInstance9D393F6F', (r) => (r.Properties.DBInstanceClass = 'db.t4g.small'));
+    const r = await run(['--base', 'base.out', '--head', 'resized.out', '--fail-on', 'downtime'], work);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/failing: the change has downtime \(--fail-on downtime\)/);
+    expect((await run(['--base', 'base.out', '--head', 'resized.out', '--fail-on', 'data-loss,security'], work)).code).toBe(0);
+    expect((await run(['--base', 'base.out', '--head', 'routine.out', '--fail-on', 'downtime'], work)).code).toBe(0);
+  });
+
   it('--output writes the file and prints the summary', async () => {
     const r = await run(['--base', 'base.out', '--head', 'danger.out', '--format', 'markdown', '-o', 'out/report.md'], work);
     expect(r.code).toBe(0);

@@ -89,7 +89,8 @@ const MUTATIONS: Mutation[] = [
     base: (a) => a.editResource(DB, (r) => (r.Properties.EngineVersion = '8.0.43')),
     head: () => undefined,
     headFromOriginal: true,
-    classes: ['irreversible', 'deploy-fails'],
+    // the upgrade also restarts the database (downtime, mutations-downtime.test.ts)
+    classes: ['irreversible', 'deploy-fails', 'downtime'],
     check: (r) => {
       const n = r.notes.find((x) => x.class === 'irreversible')!;
       expect(n.title).toMatch(/major version upgrade 8\.0\.43 → 8\.4\.10/);
@@ -104,12 +105,12 @@ const MUTATIONS: Mutation[] = [
     base: (a) => a.editResource(DB, (r) => (r.Properties.EngineVersion = '8.0.43')),
     head: (a) => a.editResource(DB, (r) => (r.Properties.AllowMajorVersionUpgrade = true)),
     headFromOriginal: true,
-    classes: ['irreversible'],
+    classes: ['irreversible', 'downtime'],
   },
   {
-    name: 'engine minor upgrade 8.4.10 → 8.4.11 is not alarmed',
+    name: 'engine minor upgrade 8.4.10 → 8.4.11 is neither data loss nor irreversible (it restarts the database: downtime)',
     head: (a) => a.editResource(DB, (r) => (r.Properties.EngineVersion = '8.4.11')),
-    classes: [],
+    classes: ['downtime'],
   },
   {
     name: 'engine downgrade 8.4 → 8.0 fails',
@@ -189,9 +190,9 @@ const MUTATIONS: Mutation[] = [
     },
   },
   {
-    name: 'instance type t3.small → t3.medium changes the cost',
+    name: 'instance type t3.small → t3.medium changes the cost (and replaces the single instance: downtime)',
     head: (a) => a.setOption('aws:ec2:instances', 'InstanceTypes', 't3.medium'),
-    classes: [],
+    classes: ['downtime'],
     check: (r) => {
       // eu-west-1: (0.0456 - 0.0228) × 730
       expect(r.cost.delta).toBeCloseTo(16.64, 1);

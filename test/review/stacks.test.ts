@@ -25,7 +25,7 @@ function staged(): string {
 }
 
 describe('stacks', () => {
-  it('a stack removed from the app deletes its database (data loss), a new one is not alarmed', () => {
+  it('a stack removed from the app deletes its database (data loss) and its environment (downtime), a new one is not alarmed', () => {
     const empty = path.join(tmpDir(), 'cdk.out');
     fs.mkdirSync(empty);
     fs.writeFileSync(path.join(empty, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts: {} }));
@@ -33,7 +33,7 @@ describe('stacks', () => {
 
     const removed = review(FULLSTACK, empty);
     expect(removed.stacks.map((s) => [s.name, s.status])).toEqual([['fullstack-dev', 'removed']]);
-    expect(removed.classes).toEqual(['data-loss']);
+    expect(removed.classes).toEqual(['data-loss', 'downtime']);
     expect(removed.notes.filter((n) => n.class === 'data-loss').map((n) => n.resourceType).sort()).toEqual(['AWS::RDS::DBInstance', 'AWS::SecretsManager::Secret']);
     expect(removed.cost.head.monthly).toBe(0);
 
