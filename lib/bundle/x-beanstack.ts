@@ -10,6 +10,7 @@ import type { ErrorDetail } from '../errors';
 import type { DatabaseEngine } from './types';
 import { locate } from './locations';
 import { dict, hasOwn } from './dict';
+import { DomainOverride, parseDomainOverride } from './x-beanstack-domain';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -61,6 +62,8 @@ export interface ProjectOverrides {
   readonly web?: string;
   /** Health check path of the load balancer. */
   readonly healthCheckPath?: string;
+  /** The public name and hosted zone (x-beanstack-domain.ts; used by the constructs, not the bundle). */
+  readonly domain?: DomainOverride;
 }
 
 export const SERVICE_FIELDS: readonly string[] = [
@@ -69,7 +72,7 @@ export const SERVICE_FIELDS: readonly string[] = [
   'target',
 ];
 
-export const PROJECT_FIELDS: readonly string[] = ['database', 'exclude', 'health_check_path', 'web'];
+export const PROJECT_FIELDS: readonly string[] = ['database', 'domain', 'exclude', 'health_check_path', 'web'];
 
 const ENGINES: readonly DatabaseEngine[] = ['mariadb', 'mysql', 'postgres'];
 
@@ -311,7 +314,8 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   if (web !== undefined && !hasOwn(project.services, web)) {
     r.fail('web', `no service named "${web}"; the services are ${Object.keys(project.services).sort().join(', ')}`);
   }
-  return { exclude, database, web, healthCheckPath };
+  const domain = parseDomainOverride(project, problems);
+  return { exclude, database, web, healthCheckPath, domain };
 }
 
 /** Escapes one JSON-pointer segment. */
