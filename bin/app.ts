@@ -18,6 +18,8 @@
  *   instanceTypes, platformVersion, certificateArn, healthCheckPath, instanceSubnets (public | private),
  *   allowHttp (true: the prod stage may serve plain HTTP without certificateArn, with a warning),
  *   requireDatabaseTls (false: the database accepts connections without TLS, with a warning),
+ *   domain, hostedZoneId, hostedZoneName, hostedZoneLookup (true: find the zone's id at synth)
+ *                    the stage's host name and its Route 53 hosted zone (default: x-beanstack.domain)
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
  */
 import * as path from 'path';
@@ -70,6 +72,11 @@ export interface AppSettings {
   readonly allowHttp?: boolean;
   /** Context requireDatabaseTls (default true). */
   readonly requireDatabaseTls?: boolean;
+  /** Context domain, hostedZoneId, hostedZoneName, hostedZoneLookup (docs/domain.md). */
+  readonly domain?: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  readonly hostedZoneLookup?: boolean;
   readonly healthCheckPath?: string;
   readonly instanceSubnets?: InstanceSubnetPlacement;
   readonly profiles?: readonly string[];
@@ -168,6 +175,10 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     environmentVariables,
     allowHttp: flag('allowHttp'),
     requireDatabaseTls: flag('requireDatabaseTls'),
+    domain: str('domain'),
+    hostedZoneId: str('hostedZoneId'),
+    hostedZoneName: str('hostedZoneName'),
+    hostedZoneLookup: flag('hostedZoneLookup'),
   };
 }
 
@@ -219,6 +230,10 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     certificateArn: settings.certificateArn,
     allowHttp: settings.allowHttp,
     requireDatabaseTls: settings.requireDatabaseTls,
+    domain: settings.domain,
+    hostedZoneId: settings.hostedZoneId,
+    hostedZoneName: settings.hostedZoneName,
+    hostedZoneLookup: settings.hostedZoneLookup,
     healthCheckPath: settings.healthCheckPath,
     instanceSubnets: settings.instanceSubnets,
     environmentVariables: settings.environmentVariables,
