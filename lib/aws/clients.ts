@@ -8,6 +8,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -20,6 +21,8 @@ export interface AwsClients {
   readonly elasticbeanstalk: ElasticBeanstalkClient;
   readonly iam: IAMClient;
   readonly rds: RDSClient;
+  /** Route 53 (a global service: one endpoint whatever the region). */
+  readonly route53: Route53Client;
   readonly servicequotas: ServiceQuotasClient;
   readonly ssm: SSMClient;
   readonly sts: STSClient;
@@ -86,6 +89,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     get elasticbeanstalk() { return lazy('eb', () => new ElasticBeanstalkClient(config)); },
     get iam() { return lazy('iam', () => new IAMClient(config)); },
     get rds() { return lazy('rds', () => new RDSClient(config)); },
+    get route53() { return lazy('route53', () => new Route53Client(config)); },
     get servicequotas() { return lazy('sq', () => new ServiceQuotasClient(config)); },
     get ssm() { return lazy('ssm', () => new SSMClient(config)); },
     get sts() { return lazy('sts', () => new STSClient(config)); },
