@@ -10,6 +10,7 @@ import type { Template, TemplateResource } from './assembly';
 import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { isSecret, render } from './values';
+import { domainNotes } from './classify-domain';
 import { compareVersions } from '../util/order';
 
 /** Types that hold data: replacing or deleting them loses it. */
@@ -400,6 +401,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
     }
   }
 
+  ctx.notes.push(...domainNotes(s));
   return ctx.notes;
 }
 
