@@ -4,7 +4,7 @@
  * fewer. Routine changes must not raise any danger class.
  */
 import { AssemblyCopy, FULLSTACK, MutationCase, review, reviewMutation } from './helpers';
-import type { DangerClass, ReviewReport } from '../../lib/review';
+import type { ReviewReport } from '../../lib/review';
 import { renderJson, renderMarkdown, renderText } from '../../lib/review';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
