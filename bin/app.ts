@@ -19,7 +19,8 @@
  *   allowHttp (true: the prod stage may serve plain HTTP without certificateArn, with a warning),
  *   requireDatabaseTls (false: the database accepts connections without TLS, with a warning),
  *   domain, hostedZoneId, hostedZoneName, hostedZoneLookup (true: find the zone's id at synth)
- *                    the stage's host name and its Route 53 hosted zone (default: x-beanstack.domain)
+ *                    the stage's host name (in cdk.json also { "<stage>": "<name>" }) and its Route 53
+ *                    hosted zone (default: x-beanstack.domain)
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
  */
 import * as path from 'path';
@@ -175,11 +176,25 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     environmentVariables,
     allowHttp: flag('allowHttp'),
     requireDatabaseTls: flag('requireDatabaseTls'),
-    domain: str('domain'),
+    domain: stageDomain(context.domain, stage, str),
     hostedZoneId: str('hostedZoneId'),
     hostedZoneName: str('hostedZoneName'),
     hostedZoneLookup: flag('hostedZoneLookup'),
   };
+}
+
+/**
+ * Context `domain`: one host name (-c domain=shop.example.com), or in cdk.json an object of stage →
+ * host name (`"domain": { "prod": "shop.example.com" }`, as `beanstack init --domain` writes it).
+ */
+function stageDomain(value: unknown, stage: string, str: (key: string) => string | undefined): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return str('domain');
+  const entries = value as Record<string, unknown>;
+  const bad = Object.keys(entries).find((k) => typeof entries[k] !== 'string');
+  if (bad !== undefined) {
+    throw new BeanstackError(`context domain.${bad} must be a host name, got ${JSON.stringify(entries[bad])}`, { code: 'app/context', fix: 'write "domain": { "prod": "shop.example.com" } in cdk.json, or pass -c domain=shop.example.com' });
+  }
+  return Object.prototype.hasOwnProperty.call(entries, stage) ? entries[stage] as string : undefined;
 }
 
 export interface BeanstackApp {

@@ -165,6 +165,10 @@ describe('readSettings', () => {
     expect(readSettings({ domain: 'shop.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com', hostedZoneLookup: 'false' }, {}))
       .toMatchObject({ domain: 'shop.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com', hostedZoneLookup: false });
     expect(readSettings({}, {})).toMatchObject({ domain: undefined, hostedZoneId: undefined, hostedZoneName: undefined, hostedZoneLookup: undefined });
+    // cdk.json's per-stage form (beanstack init --domain writes it): the stage's name, none for the others
+    expect(readSettings({ domain: { prod: 'shop.example.com' }, stage: 'prod' }, {}).domain).toBe('shop.example.com');
+    expect(readSettings({ domain: { prod: 'shop.example.com' } }, {}).domain).toBeUndefined();
+    expect(() => readSettings({ domain: { prod: 42 } }, {})).toThrow(/context domain\.prod must be a host name, got 42/);
   });
 
     test('env.NAME context keys become environment properties', () => {
