@@ -358,7 +358,15 @@ export class ComposeApplication extends Construct {
     }
     this.environmentName = environmentName;
 
-    // ---- the domain: its certificate serves the HTTPS listener ----
+    const architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
+    const imagePlatform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+    const { partition, domainSuffix } = regionFacts(region, (r) => RegionInfo.get(r));
+
+    // ---- first conversion: which images, databases and secrets ----
+    // (the plan is the conversion without rendering: the same images, databases and secrets)
+    const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks, reader: nodeFileReader });
+
+    // ---- the domain (x-beanstack.domain was validated with the plan): its certificate serves the HTTPS listener ----
     const domain = domainSetting(props, parseDomainOverride(this.project, []), stage);
     validateComposeApplicationProps({ stage, hasProject: false, loadProps: [], instanceSubnets: props.instanceSubnets, certificateArn: props.certificateArn, allowHttp: props.allowHttp, hasDomain: domain !== undefined });
     if (prod && props.certificateArn === undefined && domain === undefined) {
@@ -375,14 +383,6 @@ export class ComposeApplication extends Construct {
       });
     }
     const certificateArn = this.domain?.certificateArn ?? props.certificateArn;
-
-    const architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
-    const imagePlatform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
-    const { partition, domainSuffix } = regionFacts(region, (r) => RegionInfo.get(r));
-
-    // ---- first conversion: which images, databases and secrets ----
-    // (the plan is the conversion without rendering: the same images, databases and secrets)
-    const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks, reader: nodeFileReader });
 
     // ---- images ----
     const images: Record<string, ecrAssets.DockerImageAsset> = {};

@@ -177,6 +177,14 @@ describe('the domain prop (CDK context -c domain=…) on prod', () => {
     expect(refusal(make({ stage: 'prod', ...props }))).toMatch(message);
   });
 
+  test('a bad x-beanstack.domain on prod is the converter\'s located error, not "no domain"', () => {
+    const project = projectWithDomain({ name: 'Shop.example.com', hosted_zone_id: ZONE.hostedZoneId, hosted_zone_name: 'example.com' });
+    expect(make({ project, stage: 'prod' })).toThrow(expect.objectContaining({
+      code: 'bundle/x-beanstack',
+      details: [expect.objectContaining({ message: expect.stringMatching(/^x-beanstack\.domain\.name: 'Shop\.example\.com' has upper-case letters/) })],
+    }));
+  });
+
   test('a domain with no zone anywhere is refused with where to name it', () => {
     expect(make({ stage: 'prod', domain: 'shop.example.com' })).toThrow(expect.objectContaining({ code: 'constructs/domain-zone', fix: expect.stringMatching(/hosted_zone_id and hosted_zone_name in x-beanstack\.domain, or -c hostedZoneId=Z… -c hostedZoneName=example\.com/) }));
   });
