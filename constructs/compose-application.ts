@@ -7,7 +7,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { composeToBundle, planBundle } from '../lib/bundle';
 import { parseServiceOverrides } from '../lib/bundle/x-beanstack';
-import { parseDomainOverride } from '../lib/bundle/x-beanstack-domain';
+import { declaresDomain, parseDomainOverride } from '../lib/bundle/x-beanstack-domain';
 import { TARGETS } from '../lib/bundle/keys';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
@@ -326,7 +326,7 @@ export class ComposeApplication extends Construct {
       certificateArn: props.certificateArn,
       allowHttp: props.allowHttp,
       // a compose file not loaded yet may give the stage a domain: checked again once it is
-      hasDomain: props.domain !== undefined || props.project === undefined || parseDomainOverride(props.project, []) !== undefined,
+      hasDomain: props.domain !== undefined || props.project === undefined || declaresDomain(props.project),
     });
     const warnings: Diagnostic[] = [];
     if (props.requireDatabaseTls === false) {

@@ -78,11 +78,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Whether the compose files write `x-beanstack.domain` at all (valid or not). */
+export function declaresDomain(project: ComposeProject): boolean {
+  const top = project.extensions['x-beanstack'];
+  return isRecord(top) && 'domain' in top;
+}
+
 /** Reads the top-level `x-beanstack.domain`; problems are collected, not thrown. */
 export function parseDomainOverride(project: ComposeProject, problems: ErrorDetail[]): DomainOverride | undefined {
-  const top = project.extensions['x-beanstack'];
-  if (!isRecord(top) || !('domain' in top)) return undefined;
-  const raw = top.domain;
+  if (!declaresDomain(project)) return undefined;
+  const raw = (project.extensions['x-beanstack'] as Record<string, unknown>).domain;
   const location = locate(project, DOMAIN_POINTER);
   const fail = (field: string | undefined, message: string) => problems.push({
     message: `x-beanstack.domain${field ? `.${field}` : ''}: ${message}`,
