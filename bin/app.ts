@@ -22,6 +22,9 @@
  *   instanceTypes, platformVersion, certificateArn, healthCheckPath, instanceSubnets (public | private),
  *   allowHttp (true: the prod stage may serve plain HTTP without certificateArn, with a warning),
  *   requireDatabaseTls (false: the database accepts connections without TLS, with a warning),
+ *   domain, hostedZoneId, hostedZoneName, hostedZoneLookup (true: find the zone's id at synth)
+ *                    the stage's host name (in cdk.json also { "<stage>": "<name>" }) and its Route 53
+ *                    hosted zone (default: x-beanstack.domain)
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
  *   sleep, sleep.<field>, budget, budget.<field>   the cost guard (bin/shared/cost-guard-context.ts)
  */
@@ -87,6 +90,11 @@ export interface AppSettings {
   readonly allowHttp?: boolean;
   /** Context requireDatabaseTls (default true). */
   readonly requireDatabaseTls?: boolean;
+  /** Context domain, hostedZoneId, hostedZoneName, hostedZoneLookup (docs/domain.md). */
+  readonly domain?: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  readonly hostedZoneLookup?: boolean;
   readonly healthCheckPath?: string;
   readonly instanceSubnets?: InstanceSubnetPlacement;
   readonly profiles?: readonly string[];
@@ -192,7 +200,25 @@ export function readSettings(rawContext: Readonly<Record<string, unknown>>, env:
     allowHttp: flag('allowHttp'),
     requireDatabaseTls: flag('requireDatabaseTls'),
     ...readCostGuardContext(context),
+    domain: stageDomain(context.domain, stage, str),
+    hostedZoneId: str('hostedZoneId'),
+    hostedZoneName: str('hostedZoneName'),
+    hostedZoneLookup: flag('hostedZoneLookup'),
   };
+}
+
+/**
+ * Context `domain`: one host name (-c domain=shop.example.com), or in cdk.json an object of stage →
+ * host name (`"domain": { "prod": "shop.example.com" }`, as `beanstack init --domain` writes it).
+ */
+function stageDomain(value: unknown, stage: string, str: (key: string) => string | undefined): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return str('domain');
+  const entries = value as Record<string, unknown>;
+  const bad = Object.keys(entries).find((k) => typeof entries[k] !== 'string');
+  if (bad !== undefined) {
+    throw new BeanstackError(`context domain.${bad} must be a host name, got ${JSON.stringify(entries[bad])}`, { code: 'app/context', fix: 'write "domain": { "prod": "shop.example.com" } in cdk.json, or pass -c domain=shop.example.com' });
+  }
+  return Object.prototype.hasOwnProperty.call(entries, stage) ? entries[stage] as string : undefined;
 }
 
 export interface BeanstackApp {
@@ -251,6 +277,10 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     certificateArn: settings.certificateArn,
     allowHttp: settings.allowHttp,
     requireDatabaseTls: settings.requireDatabaseTls,
+    domain: settings.domain,
+    hostedZoneId: settings.hostedZoneId,
+    hostedZoneName: settings.hostedZoneName,
+    hostedZoneLookup: settings.hostedZoneLookup,
     healthCheckPath: settings.healthCheckPath,
     instanceSubnets: settings.instanceSubnets,
     environmentVariables: settings.environmentVariables,

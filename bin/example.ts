@@ -36,9 +36,9 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
   try {
     const started = Date.now();
     // like the CDK CLI: the context of cdk.json and cdk.context.json (the example's AZs: no lookups)
-    // the example has no domain, so no certificate: its prod stage serves plain HTTP knowingly (a warning says so);
-    // so do other stages (staging has the prod preset in cdk.json; allowHttp changes nothing on a dev preset)
-    const context: Record<string, unknown> = { ...readJson(path.join(root, 'cdk.json'))?.context, ...readJson(path.join(root, 'cdk.context.json')), stage, ...(stage !== 'dev' ? { allowHttp: true } : {}) };
+    // the example's prod stage has a domain in a placeholder zone (docker-compose.prod.yml): HTTPS, no allowHttp;
+    // other stages (staging has the prod preset in cdk.json) have no domain and serve plain HTTP knowingly (a warning says so)
+    const context: Record<string, unknown> = { ...readJson(path.join(root, 'cdk.json'))?.context, ...readJson(path.join(root, 'cdk.context.json')), stage, ...(stage !== 'dev' && stage !== 'prod' ? { allowHttp: true } : {}) };
     const built = createBeanstackApp({ cwd: root, env, context, outdir });
     const { app, stack, settings } = built;
     const application = stack.application;
@@ -67,6 +67,9 @@ export function runExample(argv: readonly string[], env: Readonly<Record<string,
       out(`  ${svc.padEnd(12)} ${db.engine} ${db.engineVersion}, database ${db.databaseName}, user ${db.username}; password generated into Secrets Manager`);
       const vars = bundle.databases.find((d) => d.service === svc)?.variables ?? [];
       if (vars.length > 0) out(`  ${''.padEnd(12)} sets ${vars.map((v) => `${v.service}.${v.name} (${v.role})`).join(', ')}`);
+    }
+    if (application.domain) {
+      out(`domain: ${application.domain.url} (certificate validated by DNS, alias records A and AAAA in hosted zone ${application.domain.hostedZone.hostedZoneId} ${application.domain.hostedZone.zoneName}; a placeholder in the example: docs/domain.md)`);
     }
     const secrets = Object.keys(application.secrets);
     out(`secrets to fill after the first deploy (${secrets.length})${secrets.length > 0 ? `: ${secrets.join(', ')}` : ''}`);

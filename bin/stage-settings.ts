@@ -37,6 +37,11 @@ export const STAGE_SETTINGS: Readonly<Record<string, 'preset' | 'string' | 'flag
   // the cost guard's context (bin/shared/cost-guard-context.ts checks the fields): an object, a preset name or false
   sleep: 'guard',
   budget: 'guard',
+  // the stage's own name and its hosted zone (docs/domain.md)
+  domain: 'string',
+  hostedZoneId: 'string',
+  hostedZoneName: 'string',
+  hostedZoneLookup: 'flag',
 };
 
 export interface StageContext {

@@ -7,6 +7,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { planBundle, renderBundle } from '../lib/bundle';
 import { parseServiceOverrides } from '../lib/bundle/x-beanstack';
+import { declaresDomain, parseDomainOverride } from '../lib/bundle/x-beanstack-domain';
 import { TARGETS } from '../lib/bundle/keys';
 import type { BundleDescription, BundleTarget, DatabaseReplacement } from '../lib/bundle/types';
 import { loadProject } from '../lib/compose';
@@ -20,6 +21,7 @@ import { APP_SECRET_TAG } from '../lib/aws/secret-status';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { CostGuard, costGuardInputs } from './cost-guard';
 import { parseCostGuard, BudgetInput, SleepInput } from '../lib/bundle/x-beanstack-cost';
+import { checkDomainSetting, Domain, domainSetting } from './domain';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
 import { environmentBundleFiles } from './https-redirect';
 import { InstanceSubnetPlacement, Network } from './network';
@@ -146,6 +148,39 @@ export interface ComposeApplicationProps {
   readonly allowHttp?: boolean;
 
   /**
+   * The host name the application is served under, e.g. `shop.example.com`: an ACM certificate for
+   * it validated by DNS in the hosted zone, the HTTPS listener with HTTP → HTTPS redirect, and Route 53
+   * alias records A and AAAA to the load balancer (see `Domain`, docs/domain.md). Needs a
+   * load-balanced stage and the hosted zone (`hostedZoneId` and `hostedZoneName`). With
+   * `certificateArn` that certificate is used instead of a new one.
+   *
+   * @default - `x-beanstack.domain` of the compose files for this stage, else none
+   */
+  readonly domain?: string;
+
+  /**
+   * Id of the Route 53 public hosted zone of `domain`, e.g. `Z0123456789ABCDEFGHIJ`.
+   *
+   * @default - `x-beanstack.domain.hosted_zone_id`
+   */
+  readonly hostedZoneId?: string;
+
+  /**
+   * Name of that hosted zone, e.g. `example.com`; `domain` must be inside it.
+   *
+   * @default - `x-beanstack.domain.hosted_zone_name`
+   */
+  readonly hostedZoneName?: string;
+
+  /**
+   * Look the zone's id up by `hostedZoneName` at synth (needs credentials; cached in
+   * cdk.context.json) instead of naming it.
+   *
+   * @default - `x-beanstack.domain.hosted_zone_lookup`, else false
+   */
+  readonly hostedZoneLookup?: boolean;
+
+  /**
    * Make the databases refuse connections without TLS (see `DatabaseProps.requireTls`). Turning it off
    * is warned about.
    *
@@ -266,6 +301,8 @@ export class ComposeApplication extends Construct {
    */
   readonly secrets: Readonly<Record<string, secretsmanager.Secret>>;
   readonly environment: BeanstalkEnvironment;
+  /** The stage's domain (certificate and alias records), when it has one. */
+  readonly domain?: Domain;
   /** `<appName>-<stage>`: the Beanstalk application and environment name. */
   readonly environmentName: string;
   /** Sleep schedule and budget, when the stage has either. */
@@ -304,6 +341,10 @@ export class ComposeApplication extends Construct {
       requireDatabaseTls: bool,
       sleep: (v) => (v === false ? undefined : object("{ schedule: 'nights-and-weekends' }, { wake, sleep, timezone } or false")(v)),
       budget: (v) => (v === false ? undefined : object("{ monthly: 30, email: ['team@example.com'] } or false")(v)),
+      domain: str(),
+      hostedZoneId: str(),
+      hostedZoneName: str(),
+      hostedZoneLookup: bool,
     });
 
     const stack = Stack.of(this);
@@ -328,13 +369,12 @@ export class ComposeApplication extends Construct {
       instanceSubnets: props.instanceSubnets,
       certificateArn: props.certificateArn,
       allowHttp: props.allowHttp,
+      // a compose file not loaded yet may give the stage a domain: checked again once it is
+      hasDomain: props.domain !== undefined || props.project === undefined || declaresDomain(props.project),
     });
     const warnings: Diagnostic[] = [];
     if (props.preset === undefined && !isDeploymentStage(stageName)) {
       warnings.push({ code: 'constructs/stage-preset', message: `stage '${stageName}' has no preset, so it uses the dev preset (one instance, a single-AZ database destroyed with the stack); set one: the \`preset\` prop, -c preset=prod, or "beanstack": { "stages": { "${stageName}": { "preset": "prod" } } } in cdk.json` });
-    }
-    if (prod && props.certificateArn === undefined) {
-      warnings.push({ code: 'constructs/http-only', message: `the ${stageName === 'prod' ? 'prod stage' : `${stageName} stage (prod preset)`} serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; set certificateArn to serve HTTPS` });
     }
     if (props.requireDatabaseTls === false) {
       warnings.push({ code: 'constructs/database-plain', message: 'the databases accept connections without TLS (requireDatabaseTls: false); inside the VPC the traffic is still unencrypted on the wire' });
@@ -373,6 +413,24 @@ export class ComposeApplication extends Construct {
 
     // ---- the plan: containers, images to build, databases and secrets, decided once ----
     const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks, reader: nodeFileReader });
+
+    // ---- the domain (x-beanstack.domain was validated with the plan): its certificate serves the HTTPS listener ----
+    const domain = domainSetting(props, parseDomainOverride(this.project, []), stage);
+    validateComposeApplicationProps({ stage, hasProject: false, loadProps: [], instanceSubnets: props.instanceSubnets, certificateArn: props.certificateArn, allowHttp: props.allowHttp, hasDomain: domain !== undefined });
+    if (prod && props.certificateArn === undefined && domain === undefined) {
+      warnings.push({ code: 'constructs/http-only', message: `the ${stageName === 'prod' ? 'prod stage' : `${stageName} stage (prod preset)`} serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; give it a domain (docs/domain.md) or set certificateArn to serve HTTPS` });
+    }
+    if (domain) {
+      checkDomainSetting(domain, stage, prod);
+      this.domain = new Domain(this, 'Domain', {
+        domainName: domain.domainName,
+        hostedZoneId: domain.hostedZoneId,
+        hostedZoneName: domain.hostedZoneName!,
+        hostedZoneLookup: domain.hostedZoneLookup,
+        certificateArn: props.certificateArn,
+      });
+    }
+    const certificateArn = this.domain?.certificateArn ?? props.certificateArn;
 
     // ---- images ----
     const images: Record<string, ecrAssets.DockerImageAsset> = {};
@@ -437,7 +495,7 @@ export class ComposeApplication extends Construct {
     const outdir = Stage.of(this)?.outdir;
     if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
     this.bundleDirectory = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
-    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: environmentBundleFiles({ certificateArn: props.certificateArn }) });
+    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: environmentBundleFiles({ certificateArn }) });
 
     // ---- network ----
     const dbPorts = new Map<string, number>();
@@ -449,7 +507,7 @@ export class ComposeApplication extends Construct {
       vpc: props.vpc,
       stage,
       instanceSubnets: props.instanceSubnets,
-      https: props.certificateArn !== undefined,
+      https: certificateArn !== undefined,
       databasePorts: [...dbPorts.values()],
     });
 
@@ -590,7 +648,7 @@ export class ComposeApplication extends Construct {
       minInstances: props.minInstances,
       maxInstances: props.maxInstances,
       healthCheckPath: props.healthCheckPath ?? this.bundle.healthCheckPath,
-      certificateArn: props.certificateArn,
+      certificateArn,
       environmentVariables: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.value])),
       environmentSecrets: Object.fromEntries(Object.entries(secretVariables).map(([k, v]) => [k, v.value])),
       imageRepositoryArns: [...repositoryArns],
@@ -613,9 +671,10 @@ export class ComposeApplication extends Construct {
         stage,
       });
     }
+    this.domain?.aliasTo(this.environment);
 
     // ---- outputs ----
-    new CfnOutput(this, 'EnvironmentUrl', { value: this.environment.url, description: `URL of the ${environmentName} environment` });
+    new CfnOutput(this, 'EnvironmentUrl', { value: this.domain?.url ?? this.environment.url, description: `URL of the ${environmentName} environment` });
     for (const [service, db] of Object.entries(databases)) {
       new CfnOutput(this, `DatabaseEndpoint-${service}`, { value: `${db.instance.dbInstanceEndpointAddress}:${db.instance.dbInstanceEndpointPort}`, description: `endpoint of the RDS instance replacing the compose service ${service}` });
       new CfnOutput(this, `DatabaseSecretName-${service}`, { value: db.secret.secretName, description: `Secrets Manager secret with the credentials of ${service} (username, password, host, port)` });

@@ -1,10 +1,11 @@
 export * from './stage';
 export { physicalName } from './names';
-export { regionFacts } from './region';
+export { ALB_CANONICAL_HOSTED_ZONE_IDS, regionFacts } from './region';
 export { propsError, WARNING_PREFIX } from './props';
 export * from './network';
 export * from './database';
 export * from './beanstalk-environment';
+export * from './domain';
 export * from './compose-application';
 export * from './cost-guard';
 export * from './stack';

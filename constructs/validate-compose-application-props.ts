@@ -18,6 +18,8 @@ export interface ResolvedComposeApplicationProps {
   readonly instanceSubnets?: string;
   readonly certificateArn?: string;
   readonly allowHttp?: boolean;
+  /** Whether the stage has a domain (x-beanstack.domain or `domain`): it brings its own certificate. */
+  readonly hasDomain?: boolean;
 }
 
 /** The rules, in the order they are checked. */
@@ -39,8 +41,8 @@ export function composeApplicationRules(p: ResolvedComposeApplicationProps): Pro
       message: '`certificateArn` needs a load balancer, which the dev stage (one instance) does not have; deploy the prod stage (-c stage=prod) or remove certificateArn',
     },
     {
-      condition: prod && p.certificateArn === undefined && !p.allowHttp,
-      message: 'the prod stage serves HTTPS, but `certificateArn` is not set; pass an ACM certificate of your domain (-c certificateArn=arn:aws:acm:<region>:<account>:certificate/<id>), or set `allowHttp: true` (-c allowHttp=true) to serve plain HTTP knowingly',
+      condition: prod && p.certificateArn === undefined && !p.hasDomain && !p.allowHttp,
+      message: 'the prod stage serves HTTPS, but `certificateArn` is not set and the stage has no `domain`; give it its domain (x-beanstack.domain, or -c domain=shop.example.com -c hostedZoneId=Z… -c hostedZoneName=example.com: a certificate is created and validated by DNS; docs/domain.md), or pass an ACM certificate of your domain (-c certificateArn=arn:aws:acm:<region>:<account>:certificate/<id>), or set `allowHttp: true` (-c allowHttp=true) to serve plain HTTP knowingly',
     },
   ];
 }

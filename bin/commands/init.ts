@@ -24,6 +24,7 @@ import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
 import { defaultPreset, isDeploymentStage, stageNameProblem } from '../../constructs/stage';
+import { domainNameProblem, isInZone, normalizeHostedZoneId } from '../../lib/bundle/x-beanstack-domain';
 import type { ComposeProject } from '../../lib/compose/model';
 import { docsPath, packageDir } from '../package-info';
 import type { RegisterCommand } from './index';
@@ -37,6 +38,10 @@ interface InitFlags {
   readonly stage: string;
   readonly preset?: string;
   readonly certificateArn?: string;
+  /** The prod stage's own name, in the hosted zone named by the next two (docs/domain.md). */
+  readonly domain?: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
   readonly branch: string;
   readonly repository?: string;
   readonly force?: boolean;
@@ -167,6 +172,29 @@ export function detectDefaults(project: ComposeProject): { text: string; web?: s
   return { text: text.join('\n'), ...(web ? { web } : {}), ...(dbs[0] ? { database: dbs[0] } : {}) };
 }
 
+/** --domain with its zone: all three or none, a host name inside the zone, a zone id. */
+function checkDomainFlags(flags: InitFlags): void {
+  const given = [flags.domain, flags.hostedZoneId, flags.hostedZoneName].filter((v) => v !== undefined).length;
+  if (given === 0) return;
+  if (given < 3) {
+    throw new BeanstackError('--domain, --hosted-zone-id and --hosted-zone-name go together: the hosted zone is named, so a synth needs no AWS call', {
+      code: 'init/domain', fix: 'pass all three, e.g. --domain shop.example.com --hosted-zone-id Z0123456789ABCDEFGHIJ --hosted-zone-name example.com (aws route53 list-hosted-zones-by-name --dns-name example.com shows the id)',
+    });
+  }
+  const zone = flags.hostedZoneName!.replace(/\.$/, '');
+  const problem = domainNameProblem(flags.domain!) ?? domainNameProblem(zone);
+  if (problem !== undefined) {
+    const [what, fix] = problem.split('; ');
+    throw new BeanstackError(`--domain ${flags.domain} / --hosted-zone-name ${flags.hostedZoneName}: ${what}`, { code: 'init/domain', fix });
+  }
+  if (!isInZone(flags.domain!, zone)) {
+    throw new BeanstackError(`--domain ${flags.domain} is not inside --hosted-zone-name ${zone}`, { code: 'init/domain', fix: `use a name ending in .${zone}, or the zone that holds ${flags.domain}` });
+  }
+  if (normalizeHostedZoneId(flags.hostedZoneId!) === undefined) {
+    throw new BeanstackError(`--hosted-zone-id ${flags.hostedZoneId}: not a Route 53 hosted zone id`, { code: 'init/domain', fix: `e.g. Z0123456789ABCDEFGHIJ (aws route53 list-hosted-zones-by-name --dns-name ${zone})` });
+  }
+}
+
 interface PlannedFile {
   readonly path: string;
   readonly content: string;
@@ -199,6 +227,7 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   if (flags.branch.length === 0 || /[\x00-\x1f]/.test(flags.branch)) {
     throw new BeanstackError(`--branch ${JSON.stringify(flags.branch)}: not a branch name`, { code: 'init/branch', fix: 'e.g. --branch main' });
   }
+  checkDomainFlags(flags);
   const repository = detectRepository(ctx.cwd, ctx.env, flags.repository);
   if (repository !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
     throw new BeanstackError(`--repository ${repository}: expected OWNER/NAME of a GitHub repository`, { code: 'init/repository', fix: 'e.g. --repository acme/shop' });
@@ -224,7 +253,9 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
       compose: composeFiles.join(','),
       // the prod stage serves HTTPS with a certificate; without one, plain HTTP is the explicit,
       // warned choice written here (remove it when certificateArn is set)
-      ...(flags.certificateArn ? { certificateArn: flags.certificateArn } : { allowHttp: true }),
+      ...(flags.certificateArn ? { certificateArn: flags.certificateArn } : flags.domain ? {} : { allowHttp: true }),
+      // the prod stage's own name (a certificate validated by DNS, alias records): prod only, dev keeps its Beanstalk URL
+      ...(flags.domain ? { domain: { prod: flags.domain }, hostedZoneId: normalizeHostedZoneId(flags.hostedZoneId!), hostedZoneName: flags.hostedZoneName!.replace(/\.$/, '') } : {}),
       // a stage other than dev/prod (or with another preset) gets its entry (docs/stages.md)
       ...(flags.preset !== undefined || !isDeploymentStage(flags.stage) ? { beanstack: { stages: { [flags.stage]: { preset: flags.preset ?? defaultPreset(flags.stage) } } } } : {}),
       '@aws-cdk/core:validateAgainstDefaultRules': true,
@@ -279,8 +310,8 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   for (const p of same) ctx.stderr(`${p} is up to date\n`);
   for (const p of kept) ctx.stderr(`kept ${p}: it exists and differs (use --force to overwrite)\n`);
   if (prodExists && !flags.force) ctx.stderr(`kept ${prodFile}: it exists; x-beanstack fields are documented in ${docsPath('x-beanstack.md', ctx.cwd)}\n`);
-  if (!flags.certificateArn) {
-    ctx.stderr('note: no --certificate-arn: cdk.json sets allowHttp, so the prod stage serves plain HTTP (every synth warns); set context certificateArn to an ACM certificate of your domain and remove allowHttp to serve HTTPS\n');
+  if (!flags.certificateArn && !flags.domain) {
+    ctx.stderr('note: no --domain or --certificate-arn: cdk.json sets allowHttp, so the prod stage serves plain HTTP (every synth warns); rerun with --domain shop.example.com --hosted-zone-id Z… --hosted-zone-name example.com (or set context certificateArn) and remove allowHttp to serve HTTPS\n');
   }
   if (defaults.web) ctx.stderr(`detected web service: ${defaults.web}\n`);
   if (defaults.database) ctx.stderr(`detected database service: ${defaults.database} (replaced by Amazon RDS)\n`);
@@ -316,7 +347,10 @@ export const registerInit: RegisterCommand = (program, ctx, wrap) => {
     .option('--account <id>', 'AWS account id the stack deploys to (required; synth needs no credentials)')
     .option('--region <region>', 'AWS region the stack deploys to (required)')
     .option('--app-name <name>', 'application name (default: the compose project name)')
-    .option('--certificate-arn <arn>', 'ACM certificate of your domain: the prod stage serves HTTPS (without it, cdk.json sets allowHttp)')
+    .option('--certificate-arn <arn>', 'ACM certificate of your domain: the prod stage serves HTTPS (without it or --domain, cdk.json sets allowHttp)')
+    .option('--domain <name>', 'the prod stage\'s own name, e.g. shop.example.com: certificate validated by DNS, HTTPS, alias records (needs --hosted-zone-id and --hosted-zone-name)')
+    .option('--hosted-zone-id <id>', 'Route 53 public hosted zone of --domain (aws route53 list-hosted-zones-by-name --dns-name example.com)')
+    .option('--hosted-zone-name <zone>', 'name of that hosted zone, e.g. example.com')
     .option('--stage <stage>', 'stage the workflows review and deploy (dev, prod or another name such as staging)', 'prod')
     .option('--preset <preset>', 'the stage\'s preset, dev | prod (default: the stage itself when dev or prod, else dev); written to cdk.json beanstack.stages')
     .option('--branch <branch>', 'branch whose pushes deploy', 'main')

@@ -9,6 +9,7 @@ import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -22,6 +23,8 @@ export interface AwsClients {
   readonly iam: IAMClient;
   readonly rds: RDSClient;
   readonly secretsmanager: SecretsManagerClient;
+  /** Route 53 (a global service: one endpoint whatever the region). */
+  readonly route53: Route53Client;
   readonly servicequotas: ServiceQuotasClient;
   readonly ssm: SSMClient;
   readonly sts: STSClient;
@@ -89,6 +92,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     get iam() { return lazy('iam', () => new IAMClient(config)); },
     get rds() { return lazy('rds', () => new RDSClient(config)); },
     get secretsmanager() { return lazy('sm', () => new SecretsManagerClient(config)); },
+    get route53() { return lazy('route53', () => new Route53Client(config)); },
     get servicequotas() { return lazy('sq', () => new ServiceQuotasClient(config)); },
     get ssm() { return lazy('ssm', () => new SSMClient(config)); },
     get sts() { return lazy('sts', () => new STSClient(config)); },

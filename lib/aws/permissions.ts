@@ -135,6 +135,8 @@ const SCOPED: Readonly<Record<string, readonly string[]>> = {
   's3:ListBucket': [`arn:aws:s3:::cdk-${CDK_QUALIFIER}-assets-*`, 'arn:aws:s3:::elasticbeanstalk-*'],
   's3:GetBucketLocation': [`arn:aws:s3:::cdk-${CDK_QUALIFIER}-assets-*`, 'arn:aws:s3:::elasticbeanstalk-*'],
   's3:GetBucketPolicy': [`arn:aws:s3:::cdk-${CDK_QUALIFIER}-assets-*`, 'arn:aws:s3:::elasticbeanstalk-*'],
+  'route53:GetHostedZone': ['arn:aws:route53:::hostedzone/*'],
+  'route53:ListResourceRecordSets': ['arn:aws:route53:::hostedzone/*'],
 };
 
 /** CloudFormation actions: on any stack for the checks (the stack's name is the app's), on Elastic Beanstalk's own stacks for the rest. */
@@ -190,6 +192,7 @@ function statements(sid: string, actions: readonly string[], purpose: 'checks' |
     if (r.includes(':secret:')) return 'Secrets';
     if (r.includes('autoScalingGroupName/awseb-e-')) return 'BeanstalkAutoScalingGroups';
     if (r.includes('log-group:/aws/elasticbeanstalk')) return 'BeanstalkLogGroups';
+    if (r.includes(':hostedzone/')) return 'HostedZones';
     if (r.includes(':::') && r.includes('/*')) return r.includes('cdk-') ? 'BundleObjects' : 'BeanstalkBucketObjects';
     if (r.includes(':::')) return 'Buckets';
     throw new Error(`no statement name for ${r}`);

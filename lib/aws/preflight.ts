@@ -25,6 +25,7 @@ import { describeAwsError, errorName } from './aws-errors';
 import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
+import { DOMAIN_CHECKS } from './domain-checks';
 import type { PlannedCounts, StackPlan } from './stack-plan';
 import { compareVersions } from '../util/order';
 
@@ -714,4 +715,5 @@ export const PREFLIGHT_CHECKS: readonly Check<PreflightContext>[] = [
   stackChangesCheck,
   existingEnvironmentCheck,
   cnameCheck,
+  ...DOMAIN_CHECKS,
 ];

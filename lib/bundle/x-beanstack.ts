@@ -12,6 +12,7 @@ import { locate } from './locations';
 import { dict, hasOwn } from './dict';
 import { escapeSegment } from '../compose/pointer';
 import { parseCostGuard, ResolvedBudget, ResolvedSleep } from './x-beanstack-cost';
+import { DomainOverride, parseDomainOverride } from './x-beanstack-domain';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -67,6 +68,8 @@ export interface ProjectOverrides {
   readonly sleep?: ResolvedSleep;
   /** Monthly AWS Budgets budget with email alerts (x-beanstack-cost.ts, docs/cost-guard.md). */
   readonly budget?: ResolvedBudget;
+  /** The public name and hosted zone (x-beanstack-domain.ts; used by the constructs, not the bundle). */
+  readonly domain?: DomainOverride;
 }
 
 export const SERVICE_FIELDS: readonly string[] = [
@@ -75,7 +78,7 @@ export const SERVICE_FIELDS: readonly string[] = [
   'target',
 ];
 
-export const PROJECT_FIELDS: readonly string[] = ['budget', 'database', 'exclude', 'health_check_path', 'sleep', 'web'];
+export const PROJECT_FIELDS: readonly string[] = ['budget', 'database', 'domain', 'exclude', 'health_check_path', 'sleep', 'web'];
 
 const ENGINES: readonly DatabaseEngine[] = ['mariadb', 'mysql', 'postgres'];
 
@@ -318,6 +321,7 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
     r.fail('web', `no service named "${web}"; the services are ${Object.keys(project.services).sort().join(', ')}`);
   }
   const costGuard = parseCostGuard(project, problems);
-  return { exclude, database, web, healthCheckPath, ...costGuard };
+  const domain = parseDomainOverride(project, problems);
+  return { exclude, database, web, healthCheckPath, ...costGuard, domain };
 }
 

@@ -10,6 +10,7 @@ import type { Template, TemplateResource } from './assembly';
 import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { isSecret, render } from './values';
+import { domainNotes } from './classify-domain';
 import { compareVersions } from '../util/order';
 import { costGuardNotes } from './classify-cost';
 import { downtimeNotes } from './downtime';
@@ -406,6 +407,9 @@ export function classifyStack(s: StackDiffResult): Note[] {
   ctx.notes.push(...costGuardNotes(s));
 
   ctx.notes.push(...downtimeNotes(s));
+
+  // --- the app's public name and its certificate (classify-domain.ts) ---
+  ctx.notes.push(...domainNotes(s));
   return ctx.notes;
 }
 

@@ -27,8 +27,8 @@ function synthExample(stage: 'dev' | 'prod'): Synth {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `beanstack-app-${stage}-`));
   // the CDK CLI passes cdk.json's and cdk.context.json's context; so does this test
   const cliContext = { ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context, ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) };
-  // the example has no certificate: its prod stage serves HTTP knowingly, as bin/example.ts does
-  const built = createBeanstackApp({ cwd: ROOT, env: {}, context: { ...cliContext, stage, ...(stage === 'prod' ? { allowHttp: true } : {}) }, outdir });
+  // no allowHttp: the example's prod stage has a domain (a placeholder zone in docker-compose.prod.yml)
+  const built = createBeanstackApp({ cwd: ROOT, env: {}, context: { ...cliContext, stage }, outdir });
   built.app.synth();
   return {
     built,
@@ -111,6 +111,21 @@ describe.each(['dev', 'prod'] as const)('the example, %s stage', (stage) => {
     expect(secretVars).toContain('MYSQL_PASSWORD');
   });
 
+  test('the domain of docker-compose.prod.yml (placeholder zone): prod serves https://shop.example.com with no allowHttp; dev keeps its Elastic Beanstalk URL', () => {
+    const records = Object.values(s.template.Resources).filter((r: any) => r.Type === 'AWS::Route53::RecordSet') as any[];
+    const certificates = Object.values(s.template.Resources).filter((r: any) => r.Type === 'AWS::CertificateManager::Certificate') as any[];
+    const warnings = s.built.stack.application.warnings.map((w) => w.code);
+    expect(warnings).not.toContain('constructs/http-only');
+    if (stage === 'dev') {
+      expect([records.length, certificates.length, s.built.stack.application.domain]).toEqual([0, 0, undefined]);
+      return;
+    }
+    expect(records.map((r) => [r.Properties.Name, r.Properties.Type, r.Properties.HostedZoneId, r.Properties.AliasTarget.HostedZoneId]).sort())
+      .toEqual([['shop.example.com.', 'A', 'Z00000000000EXAMPLE', 'Z32O12XQLNTSW2'], ['shop.example.com.', 'AAAA', 'Z00000000000EXAMPLE', 'Z32O12XQLNTSW2']]);
+    expect(certificates.map((c) => [c.Properties.DomainName, c.Properties.ValidationMethod, c.Properties.DomainValidationOptions]))
+      .toEqual([['shop.example.com', 'DNS', [{ DomainName: 'shop.example.com', HostedZoneId: 'Z00000000000EXAMPLE' }]]]);
+  });
+
   test('logical IDs of the stateful resources are pinned (a change would replace them)', () => {
     const ids = (type: string) => Object.entries(s.template.Resources).filter(([, r]: [string, any]) => r.Type === type).map(([id]) => id).sort();
     expect({
@@ -157,7 +172,17 @@ describe('readSettings', () => {
     expect(readSettings({}, {}).cnamePrefix).toBeUndefined();
   });
 
-  test('env.NAME context keys become environment properties', () => {
+  test('-c domain, hostedZoneId, hostedZoneName and hostedZoneLookup reach the settings', () => {
+    expect(readSettings({ domain: 'shop.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com', hostedZoneLookup: 'false' }, {}))
+      .toMatchObject({ domain: 'shop.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com', hostedZoneLookup: false });
+    expect(readSettings({}, {})).toMatchObject({ domain: undefined, hostedZoneId: undefined, hostedZoneName: undefined, hostedZoneLookup: undefined });
+    // cdk.json's per-stage form (beanstack init --domain writes it): the stage's name, none for the others
+    expect(readSettings({ domain: { prod: 'shop.example.com' }, stage: 'prod' }, {}).domain).toBe('shop.example.com');
+    expect(readSettings({ domain: { prod: 'shop.example.com' } }, {}).domain).toBeUndefined();
+    expect(() => readSettings({ domain: { prod: 42 } }, {})).toThrow(/context domain\.prod must be a host name, got 42/);
+  });
+
+    test('env.NAME context keys become environment properties', () => {
     expect(readSettings({ 'env.API_URL': 'https://api.example.com', 'env.WORKERS': 4 }, {}).environmentVariables).toEqual({ API_URL: 'https://api.example.com', WORKERS: '4' });
   });
 
@@ -205,7 +230,15 @@ describe('npm start (bin/example.ts)', () => {
     expect(fs.existsSync(path.join(out, 'fullstack-dev.template.json'))).toBe(true);
   });
 
-  test('a bad flag is a user error (exit 2)', () => {
+  test('--stage prod: HTTPS under the example\'s domain without allowHttp, no http-only warning, exit 0', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-example-'));
+    const r = runExample(['--stage', 'prod', '--out', out], {}, ROOT);
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toMatch(/domain: https:\/\/shop\.example\.com \(certificate validated by DNS, alias records A and AAAA in hosted zone Z00000000000EXAMPLE example\.com/);
+    expect(r.output).not.toMatch(/http-only|allowHttp/);
+  });
+
+    test('a bad flag is a user error (exit 2)', () => {
     expect(runExample(['--bogus'], {}, ROOT)).toMatchObject({ exitCode: 2, output: expect.stringMatching(/unknown argument --bogus/) });
     expect(runExample(['--stage', 'QA!', '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-example-'))], {}, ROOT))
       .toMatchObject({ exitCode: 2, output: expect.stringMatching(/context stage is 'QA!'/) });

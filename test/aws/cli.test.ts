@@ -153,7 +153,7 @@ describe('preflight', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^beanstack preflight: stack shop-dev in aws:\/\/123456789012\/eu-west-1\n/);
-    expect(r.stdout).toContain('15 checks: 13 passed, 0 warnings, 0 failed, 2 skipped');
+    expect(r.stdout).toContain('17 checks: 13 passed, 0 warnings, 0 failed, 4 skipped');
     // the clients use the stack's region
     expect(await (ec2.call(0).thisValue as EC2Client).config.region()).toBe('eu-west-1');
   });
@@ -164,7 +164,7 @@ describe('preflight', () => {
     const r = await cli(['preflight', '--app-dir', APP_DIR, '--json']);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(json.summary).toEqual({ pass: 12, warn: 0, fail: 1, skip: 2 });
+    expect(json.summary).toEqual({ pass: 12, warn: 0, fail: 1, skip: 4 });
     expect(json.nextStep).toBe('account/cdk-bootstrap: run npx cdk bootstrap aws://123456789012/eu-west-1 once per account and region');
     expect(r.stdout.endsWith('}\n')).toBe(true);
   });

@@ -180,15 +180,17 @@ describe('the whole list on a healthy account', () => {
       ['names/stack-changes', 'skip'],
       ['names/existing-environment', 'pass'],
       ['names/cname-available', 'skip'],
+      ['dns/hosted-zone', 'skip'],
+      ['dns/name-free', 'skip'],
     ]);
     const report = { command: 'preflight', stackName: 'shop-dev', account: ACCOUNT, region: REGION, results };
     const text = formatReport(report);
     expect(text).toContain('  pass  compute/instance-type-offered  t3.small offered in eu-west-1a, eu-west-1b\n');
-    expect(text).toContain('15 checks: 13 passed, 0 warnings, 0 failed, 2 skipped\n');
+    expect(text).toContain('17 checks: 13 passed, 0 warnings, 0 failed, 4 skipped\n');
     expect(text).not.toContain('next step');
     expect(formatReport(report)).toBe(text);
     const json = JSON.parse(formatReportJson(report));
-    expect(json.summary).toEqual({ pass: 13, warn: 0, fail: 0, skip: 2 });
+    expect(json.summary).toEqual({ pass: 13, warn: 0, fail: 0, skip: 4 });
     expect(json.nextStep).toBeNull();
   });
 

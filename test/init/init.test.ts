@@ -249,6 +249,26 @@ describe('beanstack init', () => {
     expect(fs.existsSync(path.join(dir, 'cdk.json'))).toBe(false);
   });
 
+  it('--domain with its zone: cdk.json gives the prod stage its name (no allowHttp); partial or bad flags are user errors with the fix', async () => {
+    const r = await run(['--domain', 'shop.example.com', '--hosted-zone-id', '/hostedzone/Z0123456789ABCDEFGHIJ', '--hosted-zone-name', 'example.com.']);
+    expect(r.code).toBe(0);
+    const cdk = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8'));
+    expect(cdk.context).toMatchObject({ domain: { prod: 'shop.example.com' }, hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' });
+    expect(cdk.context.allowHttp).toBeUndefined();
+    expect(r.stderr).not.toMatch(/allowHttp/);
+    fs.rmSync(path.join(dir, 'cdk.json'));
+    for (const [args, message] of [
+      [['--domain', 'shop.example.com'], /--domain, --hosted-zone-id and --hosted-zone-name go together/],
+      [['--domain', 'shop.example.org', '--hosted-zone-id', 'Z0123456789ABCDEFGHIJ', '--hosted-zone-name', 'example.com'], /--domain shop\.example\.org is not inside --hosted-zone-name example\.com/],
+      [['--domain', 'Shop.example.com', '--hosted-zone-id', 'Z0123456789ABCDEFGHIJ', '--hosted-zone-name', 'example.com'], /has upper-case letters[\s\S]*fix: write it in lower case: shop\.example\.com/],
+      [['--domain', 'shop.example.com', '--hosted-zone-id', 'example', '--hosted-zone-name', 'example.com'], /--hosted-zone-id example: not a Route 53 hosted zone id/],
+    ] as const) {
+      const bad = await run([...args]);
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(message)]);
+      expect(fs.existsSync(path.join(dir, 'cdk.json'))).toBe(false);
+    }
+  });
+
   it('no compose file', async () => {
     fs.rmSync(path.join(dir, 'docker-compose.yml'));
     const r = await run([]);

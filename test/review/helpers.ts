@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { nodeAssemblyReader } from '../../bin/commands/diff';
 import { loadAssembly, reviewAssemblies } from '../../lib/review';
-import type { ReviewReport, Template } from '../../lib/review';
+import type { DangerClass, ReviewReport, Template } from '../../lib/review';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 export const FULLSTACK = path.join(FIXTURES, 'fullstack-dev');
@@ -149,4 +149,27 @@ export function review(baseDir: string, headDir: string): ReviewReport {
   const base = loadAssembly(baseDir, nodeAssemblyReader);
   const head = loadAssembly(headDir, nodeAssemblyReader);
   return reviewAssemblies({ base, head, reader: nodeAssemblyReader }).result;
+}
+
+/** A case of a mutation suite (test/review/mutations*.test.ts): a change and the danger classes it must produce. */
+export interface MutationCase {
+  readonly name: string;
+  /** Changes the base first (when the case needs a different starting point). */
+  readonly base?: (a: AssemblyCopy) => void;
+  readonly head: (a: AssemblyCopy) => void;
+  /** The head starts from the unchanged fixture instead of the changed base. */
+  readonly headFromOriginal?: boolean;
+  /** Exactly the danger classes expected (routine excluded). */
+  readonly classes: readonly DangerClass[];
+  readonly routine?: boolean;
+  readonly check?: (r: ReviewReport) => void;
+}
+
+/** The review of a mutation case: the fixture (changed by `base`) against it changed by `head`. */
+export function reviewMutation(m: MutationCase, fixture = FULLSTACK): ReviewReport {
+  const base = new AssemblyCopy(fixture);
+  if (m.base) m.base(base);
+  const head = new AssemblyCopy(m.headFromOriginal ? fixture : base.dir);
+  m.head(head);
+  return review(base.dir, head.dir);
 }

@@ -3,24 +3,13 @@
  * (test/review/fixtures/fullstack-dev), each with the danger classes it must produce — no more, no
  * fewer. Routine changes must not raise any danger class.
  */
-import { AssemblyCopy, FULLSTACK, review } from './helpers';
-import type { DangerClass, ReviewReport } from '../../lib/review';
+import { AssemblyCopy, FULLSTACK, MutationCase, review, reviewMutation } from './helpers';
+import type { ReviewReport } from '../../lib/review';
 import { renderJson, renderMarkdown, renderText } from '../../lib/review';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface Mutation {
-  readonly name: string;
-  /** Changes the base first (when the case needs a different starting point). */
-  readonly base?: (a: AssemblyCopy) => void;
-  readonly head: (a: AssemblyCopy) => void;
-  /** The head starts from the unchanged fixture instead of the changed base. */
-  readonly headFromOriginal?: boolean;
-  /** Exactly the danger classes expected (routine excluded). */
-  readonly classes: readonly DangerClass[];
-  readonly routine?: boolean;
-  readonly check?: (r: ReviewReport) => void;
-}
+type Mutation = MutationCase;
 
 const DB = 'AppDatabasesmysqlInstance9D393F6F';
 const DB_SG = 'AppNetworkDatabaseSecurityGroup3';
@@ -315,11 +304,7 @@ describe('mutation suite', () => {
   });
 
   it.each(MUTATIONS.map((m) => [m.name, m] as const))('%s', (_name, m) => {
-    const base = new AssemblyCopy(FULLSTACK);
-    if (m.base) m.base(base);
-    const head = new AssemblyCopy(m.headFromOriginal ? FULLSTACK : base.dir);
-    m.head(head);
-    const r = review(base.dir, head.dir);
+    const r = reviewMutation(m);
     expect({ classes: r.classes, notes: notesText(r) }).toEqual({ classes: [...m.classes], notes: expect.any(String) });
     expect(r.hasChanges).toBe(true);
     if (m.routine) expect(r.notes.some((n) => n.class === 'routine')).toBe(true);
