@@ -10,6 +10,7 @@ import type { ErrorDetail } from '../errors';
 import type { DatabaseEngine } from './types';
 import { locate } from './locations';
 import { dict, hasOwn } from './dict';
+import { AlertsOverrides, parseAlerts, parseScaling, ScalingOverrides } from './x-beanstack-ops';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -61,6 +62,10 @@ export interface ProjectOverrides {
   readonly web?: string;
   /** Health check path of the load balancer. */
   readonly healthCheckPath?: string;
+  /** Instance counts and the scaling target (lib/bundle/x-beanstack-ops.ts). */
+  readonly scaling?: ScalingOverrides;
+  /** Who is alerted, and alarm thresholds (lib/bundle/x-beanstack-ops.ts). */
+  readonly alerts?: AlertsOverrides;
 }
 
 export const SERVICE_FIELDS: readonly string[] = [
@@ -69,7 +74,7 @@ export const SERVICE_FIELDS: readonly string[] = [
   'target',
 ];
 
-export const PROJECT_FIELDS: readonly string[] = ['database', 'exclude', 'health_check_path', 'web'];
+export const PROJECT_FIELDS: readonly string[] = ['alerts', 'database', 'exclude', 'health_check_path', 'scaling', 'web'];
 
 const ENGINES: readonly DatabaseEngine[] = ['mariadb', 'mysql', 'postgres'];
 
@@ -311,7 +316,9 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   if (web !== undefined && !hasOwn(project.services, web)) {
     r.fail('web', `no service named "${web}"; the services are ${Object.keys(project.services).sort().join(', ')}`);
   }
-  return { exclude, database, web, healthCheckPath };
+  const scaling = parseScaling(project, raw.scaling, problems);
+  const alerts = parseAlerts(project, raw.alerts, problems);
+  return { exclude, database, web, healthCheckPath, ...(scaling ? { scaling } : {}), ...(alerts ? { alerts } : {}) };
 }
 
 /** Escapes one JSON-pointer segment. */
