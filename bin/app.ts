@@ -19,6 +19,8 @@
  *   allowHttp (true: the prod stage may serve plain HTTP without certificateArn, with a warning),
  *   requireDatabaseTls (false: the database accepts connections without TLS, with a warning),
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
+ *   minInstances, maxInstances, scalingCpuPercent, scalingRequestsPerTarget (docs/operations.md; over x-beanstack.scaling)
+ *   alertEmails (comma-separated), alertTopicArn (over x-beanstack.alerts)
  */
 import * as path from 'path';
 import { App, Annotations, Validations } from 'aws-cdk-lib';
@@ -34,6 +36,7 @@ import { nodeFileReader } from '../lib/io/node-reader';
 import { secretReason } from '../lib/secrets';
 import { BeanstackError, Diagnostic } from '../lib/errors';
 import { failure } from './shared/failure';
+import { OperationsSettings, readOperationsSettings } from './app-ops';
 
 export { isValidationFailure } from './shared/failure';
 
@@ -74,6 +77,8 @@ export interface AppSettings {
   readonly instanceSubnets?: InstanceSubnetPlacement;
   readonly profiles?: readonly string[];
   readonly environmentVariables: Readonly<Record<string, string>>;
+  /** Context minInstances, maxInstances, scalingCpuPercent, scalingRequestsPerTarget, alertEmails, alertTopicArn (bin/app-ops.ts). */
+  readonly operations: OperationsSettings;
 }
 
 /** Reads the settings from CDK context (`context`) and environment variables (`env`). */
@@ -168,6 +173,7 @@ export function readSettings(context: Readonly<Record<string, unknown>>, env: Re
     environmentVariables,
     allowHttp: flag('allowHttp'),
     requireDatabaseTls: flag('requireDatabaseTls'),
+    operations: readOperationsSettings(str, list),
   };
 }
 
@@ -222,6 +228,7 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     healthCheckPath: settings.healthCheckPath,
     instanceSubnets: settings.instanceSubnets,
     environmentVariables: settings.environmentVariables,
+    ...settings.operations,
     tags: { 'beanstack:app': appName, 'beanstack:stage': settings.stage },
   });
   for (const w of loaded.warnings) {

@@ -11,6 +11,7 @@ import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { isSecret, render } from './values';
 import { compareVersions } from '../util/order';
+import { operationsNotes } from './classify-ops';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -133,7 +134,7 @@ interface Rule {
 }
 
 /** A construct path for prose: without the stack prefix and the trailing `/Resource`. */
-function short(stack: string, p: string): string {
+export function short(stack: string, p: string): string {
   return (p.startsWith(`${stack}/`) ? p.slice(stack.length + 1) : p).replace(/\/(Resource|Default)$/, '');
 }
 
@@ -223,7 +224,7 @@ function portText(from: number, to: number, proto: string): string {
   return from === to ? `port ${from}` : `ports ${from}-${to}`;
 }
 
-function optionValue(r: TemplateResource | undefined, ns: string, name: string): unknown {
+export function optionValue(r: TemplateResource | undefined, ns: string, name: string): unknown {
   const opts = r?.Properties?.OptionSettings;
   if (!Array.isArray(opts)) return undefined;
   const o = opts.find((x) => isObject(x) && x.Namespace === ns && x.OptionName === name);
@@ -400,7 +401,7 @@ export function classifyStack(s: StackDiffResult): Note[] {
     }
   }
 
-  return ctx.notes;
+  return [...ctx.notes, ...operationsNotes(s)];
 }
 
 /** Security notes for IAM permissions widened in a stack that existed before. */

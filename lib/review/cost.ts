@@ -19,6 +19,8 @@ export interface RegionPrices {
   readonly natGatewayHour: number;
   readonly publicIpv4Hour: number;
   readonly secretMonth: number;
+  /** A standard-resolution CloudWatch alarm, per metric it reads (a metric-math alarm pays for each). */
+  readonly alarmMetricMonth: number;
 }
 
 export interface PriceTable {
@@ -54,9 +56,10 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
     const p = paths[logical];
     return p ? p.replace(`${stack}/`, '').replace(/\/(Resource|Default)$/, '') : logical;
   };
-  const add = (item: string, monthly: number, quantity: string): void => {
-    lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly), quantity });
+  const add = (item: string, monthly: number, quantity: string, monthlyMax?: number): void => {
+    lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly), quantity, ...(monthlyMax !== undefined && monthlyMax > monthly ? { monthlyMax: round2(monthlyMax) } : {}) });
   };
+  let alarmMetrics = 0;
   for (const logical of Object.keys(resources).sort()) {
     const r = resources[logical];
     const p = r.Properties ?? {};
@@ -67,16 +70,21 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
         const type = typeof types === 'string' ? types.split(',')[0].trim() : 't3.micro';
         const single = option(r, 'aws:elasticbeanstalk:environment', 'EnvironmentType') === 'SingleInstance';
         const min = single ? 1 : Number(option(r, 'aws:autoscaling:asg', 'MinSize') ?? 1);
+        // the Auto Scaling range: the estimate is at min, the line shows min–max (Beanstalk's default MaxSize is 4)
+        const max = single ? min : Math.max(min, Number(option(r, 'aws:autoscaling:asg', 'MaxSize') ?? 4));
+        const count = max > min ? `${min}–${max}` : `${min}`;
         const hourly = prices.ec2[type];
         if (hourly === undefined) unpriced.push(`${stack}/${id}: instance type ${type}`);
-        else add(`${id} instances (${min} × ${type})`, hourly * hours * min, `${min} × ${type}`);
+        else add(`${id} instances (${min} × ${type})`, hourly * hours * min, `${count} × ${type}`, hourly * hours * max);
         const root = Number(option(r, 'aws:autoscaling:launchconfiguration', 'RootVolumeSize') ?? 8);
-        add(`${id} root volumes (${min} × ${root} GiB gp3)`, prices.ebsGp3GbMonth * root * min, `${min * root} GiB`);
+        add(`${id} root volumes (${min} × ${root} GiB gp3)`, prices.ebsGp3GbMonth * root * min, max > min ? `${min * root}–${max * root} GiB` : `${min * root} GiB`, prices.ebsGp3GbMonth * root * max);
+        // the load balancer's alarms live in the bundle (constructs/alarms.ts): the environment says how many metrics they read
+        alarmMetrics += Number(option(r, 'aws:elasticbeanstalk:customoption', 'BeanstackLoadBalancerAlarmMetrics') ?? 0) || 0;
         if (single) {
           add(`${id} Elastic IP (public IPv4)`, prices.publicIpv4Hour * hours, '1 address');
         } else {
           const publicIp = String(option(r, 'aws:ec2:vpc', 'AssociatePublicIpAddress') ?? 'false') === 'true';
-          if (publicIp) add(`${id} instance public IPv4`, prices.publicIpv4Hour * hours * min, `${min} address${min === 1 ? '' : 'es'}`);
+          if (publicIp) add(`${id} instance public IPv4`, prices.publicIpv4Hour * hours * min, `${count} address${max === 1 ? '' : 'es'}`, prices.publicIpv4Hour * hours * max);
           const lbType = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerType') ?? 'classic');
           const shared = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerIsShared') ?? 'false') === 'true';
           if (!shared) {
@@ -117,10 +125,15 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
       case 'AWS::SecretsManager::Secret':
         add(`${id} secret`, prices.secretMonth, '1 secret');
         break;
+      case 'AWS::CloudWatch::Alarm':
+        // a metric-math alarm pays for each metric it reads
+        alarmMetrics += Array.isArray(p.Metrics) ? Math.max(1, p.Metrics.filter((m) => isObject(m) && m.MetricStat !== undefined).length) : 1;
+        break;
       default:
         break;
     }
   }
+  if (alarmMetrics > 0) add('CloudWatch alarms', prices.alarmMetricMonth * alarmMetrics, `${alarmMetrics} alarm metric${alarmMetrics === 1 ? '' : 's'} (standard resolution)`);
 }
 
 function side(asm: Assembly | undefined, table: PriceTable, regions: Set<string>, assumptions: Set<string>): CostSide {
@@ -137,7 +150,9 @@ function side(asm: Assembly | undefined, table: PriceTable, regions: Set<string>
     templateCost(s.displayName, s.template, s.paths, table.regions[region], table.hoursPerMonth, lines, unpriced);
   }
   lines.sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-  return { monthly: round2(lines.reduce((n, l) => n + l.monthly, 0)), lines, unpriced: unpriced.sort() };
+  const monthly = round2(lines.reduce((n, l) => n + l.monthly, 0));
+  const monthlyMax = round2(lines.reduce((n, l) => n + (l.monthlyMax ?? l.monthly), 0));
+  return { monthly, ...(monthlyMax > monthly ? { monthlyMax } : {}), lines, unpriced: unpriced.sort() };
 }
 
 /** Estimates base and head and the delta. */
@@ -145,7 +160,7 @@ export function estimateCost(base: Assembly | undefined, head: Assembly, table: 
   const regions = new Set<string>();
   const assumptions = new Set<string>([
     `${table.hoursPerMonth} hours a month, on-demand prices, no free tier`,
-    'Elastic Beanstalk environments at their minimum instance count; root volumes 8 GiB unless RootVolumeSize is set',
+    'Elastic Beanstalk environments at their minimum instance count (a range shows the maximum too); root volumes 8 GiB unless RootVolumeSize is set',
     'usage-based charges (data transfer, load balancer LCUs, NAT data processing, logs, backups beyond the free allowance) not included',
   ]);
   const b = side(base, table, regions, assumptions);
@@ -167,6 +182,11 @@ export function formatDelta(n: number): string {
   if (n > 0) return `+${money(n)}/month`;
   if (n < 0) return `-${money(-n)}/month`;
   return '±$0.00/month';
+}
+
+/** `$33.29`, or `$33.29–$66.58` for a side or line that scales. */
+export function moneyRange(x: { readonly monthly: number; readonly monthlyMax?: number }): string {
+  return x.monthlyMax !== undefined && x.monthlyMax > x.monthly ? `${money(x.monthly)}–${money(x.monthlyMax)}` : money(x.monthly);
 }
 
 export { money };

@@ -100,12 +100,17 @@ export interface BundleReview {
 
 export interface CostLine {
   readonly item: string;
+  /** At the minimum instance count. */
   readonly monthly: number;
+  /** At the maximum instance count, when the item scales (an Auto Scaling range). */
+  readonly monthlyMax?: number;
   readonly quantity: string;
 }
 
 export interface CostSide {
   readonly monthly: number;
+  /** With every environment at its maximum instance count, when one scales. */
+  readonly monthlyMax?: number;
   readonly lines: readonly CostLine[];
   /** Resources whose price is not in the table. */
   readonly unpriced: readonly string[];
