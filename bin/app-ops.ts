@@ -4,15 +4,10 @@
  * `x-beanstack.scaling` and `x-beanstack.alerts`.
  */
 import { BeanstackError } from '../lib/errors';
+import type { OperationsProps } from '../constructs/operations';
 
-export interface OperationsSettings {
-  readonly minInstances?: number;
-  readonly maxInstances?: number;
-  readonly scalingCpuPercent?: number;
-  readonly scalingRequestsPerTarget?: number;
-  readonly alertEmails?: readonly string[];
-  readonly alertTopicArn?: string;
-}
+/** The props these context keys set (the thresholds are set in x-beanstack or as a prop only). */
+export type OperationsSettings = Omit<OperationsProps, 'alarmThresholds'>;
 
 /** Reads the keys through the app's own string and list readers; numbers are checked here, ranges by the constructs. */
 export function readOperationsSettings(str: (key: string) => string | undefined, list: (key: string) => string[] | undefined): OperationsSettings {

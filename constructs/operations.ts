@@ -10,17 +10,10 @@ import { AlarmThresholds, thresholdsFromOverrides } from './alarms';
 import { propsError } from './props';
 import { ScalingNames, ScalingSettings, ScalingTarget, scalingPreset, validateScaling } from './scaling';
 import type { DeploymentStage } from './stage';
+import type { ComposeApplicationProps } from './compose-application';
 
 /** The props of `ComposeApplication` this file reads. */
-export interface OperationsProps {
-  readonly minInstances?: number;
-  readonly maxInstances?: number;
-  readonly scalingCpuPercent?: number;
-  readonly scalingRequestsPerTarget?: number;
-  readonly alertEmails?: readonly string[];
-  readonly alertTopicArn?: string;
-  readonly alarmThresholds?: AlarmThresholds;
-}
+export type OperationsProps = Pick<ComposeApplicationProps, 'minInstances' | 'maxInstances' | 'scalingCpuPercent' | 'scalingRequestsPerTarget' | 'alertEmails' | 'alertTopicArn' | 'alarmThresholds'>;
 
 export interface ResolvedAlerts {
   readonly emails: readonly string[];
