@@ -11,7 +11,7 @@
  *
  * Every alarm is named `<environment name>-<alarm>`, so `beanstack doctor` finds them all by prefix.
  */
-import { Annotations, Duration, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +20,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { AlertsOverrides } from '../lib/bundle/x-beanstack-ops';
 import { EMAIL, TOPIC_ARN } from '../lib/bundle/x-beanstack-ops';
+import { ALARM_TOPIC_OPTION, alarmName, LOAD_BALANCER_ALARMS } from '../lib/alarm-names';
 import type { OptionSetting } from './beanstalk-option-settings';
 import type { Database } from './database';
 import { checkProps, listOf, object, propsError, str, WARNING_PREFIX } from './props';
@@ -99,8 +100,7 @@ export interface AlertsProps {
   readonly thresholds?: AlarmThresholds;
 }
 
-/** The environment option that carries the topic ARN to the bundle's alarms. */
-export const ALARM_TOPIC_OPTION: Readonly<{ namespace: string; optionName: string }> = { namespace: 'aws:elasticbeanstalk:customoption', optionName: 'BeanstackAlarmTopicArn' };
+export { ALARM_TOPIC_OPTION };
 
 /** The environment option that tells the cost estimate how many alarm metrics the bundle's alarms hold. */
 export const ALARM_METRICS_OPTION: Readonly<{ namespace: string; optionName: string }> = { namespace: 'aws:elasticbeanstalk:customoption', optionName: 'BeanstackLoadBalancerAlarmMetrics' };
@@ -200,7 +200,7 @@ export function alarmBundleFiles(props: { readonly environmentName: string; read
       BeanstackHttp5xxRate: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
-          AlarmName: `${props.environmentName}-http-5xx-rate`,
+          AlarmName: alarmName(props.environmentName, LOAD_BALANCER_ALARMS[0]),
           AlarmDescription: `${props.environmentName}: more than ${t.http5xxPercent ?? DEFAULT_THRESHOLDS.http5xxPercent}% of requests answered with a 5xx for 5 minutes (load balancer and application); read the application logs`,
           ...common,
           Threshold: t.http5xxPercent ?? DEFAULT_THRESHOLDS.http5xxPercent,
@@ -215,7 +215,7 @@ export function alarmBundleFiles(props: { readonly environmentName: string; read
       BeanstackResponseTime: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
-          AlarmName: `${props.environmentName}-response-time`,
+          AlarmName: alarmName(props.environmentName, LOAD_BALANCER_ALARMS[1]),
           AlarmDescription: `${props.environmentName}: 95% of responses slower than ${t.responseTimeSeconds ?? DEFAULT_THRESHOLDS.responseTimeSeconds} s for 5 minutes`,
           ...common,
           Threshold: t.responseTimeSeconds ?? DEFAULT_THRESHOLDS.responseTimeSeconds,
@@ -285,7 +285,7 @@ export class Alerts extends Construct {
 
     const env = props.environmentName;
     const health = t.environmentHealth ?? DEFAULT_THRESHOLDS.environmentHealth;
-    add(`${env}-environment-health`, 'EnvironmentHealth', {
+    add(alarmName(env, 'environment-health'), 'EnvironmentHealth', {
       alarmDescription: `${env}: Elastic Beanstalk's enhanced health at ${health} (20 degraded, 25 severe) or worse for 5 minutes; beanstack doctor names the causes`,
       metric: new cloudwatch.Metric({ namespace: 'AWS/ElasticBeanstalk', metricName: 'EnvironmentHealth', dimensionsMap: { EnvironmentName: env }, statistic: 'Maximum', period: Duration.minutes(1) }),
       threshold: health,
@@ -298,11 +298,12 @@ export class Alerts extends Construct {
     for (const service of Object.keys(databases).sort()) {
       const db = databases[service];
       const cfn = db.instance.node.defaultChild as rds.CfnDBInstance;
-      const instanceClass = String(cfn.dbInstanceClass ?? '');
-      const storage = Number(cfn.allocatedStorage ?? 20);
+      // the class is a lazy value of the RDS construct: resolved here, as the synth would
+      const instanceClass = String(Stack.of(this).resolve(cfn.dbInstanceClass) ?? '');
+      const storage = Number(Stack.of(this).resolve(cfn.allocatedStorage) ?? 20);
       const d = databaseThresholds(db.engine, instanceClass, Token.isUnresolved(storage) ? 20 : storage, t);
       const five = Duration.minutes(5);
-      const prefix = `${env}-db-${service}`;
+      const prefix = alarmName(env, `db-${service}`);
       add(`${prefix}-cpu`, `Database-${service}-Cpu`, {
         alarmDescription: `${env}: database ${service} above ${d.cpuPercent}% CPU for 15 minutes; a bigger instance class or fewer expensive queries`,
         metric: db.instance.metricCPUUtilization({ period: five, statistic: 'Average' }),

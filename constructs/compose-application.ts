@@ -22,6 +22,7 @@ import { environmentBundleFiles } from './https-redirect';
 import { alarmBundleFiles, Alerts, AlarmThresholds } from './alarms';
 import { resolveOperations } from './operations';
 import { scalingBundleFiles } from './scaling';
+import { EMAIL, TOPIC_ARN } from '../lib/bundle/x-beanstack-ops';
 import { InstanceSubnetPlacement, Network } from './network';
 import { physicalName } from './names';
 import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, recordOf, str, WARNING_PREFIX } from './props';
@@ -301,8 +302,8 @@ export class ComposeApplication extends Construct {
       maxInstances: num,
       scalingCpuPercent: num,
       scalingRequestsPerTarget: num,
-      alertEmails: listOf(str(), 'a list of email addresses'),
-      alertTopicArn: str(),
+      alertEmails: listOf(str(EMAIL, 'an email address such as ops@example.com'), 'a list of email addresses'),
+      alertTopicArn: str(TOPIC_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
       alarmThresholds: object('an object of alarm: threshold (AlarmThresholds)'),
       vpc: COMMON.vpc,
       instanceSubnets: COMMON.instanceSubnets,

@@ -21,6 +21,7 @@ import { Check, CheckOutcome, worstOf } from './check';
 import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
 import { partitionOf, PlannedEnvironment, PlannedIngress, refTarget, StackPlan } from './stack-plan';
+import { AlarmReader, alarmStates } from './alarms';
 
 export interface DoctorContext {
   readonly plan: StackPlan;
@@ -35,6 +36,8 @@ export interface DoctorContext {
   readonly database: (id: string) => Promise<DBInstance | undefined>;
   /** Effective rules of the stack's security groups, by group id (memoized). */
   readonly securityGroupRules: () => Promise<ReadonlyMap<string, readonly SecurityGroupRule[]>>;
+  /** Reads alarm states (lib/aws/alarms.ts). @default - CloudWatch through `clients` */
+  readonly alarms?: AlarmReader;
 }
 
 export function doctorContext(plan: StackPlan, clients: AwsClients, account: string, region: string): DoctorContext {
@@ -515,6 +518,7 @@ export const DOCTOR_CHECKS: readonly Check<DoctorContext>[] = [
   databaseIngress,
   securityGroupDrift,
   secretAccess,
+  alarmStates,
 ];
 
 function oneLine(text: string): string {
