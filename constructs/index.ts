@@ -7,3 +7,5 @@ export * from './database';
 export * from './beanstalk-environment';
 export * from './compose-application';
 export * from './stack';
+export * from './scaling';
+export * from './alarms';
