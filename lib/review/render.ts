@@ -4,7 +4,7 @@
  * summary; marked with a hidden HTML comment so `beanstack comment` finds it again), text (the
  * terminal) and JSON (tools: sorted keys, 2-space indent, trailing newline).
  */
-import { formatDelta, money, moneyRange } from './cost';
+import { formatDelta, moneyRange } from './cost';
 import { mdCode, mdFence, mdText, plainLine } from './markdown';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
 import type { BundleReview, DangerClass, Note, ResourceChange, ReviewReport, StackReview } from './types';
