@@ -27,6 +27,8 @@
  *                    hosted zone (default: x-beanstack.domain)
  *   profiles (comma-separated), env.<NAME>=<value> (plain environment properties)
  *   sleep, sleep.<field>, budget, budget.<field>   the cost guard (bin/shared/cost-guard-context.ts)
+ *   minInstances, maxInstances, scalingCpuPercent, scalingRequestsPerTarget (docs/operations.md; over x-beanstack.scaling)
+ *   alertEmails (comma-separated), alertTopicArn (over x-beanstack.alerts)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -47,6 +49,7 @@ import { BeanstackError, Diagnostic } from '../lib/errors';
 import { failure } from './shared/failure';
 import { readCostGuardContext } from './shared/cost-guard-context';
 import type { BudgetInput, SleepInput } from '../lib/bundle/x-beanstack-cost';
+import { OperationsSettings, readOperationsSettings } from './app-ops';
 
 export { isValidationFailure } from './shared/failure';
 
@@ -102,6 +105,8 @@ export interface AppSettings {
   /** Context sleep / budget (the cost guard); undefined: the compose file's. */
   readonly sleep?: SleepInput | false;
   readonly budget?: BudgetInput | false;
+  /** Context minInstances, maxInstances, scalingCpuPercent, scalingRequestsPerTarget, alertEmails, alertTopicArn (bin/app-ops.ts). */
+  readonly operations: OperationsSettings;
 }
 
 /** Reads the settings from CDK context (`context`) and environment variables (`env`). */
@@ -204,6 +209,7 @@ export function readSettings(rawContext: Readonly<Record<string, unknown>>, env:
     hostedZoneId: str('hostedZoneId'),
     hostedZoneName: str('hostedZoneName'),
     hostedZoneLookup: flag('hostedZoneLookup'),
+    operations: readOperationsSettings(str, list),
   };
 }
 
@@ -286,6 +292,7 @@ export function createBeanstackApp(options: CreateAppOptions): BeanstackApp {
     environmentVariables: settings.environmentVariables,
     sleep: settings.sleep,
     budget: settings.budget,
+    ...settings.operations,
     // the preset tag only where it differs from the stage's name (dev and prod stacks keep their tags)
     tags: { 'beanstack:app': appName, 'beanstack:stage': settings.stage, ...(settings.effectivePreset !== settings.stage ? { 'beanstack:preset': settings.effectivePreset } : {}) },
   });

@@ -13,6 +13,7 @@ import { anyString, bool, checkProps, COMMON, int, listOf, num, object, oneOf, p
 import { regionFacts } from './region';
 import type { DeploymentStage } from './stage';
 import { validateBeanstalkEnvironmentProps } from './validate-beanstalk-environment-props';
+import { ScalingTarget, scalingPreset, validateScaling } from './scaling';
 
 export { optionSettings } from './beanstalk-option-settings';
 export type { OptionSetting, OptionSettingsInput } from './beanstalk-option-settings';
@@ -178,6 +179,22 @@ export interface BeanstalkEnvironmentProps {
   readonly maxInstances?: number;
 
   /**
+   * What adds an instance: `{ cpuPercent }` (Beanstalk's trigger) or `{ requestsPerTarget }` (target
+   * tracking, which needs `scalingBundleFiles(target)` in `bundleDirectory`). Load balanced only.
+   *
+   * @default - the stage preset's when load balanced (`scalingPreset`: prod 60% CPU), else none
+   */
+  readonly scalingTarget?: ScalingTarget;
+
+  /**
+   * SNS topic for Beanstalk's notifications (`aws:elasticbeanstalk:sns:topics`) and, load balanced,
+   * the load balancer's alarms of `alarmBundleFiles` (see `Alerts`).
+   *
+   * @default - no notifications
+   */
+  readonly alertTopicArn?: string;
+
+  /**
    * Path the health check requests.
    *
    * @default '/'
@@ -341,6 +358,8 @@ export class BeanstalkEnvironment extends Construct {
       loadBalanced: bool,
       minInstances: num,
       maxInstances: num,
+      scalingTarget: object('{ cpuPercent } or { requestsPerTarget }'),
+      alertTopicArn: str(/^arn:aws[a-z-]*:sns:/, 'an SNS topic ARN'),
       healthCheckPath: str(),
       certificateArn: str(),
       environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
@@ -393,6 +412,10 @@ export class BeanstalkEnvironment extends Construct {
       variableNames: Object.keys(environmentVariables),
       secretNames,
       publicInstanceSubnets: isPublicSelection(props.vpc, instanceSubnets),
+    });
+    const scalingTarget = props.scalingTarget ?? (loadBalanced ? scalingPreset(stage).target : undefined);
+    validateScaling({ min: loadBalanced ? minInstances : props.minInstances ?? 1, max: loadBalanced ? maxInstances : props.maxInstances ?? 1, target: scalingTarget }, loadBalanced, {
+      min: '`minInstances`', max: '`maxInstances`', cpu: '`scalingTarget.cpuPercent`', requests: '`scalingTarget.requestsPerTarget`', loadBalancer: 'set loadBalanced: true',
     });
     const usesJsonKeys = secretNames.some((n) => environmentSecrets[n].jsonKey !== undefined);
     if (usesJsonKeys && compareVersions(platformVersion, MIN_JSON_KEY_PLATFORM_VERSIONS[platform]) < 0) {
@@ -542,6 +565,8 @@ export class BeanstalkEnvironment extends Construct {
       loadBalanced,
       minInstances,
       maxInstances,
+      scalingTarget,
+      alertTopicArn: props.alertTopicArn,
       healthCheckPath,
       certificateArn: props.certificateArn,
       managedUpdateWindow,

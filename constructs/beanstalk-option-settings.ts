@@ -5,6 +5,8 @@
  */
 import { byString } from '../lib/util/order';
 import type { DeploymentStage } from './stage';
+import { alertOptionSettings } from './alarms';
+import { ScalingTarget, scalingTriggerOptions } from './scaling';
 
 /** One `aws:<namespace>` option of the environment. */
 export interface OptionSetting {
@@ -34,6 +36,10 @@ export interface OptionSettingsInput {
   readonly loadBalanced: boolean;
   readonly minInstances: number;
   readonly maxInstances: number;
+  /** What adds an instance (load balanced only); none keeps Beanstalk's default trigger. */
+  readonly scalingTarget?: ScalingTarget;
+  /** SNS topic of Beanstalk's notifications and the bundle's alarms. */
+  readonly alertTopicArn?: string;
   readonly healthCheckPath: string;
   readonly certificateArn?: string;
   readonly managedUpdateWindow: string;
@@ -72,6 +78,7 @@ export function optionSettings(o: OptionSettingsInput): OptionSetting[] {
     set('aws:elbv2:loadbalancer', 'ManagedSecurityGroup', lbSg);
     set('aws:autoscaling:asg', 'MinSize', String(o.minInstances));
     set('aws:autoscaling:asg', 'MaxSize', String(o.maxInstances));
+    for (const t of scalingTriggerOptions(o.scalingTarget)) set(t.namespace, t.optionName, t.value);
     set('aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath', o.healthCheckPath);
     set('aws:elasticbeanstalk:environment:process:default', 'Port', '80');
     set('aws:elasticbeanstalk:environment:process:default', 'Protocol', 'HTTP');
@@ -105,6 +112,9 @@ export function optionSettings(o: OptionSettingsInput): OptionSetting[] {
   set('aws:elasticbeanstalk:cloudwatch:logs:health', 'DeleteOnTerminate', String(!prod));
   set('aws:elasticbeanstalk:cloudwatch:logs:health', 'RetentionInDays', String(o.logRetentionDays));
   set('aws:elasticbeanstalk:hostmanager', 'LogPublicationControl', 'true');
+  if (o.alertTopicArn !== undefined) {
+    for (const a of alertOptionSettings(o.alertTopicArn, o.loadBalanced)) set(a.namespace, a.optionName, a.value);
+  }
   for (const name of Object.keys(o.environmentVariables).sort(byString)) {
     set('aws:elasticbeanstalk:application:environment', name, o.environmentVariables[name]);
   }

@@ -24,6 +24,10 @@ import { parseCostGuard, BudgetInput, SleepInput } from '../lib/bundle/x-beansta
 import { checkDomainSetting, Domain, domainSetting } from './domain';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
 import { environmentBundleFiles } from './https-redirect';
+import { alarmBundleFiles, Alerts, AlarmThresholds } from './alarms';
+import { resolveOperations } from './operations';
+import { scalingBundleFiles } from './scaling';
+import { EMAIL, TOPIC_ARN } from '../lib/bundle/x-beanstack-ops';
 import { InstanceSubnetPlacement, Network } from './network';
 import { physicalName } from './names';
 import { claimPhysicalNames } from './stage-names';
@@ -206,12 +210,52 @@ export interface ComposeApplicationProps {
   readonly healthCheckPath?: string;
 
   /**
-   * Autoscaling minimum and maximum (load balanced only).
+   * Autoscaling minimum and maximum. A single-instance stage (`dev`) refuses more than 1.
    *
-   * @default - 2 and 4
+   * @default - `x-beanstack.scaling.min`/`max`, else the stage preset (`scalingPreset`: dev 1 and 1, prod 2 and 4)
    */
   readonly minInstances?: number;
   readonly maxInstances?: number;
+
+  /**
+   * Add an instance when the instances' average CPU is above this percent for 5 minutes, remove one
+   * below half of it (Beanstalk's `aws:autoscaling:trigger`). Load balanced only; not together with
+   * `scalingRequestsPerTarget`.
+   *
+   * @default - `x-beanstack.scaling.cpu`, else the stage preset (prod: 60)
+   */
+  readonly scalingCpuPercent?: number;
+
+  /**
+   * Keep the requests a minute per instance near this number (target tracking on
+   * `ALBRequestCountPerTarget`, an `.ebextensions` resource in the bundle). Load balanced only.
+   *
+   * @default - `x-beanstack.scaling.requests`, else scale on CPU
+   */
+  readonly scalingRequestsPerTarget?: number;
+
+  /**
+   * Email addresses alerted by the alarms and Beanstalk's notifications (an SNS topic with one
+   * subscription each; each address confirms once).
+   *
+   * @default - `x-beanstack.alerts.email`, else none
+   */
+  readonly alertEmails?: readonly string[];
+
+  /**
+   * An existing SNS topic (same region) for the alarms and Beanstalk's notifications.
+   *
+   * @default - `x-beanstack.alerts.topic_arn`, else a new topic when `alertEmails` is set
+   */
+  readonly alertTopicArn?: string;
+
+  /**
+   * Alarm thresholds, each overriding the one derived from the instance classes. With neither
+   * `alertEmails` nor `alertTopicArn` (nor `x-beanstack.alerts`) no alarm is created.
+   *
+   * @default - `x-beanstack.alerts.thresholds`, else derived (see `AlarmThresholds`)
+   */
+  readonly alarmThresholds?: AlarmThresholds;
 
   /**
    * Use this VPC instead of creating one (see `NetworkProps.vpc`).
@@ -311,6 +355,8 @@ export class ComposeApplication extends Construct {
   readonly stageName: string;
   /** The stage's preset, which drove the defaults. */
   readonly preset: DeploymentStage;
+  /** The alert topic and alarms, when someone is to be alerted (`alertEmails`, `alertTopicArn`, `x-beanstack.alerts`). */
+  readonly alerts?: Alerts;
 
   constructor(scope: Construct, id: string, props: ComposeApplicationProps = {}) {
     super(scope, id);
@@ -331,6 +377,11 @@ export class ComposeApplication extends Construct {
       healthCheckPath: str(),
       minInstances: num,
       maxInstances: num,
+      scalingCpuPercent: num,
+      scalingRequestsPerTarget: num,
+      alertEmails: listOf(str(EMAIL, 'an email address such as ops@example.com'), 'a list of email addresses'),
+      alertTopicArn: str(TOPIC_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
+      alarmThresholds: object('an object of alarm: threshold (AlarmThresholds)'),
       vpc: COMMON.vpc,
       instanceSubnets: COMMON.instanceSubnets,
       databaseInstanceType: COMMON.instanceType,
@@ -406,6 +457,9 @@ export class ComposeApplication extends Construct {
     this.environmentName = environmentName;
     this.stageName = stageName;
     this.preset = stage;
+    // scaling and alerts: props, else x-beanstack, else the stage preset (the prod stage is the load-balanced one, as in Network)
+    const operations = resolveOperations(this.project, stage, prod, props);
+    warnings.push(...operations.warnings);
 
     const architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
     const imagePlatform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
@@ -495,7 +549,11 @@ export class ComposeApplication extends Construct {
     const outdir = Stage.of(this)?.outdir;
     if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
     this.bundleDirectory = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
-    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: environmentBundleFiles({ certificateArn }) });
+    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: [
+      ...environmentBundleFiles({ certificateArn }),
+      ...scalingBundleFiles(operations.scaling.target),
+      ...(operations.alerts ? alarmBundleFiles({ environmentName, loadBalanced: prod, thresholds: operations.alerts.thresholds }) : []),
+    ] });
 
     // ---- network ----
     const dbPorts = new Map<string, number>();
@@ -629,6 +687,12 @@ export class ComposeApplication extends Construct {
       setVariable(name, given[name], 'environmentVariables');
     }
 
+    // ---- alerts: the topic and the alarms of this stack (the load balancer's are in the bundle) ----
+    const alerts = operations.alerts
+      ? new Alerts(this, 'Alerts', { environmentName, emails: operations.alerts.emails, topicArn: operations.alerts.topicArn, loadBalanced: prod, databases, thresholds: operations.alerts.thresholds })
+      : undefined;
+    this.alerts = alerts;
+
     // ---- the environment ----
     this.environment = new BeanstalkEnvironment(this, 'Beanstalk', {
       vpc: this.network.vpc,
@@ -645,8 +709,10 @@ export class ComposeApplication extends Construct {
       environmentName,
       cnamePrefix: props.cnamePrefix,
       instanceTypes,
-      minInstances: props.minInstances,
-      maxInstances: props.maxInstances,
+      minInstances: operations.scaling.min,
+      maxInstances: operations.scaling.max,
+      scalingTarget: operations.scaling.target,
+      alertTopicArn: alerts?.topic.topicArn,
       healthCheckPath: props.healthCheckPath ?? this.bundle.healthCheckPath,
       certificateArn,
       environmentVariables: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.value])),
@@ -655,6 +721,7 @@ export class ComposeApplication extends Construct {
       taskExecutionRoleName,
       stage,
     });
+    alerts?.grantPublish(this.environment.serviceRole);
 
     // ---- cost guard: sleep schedule and budget ----
     const guard = costGuardInputs(parseCostGuard(this.project, []), props, stage);
@@ -662,8 +729,8 @@ export class ComposeApplication extends Construct {
     if (guard.sleep || guard.budget) {
       this.costGuard = new CostGuard(this, 'CostGuard', {
         environment: this.environment.environment,
-        minInstances: this.environment.loadBalanced ? props.minInstances ?? 2 : 1,
-        maxInstances: this.environment.loadBalanced ? props.maxInstances ?? 4 : 1,
+        minInstances: operations.scaling.min,
+        maxInstances: operations.scaling.max,
         databases: Object.values(databases).map((d) => d.instance),
         sleep: guard.sleep,
         budget: guard.budget,

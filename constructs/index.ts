@@ -9,3 +9,5 @@ export * from './domain';
 export * from './compose-application';
 export * from './cost-guard';
 export * from './stack';
+export * from './scaling';
+export * from './alarms';

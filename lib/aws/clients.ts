@@ -4,6 +4,7 @@
  * `send` is mocked (aws-sdk-client-mock) or which point at a local fake endpoint.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -18,6 +19,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 export interface AwsClients {
   readonly region: string;
   readonly cloudformation: CloudFormationClient;
+  readonly cloudwatch: CloudWatchClient;
   readonly ec2: EC2Client;
   readonly elasticbeanstalk: ElasticBeanstalkClient;
   readonly iam: IAMClient;
@@ -87,6 +89,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   return {
     region: options.region,
     get cloudformation() { return lazy('cfn', () => new CloudFormationClient(config)); },
+    get cloudwatch() { return lazy('cw', () => new CloudWatchClient(config)); },
     get ec2() { return lazy('ec2', () => new EC2Client(config)); },
     get elasticbeanstalk() { return lazy('eb', () => new ElasticBeanstalkClient(config)); },
     get iam() { return lazy('iam', () => new IAMClient(config)); },

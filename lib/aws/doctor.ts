@@ -22,6 +22,7 @@ import type { AwsClients } from './clients';
 import { DeployedStack, describeDeployedStack, once, physicalIds } from './deployed';
 import { partitionOf, PlannedEnvironment, PlannedIngress, refTarget, StackPlan } from './stack-plan';
 import { placeholderSecretsCheck, secretsExistCheck } from './secrets';
+import { AlarmReader, alarmStates } from './alarms';
 
 export interface DoctorContext {
   readonly plan: StackPlan;
@@ -36,6 +37,8 @@ export interface DoctorContext {
   readonly database: (id: string) => Promise<DBInstance | undefined>;
   /** Effective rules of the stack's security groups, by group id (memoized). */
   readonly securityGroupRules: () => Promise<ReadonlyMap<string, readonly SecurityGroupRule[]>>;
+  /** Reads alarm states (lib/aws/alarms.ts). @default - CloudWatch through `clients` */
+  readonly alarms?: AlarmReader;
 }
 
 export function doctorContext(plan: StackPlan, clients: AwsClients, account: string, region: string): DoctorContext {
@@ -518,6 +521,7 @@ export const DOCTOR_CHECKS: readonly Check<DoctorContext>[] = [
   secretAccess,
   secretsExistCheck,
   placeholderSecretsCheck,
+  alarmStates,
 ];
 
 function oneLine(text: string): string {

@@ -109,6 +109,7 @@ export const WILDCARD_ACTIONS: Readonly<Record<string, string>> = Object.fromEnt
     'elasticbeanstalk:DescribeApplicationVersions', 'elasticbeanstalk:DescribeApplications', 'elasticbeanstalk:DescribeEnvironmentHealth', 'elasticbeanstalk:DescribeEnvironments',
     'elasticbeanstalk:DescribeEvents', 'elasticbeanstalk:DescribePlatformVersion',
     'rds:DescribeDBInstances',
+    'cloudwatch:DescribeAlarms',
   ].map((a) => [a, 'read-only, of resources whose names Elastic Beanstalk, RDS or ECS choose at deploy time']),
   ['ecs:RegisterTaskDefinition', 'creates a task definition whose family Elastic Beanstalk names at deploy time; the usual scope in AWS policies, including AWSElasticBeanstalkRoleECS'],
 ]);

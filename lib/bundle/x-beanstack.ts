@@ -13,6 +13,7 @@ import { dict, hasOwn } from './dict';
 import { escapeSegment } from '../compose/pointer';
 import { parseCostGuard, ResolvedBudget, ResolvedSleep } from './x-beanstack-cost';
 import { DomainOverride, parseDomainOverride } from './x-beanstack-domain';
+import { AlertsOverrides, parseAlerts, parseScaling, ScalingOverrides } from './x-beanstack-ops';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -70,6 +71,10 @@ export interface ProjectOverrides {
   readonly budget?: ResolvedBudget;
   /** The public name and hosted zone (x-beanstack-domain.ts; used by the constructs, not the bundle). */
   readonly domain?: DomainOverride;
+  /** Instance counts and the scaling target (lib/bundle/x-beanstack-ops.ts). */
+  readonly scaling?: ScalingOverrides;
+  /** Who is alerted, and alarm thresholds (lib/bundle/x-beanstack-ops.ts). */
+  readonly alerts?: AlertsOverrides;
 }
 
 export const SERVICE_FIELDS: readonly string[] = [
@@ -78,7 +83,7 @@ export const SERVICE_FIELDS: readonly string[] = [
   'target',
 ];
 
-export const PROJECT_FIELDS: readonly string[] = ['budget', 'database', 'domain', 'exclude', 'health_check_path', 'sleep', 'web'];
+export const PROJECT_FIELDS: readonly string[] = ['alerts', 'budget', 'database', 'domain', 'exclude', 'health_check_path', 'scaling', 'sleep', 'web'];
 
 const ENGINES: readonly DatabaseEngine[] = ['mariadb', 'mysql', 'postgres'];
 
@@ -322,6 +327,8 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   }
   const costGuard = parseCostGuard(project, problems);
   const domain = parseDomainOverride(project, problems);
-  return { exclude, database, web, healthCheckPath, ...costGuard, domain };
+  const scaling = parseScaling(project, raw.scaling, problems);
+  const alerts = parseAlerts(project, raw.alerts, problems);
+  return { exclude, database, web, healthCheckPath, ...costGuard, domain, ...(scaling ? { scaling } : {}), ...(alerts ? { alerts } : {}) };
 }
 

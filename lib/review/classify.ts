@@ -14,6 +14,7 @@ import { domainNotes } from './classify-domain';
 import { compareVersions } from '../util/order';
 import { costGuardNotes } from './classify-cost';
 import { downtimeNotes } from './downtime';
+import { operationsNotes } from './classify-ops';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -410,7 +411,9 @@ export function classifyStack(s: StackDiffResult): Note[] {
 
   // --- the app's public name and its certificate (classify-domain.ts) ---
   ctx.notes.push(...domainNotes(s));
-  return ctx.notes;
+
+  // --- scaling and alarms (classify-ops.ts) ---
+  return [...ctx.notes, ...operationsNotes(s)];
 }
 
 /** Security notes for IAM permissions widened in a stack that existed before. */

@@ -21,6 +21,8 @@ export interface RegionPrices {
   readonly natGatewayHour: number;
   readonly publicIpv4Hour: number;
   readonly secretMonth: number;
+  /** A standard-resolution CloudWatch alarm, per metric it reads (a metric-math alarm pays for each). */
+  readonly alarmMetricMonth: number;
 }
 
 export interface PriceTable {
@@ -56,15 +58,22 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
     const p = paths[logical];
     return p ? p.replace(`${stack}/`, '').replace(/\/(Resource|Default)$/, '') : logical;
   };
-  const add = (item: string, monthly: number, quantity: string): void => {
-    lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly), quantity });
+  const add = (item: string, monthly: number, quantity: string, monthlyMax?: number): void => {
+    lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly), quantity, ...(monthlyMax !== undefined && monthlyMax > monthly ? { monthlyMax: round2(monthlyMax) } : {}) });
   };
   // the cost guard's sleep schedules (cost-sleep.ts): what runs only while the stage is awake
   const awake = awakeSchedules(resources);
-  const addAwake = (share: AwakeShare | undefined, item: string, monthly: number, quantity: string): void => {
-    if (!share) return add(item, monthly, quantity);
-    lines.push({ item: `${stack}: ${item}`, monthly: round2(monthly * share.fraction), quantity: `${quantity}, ${share.text}`, alwaysOn: round2(monthly) });
+  const addAwake = (share: AwakeShare | undefined, item: string, monthly: number, quantity: string, monthlyMax?: number): void => {
+    if (!share) return add(item, monthly, quantity, monthlyMax);
+    lines.push({
+      item: `${stack}: ${item}`,
+      monthly: round2(monthly * share.fraction),
+      quantity: `${quantity}, ${share.text}`,
+      alwaysOn: round2(monthly),
+      ...(monthlyMax !== undefined && monthlyMax > monthly ? { monthlyMax: round2(monthlyMax * share.fraction) } : {}),
+    });
   };
+  let alarmMetrics = 0;
   for (const logical of Object.keys(resources).sort()) {
     const r = resources[logical];
     const p = r.Properties ?? {};
@@ -75,17 +84,22 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
         const type = typeof types === 'string' ? types.split(',')[0].trim() : 't3.micro';
         const single = option(r, 'aws:elasticbeanstalk:environment', 'EnvironmentType') === 'SingleInstance';
         const min = single ? 1 : Number(option(r, 'aws:autoscaling:asg', 'MinSize') ?? 1);
+        // the Auto Scaling range: the estimate is at min, the line shows min–max (Beanstalk's default MaxSize is 4)
+        const max = single ? min : Math.max(min, Number(option(r, 'aws:autoscaling:asg', 'MaxSize') ?? 4));
+        const count = max > min ? `${min}–${max}` : `${min}`;
         const hourly = prices.ec2[type];
         if (hourly === undefined) unpriced.push(`${stack}/${id}: instance type ${type}`);
-        else addAwake(awake.get(logical), `${id} instances (${min} × ${type})`, hourly * hours * min, `${min} × ${type}`);
+        else addAwake(awake.get(logical), `${id} instances (${min} × ${type})`, hourly * hours * min, `${count} × ${type}`, hourly * hours * max);
         const root = Number(option(r, 'aws:autoscaling:launchconfiguration', 'RootVolumeSize') ?? 8);
         // root volumes are deleted with the instances; an Elastic IP and a load balancer stay (and bill) while asleep
-        addAwake(awake.get(logical), `${id} root volumes (${min} × ${root} GiB gp3)`, prices.ebsGp3GbMonth * root * min, `${min * root} GiB`);
+        addAwake(awake.get(logical), `${id} root volumes (${min} × ${root} GiB gp3)`, prices.ebsGp3GbMonth * root * min, max > min ? `${min * root}–${max * root} GiB` : `${min * root} GiB`, prices.ebsGp3GbMonth * root * max);
+        // the load balancer's alarms live in the bundle (constructs/alarms.ts): the environment says how many metrics they read
+        alarmMetrics += Number(option(r, 'aws:elasticbeanstalk:customoption', 'BeanstackLoadBalancerAlarmMetrics') ?? 0) || 0;
         if (single) {
           add(`${id} Elastic IP (public IPv4)`, prices.publicIpv4Hour * hours, '1 address');
         } else {
           const publicIp = String(option(r, 'aws:ec2:vpc', 'AssociatePublicIpAddress') ?? 'false') === 'true';
-          if (publicIp) addAwake(awake.get(logical), `${id} instance public IPv4`, prices.publicIpv4Hour * hours * min, `${min} address${min === 1 ? '' : 'es'}`);
+          if (publicIp) addAwake(awake.get(logical), `${id} instance public IPv4`, prices.publicIpv4Hour * hours * min, `${count} address${max === 1 ? '' : 'es'}`, prices.publicIpv4Hour * hours * max);
           const lbType = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerType') ?? 'classic');
           const shared = String(option(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerIsShared') ?? 'false') === 'true';
           if (!shared) {
@@ -127,10 +141,15 @@ function templateCost(stack: string, t: Template, paths: Readonly<Record<string,
       case 'AWS::SecretsManager::Secret':
         add(`${id} secret`, prices.secretMonth, '1 secret');
         break;
+      case 'AWS::CloudWatch::Alarm':
+        // a metric-math alarm pays for each metric it reads
+        alarmMetrics += Array.isArray(p.Metrics) ? Math.max(1, p.Metrics.filter((m) => isObject(m) && m.MetricStat !== undefined).length) : 1;
+        break;
       default:
         break;
     }
   }
+  if (alarmMetrics > 0) add('CloudWatch alarms', prices.alarmMetricMonth * alarmMetrics, `${alarmMetrics} alarm metric${alarmMetrics === 1 ? '' : 's'} (standard resolution)`);
 }
 
 function side(asm: Assembly | undefined, table: PriceTable, regions: Set<string>, assumptions: Set<string>): CostSide {
@@ -153,8 +172,10 @@ function side(asm: Assembly | undefined, table: PriceTable, regions: Set<string>
     assumptions.add('a sleep schedule: instances, their root volumes and public IPv4 addresses, and database instance hours are billed only while awake (hours awake a week × 730/168); an Elastic IP, load balancers, database storage and backups, and secrets bill all the time');
     assumptions.add('AWS Budgets budgets without actions and EventBridge Scheduler invocations (within 14 million a month) cost nothing');
   }
+  const monthlyMax = round2(lines.reduce((n, l) => n + (l.monthlyMax ?? l.monthly), 0));
   return {
     monthly,
+    ...(monthlyMax > monthly ? { monthlyMax } : {}),
     lines,
     unpriced: unpriced.sort(),
     ...(sleeps ? { alwaysOn: round2(lines.reduce((n, l) => n + (l.alwaysOn ?? l.monthly), 0)) } : {}),
@@ -166,7 +187,7 @@ export function estimateCost(base: Assembly | undefined, head: Assembly, table: 
   const regions = new Set<string>();
   const assumptions = new Set<string>([
     `${table.hoursPerMonth} hours a month, on-demand prices, no free tier`,
-    'Elastic Beanstalk environments at their minimum instance count; root volumes 8 GiB unless RootVolumeSize is set',
+    'Elastic Beanstalk environments at their minimum instance count (a range shows the maximum too); root volumes 8 GiB unless RootVolumeSize is set',
     'usage-based charges (data transfer, load balancer LCUs, NAT data processing, logs, backups beyond the free allowance) not included',
   ]);
   const b = side(base, table, regions, assumptions);
@@ -188,6 +209,11 @@ export function formatDelta(n: number): string {
   if (n > 0) return `+${money(n)}/month`;
   if (n < 0) return `-${money(-n)}/month`;
   return '±$0.00/month';
+}
+
+/** `$33.29`, or `$33.29–$66.58` for a side or line that scales. */
+export function moneyRange(x: { readonly monthly: number; readonly monthlyMax?: number }): string {
+  return x.monthlyMax !== undefined && x.monthlyMax > x.monthly ? `${money(x.monthly)}–${money(x.monthlyMax)}` : money(x.monthly);
 }
 
 export { money };

@@ -4,7 +4,7 @@
  * summary; marked with a hidden HTML comment so `beanstack comment` finds it again), text (the
  * terminal) and JSON (tools: sorted keys, 2-space indent, trailing newline).
  */
-import { formatDelta, money } from './cost';
+import { formatDelta, money, moneyRange } from './cost';
 import { mdCode, mdFence, mdText, plainLine } from './markdown';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
 import { stageLine } from './stage';
@@ -184,7 +184,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
       '',
       '| base | head | delta |',
       '|---:|---:|---:|',
-      `| ${money(c.base.monthly)} | ${money(c.head.monthly)} | ${formatDelta(c.delta)} |`,
+      `| ${moneyRange(c.base)} | ${moneyRange(c.head)} | ${formatDelta(c.delta)} |`,
       '',
       // escaped like every line: a `$…$` pair could render as math
       ...sleepLines(c).map((l) => `${mdText(l)}\n`),
@@ -192,7 +192,7 @@ export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): 
       '',
       '| item | quantity | head monthly |',
       '|---|---|---:|',
-      ...c.head.lines.map((l) => `| ${mdText(l.item)} | ${mdText(l.quantity)} | ${money(l.monthly)} |`),
+      ...c.head.lines.map((l) => `| ${mdText(l.item)} | ${mdText(l.quantity)} | ${moneyRange(l)} |`),
       '',
       ...c.head.unpriced.map((u) => `- not priced: ${mdText(u)}`),
       ...c.assumptions.map((a) => `- ${mdText(a)}`),
@@ -278,7 +278,7 @@ export function renderText(r: ReviewReport): string {
     for (const f of r.findings.resolved) lines.push(`  - ${f.rule} ${f.resource}`);
     lines.push('');
   }
-  lines.push(`COST (on-demand ${r.cost.currency}, prices of ${r.cost.pricesDate}): ${money(r.cost.base.monthly)} → ${money(r.cost.head.monthly)} per month (${formatDelta(r.cost.delta)})`);
+  lines.push(`COST (on-demand ${r.cost.currency}, prices of ${r.cost.pricesDate}): ${moneyRange(r.cost.base)} → ${moneyRange(r.cost.head)} per month (${formatDelta(r.cost.delta)})`);
   for (const l of sleepLines(r.cost)) lines.push(`  ${l}`);
   for (const u of r.cost.head.unpriced) lines.push(`  not priced: ${u}`);
   lines.push('');

@@ -104,7 +104,10 @@ export interface BundleReview {
 
 export interface CostLine {
   readonly item: string;
+  /** At the minimum instance count. */
   readonly monthly: number;
+  /** At the maximum instance count, when the item scales (an Auto Scaling range). */
+  readonly monthlyMax?: number;
   readonly quantity: string;
   /** Monthly cost without the sleep schedule, when the item sleeps (the cost guard). */
   readonly alwaysOn?: number;
@@ -112,6 +115,8 @@ export interface CostLine {
 
 export interface CostSide {
   readonly monthly: number;
+  /** With every environment at its maximum instance count, when one scales. */
+  readonly monthlyMax?: number;
   readonly lines: readonly CostLine[];
   /** Resources whose price is not in the table. */
   readonly unpriced: readonly string[];

@@ -422,6 +422,8 @@ describe('BeanstalkEnvironment option-setting inventory', () => {
   const LOAD_BALANCED = [
     'aws:autoscaling:asg/MaxSize',
     'aws:autoscaling:asg/MinSize',
+    // the prod preset's CPU target (constructs/scaling.ts)
+    ...['BreachDuration', 'LowerBreachScaleIncrement', 'LowerThreshold', 'MeasureName', 'Period', 'Statistic', 'Unit', 'UpperBreachScaleIncrement', 'UpperThreshold'].map((o) => `aws:autoscaling:trigger/${o}`),
     'aws:autoscaling:updatepolicy:rollingupdate/RollingUpdateEnabled',
     'aws:autoscaling:updatepolicy:rollingupdate/RollingUpdateType',
     'aws:ec2:vpc/ELBScheme',
