@@ -1,8 +1,8 @@
 /**
  * What a change of the application's domain does (constructs/domain.ts): Route 53 alias records and
  * the ACM certificate of the HTTPS listener. A changed or removed name moves traffic — the old name
- * stops answering — and the report says so; a new name, a replaced certificate or a retargeted alias
- * are routine, each with what happens during the deploy.
+ * stops answering — and is downtime; a new name and a replaced certificate are routine, each with what
+ * happens during the deploy (a retargeted alias is a DNS move, downtime.ts).
  */
 import type { StackDiffResult, RawChange } from './stack-diff';
 import type { DangerClass, Note } from './types';
@@ -11,9 +11,8 @@ import { render } from './values';
 /**
  * The class of a change that moves the application's name away (a renamed, re-zoned or removed
  * alias record): clients of the old name lose the site and do not follow to the new one.
- * `irreversible` until the review has a downtime class (issue 15 adds one; DNS moves belong there).
  */
-export const DOMAIN_MOVE_CLASS: DangerClass = 'irreversible';
+export const DOMAIN_MOVE_CLASS: DangerClass = 'downtime';
 
 const RECORD = 'AWS::Route53::RecordSet';
 const CERTIFICATE = 'AWS::CertificateManager::Certificate';
@@ -21,6 +20,11 @@ const ADDRESS_TYPES = new Set(['A', 'AAAA', 'CNAME']);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Whether a change is of an address record (A, AAAA, CNAME): `domainNotes` classifies its additions, removals and replacements; downtime.ts its in-place moves and the other records. */
+export function isAddressRecordChange(c: RawChange): boolean {
+  return c.type === RECORD && ADDRESS_TYPES.has(typeOf(c.new ?? c.old));
+}
 
 function nameOf(r: RawChange['old']): string | undefined {
   const n = r?.Properties?.Name;
@@ -55,7 +59,7 @@ const MOVE_ADVICE = 'To move without an outage, add the new name beside the old 
 /** Notes of the Route 53 address records and ACM certificates of one stack. */
 export function domainNotes(s: StackDiffResult): Note[] {
   const notes: Note[] = [];
-  const records = s.changes.filter((c) => c.type === RECORD && ADDRESS_TYPES.has(typeOf(c.new ?? c.old)));
+  const records = s.changes.filter(isAddressRecordChange);
 
   // a name (or its zone) replaced: one note per old → new name
   const moved = records.filter((c) => (c.action === 'replace' || c.action === 'may-replace') && ('Name' in c.props || 'HostedZoneId' in c.props || 'HostedZoneName' in c.props));
@@ -89,10 +93,7 @@ export function domainNotes(s: StackDiffResult): Note[] {
       `Route 53 alias records in hosted zone ${zoneOf(cs[0].new)}; nothing answered at ${name} before (preflight's dns/name-free checks that no other record holds it).`));
   }
 
-  // the alias target changes in place (the environment's load balancer was replaced): routine, traffic follows
-  for (const c of records.filter((x) => x.action === 'update' && 'AliasTarget' in x.props)) {
-    notes.push(note(s, 'routine', c, `${nameOf(c.new)} ${typeOf(c.new)} points at a new alias target`, 'The alias record is updated in place: traffic moves to the new load balancer as resolvers refresh (within a minute); the name itself keeps answering.'));
-  }
+  // the alias target changing in place is a DNS move: downtime.ts says what it does to traffic
 
   // certificates
   for (const c of s.changes.filter((x) => x.type === CERTIFICATE)) {

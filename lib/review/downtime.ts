@@ -17,6 +17,7 @@ import { IN_PLACE_MAY_REPLACE, optionValue, short, truthy } from './classify';
 import type { RawChange, StackDiffResult } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { render } from './values';
+import { isAddressRecordChange } from './classify-domain';
 import { compareVersions } from '../util/order';
 
 /** Elastic Beanstalk options whose change launches new instances. */
@@ -161,7 +162,8 @@ export function downtimeNotes(s: StackDiffResult): Note[] {
   for (const c of s.changes) {
     if (c.type === 'AWS::RDS::DBInstance') database(notes, stack, c);
     else if (c.type === 'AWS::ElasticBeanstalk::Environment') environment(notes, stack, c);
-    else if (RECORD_TYPES.has(c.type)) record(notes, stack, c);
+    // an address record of the app's name added, removed or replaced is classify-domain.ts's (one note per name, with how to move without an outage)
+    else if (RECORD_TYPES.has(c.type) && !(isAddressRecordChange(c) && c.action !== 'update')) record(notes, stack, c);
   }
   return notes;
 }

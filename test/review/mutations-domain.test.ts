@@ -112,7 +112,7 @@ const MUTATIONS: Mutation[] = [
     base: withDomain('shop.example.com'),
     head: () => undefined,
     headFromOriginal: true,
-    classes: [DOMAIN_MOVE_CLASS, 'security'],
+    classes: ['security', DOMAIN_MOVE_CLASS],
     check: (r) => {
       expect(titles(r, DOMAIN_MOVE_CLASS)).toEqual(['domain shop.example.com is removed: it stops answering']);
       expect(titles(r, 'security')).toEqual(['HTTPS turned OFF on fullstack-dev/App/Beanstalk/Environment']);
