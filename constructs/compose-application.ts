@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { planBundle, renderBundle } from '../lib/bundle';
+import type { Plan } from '../lib/bundle';
 import { parseServiceOverrides } from '../lib/bundle/x-beanstack';
 import { declaresDomain, parseDomainOverride } from '../lib/bundle/x-beanstack-domain';
 import { TARGETS } from '../lib/bundle/keys';
@@ -31,7 +32,7 @@ import { EMAIL, TOPIC_ARN } from '../lib/bundle/x-beanstack-ops';
 import { InstanceSubnetPlacement, Network } from './network';
 import { physicalName } from './names';
 import { claimPhysicalNames } from './stage-names';
-import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, recordOf, str, WARNING_PREFIX } from './props';
+import { anyString, bool, checkProps, COMMON, listOf, num, object, oneOf, PropCheck, recordOf, str, WARNING_PREFIX } from './props';
 import { regionFacts } from './region';
 import { defaultPreset, isDeploymentStage } from './stage';
 import type { DeploymentStage } from './stage';
@@ -312,6 +313,45 @@ export interface ComposeApplicationProps {
   readonly budget?: BudgetInput | false;
 }
 
+/** What every prop must be, checked at run time (TypeScript checks only typed callers). */
+const PROP_CHECKS: Readonly<Record<string, PropCheck>> = {
+  composeFiles: listOf(str(), 'a list of compose file paths such as [\'docker-compose.yml\', \'docker-compose.prod.yml\']'),
+  workingDirectory: str(),
+  interpolationVariables: recordOf((v) => (v === undefined || typeof v === 'string' ? undefined : 'is not a string; use string values'), 'an object of NAME: value strings'),
+  profiles: listOf(str(), 'a list of profile names'),
+  project: object('a ComposeProject from loadProject()'),
+  target: oneOf(TARGETS),
+  appName: str(),
+  stage: COMMON.stageName,
+  preset: COMMON.stage,
+  cnamePrefix: str(),
+  instanceTypes: str(),
+  platformVersion: str(),
+  certificateArn: str(),
+  healthCheckPath: str(),
+  minInstances: num,
+  maxInstances: num,
+  scalingCpuPercent: num,
+  scalingRequestsPerTarget: num,
+  alertEmails: listOf(str(EMAIL, 'an email address such as ops@example.com'), 'a list of email addresses'),
+  alertTopicArn: str(TOPIC_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
+  alarmThresholds: object('an object of alarm: threshold (AlarmThresholds)'),
+  vpc: COMMON.vpc,
+  instanceSubnets: COMMON.instanceSubnets,
+  databaseInstanceType: COMMON.instanceType,
+  environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
+  containerHealthChecks: bool,
+  allowMajorVersionUpgrade: bool,
+  allowHttp: bool,
+  requireDatabaseTls: bool,
+  sleep: (v) => (v === false ? undefined : object("{ schedule: 'nights-and-weekends' }, { wake, sleep, timezone } or false")(v)),
+  budget: (v) => (v === false ? undefined : object("{ monthly: 30, email: ['team@example.com'] } or false")(v)),
+  domain: str(),
+  hostedZoneId: str(),
+  hostedZoneName: str(),
+  hostedZoneLookup: bool,
+};
+
 /**
  * A compose project on Elastic Beanstalk: the compose files are loaded and converted to a bundle;
  * each built service becomes a `DockerImageAsset` (built and pushed to ECR by `cdk deploy`) whose
@@ -360,53 +400,10 @@ export class ComposeApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ComposeApplicationProps = {}) {
     super(scope, id);
-    checkProps('ComposeApplication', props, {
-      composeFiles: listOf(str(), 'a list of compose file paths such as [\'docker-compose.yml\', \'docker-compose.prod.yml\']'),
-      workingDirectory: str(),
-      interpolationVariables: recordOf((v) => (v === undefined || typeof v === 'string' ? undefined : 'is not a string; use string values'), 'an object of NAME: value strings'),
-      profiles: listOf(str(), 'a list of profile names'),
-      project: object('a ComposeProject from loadProject()'),
-      target: oneOf(TARGETS),
-      appName: str(),
-      stage: COMMON.stageName,
-      preset: COMMON.stage,
-      cnamePrefix: str(),
-      instanceTypes: str(),
-      platformVersion: str(),
-      certificateArn: str(),
-      healthCheckPath: str(),
-      minInstances: num,
-      maxInstances: num,
-      scalingCpuPercent: num,
-      scalingRequestsPerTarget: num,
-      alertEmails: listOf(str(EMAIL, 'an email address such as ops@example.com'), 'a list of email addresses'),
-      alertTopicArn: str(TOPIC_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
-      alarmThresholds: object('an object of alarm: threshold (AlarmThresholds)'),
-      vpc: COMMON.vpc,
-      instanceSubnets: COMMON.instanceSubnets,
-      databaseInstanceType: COMMON.instanceType,
-      environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
-      containerHealthChecks: bool,
-      allowMajorVersionUpgrade: bool,
-      allowHttp: bool,
-      requireDatabaseTls: bool,
-      sleep: (v) => (v === false ? undefined : object("{ schedule: 'nights-and-weekends' }, { wake, sleep, timezone } or false")(v)),
-      budget: (v) => (v === false ? undefined : object("{ monthly: 30, email: ['team@example.com'] } or false")(v)),
-      domain: str(),
-      hostedZoneId: str(),
-      hostedZoneName: str(),
-      hostedZoneLookup: bool,
-    });
+    checkProps('ComposeApplication', props, PROP_CHECKS);
 
     const stack = Stack.of(this);
-    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
-      throw new BeanstackError(`stack ${stack.stackName} has no explicit account and region, but the bundle's Dockerrun holds literal ECR image URIs (<account>.dkr.ecr.<region>...) and role ARNs`, {
-        code: 'constructs/stack-env',
-        fix: 'give the stack env: { account, region }; with the beanstack CDK app run `cdk synth -c account=123456789012 -c region=eu-west-1`, or set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION (the CDK CLI does when it has credentials)',
-      });
-    }
-    const account = stack.account;
-    const region = stack.region;
+    const { account, region } = explicitEnvironment(stack);
     const stageName = props.stage ?? 'dev';
     // the preset drives every default; `stage` below is the preset, as the parts take it
     const stage: DeploymentStage = props.preset ?? defaultPreset(stageName);
@@ -423,37 +420,12 @@ export class ComposeApplication extends Construct {
       // a compose file not loaded yet may give the stage a domain: checked again once it is
       hasDomain: props.domain !== undefined || props.project === undefined || declaresDomain(props.project),
     });
-    const warnings: Diagnostic[] = [];
-    if (props.preset === undefined && !isDeploymentStage(stageName)) {
-      warnings.push({ code: 'constructs/stage-preset', message: `stage '${stageName}' has no preset, so it uses the dev preset (one instance, a single-AZ database destroyed with the stack); set one: the \`preset\` prop, -c preset=prod, or "beanstack": { "stages": { "${stageName}": { "preset": "prod" } } } in cdk.json` });
-    }
-    if (props.requireDatabaseTls === false) {
-      warnings.push({ code: 'constructs/database-plain', message: 'the databases accept connections without TLS (requireDatabaseTls: false); inside the VPC the traffic is still unencrypted on the wire' });
-    }
+    const warnings = propsWarnings(props, stageName);
 
     // ---- the compose project ----
-    if (props.project) {
-      this.project = props.project;
-    } else {
-      const loaded = loadProject({
-        files: props.composeFiles ?? [],
-        // relative to the directory the CDK app runs in, as aws-cdk-lib resolves asset paths
-        workingDirectory: path.resolve(props.workingDirectory ?? '.'),
-        environment: props.interpolationVariables ?? {},
-        profiles: props.profiles,
-        reader: nodeFileReader,
-      });
-      this.project = loaded.result;
-      warnings.push(...loaded.warnings);
-    }
+    this.project = props.project ?? loadComposeProject(props, warnings);
     const appName = props.appName ?? this.project.name;
-    const environmentName = `${appName}-${stageName}`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(environmentName)) {
-      throw new BeanstackError(`the environment name '${environmentName}' (\`appName\`-\`stage\`) must be 4 to 40 letters, digits and hyphens`, {
-        code: 'constructs/app-name',
-        fix: 'set a shorter appName of letters, digits and hyphens (-c appName=myapp) or a shorter stage name, or rename the compose project (top-level name:)',
-      });
-    }
+    const environmentName = checkedEnvironmentName(appName, stageName);
     this.environmentName = environmentName;
     this.stageName = stageName;
     this.preset = stage;
@@ -469,24 +441,163 @@ export class ComposeApplication extends Construct {
     const planned = planBundle(this.project, { target, imagePlatform, containerHealthChecks: props.containerHealthChecks, reader: nodeFileReader });
 
     // ---- the domain (x-beanstack.domain was validated with the plan): its certificate serves the HTTPS listener ----
-    const domain = domainSetting(props, parseDomainOverride(this.project, []), stage);
+    this.domain = this.createDomain(props, stage, stageName, warnings);
+    const certificateArn = this.domain?.certificateArn ?? props.certificateArn;
+
+    // ---- images ----
+    const { images, imageUris, repositoryArns } = this.buildImages(planned, { account, region, partition, domainSuffix, imagePlatform, architecture, instanceTypes });
+    this.images = images;
+    this.imageUris = imageUris;
+
+    // ---- databases and secrets: what reaches the containers through the environment ----
+    const taskExecutionRoleName = this.claimNames(planned, { appName, stageName, environmentName, region, target, cnamePrefix: props.cnamePrefix });
+    const executionRoleArn = taskExecutionRoleName ? BeanstalkEnvironment.taskExecutionRoleArnFor(this, taskExecutionRoleName) : undefined;
+
+    // ---- the bundle that ships: the plan rendered with the images' ECR URIs and the role ----
+    const converted = renderBundle(planned, { images: imageUris, ...(executionRoleArn ? { executionRoleArn } : {}) });
+    this.bundle = converted.result;
+    warnings.push(...converted.warnings);
+
+    const outdir = Stage.of(this)?.outdir;
+    if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
+    this.bundleDirectory = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
+    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: [
+      ...environmentBundleFiles({ certificateArn }),
+      ...scalingBundleFiles(operations.scaling.target),
+      ...(operations.alerts ? alarmBundleFiles({ environmentName, loadBalanced: prod, thresholds: operations.alerts.thresholds }) : []),
+    ] });
+
+    // ---- network ----
+    const dbPorts = databasePorts(this.bundle);
+    this.network = new Network(this, 'Network', { vpc: props.vpc, stage, instanceSubnets: props.instanceSubnets, https: certificateArn !== undefined, databasePorts: [...dbPorts.values()] });
+
+    // ---- databases ----
+    const env = new EnvironmentProperties();
+    this.databases = this.createDatabases(props, stage, dbPorts, env, warnings);
+    const databases = this.databases;
+
+    // ---- application secrets ----
+    this.secrets = this.createAppSecrets(environmentName, prod, env, warnings);
+
+    // ---- plain variables: the compose file's unset ones and the single target's ----
+    setPlainVariables(this.bundle, props.environmentVariables ?? {}, env, warnings);
+
+    // ---- alerts: the topic and the alarms of this stack (the load balancer's are in the bundle) ----
+    const alerts = operations.alerts
+      ? new Alerts(this, 'Alerts', { environmentName, emails: operations.alerts.emails, topicArn: operations.alerts.topicArn, loadBalanced: prod, databases, thresholds: operations.alerts.thresholds })
+      : undefined;
+    this.alerts = alerts;
+
+    // ---- the environment ----
+    this.environment = new BeanstalkEnvironment(this, 'Beanstalk', {
+      vpc: this.network.vpc,
+      bundleDirectory: this.bundleDirectory,
+      appSecurityGroup: this.network.appSecurityGroup,
+      loadBalancerSecurityGroup: this.network.loadBalancerSecurityGroup,
+      instanceSubnets: this.network.instanceSubnets,
+      loadBalancerSubnets: this.network.loadBalancerSubnets,
+      associatePublicIpAddress: this.network.instancesNeedPublicIp,
+      loadBalanced: this.network.loadBalanced,
+      platform: target === 'ecs' ? 'ecs' : 'docker',
+      platformVersion: props.platformVersion,
+      applicationName: environmentName,
+      environmentName,
+      cnamePrefix: props.cnamePrefix,
+      instanceTypes,
+      minInstances: operations.scaling.min,
+      maxInstances: operations.scaling.max,
+      scalingTarget: operations.scaling.target,
+      alertTopicArn: alerts?.topic.topicArn,
+      healthCheckPath: props.healthCheckPath ?? this.bundle.healthCheckPath,
+      certificateArn,
+      environmentVariables: env.plainValues(),
+      environmentSecrets: env.secretValues(),
+      imageRepositoryArns: [...repositoryArns],
+      taskExecutionRoleName,
+      stage,
+    });
+    alerts?.grantPublish(this.environment.serviceRole);
+
+    // ---- cost guard: sleep schedule and budget ----
+    this.costGuard = this.createCostGuard(props, stage, environmentName, operations.scaling, warnings);
+    this.domain?.aliasTo(this.environment);
+
+    // ---- outputs ----
+    this.addOutputs(region, environmentName);
+
+    this.warnings = sortDiagnostics(warnings);
+    this.annotate();
+  }
+
+  /**
+   * The names this stage fixes (environment, CNAME prefix, the task execution role when secrets need
+   * one), claimed so two stages of one app never share one; the role's name, if any.
+   */
+  private claimNames(planned: Plan, n: { appName: string; stageName: string; environmentName: string; region: string; target: BundleTarget; cnamePrefix?: string }): string | undefined {
+    const { appName, stageName, environmentName, region, target, cnamePrefix } = n;
+    const passwordVariables = planned.databases.flatMap((d) => d.variables.filter((v) => v.role === 'password'));
+    const usesSecrets = planned.secrets.length > 0 || passwordVariables.length > 0;
+    const taskExecutionRoleName = target === 'ecs' && usesSecrets
+      ? physicalName([appName, stageName, region, 'ecs-task-execution'], 64)
+      : undefined;
+    claimPhysicalNames(this, [
+      { kind: 'Beanstalk application and environment name', name: environmentName, unique: 'account-region', fix: 'give each stage its own name (-c stage=<name>, the `stage` prop) or each app its own appName' },
+      ...(cnamePrefix !== undefined && !Token.isUnresolved(cnamePrefix) ? [{ kind: 'CNAME prefix', name: cnamePrefix, unique: 'region' as const, fix: `give each stage its own CNAME prefix: "beanstack": { "stages": { "${stageName}": { "cnamePrefix": "${appName}-${stageName}" } } } in cdk.json, or the \`cnamePrefix\` prop` }] : []),
+      ...(taskExecutionRoleName ? [{ kind: 'IAM role name', name: taskExecutionRoleName, unique: 'account' as const, fix: 'give each stage its own name (-c stage=<name>, the `stage` prop): the role is named after <appName>-<stage> and the region' }] : []),
+    ]);
+    return taskExecutionRoleName;
+  }
+
+  /** The sleep schedule and the budget, when the stage has either. */
+  private createCostGuard(props: ComposeApplicationProps, stage: DeploymentStage, environmentName: string, scaling: { readonly min: number; readonly max: number }, warnings: Diagnostic[]): CostGuard | undefined {
+    const guard = costGuardInputs(parseCostGuard(this.project, []), props, stage);
+    if (guard.warning) warnings.push(guard.warning);
+    if (!guard.sleep && !guard.budget) return undefined;
+    return new CostGuard(this, 'CostGuard', {
+      environment: this.environment.environment,
+      minInstances: scaling.min,
+      maxInstances: scaling.max,
+      databases: Object.values(this.databases).map((d) => d.instance),
+      sleep: guard.sleep,
+      budget: guard.budget,
+      name: environmentName,
+      stage,
+    });
+  }
+
+  /** The stage's domain, when it has one: its certificate serves the HTTPS listener, its alias records follow once the environment exists. */
+  private createDomain(props: ComposeApplicationProps, stage: DeploymentStage, stageName: string, warnings: Diagnostic[]): Domain | undefined {
+    const prod = stage === 'prod';
+    // keyed by the stage's name (x-beanstack.domain.name: { prod: … }), not its preset: staging is not prod
+    const domain = domainSetting(props, parseDomainOverride(this.project, []), stageName);
     validateComposeApplicationProps({ stage, hasProject: false, loadProps: [], instanceSubnets: props.instanceSubnets, certificateArn: props.certificateArn, allowHttp: props.allowHttp, hasDomain: domain !== undefined });
     if (prod && props.certificateArn === undefined && domain === undefined) {
       warnings.push({ code: 'constructs/http-only', message: `the ${stageName === 'prod' ? 'prod stage' : `${stageName} stage (prod preset)`} serves plain HTTP (allowHttp): passwords, cookies and tokens cross the internet unencrypted; give it a domain (docs/domain.md) or set certificateArn to serve HTTPS` });
     }
-    if (domain) {
-      checkDomainSetting(domain, stage, prod);
-      this.domain = new Domain(this, 'Domain', {
-        domainName: domain.domainName,
-        hostedZoneId: domain.hostedZoneId,
-        hostedZoneName: domain.hostedZoneName!,
-        hostedZoneLookup: domain.hostedZoneLookup,
-        certificateArn: props.certificateArn,
-      });
-    }
-    const certificateArn = this.domain?.certificateArn ?? props.certificateArn;
+    if (!domain) return undefined;
+    checkDomainSetting(domain, stageName, prod);
+    claimPhysicalNames(this, [{ kind: 'domain name', name: domain.domainName, unique: 'account', fix: `give each stage its own name: x-beanstack.domain.name: { ${stageName}: <name> } in the compose file, or "beanstack": { "stages": { "${stageName}": { "domain": "<name>" } } } in cdk.json` }]);
+    return new Domain(this, 'Domain', {
+      domainName: domain.domainName,
+      hostedZoneId: domain.hostedZoneId,
+      hostedZoneName: domain.hostedZoneName!,
+      hostedZoneLookup: domain.hostedZoneLookup,
+      certificateArn: props.certificateArn,
+    });
+  }
 
-    // ---- images ----
+  /** Each warning as a CDK warning annotation, led by the compose file, line and column (relative to the project). */
+  private annotate(): void {
+    for (const w of this.warnings) {
+      // the compose file, line and column first (relative to the project), as beanstack's CLI prints warnings
+      const where = w.location ? `${formatLocation(w.location, this.project.projectDirectory)}: ` : '';
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.code}`, `${where}${w.service ? `${w.service}: ` : ''}${w.message}`);
+  }
+  }
+
+  /** One DockerImageAsset per built service, and the ECR URI each container runs. */
+  private buildImages(planned: Plan, where: ImageTarget): { images: Record<string, ecrAssets.DockerImageAsset>; imageUris: Record<string, string>; repositoryArns: Set<string> } {
+    const { account, region, partition, domainSuffix, imagePlatform, architecture, instanceTypes } = where;
     const images: Record<string, ecrAssets.DockerImageAsset> = {};
     const imageUris: Record<string, string> = {};
     const repositoryArns = new Set<string>();
@@ -525,75 +636,12 @@ export class ComposeApplication extends Construct {
       imageUris[build.service] = `${account}.dkr.ecr.${region}.${domainSuffix}/${repositoryName}:${asset.imageTag}`;
       repositoryArns.add(`arn:${partition}:ecr:${region}:${account}:repository/${repositoryName}`);
     }
-    this.images = images;
-    this.imageUris = imageUris;
+    return { images, imageUris, repositoryArns };
+  }
 
-    // ---- databases and secrets: what reaches the containers through the environment ----
-    const passwordVariables = planned.databases.flatMap((d) => d.variables.filter((v) => v.role === 'password'));
-    const usesSecrets = planned.secrets.length > 0 || passwordVariables.length > 0;
-    const taskExecutionRoleName = target === 'ecs' && usesSecrets
-      ? physicalName([appName, stageName, region, 'ecs-task-execution'], 64)
-      : undefined;
-    claimPhysicalNames(this, [
-      { kind: 'Beanstalk application and environment name', name: environmentName, unique: 'account-region', fix: 'give each stage its own name (-c stage=<name>, the `stage` prop) or each app its own appName' },
-      ...(props.cnamePrefix !== undefined && !Token.isUnresolved(props.cnamePrefix) ? [{ kind: 'CNAME prefix', name: props.cnamePrefix, unique: 'region' as const, fix: `give each stage its own CNAME prefix: "beanstack": { "stages": { "${stageName}": { "cnamePrefix": "${appName}-${stageName}" } } } in cdk.json, or the \`cnamePrefix\` prop` }] : []),
-      ...(taskExecutionRoleName ? [{ kind: 'IAM role name', name: taskExecutionRoleName, unique: 'account' as const, fix: 'give each stage its own name (-c stage=<name>, the `stage` prop): the role is named after <appName>-<stage> and the region' }] : []),
-    ]);
-    const executionRoleArn = taskExecutionRoleName ? BeanstalkEnvironment.taskExecutionRoleArnFor(this, taskExecutionRoleName) : undefined;
-
-    // ---- the bundle that ships: the plan rendered with the images' ECR URIs and the role ----
-    const converted = renderBundle(planned, { images: imageUris, ...(executionRoleArn ? { executionRoleArn } : {}) });
-    this.bundle = converted.result;
-    warnings.push(...converted.warnings);
-
-    const outdir = Stage.of(this)?.outdir;
-    if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
-    this.bundleDirectory = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
-    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: [
-      ...environmentBundleFiles({ certificateArn }),
-      ...scalingBundleFiles(operations.scaling.target),
-      ...(operations.alerts ? alarmBundleFiles({ environmentName, loadBalanced: prod, thresholds: operations.alerts.thresholds }) : []),
-    ] });
-
-    // ---- network ----
-    const dbPorts = new Map<string, number>();
-    for (const db of this.bundle.databases) {
-      const engine = db.engine as DatabaseEngineName;
-      dbPorts.set(db.service, db.port >= 1150 && db.port <= 65535 ? db.port : DEFAULT_DATABASE_PORTS[engine]);
-    }
-    this.network = new Network(this, 'Network', {
-      vpc: props.vpc,
-      stage,
-      instanceSubnets: props.instanceSubnets,
-      https: certificateArn !== undefined,
-      databasePorts: [...dbPorts.values()],
-    });
-
-    // ---- databases ----
+  /** One RDS Database per database service the bundle replaces; the variables that reached it now reach RDS. */
+  private createDatabases(props: ComposeApplicationProps, stage: DeploymentStage, dbPorts: ReadonlyMap<string, number>, env: EnvironmentProperties, warnings: Diagnostic[]): Record<string, Database> {
     const databases: Record<string, Database> = {};
-    const variables: Record<string, { value: string; from: string }> = {};
-    const secretVariables: Record<string, { value: EnvironmentSecret; from: string }> = {};
-    const setVariable = (name: string, value: string, from: string) => {
-      const existing = variables[name] ?? secretVariables[name];
-      if (existing && !(name in variables && variables[name].value === value)) {
-        throw new BeanstackError(`the environment variable ${name} would be set twice (${existing.from} and ${from}); Elastic Beanstalk environment properties are shared by every container`, {
-          code: 'constructs/variable-conflict',
-          fix: `give the variable a different name in one of the services, e.g. ${name}_2`,
-        });
-      }
-      variables[name] = { value, from };
-    };
-    const setSecret = (name: string, value: EnvironmentSecret, from: string) => {
-      const existing = variables[name] ?? secretVariables[name];
-      if (existing && !(name in secretVariables && secretVariables[name].value.secret === value.secret && secretVariables[name].value.jsonKey === value.jsonKey)) {
-        throw new BeanstackError(`the environment variable ${name} would be set twice (${existing.from} and ${from}); Elastic Beanstalk environment properties are shared by every container`, {
-          code: 'constructs/variable-conflict',
-          fix: `give the variable a different name in one of the services, e.g. ${name}_2`,
-        });
-      }
-      secretVariables[name] = { value, from };
-    };
-
     const databasesScope = new Construct(this, 'Databases');
     for (const replacement of [...this.bundle.databases].sort((a, b) => (a.service < b.service ? -1 : 1))) {
       const engine = replacement.engine as DatabaseEngineName;
@@ -625,18 +673,20 @@ export class ComposeApplication extends Construct {
       const from = `database ${replacement.service}`;
       for (const v of replacement.variables) {
         switch (v.role) {
-          case 'host': setVariable(v.name, db.instance.dbInstanceEndpointAddress, from); break;
-          case 'port': setVariable(v.name, db.instance.dbInstanceEndpointPort, from); break;
-          case 'database': setVariable(v.name, db.databaseName, from); break;
-          case 'user': setVariable(v.name, db.username, from); break;
-          case 'password': setSecret(v.name, { secret: db.secret, jsonKey: 'password' }, from); break;
+          case 'host': env.set(v.name, db.instance.dbInstanceEndpointAddress, from); break;
+          case 'port': env.set(v.name, db.instance.dbInstanceEndpointPort, from); break;
+          case 'database': env.set(v.name, db.databaseName, from); break;
+          case 'user': env.set(v.name, db.username, from); break;
+          case 'password': env.setSecret(v.name, { secret: db.secret, jsonKey: 'password' }, from); break;
           case 'url': break; // the converter warned: a URL cannot wrap a secret password
         }
       }
     }
-    this.databases = databases;
+    return databases;
+  }
 
-    // ---- application secrets ----
+  /** One Secrets Manager secret per application secret of the bundle, each an environment secret. */
+  private createAppSecrets(environmentName: string, prod: boolean, env: EnvironmentProperties, warnings: Diagnostic[]): Record<string, secretsmanager.Secret> {
     // Created with a random placeholder, never empty: an AWS::SecretsManager::Secret without
     // SecretString/GenerateSecretString has no AWSCURRENT version, GetSecretValue then fails, and so
     // does the environment-secret bootstrap (ECS: the task cannot start) on the first deploy. The
@@ -660,7 +710,7 @@ export class ComposeApplication extends Construct {
       Tags.of(secret).add(APP_SECRET_TAG, required.name);
       secrets[required.name] = secret;
       placeholderSecrets.push(`${required.name} (${required.services.join(', ')})`);
-      setSecret(required.name, { secret }, `secret ${required.name}`);
+      env.setSecret(required.name, { secret }, `secret ${required.name}`);
     }
     if (placeholderSecrets.length > 0) {
       warnings.push({
@@ -668,79 +718,12 @@ export class ComposeApplication extends Construct {
         message: `${placeholderSecrets.join(', ')} ${placeholderSecrets.length === 1 ? 'is' : 'are'} created in Secrets Manager with a random placeholder, and the application runs with it until you set the real value — after the first deploy, run beanstack secrets set <NAME> (or the command of each FillSecret-<NAME> stack output; docs/deploy.md, "Application secrets")`,
       });
     }
-    this.secrets = secrets;
+    return secrets;
+  }
 
-    // ---- plain variables: the compose file's unset ones and the single target's ----
-    for (const [name, value] of Object.entries(this.bundle.environmentProperties ?? {})) {
-      setVariable(name, value, 'the compose file');
-    }
-    const given = props.environmentVariables ?? {};
-    for (const required of this.bundle.requiredVariables ?? []) {
-      if (!(required.name in given)) {
-        warnings.push({
-          code: 'constructs/unset-variable',
-          message: `${required.name} (read by ${required.services.join(', ')}) has no value in the compose files and none was given; the containers will not see it — pass it in environmentVariables (beanstack app: -c env.${required.name}=value)`,
-        });
-      }
-    }
-    for (const name of Object.keys(given).sort()) {
-      setVariable(name, given[name], 'environmentVariables');
-    }
-
-    // ---- alerts: the topic and the alarms of this stack (the load balancer's are in the bundle) ----
-    const alerts = operations.alerts
-      ? new Alerts(this, 'Alerts', { environmentName, emails: operations.alerts.emails, topicArn: operations.alerts.topicArn, loadBalanced: prod, databases, thresholds: operations.alerts.thresholds })
-      : undefined;
-    this.alerts = alerts;
-
-    // ---- the environment ----
-    this.environment = new BeanstalkEnvironment(this, 'Beanstalk', {
-      vpc: this.network.vpc,
-      bundleDirectory: this.bundleDirectory,
-      appSecurityGroup: this.network.appSecurityGroup,
-      loadBalancerSecurityGroup: this.network.loadBalancerSecurityGroup,
-      instanceSubnets: this.network.instanceSubnets,
-      loadBalancerSubnets: this.network.loadBalancerSubnets,
-      associatePublicIpAddress: this.network.instancesNeedPublicIp,
-      loadBalanced: this.network.loadBalanced,
-      platform: target === 'ecs' ? 'ecs' : 'docker',
-      platformVersion: props.platformVersion,
-      applicationName: environmentName,
-      environmentName,
-      cnamePrefix: props.cnamePrefix,
-      instanceTypes,
-      minInstances: operations.scaling.min,
-      maxInstances: operations.scaling.max,
-      scalingTarget: operations.scaling.target,
-      alertTopicArn: alerts?.topic.topicArn,
-      healthCheckPath: props.healthCheckPath ?? this.bundle.healthCheckPath,
-      certificateArn,
-      environmentVariables: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.value])),
-      environmentSecrets: Object.fromEntries(Object.entries(secretVariables).map(([k, v]) => [k, v.value])),
-      imageRepositoryArns: [...repositoryArns],
-      taskExecutionRoleName,
-      stage,
-    });
-    alerts?.grantPublish(this.environment.serviceRole);
-
-    // ---- cost guard: sleep schedule and budget ----
-    const guard = costGuardInputs(parseCostGuard(this.project, []), props, stage);
-    if (guard.warning) warnings.push(guard.warning);
-    if (guard.sleep || guard.budget) {
-      this.costGuard = new CostGuard(this, 'CostGuard', {
-        environment: this.environment.environment,
-        minInstances: operations.scaling.min,
-        maxInstances: operations.scaling.max,
-        databases: Object.values(databases).map((d) => d.instance),
-        sleep: guard.sleep,
-        budget: guard.budget,
-        name: environmentName,
-        stage,
-      });
-    }
-    this.domain?.aliasTo(this.environment);
-
-    // ---- outputs ----
+  /** The environment's URL, each database's endpoint and secret, and the command that fills each application secret. */
+  private addOutputs(region: string, environmentName: string): void {
+    const { databases, secrets } = this;
     new CfnOutput(this, 'EnvironmentUrl', { value: this.domain?.url ?? this.environment.url, description: `URL of the ${environmentName} environment` });
     for (const [service, db] of Object.entries(databases)) {
       new CfnOutput(this, `DatabaseEndpoint-${service}`, { value: `${db.instance.dbInstanceEndpointAddress}:${db.instance.dbInstanceEndpointPort}`, description: `endpoint of the RDS instance replacing the compose service ${service}` });
@@ -756,14 +739,132 @@ export class ComposeApplication extends Construct {
         description: `sets the real value of ${name} (first: read -rs ${shellVariable}) and restarts the application so it reads it`,
       });
     }
+  }
+}
 
-    this.warnings = sortDiagnostics(warnings);
-    for (const w of this.warnings) {
-      // the compose file, line and column first (relative to the project), as beanstack's CLI prints warnings
-      const where = w.location ? `${formatLocation(w.location, this.project.projectDirectory)}: ` : '';
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.code}`, `${where}${w.service ? `${w.service}: ` : ''}${w.message}`);
+/** The stack's account and region, which the bundle writes literally (ECR URIs, role ARNs). */
+function explicitEnvironment(stack: Stack): { account: string; region: string } {
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+    throw new BeanstackError(`stack ${stack.stackName} has no explicit account and region, but the bundle's Dockerrun holds literal ECR image URIs (<account>.dkr.ecr.<region>...) and role ARNs`, {
+      code: 'constructs/stack-env',
+      fix: 'give the stack env: { account, region }; with the beanstack CDK app run `cdk synth -c account=123456789012 -c region=eu-west-1`, or set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION (the CDK CLI does when it has credentials)',
+    });
+  }
+  return { account: stack.account, region: stack.region };
+}
+
+/** Warnings the props alone give: a stage without a preset, databases without TLS. */
+function propsWarnings(props: ComposeApplicationProps, stageName: string): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
+  if (props.preset === undefined && !isDeploymentStage(stageName)) {
+    warnings.push({ code: 'constructs/stage-preset', message: `stage '${stageName}' has no preset, so it uses the dev preset (one instance, a single-AZ database destroyed with the stack); set one: the \`preset\` prop, -c preset=prod, or "beanstack": { "stages": { "${stageName}": { "preset": "prod" } } } in cdk.json` });
+  }
+  if (props.requireDatabaseTls === false) {
+    warnings.push({ code: 'constructs/database-plain', message: 'the databases accept connections without TLS (requireDatabaseTls: false); inside the VPC the traffic is still unencrypted on the wire' });
+  }
+  return warnings;
+}
+
+/** `<appName>-<stage>` when Elastic Beanstalk accepts it as an environment name. */
+function checkedEnvironmentName(appName: string, stageName: string): string {
+  const environmentName = `${appName}-${stageName}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(environmentName)) {
+    throw new BeanstackError(`the environment name '${environmentName}' (\`appName\`-\`stage\`) must be 4 to 40 letters, digits and hyphens`, {
+      code: 'constructs/app-name',
+      fix: 'set a shorter appName of letters, digits and hyphens (-c appName=myapp) or a shorter stage name, or rename the compose project (top-level name:)',
+    });
+  }
+  return environmentName;
+}
+
+/** The environment properties the compose file and the props give (unset variables warned). */
+function setPlainVariables(bundle: BundleDescription, given: Readonly<Record<string, string>>, env: EnvironmentProperties, warnings: Diagnostic[]): void {
+  for (const [name, value] of Object.entries(bundle.environmentProperties ?? {})) {
+    env.set(name, value, 'the compose file');
+  }
+  for (const required of bundle.requiredVariables ?? []) {
+    if (!(required.name in given)) {
+      warnings.push({
+        code: 'constructs/unset-variable',
+        message: `${required.name} (read by ${required.services.join(', ')}) has no value in the compose files and none was given; the containers will not see it — pass it in environmentVariables (beanstack app: -c env.${required.name}=value)`,
+      });
     }
   }
+  for (const name of Object.keys(given).sort()) {
+    env.set(name, given[name], 'environmentVariables');
+  }
+}
+
+/** The port each replaced database listens on: the compose one when RDS allows it (1150–65535), else the engine's default. */
+function databasePorts(bundle: BundleDescription): Map<string, number> {
+  const ports = new Map<string, number>();
+  for (const db of bundle.databases) {
+    const engine = db.engine as DatabaseEngineName;
+    ports.set(db.service, db.port >= 1150 && db.port <= 65535 ? db.port : DEFAULT_DATABASE_PORTS[engine]);
+  }
+  return ports;
+}
+
+/** The compose project of the props' compose files (the loader's warnings added to `warnings`). */
+function loadComposeProject(props: ComposeApplicationProps, warnings: Diagnostic[]): ComposeProject {
+  const loaded = loadProject({
+    files: props.composeFiles ?? [],
+    // relative to the directory the CDK app runs in, as aws-cdk-lib resolves asset paths
+    workingDirectory: path.resolve(props.workingDirectory ?? '.'),
+    environment: props.interpolationVariables ?? {},
+    profiles: props.profiles,
+    reader: nodeFileReader,
+  });
+  warnings.push(...loaded.warnings);
+  return loaded.result;
+}
+
+/** Where the images go and what they run on. */
+interface ImageTarget {
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly domainSuffix: string;
+  readonly imagePlatform: string;
+  readonly architecture: string;
+  readonly instanceTypes: string;
+}
+
+/**
+ * The environment properties of the one Beanstalk environment. Every container sees every property,
+ * so a name is set once: a second, different value is a user error naming both sources.
+ */
+class EnvironmentProperties {
+  private readonly plain: Record<string, { value: string; from: string }> = {};
+  private readonly secrets: Record<string, { value: EnvironmentSecret; from: string }> = {};
+
+  set(name: string, value: string, from: string): void {
+    const existing = this.plain[name] ?? this.secrets[name];
+    if (existing && !(name in this.plain && this.plain[name].value === value)) throw conflict(name, existing.from, from);
+    this.plain[name] = { value, from };
+  }
+
+  setSecret(name: string, value: EnvironmentSecret, from: string): void {
+    const existing = this.plain[name] ?? this.secrets[name];
+    const same = name in this.secrets && this.secrets[name].value.secret === value.secret && this.secrets[name].value.jsonKey === value.jsonKey;
+    if (existing && !same) throw conflict(name, existing.from, from);
+    this.secrets[name] = { value, from };
+  }
+
+  plainValues(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.plain).map(([k, v]) => [k, v.value]));
+  }
+
+  secretValues(): Record<string, EnvironmentSecret> {
+    return Object.fromEntries(Object.entries(this.secrets).map(([k, v]) => [k, v.value]));
+  }
+}
+
+function conflict(name: string, first: string, second: string): BeanstackError {
+  return new BeanstackError(`the environment variable ${name} would be set twice (${first} and ${second}); Elastic Beanstalk environment properties are shared by every container`, {
+    code: 'constructs/variable-conflict',
+    fix: `give the variable a different name in one of the services, e.g. ${name}_2`,
+  });
 }
 
 
