@@ -156,7 +156,7 @@ export const DEV_ENVIRONMENT_VALUES: Readonly<Record<string, readonly string[]>>
   SPRING_PROFILES_ACTIVE: ['dev', 'development', 'local'],
 };
 
-/** Words in a command that mean a file watcher or dev server. */
+/** Words in a command that mean a file watcher, a dev server or a debugger. */
 export const DEV_COMMAND_PATTERNS: readonly RegExp[] = [
   /\bnodemon\b/,
   /\bstart-watch\b/,
@@ -172,6 +172,11 @@ export const DEV_COMMAND_PATTERNS: readonly RegExp[] = [
   /\bvue-cli-service serve\b/,
   /\breact-scripts start\b/,
   /\bair\b -c/,
+  // debuggers: an inspector or debug server listening in production is a remote-code-execution door
+  /(^|\s)--inspect(-brk)?(=\S*)?(?=\s|$)/,
+  /\bdebugpy\b/,
+  /\bdlv\b.*\b(debug|exec)\b/,
+  /(^|\s)-agentlib:jdwp\S*/,
 ];
 
 /**

@@ -225,6 +225,8 @@ test('a stranger\'s app: install, init, synth offline with no edits, review PRs 
   expect(noise).not.toMatch(/NodeVersionSupportWarning|dist\/constructs|node_modules\/beanstack\/dist/);
   // warnings point at the compose file
   expect(noise).toMatch(/docker-compose\.yml:\d+:\d+: api: services\.api\.ports\[1\] publishes 9229/);
+  // the inspector's command is left out with its port: the image's own command runs in production
+  expect(noise).toMatch(/docker-compose\.yml:\d+:\d+: api: services\.api\.command runs "--inspect=0\.0\.0\.0:9229", .*left out/);
 
   // ---- DB wiring from the compose file's structure: with and without .env, the same template ----
   const withEnv = template();

@@ -49,7 +49,11 @@ export function planCommand(ctx: PlanContext, s: string, ownSecrets: ReadonlyMap
   if (x.command !== undefined) command = x.command ?? undefined;
   else if (command) {
     const dev = devCommandMatch(command);
-    if (dev) c.warn('bundle/dev-command', `services.${s}.command runs "${dev}", a development watcher or server; set x-beanstack.command (null runs the image's own command)`, s, sp(s, 'command'));
+    if (dev) {
+      // left out like the debug ports: the image's own command (CMD) runs in production
+      c.warn('bundle/dev-command', `services.${s}.command runs "${dev}", a development watcher, server or debugger, and is left out: the image's own command runs; set x-beanstack.command to run another in production`, s, sp(s, 'command'));
+      command = undefined;
+    }
   }
   const entrypoint = svc.entrypoint ?? undefined;
   if (!caps.entrypointReset && entrypoint && entrypoint.length === 0) {
