@@ -58,7 +58,8 @@ export interface ImportedCompose {
 }
 
 /** The extension key that keeps Dockerrun fields compose cannot express. */
-export const DOCKERRUN_EXTENSION = 'x-dockerrun';
+export { DOCKERRUN_EXTENSION } from './x-dockerrun';
+import { DOCKERRUN_EXTENSION } from './x-dockerrun';
 
 type Json = Record<string, unknown>;
 type Segment = string | number;
