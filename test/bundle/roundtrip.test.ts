@@ -576,6 +576,14 @@ describe('x-dockerrun read back: rules', () => {
     ]);
   });
 
+  test('log secret options without a logging driver are a located error', () => {
+    const yaml = base('    x-dockerrun:\n      logConfiguration:\n        secretOptions:\n          - name: "token"\n            valueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/t"\n');
+    expect(() => dockerrun(yaml)).toThrow(expect.objectContaining({
+      code: 'bundle/x-dockerrun',
+      details: [expect.objectContaining({ message: expect.stringMatching(/sets no logging\.driver/), location: expect.objectContaining({ line: 9 }) })],
+    }));
+  });
+
   test('Dockerrun v1: Logging, Image.Update "false" and Authentication come back', () => {
     const v1 = {
       AWSEBDockerrunVersion: '1',

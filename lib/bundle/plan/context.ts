@@ -9,7 +9,7 @@ import { byString } from '../../util/order';
 import { Collector, servicePointer as sp } from '../collector';
 import { dict, own } from '../dict';
 import { TARGET_CAPABILITIES, TargetCapabilities } from '../keys';
-import { fromOverrideFile } from '../locations';
+import { fromOverrideFile, locate } from '../locations';
 import { ProjectFiles } from '../project-files';
 import type { BundleFile, BundleTarget, DatabaseEngine, DatabaseVariable, DatabaseVariableRole } from '../types';
 import { DOCKERRUN_EXTENSION, DOCKERRUN_FIELDS_OF, parseProjectDockerrun, parseServiceDockerrun, ProjectDockerrun, ServiceDockerrun } from '../x-dockerrun';
@@ -113,6 +113,12 @@ export class PlanContext {
     for (const s of this.serviceNames) {
       const d = parseServiceDockerrun(project, s, dProblems);
       if (d) this.dockerrun[s] = d;
+      if (d && d.logSecretOptions.length > 0 && !project.services[s].logging?.driver) {
+        dProblems.push({
+          message: `services.${s}.x-dockerrun.logConfiguration.secretOptions: the secret options belong to a log driver, but services.${s} sets no logging.driver; add \`logging: { driver: ... }\` or remove the secret options`,
+          location: locate(project, sp(s, DOCKERRUN_EXTENSION, 'logConfiguration')),
+        });
+      }
     }
     for (const p of dProblems) this.c.problems.push({ code: 'bundle/x-dockerrun', ...p });
     this.c.throwIfProblems('correct the x-dockerrun fields as listed (docs/import.md documents what they are read back as), or run `beanstack import` again');
