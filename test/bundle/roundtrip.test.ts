@@ -15,6 +15,7 @@ import { composeToBundle } from '../../lib/bundle';
 import type { BundleOptions } from '../../lib/bundle';
 import { dockerrunToCompose } from '../../lib/bundle/import';
 import { isSecretName } from '../../lib/bundle/keys';
+import { EXECUTION_ROLE_PLACEHOLDER } from '../../lib/bundle/types';
 import { validateDockerrun, validateDockerrunV2, validateProductionCompose } from '../../lib/bundle/validate';
 import { isUserError } from '../../lib/errors';
 import { loadProject } from '../../lib/compose';
@@ -555,6 +556,9 @@ describe('x-dockerrun read back: rules', () => {
     expect(out.text).not.toContain('plain-text-value');
     expect(out.doc).toMatchObject({ containerDefinitions: [{ secrets: [{ name: 'TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/token' }] }] });
     expect(out.warnings.map((w) => w.code)).toContain('bundle/x-dockerrun-secret');
+    // a secret reference needs the execution role: without one given or kept, the placeholder (which --check refuses)
+    expect(out.doc).toMatchObject({ executionRoleArn: EXECUTION_ROLE_PLACEHOLDER });
+    expect(out.warnings.map((w) => w.code)).toContain('bundle/execution-role-placeholder');
   });
 
   test('a malformed x-dockerrun is a user error naming file:line:column and the fix', () => {
