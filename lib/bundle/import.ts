@@ -58,7 +58,8 @@ export interface ImportedCompose {
 }
 
 /** The extension key that keeps Dockerrun fields compose cannot express. */
-export const DOCKERRUN_EXTENSION = 'x-dockerrun';
+export { DOCKERRUN_EXTENSION } from './x-dockerrun';
+import { DOCKERRUN_EXTENSION } from './x-dockerrun';
 
 type Json = Record<string, unknown>;
 type Segment = string | number;
@@ -321,7 +322,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
         }
       } else {
         rest[k] = v;
-        w.add([...lpAt, k], 'import/unmapped-key', `container "${name}": linuxParameters.${k} is kept in x-dockerrun.linuxParameters; ${k === 'devices' ? 'host devices are not available on Elastic Beanstalk instances' : 'compose has no equivalent beanstack maps back'}`, name);
+        w.add([...lpAt, k], 'import/unmapped-key', `container "${name}": linuxParameters.${k} is kept in x-dockerrun.linuxParameters; ${k === 'devices' ? 'host devices are not available on Elastic Beanstalk instances' : 'compose has no equivalent; `beanstack dockerrun` writes it back'}`, name);
       }
     }
     if (Object.keys(rest).length > 0) extra.linuxParameters = rest;
@@ -415,7 +416,7 @@ function importV2(doc: Json, w: Warnings): Json {
   const extra: Json = dict();
   if (typeof doc.executionRoleArn === 'string') {
     extra.executionRoleArn = doc.executionRoleArn;
-    w.add(['executionRoleArn'], 'import/execution-role', 'the task execution role is kept in x-dockerrun.executionRoleArn; beanstack passes a role to `beanstack dockerrun --execution-role-arn` (the CDK stack creates one)');
+    w.add(['executionRoleArn'], 'import/execution-role', 'the task execution role is kept in x-dockerrun.executionRoleArn; `beanstack dockerrun` writes it back unless --execution-role-arn gives another (the CDK stack passes its own)');
   }
   if (isObject(doc.authentication)) {
     extra.authentication = doc.authentication;

@@ -209,6 +209,7 @@ export interface ContainerDefinition {
   readonly entryPoint?: readonly string[];
   readonly environment?: readonly KeyValuePair[];
   readonly secrets?: readonly { readonly name: string; readonly valueFrom: string }[];
+  /** Port ranges kept in x-dockerrun are written verbatim (`containerPortRange`). */
   readonly portMappings?: readonly PortMapping[];
   readonly links?: readonly string[];
   readonly mountPoints?: readonly MountPoint[];
@@ -223,7 +224,13 @@ export interface ContainerDefinition {
   readonly readonlyRootFilesystem?: boolean;
   readonly ulimits?: readonly { readonly name: string; readonly softLimit: number; readonly hardLimit: number }[];
   readonly dockerLabels?: Readonly<Record<string, string>>;
-  readonly logConfiguration?: { readonly logDriver: string; readonly options?: Readonly<Record<string, string>> };
+  readonly logConfiguration?: {
+    readonly logDriver: string;
+    readonly options?: Readonly<Record<string, string>>;
+    readonly secretOptions?: readonly { readonly name: string; readonly valueFrom: string }[];
+  };
+  /** From x-dockerrun (verbatim). */
+  readonly linuxParameters?: Readonly<Record<string, unknown>>;
   readonly healthCheck?: {
     readonly command: readonly string[];
     readonly interval?: number;
@@ -233,6 +240,8 @@ export interface ContainerDefinition {
   };
   readonly dependsOn?: readonly { readonly containerName: string; readonly condition: 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY' }[];
   readonly stopTimeout?: number;
+  /** ECS fields kept in x-dockerrun (`startTimeout`, `restartPolicy`, `repositoryCredentials`, ...), written verbatim. */
+  readonly [verbatim: string]: unknown;
 }
 
 export interface DockerrunVolume {
@@ -243,12 +252,15 @@ export interface DockerrunVolume {
 export interface DockerrunV2 {
   readonly AWSEBDockerrunVersion: 2;
   readonly executionRoleArn?: string;
+  /** Registry credentials in S3 (from x-dockerrun.authentication). */
+  readonly authentication?: { readonly bucket: string; readonly key: string };
   readonly volumes?: readonly DockerrunVolume[];
   readonly containerDefinitions: readonly ContainerDefinition[];
 }
 
 export interface DockerrunV1 {
   readonly AWSEBDockerrunVersion: '1';
+  readonly Authentication?: { readonly Bucket: string; readonly Key: string };
   readonly Image: { readonly Name: string; readonly Update?: 'true' | 'false' };
   readonly Ports: readonly { readonly ContainerPort: number; readonly HostPort?: number }[];
   readonly Volumes?: readonly { readonly HostDirectory: string; readonly ContainerDirectory: string }[];

@@ -15,6 +15,7 @@ import { composeToBundle } from '../../lib/bundle';
 import type { BundleOptions } from '../../lib/bundle';
 import { dockerrunToCompose } from '../../lib/bundle/import';
 import { isSecretName } from '../../lib/bundle/keys';
+import { EXECUTION_ROLE_PLACEHOLDER } from '../../lib/bundle/types';
 import { validateDockerrun, validateDockerrunV2, validateProductionCompose } from '../../lib/bundle/validate';
 import { isUserError } from '../../lib/errors';
 import { loadProject } from '../../lib/compose';
@@ -462,6 +463,158 @@ describe('the import fixtures', () => {
     const first = single(toCompose(fs.readFileSync(path.join(root, 'single-container-v1', 'Dockerrun.aws.json'), 'utf8')));
     expect(JSON.parse(first)).toMatchObject({ AWSEBDockerrunVersion: '1', Image: { Name: 'janedoe/image:1.4' }, Ports: [{ ContainerPort: 1234 }], Command: "--argument 'two words'" });
     expect(single(toCompose(first))).toBe(first);
+  });
+});
+
+// ---- x-dockerrun is read back: D → import → dockerrun gives D again ----------------------------
+
+/** compose YAML → the main file of the bundle (no --execution-role-arn unless given). */
+function dockerrun(yaml: string, options: BundleOptions = {}) {
+  const bundle = composeToBundle(load(yaml), { target: 'ecs', ...options });
+  const main = bundle.result.files[0];
+  if (!('content' in main)) throw new Error('the main file has no content');
+  return { doc: JSON.parse(main.content) as unknown, text: main.content, warnings: bundle.warnings };
+}
+
+/** Keys sorted at every level (array order kept). */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+const XROLE = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole';
+const D = {
+  AWSEBDockerrunVersion: 2,
+  executionRoleArn: XROLE,
+  authentication: { bucket: 'my-bucket', key: 'docker/config.json' },
+  volumes: [{ name: 'app-proxy-confd', host: { sourcePath: '/var/app/current/proxy/confd' } }],
+  containerDefinitions: [
+    {
+      name: 'api',
+      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2.1.0',
+      essential: true,
+      memory: 512,
+      environment: [{ name: 'MODE', value: 'production' }],
+      secrets: [
+        { name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf' },
+        { name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/api/token' },
+      ],
+      portMappings: [{ hostPort: 8080, containerPort: 8080 }, { containerPortRange: '9000-9010' }],
+      mountPoints: [{ sourceVolume: 'awseb-logs-api', containerPath: '/app/logs' }],
+      logConfiguration: {
+        logDriver: 'splunk',
+        options: { 'splunk-url': 'https://splunk.example.com' },
+        secretOptions: [{ name: 'splunk-token', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/splunk' }],
+      },
+      linuxParameters: { swappiness: 0, maxSwap: 1024 },
+      startTimeout: 60,
+      restartPolicy: { enabled: true, restartAttemptPeriod: 60 },
+      repositoryCredentials: { credentialsParameter: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-AbCdEf' },
+    },
+    {
+      name: 'proxy',
+      image: 'nginx:1.27',
+      essential: true,
+      memory: 128,
+      portMappings: [{ hostPort: 80, containerPort: 80 }],
+      links: ['api'],
+      mountPoints: [
+        { sourceVolume: 'app-proxy-confd', containerPath: '/etc/nginx/conf.d', readOnly: true },
+        { sourceVolume: 'awseb-logs-proxy', containerPath: '/var/log/nginx' },
+      ],
+    },
+  ],
+};
+
+describe('x-dockerrun is read back', () => {
+  test('D → import → dockerrun --target ecs gives D again', () => {
+    const issues = validateDockerrunV2(D).filter((i) => i.severity === 'error');
+    expect(issues).toEqual([]);
+    const imported = dockerrunToCompose(`${JSON.stringify(D, null, 2)}\n`);
+    const out = dockerrun(imported.result.yaml);
+    expect(canonical(out.doc)).toEqual(canonical(D));
+    expect(validateDockerrunV2(out.doc).filter((i) => i.severity === 'error')).toEqual([]);
+    // and it is a fixed point from there on
+    expect(dockerrun(dockerrunToCompose(out.text).result.yaml).text).toBe(out.text);
+  });
+});
+
+describe('x-dockerrun read back: rules', () => {
+  const base = (x: string) => `services:\n  web:\n    image: "nginx:1.27"\n    ports: ["80:80"]\n    environment:\n      TOKEN: "plain-text-value"\n${x}`;
+
+  test('--execution-role-arn wins over x-dockerrun.executionRoleArn', () => {
+    const yaml = `${base('')}x-dockerrun:\n  executionRoleArn: "${XROLE}"\n`;
+    expect(dockerrun(yaml).doc).toMatchObject({ executionRoleArn: XROLE });
+    const other = 'arn:aws:iam::123456789012:role/other';
+    expect(dockerrun(yaml, { executionRoleArn: other }).doc).toMatchObject({ executionRoleArn: other });
+  });
+
+  test('a variable read from x-dockerrun.secrets is never written with its value', () => {
+    const yaml = base('    x-dockerrun:\n      secrets:\n        - name: "TOKEN"\n          valueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/token"\n');
+    const out = dockerrun(yaml);
+    expect(out.text).not.toContain('plain-text-value');
+    expect(out.doc).toMatchObject({ containerDefinitions: [{ secrets: [{ name: 'TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/token' }] }] });
+    expect(out.warnings.map((w) => w.code)).toContain('bundle/x-dockerrun-secret');
+    // a secret reference needs the execution role: without one given or kept, the placeholder (which --check refuses)
+    expect(out.doc).toMatchObject({ executionRoleArn: EXECUTION_ROLE_PLACEHOLDER });
+    expect(out.warnings.map((w) => w.code)).toContain('bundle/execution-role-placeholder');
+  });
+
+  test('a malformed x-dockerrun is a user error naming file:line:column and the fix', () => {
+    const yaml = base('    x-dockerrun:\n      secrets:\n        - name: "TOKEN"\n      mountPoints:\n        - sourceVolume: "data"\n          containerPath: "/data"\n      colour: "blue"\n');
+    let error: unknown;
+    try {
+      dockerrun(yaml);
+    } catch (e) {
+      error = e;
+    }
+    const e = error as { code: string; fix: string; details: { message: string; location?: { file: string; line: number; column: number } }[] };
+    expect(e.code).toBe('bundle/x-dockerrun');
+    expect(e.fix).toMatch(/x-dockerrun/);
+    const messages = e.details.map((d) => `${d.location?.file}:${d.location?.line}:${d.location?.column} ${d.message}`);
+    expect(messages).toEqual([
+      expect.stringMatching(/^\/project\/docker-compose\.yml:9:11 services\.web\.x-dockerrun\.secrets\[0\]\.valueFrom: expected a non-empty string/),
+      expect.stringMatching(/^\/project\/docker-compose\.yml:11:25 services\.web\.x-dockerrun\.mountPoints\[0\]\.sourceVolume: only Elastic Beanstalk's log volumes/),
+      expect.stringMatching(/^\/project\/docker-compose\.yml:13:15 services\.web\.x-dockerrun\.colour: unknown field/),
+    ]);
+  });
+
+  test('log secret options without a logging driver are a located error', () => {
+    const yaml = base('    x-dockerrun:\n      logConfiguration:\n        secretOptions:\n          - name: "token"\n            valueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/t"\n');
+    expect(() => dockerrun(yaml)).toThrow(expect.objectContaining({
+      code: 'bundle/x-dockerrun',
+      details: [expect.objectContaining({ message: expect.stringMatching(/sets no logging\.driver/), location: expect.objectContaining({ line: 9 }) })],
+    }));
+  });
+
+  test('Dockerrun v1: Logging, Image.Update "false" and Authentication come back', () => {
+    const v1 = {
+      AWSEBDockerrunVersion: '1',
+      Authentication: { Bucket: 'my-bucket', Key: 'docker/config.json' },
+      Image: { Name: 'janedoe/image:1.4', Update: 'false' },
+      Ports: [{ ContainerPort: 1234 }],
+      Logging: '/var/log/app',
+    };
+    const yaml = dockerrunToCompose(`${JSON.stringify(v1, null, 2)}\n`).result.yaml;
+    expect(canonical(dockerrun(yaml, { target: 'single' }).doc)).toEqual(canonical(v1));
+  });
+
+  test('fields a target cannot write are reported, not written (docker, single)', () => {
+    const yaml = `${base('    x-dockerrun:\n      secrets:\n        - name: "TOKEN"\n          valueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/token"\n      startTimeout: 60\n')}x-dockerrun:\n  executionRoleArn: "${XROLE}"\n`;
+    const docker = composeToBundle(load(yaml), { target: 'docker' });
+    const main = docker.result.files[0];
+    expect('content' in main && main.content).not.toMatch(/startTimeout|valueFrom|x-dockerrun/);
+    expect(docker.warnings.filter((w) => w.code === 'bundle/x-dockerrun-unused').map((w) => w.message)).toEqual([
+      expect.stringMatching(/^x-dockerrun: executionRoleArn is not written: docker-compose cannot run/),
+      expect.stringMatching(/^services\.web\.x-dockerrun: secrets, startTimeout are not written: docker-compose cannot run/),
+    ]);
+    const single = dockerrun(yaml, { target: 'single' });
+    expect(single.text).not.toMatch(/startTimeout|valueFrom|plain-text-value/);
+    expect(single.warnings.filter((w) => w.code === 'bundle/x-dockerrun-unused').map((w) => w.message)).toEqual([
+      expect.stringMatching(/^x-dockerrun: executionRoleArn is not written: Dockerrun v1 \(--target single\) has no such field/),
+      expect.stringMatching(/^services\.web\.x-dockerrun: secrets, startTimeout are not written: Dockerrun v1/),
+    ]);
   });
 });
 

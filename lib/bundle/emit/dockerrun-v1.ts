@@ -36,12 +36,16 @@ export function toDockerrunV1(plan: Plan, images: ImageRefs): DockerrunV1 {
     .filter((m) => m.kind !== 'tmpfs')
     .map((m) => ({ HostDirectory: hostSourcePath(m.kind as 'shipped' | 'named' | 'host', m.source), ContainerDirectory: m.target }))
     .sort((a, b) => (a.ContainerDirectory < b.ContainerDirectory ? -1 : a.ContainerDirectory > b.ContainerDirectory ? 1 : 0));
+  // x-dockerrun (v1 fields): registry authentication, Image.Update "false", the log directory
+  const auth = plan.dockerrun?.v1Authentication;
   return {
     AWSEBDockerrunVersion: '1',
-    Image: { Name: images[s.service], Update: 'true' },
+    ...(auth ? { Authentication: { Bucket: auth.Bucket, Key: auth.Key } } : {}),
+    Image: { Name: images[s.service], Update: s.dockerrun?.v1NoUpdate ? 'false' : 'true' },
     Ports: [{ ContainerPort: containerPort }],
     ...(volumes.length > 0 ? { Volumes: volumes } : {}),
     ...(s.command && s.command.length > 0 ? { Command: s.command.map(shellQuote).join(' ') } : {}),
     ...(s.entrypoint && s.entrypoint.length > 0 ? { Entrypoint: s.entrypoint.map(shellQuote).join(' ') } : {}),
+    ...(s.dockerrun?.v1Logging !== undefined ? { Logging: s.dockerrun.v1Logging } : {}),
   };
 }

@@ -6,7 +6,7 @@ import type { HealthcheckConfig } from '../../compose/model';
 import type { Plan, PlannedService } from '../plan/types';
 import { BUNDLE_ROOT_ON_INSTANCE, NAMED_VOLUME_ROOT } from '../keys';
 import { assignNames, volumeSlug } from '../names';
-import type { ContainerDefinition, DockerrunV2, DockerrunVolume, MountPoint } from '../types';
+import type { ContainerDefinition, DockerrunV2, DockerrunVolume, MountPoint, PortMapping } from '../types';
 import { EXECUTION_ROLE_PLACEHOLDER } from '../types';
 import { own } from '../dict';
 import { byString } from '../../util/order';
@@ -81,11 +81,16 @@ export function toDockerrunV2(plan: Plan, images: ImageRefs, options: { readonly
     .sort((a, b) => byString(a.name, b.name));
 
   // environment secrets (the app's and the RDS password) reach ECS containers through the task execution role
-  const usesSecrets = plan.secrets.length > 0 || plan.databases.some((d) => d.variables.some((v) => v.role === 'password'));
-  const executionRoleArn = usesSecrets ? options.executionRoleArn ?? EXECUTION_ROLE_PLACEHOLDER : options.executionRoleArn;
+  // (and x-dockerrun's secret references); a role kept in x-dockerrun is used when none is given
+  const usesSecrets = plan.secrets.length > 0 || plan.databases.some((d) => d.variables.some((v) => v.role === 'password'))
+    || plan.services.some((s) => (s.dockerrun?.secrets.length ?? 0) > 0 || (s.dockerrun?.logSecretOptions.length ?? 0) > 0);
+  const givenRole = options.executionRoleArn ?? plan.dockerrun?.executionRoleArn;
+  const executionRoleArn = usesSecrets ? givenRole ?? EXECUTION_ROLE_PLACEHOLDER : givenRole;
+  const authentication = plan.dockerrun?.authentication;
   return {
     AWSEBDockerrunVersion: 2,
     ...(executionRoleArn ? { executionRoleArn } : {}),
+    ...(authentication ? { authentication: { bucket: authentication.bucket, key: authentication.key } } : {}),
     ...(volumes.length > 0 ? { volumes } : {}),
     containerDefinitions,
   };
@@ -97,9 +102,14 @@ function containerDefinition(
   image: string,
   volumeOf: (kind: 'shipped' | 'named' | 'host', source: string) => string,
 ): ContainerDefinition {
-  const mountPoints: MountPoint[] = s.mounts
-    .filter((m) => m.kind !== 'tmpfs')
-    .map((m) => ({ sourceVolume: volumeOf(m.kind as 'shipped' | 'named' | 'host', m.source), containerPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) }))
+  const x = s.dockerrun;
+  const mountPoints: MountPoint[] = [
+    ...s.mounts
+      .filter((m) => m.kind !== 'tmpfs')
+      .map((m) => ({ sourceVolume: volumeOf(m.kind as 'shipped' | 'named' | 'host', m.source), containerPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) })),
+    // Elastic Beanstalk's log volumes (x-dockerrun.mountPoints): Beanstalk declares them
+    ...(x?.logMounts ?? []).map((m) => ({ sourceVolume: m.sourceVolume, containerPath: m.containerPath, ...(m.readOnly ? { readOnly: true } : {}) })),
+  ]
     .sort((a, b) => byString(a.containerPath, b.containerPath) || byString(a.sourceVolume, b.sourceVolume));
   const links: string[] = [];
   for (const link of own(plan.links, s.service) ?? []) {
@@ -116,6 +126,11 @@ function containerDefinition(
   const hc = plan.healthchecksWritten ? healthCheck(s.healthcheck) : undefined;
   const cpu = s.cpus !== undefined ? Math.max(1, Math.round(s.cpus * 1024)) : s.cpuShares;
   const environment = Object.entries(s.environment).map(([name, value]) => ({ name, value }));
+  const portMappings = [
+    ...s.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, ...(p.protocol === 'udp' ? { protocol: 'udp' as const } : {}) })),
+    // port ranges (x-dockerrun.portMappings), verbatim
+    ...((x?.portMappings ?? []) as unknown as readonly PortMapping[]),
+  ];
   const ulimits = Object.entries(s.ulimits)
     .map(([name, u]) => ({ name, softLimit: u.soft, hardLimit: u.hard }))
     .sort((a, b) => byString(a.name, b.name));
@@ -130,9 +145,9 @@ function containerDefinition(
     ...(s.entrypoint ? { entryPoint: s.entrypoint.length > 0 ? [...s.entrypoint] : [''] } : {}),
     ...(s.command && s.command.length > 0 ? { command: [...s.command] } : {}),
     ...(environment.length > 0 ? { environment } : {}),
-    ...(s.ports.length > 0
-      ? { portMappings: s.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, ...(p.protocol === 'udp' ? { protocol: 'udp' as const } : {}) })) }
-      : {}),
+    // x-dockerrun.secrets: read from Secrets Manager / SSM through the execution role (never a value)
+    ...(x && x.secrets.length > 0 ? { secrets: x.secrets.map((r) => ({ name: r.name, valueFrom: r.valueFrom })) } : {}),
+    ...(portMappings.length > 0 ? { portMappings } : {}),
     ...(uniqueLinks.length > 0 ? { links: uniqueLinks } : {}),
     ...(mountPoints.length > 0 ? { mountPoints } : {}),
     ...(s.volumesFrom.length > 0
@@ -148,9 +163,19 @@ function containerDefinition(
     ...(s.readOnly ? { readonlyRootFilesystem: true } : {}),
     ...(ulimits.length > 0 ? { ulimits } : {}),
     ...(Object.keys(s.labels).length > 0 ? { dockerLabels: { ...s.labels } } : {}),
-    ...(s.logging?.driver ? { logConfiguration: { logDriver: s.logging.driver, ...(Object.keys(s.logging.options).length > 0 ? { options: { ...s.logging.options } } : {}) } } : {}),
+    ...(s.logging?.driver
+      ? {
+        logConfiguration: {
+          logDriver: s.logging.driver,
+          ...(Object.keys(s.logging.options).length > 0 ? { options: { ...s.logging.options } } : {}),
+          ...(x && x.logSecretOptions.length > 0 ? { secretOptions: x.logSecretOptions.map((r) => ({ name: r.name, valueFrom: r.valueFrom })) } : {}),
+        },
+      }
+      : {}),
+    ...(x?.linuxParameters ? { linuxParameters: x.linuxParameters } : {}),
     ...(hc ? { healthCheck: hc } : {}),
     ...(deps.length > 0 ? { dependsOn: deps } : {}),
     ...(s.stopGracePeriodMs !== undefined ? { stopTimeout: Math.min(120, Math.max(1, Math.round(s.stopGracePeriodMs / 1000))) } : {}),
+    ...(x?.verbatim ?? {}),
   };
 }

@@ -9,9 +9,10 @@ import { byString } from '../../util/order';
 import { Collector, servicePointer as sp } from '../collector';
 import { dict, own } from '../dict';
 import { TARGET_CAPABILITIES, TargetCapabilities } from '../keys';
-import { fromOverrideFile } from '../locations';
+import { fromOverrideFile, locate } from '../locations';
 import { ProjectFiles } from '../project-files';
 import type { BundleFile, BundleTarget, DatabaseEngine, DatabaseVariable, DatabaseVariableRole } from '../types';
+import { DOCKERRUN_EXTENSION, DOCKERRUN_FIELDS_OF, parseProjectDockerrun, parseServiceDockerrun, ProjectDockerrun, ServiceDockerrun } from '../x-dockerrun';
 import { parseProjectOverrides, parseServiceOverrides, ProjectOverrides, ServiceOverrides } from '../x-beanstack';
 import { detectEngine } from './database-facts';
 import { isDevBuildTarget } from './dev-only';
@@ -71,6 +72,9 @@ export class PlanContext {
   readonly files: ProjectFiles;
   readonly top: ProjectOverrides;
   readonly overrides: Record<string, ServiceOverrides> = dict();
+  /** `x-dockerrun` (top level, and by service when given). */
+  readonly dockerrunTop?: ProjectDockerrun;
+  readonly dockerrun: Record<string, ServiceDockerrun> = dict();
   /** Service names, sorted. */
   readonly serviceNames: readonly string[];
   /** What each built service's Dockerfile says (its base image, the files it copies). */
@@ -104,12 +108,41 @@ export class PlanContext {
     for (const s of this.serviceNames) this.overrides[s] = parseServiceOverrides(project, s, xProblems);
     for (const p of xProblems) this.c.problems.push({ code: 'bundle/x-beanstack', ...p });
     this.c.throwIfProblems('correct the x-beanstack fields as listed (docs/x-beanstack.md documents each one)');
+    const dProblems: ErrorDetail[] = [];
+    this.dockerrunTop = parseProjectDockerrun(project, dProblems);
+    for (const s of this.serviceNames) {
+      const d = parseServiceDockerrun(project, s, dProblems);
+      if (d) this.dockerrun[s] = d;
+      if (d && d.logSecretOptions.length > 0 && !project.services[s].logging?.driver) {
+        dProblems.push({
+          message: `services.${s}.x-dockerrun.logConfiguration.secretOptions: the secret options belong to a log driver, but services.${s} sets no logging.driver; add \`logging: { driver: ... }\` or remove the secret options`,
+          location: locate(project, sp(s, DOCKERRUN_EXTENSION, 'logConfiguration')),
+        });
+      }
+    }
+    for (const p of dProblems) this.c.problems.push({ code: 'bundle/x-dockerrun', ...p });
+    this.c.throwIfProblems('correct the x-dockerrun fields as listed (docs/import.md documents what they are read back as), or run `beanstack import` again');
+    this.warnUnusedDockerrun();
     this.files = new ProjectFiles(options.reader, project.projectDirectory);
     for (const s of this.serviceNames) {
       const facts = buildFacts(project, s, this.overrides[s], this.files, this.buildTarget(s));
       if (facts) this.builds[s] = facts;
     }
     this.secrets = new SecretBook(this);
+  }
+
+  /** x-dockerrun fields this target does not write (v1 fields on ecs, v2 fields on single, all on docker) are reported. */
+  private warnUnusedDockerrun(): void {
+    const why = this.target === 'docker'
+      ? 'docker-compose cannot run these Elastic Beanstalk / ECS settings, so they are left out of the production docker-compose.yml (secret references stay variables the environment sets)'
+      : `Dockerrun ${this.target === 'ecs' ? 'v2 (--target ecs)' : 'v1 (--target single)'} has no such field`;
+    const unused = (fields: readonly string[]) => fields.filter((f) => !(DOCKERRUN_FIELDS_OF[this.target] as readonly string[]).includes(f));
+    const top = unused(this.dockerrunTop?.fields ?? []);
+    if (top.length > 0) this.c.warn('bundle/x-dockerrun-unused', `x-dockerrun: ${top.join(', ')} ${top.length === 1 ? 'is' : 'are'} not written: ${why}`, undefined, `/${DOCKERRUN_EXTENSION}`);
+    for (const s of Object.keys(this.dockerrun).sort(byString)) {
+      const fields = unused(this.dockerrun[s].fields);
+      if (fields.length > 0) this.c.warn('bundle/x-dockerrun-unused', `services.${s}.x-dockerrun: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} not written: ${why}`, s, sp(s, DOCKERRUN_EXTENSION));
+    }
   }
 
   /** The stage a service's image is built from: x-beanstack.target, else build.target unless it names a development stage. */

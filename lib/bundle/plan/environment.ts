@@ -49,7 +49,14 @@ export function planEnvironment(ctx: PlanContext, s: string, facts: readonly Dat
   for (const name of allNames) values[name] = hasOwn(svc.environment, name) ? svc.environment[name] : svc.envFileValues[name].value;
   const connects = new Set(facts.filter((f) => connectsToDatabase(svc, f, values)).map((f) => f.service));
 
+  // variables x-dockerrun reads from Secrets Manager / SSM (`secrets` with valueFrom): never a value here
+  // (ecs target only; elsewhere they stay variables the environment sets)
+  const fromSecretRefs = new Set(ctx.target === 'ecs' ? (own(ctx.dockerrun, s)?.secrets ?? []).map((r) => r.name) : []);
   for (const name of [...allNames].sort(byString)) {
+    if (fromSecretRefs.has(name)) {
+      if (values[name] !== null) c.warn('bundle/x-dockerrun-secret', `services.${s}.environment.${name} has a value, but x-dockerrun.secrets reads ${name} from a secret reference; the value is left out of the bundle`, s, hasOwn(svc.environment, name) ? sp(s, 'environment', name) : sp(s, 'env_file'));
+      continue;
+    }
     const fromEnvironment = hasOwn(svc.environment, name);
     const value = values[name];
     const pointer = fromEnvironment ? sp(s, 'environment', name) : sp(s, 'env_file');

@@ -81,6 +81,7 @@ function planService(ctx: PlanContext, s: string, containerName: string, dbs: Pl
     ...(svc.shmSizeBytes !== undefined ? { shmSizeBytes: svc.shmSizeBytes } : {}),
     ...planSettings(ctx, s),
     composeLinks: svc.links.filter((l) => kept.has(l.split(':')[0])),
+    ...(own(ctx.dockerrun, s) ? { dockerrun: own(ctx.dockerrun, s) } : {}),
   };
 }
 
@@ -218,6 +219,7 @@ export function planBundle(project: ComposeProject, options: PlanOptions = {}): 
     ...(healthCheckPath ? { healthCheckPath } : {}),
     healthchecksWritten: ctx.healthchecksWritten,
     ...(servicesLocation ? { servicesLocation } : {}),
+    ...(ctx.dockerrunTop ? { dockerrun: ctx.dockerrunTop } : {}),
     warnings: c.warnings,
   };
 }

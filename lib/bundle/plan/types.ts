@@ -8,6 +8,7 @@
 import type { DependsOnCondition, HealthcheckConfig, LoggingConfig, UlimitConfig } from '../../compose/model';
 import type { Diagnostic, SourceLocation } from '../../errors';
 import type { PlannedLink } from './name-resolution';
+import type { ProjectDockerrun, ServiceDockerrun } from '../x-dockerrun';
 import type { BundleFile, BundleTarget, DatabaseReplacement, ImageBuildSpec, RequiredSecret, RequiredVariable } from '../types';
 
 /** A mount of a planned container. */
@@ -98,6 +99,8 @@ export interface PlannedService {
   readonly passThrough: Readonly<Record<string, unknown>>;
   /** compose `links` to services of the bundle (`service` or `service:alias`), kept on the docker target for their aliases. */
   readonly composeLinks: readonly string[];
+  /** `x-dockerrun`: Dockerrun fields compose cannot express, written again on the ecs and single targets. */
+  readonly dockerrun?: ServiceDockerrun;
 }
 
 /** A named volume of the bundle and the compose options the docker target keeps. */
@@ -141,5 +144,7 @@ export interface Plan {
   readonly healthchecksWritten: boolean;
   /** `services:` of the compose file, for messages about the bundle as a whole. */
   readonly servicesLocation?: SourceLocation;
+  /** The top-level `x-dockerrun` (execution role, registry authentication). */
+  readonly dockerrun?: ProjectDockerrun;
   readonly warnings: readonly Diagnostic[];
 }
