@@ -374,7 +374,7 @@ describe('BeanstalkEnvironment CNAME prefix', () => {
 /**
  * The complete inventory of option settings: a misspelt namespace or option name is only found by
  * Elastic Beanstalk, 20 minutes into the first deploy. Every key below is checked against
- * /work/shared/reference/aws-beanstalk-facts.md (DG-live `command-options-general`):
+ * the AWS Elastic Beanstalk Developer Guide, "General options for all environments" (`command-options-general`):
  *   aws:ec2:vpc VPCId/Subnets/AssociatePublicIpAddress/ELBSubnets/ELBScheme (§3.1);
  *   aws:ec2:instances InstanceTypes/SupportedArchitectures and aws:autoscaling:launchconfiguration
  *   IamInstanceProfile/SecurityGroups/DisableDefaultEC2SecurityGroup/DisableIMDSv1/RootVolumeType (§3.2);
