@@ -4,7 +4,7 @@
  * size before reading, and never read more than the limit even when the size lies (`/proc` files
  * report 0, a file may grow while it is read).
  */
-import * as crypto from 'crypto';
+import type { Hash } from 'crypto';
 import * as fs from 'fs';
 
 /** What kind of file system object a path is, in words for messages. */
@@ -98,12 +98,26 @@ export function readRegularFile(file: string, maxBytes: number): Buffer | undefi
   }
 }
 
+/**
+ * A new sha256. `crypto` is loaded on first use, not at start-up: loading it pulls in Node's stream
+ * machinery, a tenth of a `beanstack config` run that never hashes (bench/startup.js).
+ */
+function newSha256(): Hash {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('crypto') as typeof import('crypto')).createHash('sha256');
+}
+
+/** The sha256 (hex) of a text (UTF-8) or bytes. */
+export function sha256Hex(data: string | Buffer): string {
+  return newSha256().update(data).digest('hex');
+}
+
 /** One read buffer for every digest (reads are synchronous). */
 let digestBuffer: Buffer | undefined;
 
 /** The sha256 (hex) of what an open descriptor holds, read in 1 MiB chunks. */
 export function digestDescriptor(fd: number): string {
-  const hash = crypto.createHash('sha256');
+  const hash = newSha256();
   digestBuffer ??= Buffer.allocUnsafe(1024 * 1024);
   for (;;) {
     const n = fs.readSync(fd, digestBuffer, 0, digestBuffer.length, null);

@@ -14,13 +14,12 @@
  * `.git`, ... and the project's `.beanstackignore`). Files are copied from the descriptor that was
  * checked, with mode 0644 or 0755 (deterministic bundles).
  */
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BundleError } from '../errors';
 import type { BundleDescription, BundleFile } from '../bundle/types';
 import { listShipped, ShipContext, shipContext, ShippedEntry } from './shipped-files';
-import { digestDescriptor, openRegular } from './regular-file';
+import { digestDescriptor, openRegular, sha256Hex } from './regular-file';
 
 /** The marker file of a bundle beanstack wrote (and may replace). */
 export const BUNDLE_MARKER = '.beanstack-bundle';
@@ -340,12 +339,11 @@ export function diffBundle(description: BundleDescription, outDir: string, optio
   const out = path.resolve(outDir);
   const { shipped } = listAll(description, options);
   const expected = new Map<string, string | undefined>();
-  const sha = (b: string | Buffer) => crypto.createHash('sha256').update(b).digest('hex');
   for (const f of description.files) {
-    if ('content' in f) expected.set(f.path, sha(f.content));
+    if ('content' in f) expected.set(f.path, sha256Hex(f.content));
     else for (const e of shipped.get(f) ?? []) if (e.kind === 'file') expected.set(e.rel, digestFile(e.source));
   }
-  expected.set(BUNDLE_MARKER, sha(BUNDLE_MARKER_TEXT));
+  expected.set(BUNDLE_MARKER, sha256Hex(BUNDLE_MARKER_TEXT));
   const diffs: BundleDifference[] = [];
   const actual = fs.existsSync(out) && fs.lstatSync(out).isDirectory() ? new Set(listTree(out)) : new Set<string>();
   for (const [p, digest] of expected) {
