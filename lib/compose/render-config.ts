@@ -11,7 +11,6 @@
  * hold secrets, and the model keeps them apart from `environment` for that reason.
  */
 import * as path from 'path';
-import { stringify } from 'yaml';
 import type {
   BuildConfig,
   ComposeProject,
@@ -29,6 +28,7 @@ import type {
 import { setKey } from './normalize';
 import { formatDuration } from './units';
 import { sortDeep } from '../util/sort-deep';
+import { yamlText } from '../util/yaml-text';
 
 export interface RenderOptions {
   readonly format: 'yaml' | 'json';
@@ -63,7 +63,7 @@ export function renderConfig(project: ComposeProject, options: RenderOptions): s
   const plain = toComposeDocument(project);
   const doc = options.interpolated === false ? plain : (escapeDollars(plain) as Obj);
   if (options.format === 'json') return JSON.stringify(doc, null, 2) + '\n';
-  return stringify(doc, { lineWidth: 0, version: '1.1', indentSeq: true, aliasDuplicateObjects: false });
+  return yamlText(doc);
 }
 
 /**

@@ -1,0 +1,157 @@
+/**
+ * YAML text of plain data, for `beanstack config`: byte for byte what the `yaml` library writes with
+ * {@link YAML_TEXT_OPTIONS} (block style, no line folding, YAML 1.1 quoting so docker-compose 1.x
+ * reads the same values, sequences indented under their key), written directly.
+ *
+ * Why not call the library: its stringifier builds a document of nodes and walks it through several
+ * layers of context objects; on a cold start that is a tenth of a `beanstack config` run
+ * (bench/startup.js). The text here is a few string joins.
+ *
+ * The direct path covers what compose documents hold: mappings, sequences, null, booleans, safe
+ * integers and one-line strings — plain where YAML 1.1 reads them back as the same string, quoted
+ * the way the library quotes them otherwise. Anything else (a multi-line string, a float, a string
+ * starting with a document marker, a very long key, a non-plain object) is handed to the library
+ * for the whole document, so the output never depends on which path wrote it.
+ * test/util/yaml-text.test.ts holds both paths to the same bytes, on generated data and on every
+ * fixture.
+ */
+import { Document, stringify } from 'yaml';
+
+/** The library options this module reproduces. */
+export const YAML_TEXT_OPTIONS = { lineWidth: 0, version: '1.1', indentSeq: true, aliasDuplicateObjects: false } as const;
+
+/** YAML text of `data` (a document ending in a newline), identical to `stringify(data, YAML_TEXT_OPTIONS)`. */
+export function yamlText(data: unknown): string {
+  return directYamlText(data) ?? stringify(data, YAML_TEXT_OPTIONS);
+}
+
+/** The direct path alone: the text, or undefined when `data` holds something it leaves to the library. */
+export function directYamlText(data: unknown): string | undefined {
+  if (!isPlainObject(data) || Object.keys(data).length === 0) return undefined;
+  try {
+    return block(data, '', 0) + '\n';
+  } catch (e) {
+    if (e === UNSUPPORTED) return undefined;
+    throw e;
+  }
+}
+
+/** Thrown inside the walk to hand the whole document to the library. */
+const UNSUPPORTED = Symbol('unsupported');
+
+/** Deeper than this is left to the library (which also reports cycles). */
+const MAX_DEPTH = 64;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A non-empty collection in block style: its entries joined by a newline and `indent` (the first
+ * entry is not indented: the caller places it).
+ */
+function block(value: Record<string, unknown> | readonly unknown[], indent: string, depth: number): string {
+  if (depth > MAX_DEPTH) throw UNSUPPORTED;
+  const inner = indent + '  ';
+  const lines: string[] = [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw UNSUPPORTED; // a hole
+      lines.push('- ' + node(value[i], inner, depth, false));
+    }
+  } else {
+    for (const key of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v === undefined) throw UNSUPPORTED;
+      lines.push(string(key, indent === '' ? 'top-level key' : 'key') + ':' + node(v, inner, depth, true));
+    }
+  }
+  return lines.join('\n' + indent);
+}
+
+/**
+ * One value. After a key (`afterKey`) a scalar or an empty collection follows on the same line
+ * after a space, a non-empty collection on the next line at `indent`; after `- ` everything follows
+ * directly.
+ */
+function node(v: unknown, indent: string, depth: number, afterKey: boolean): string {
+  if (Array.isArray(v) || isPlainObject(v)) {
+    const empty = Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
+    if (empty) return (afterKey ? ' ' : '') + (Array.isArray(v) ? '[]' : '{}');
+    return (afterKey ? '\n' + indent : '') + block(v as Record<string, unknown> | readonly unknown[], indent, depth + 1);
+  }
+  return (afterKey ? ' ' : '') + scalar(v);
+}
+
+function scalar(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
+  if (typeof v === 'string') return string(v, 'value');
+  throw UNSUPPORTED;
+}
+
+/** C0 controls but tab and newline, DEL, C1 controls and lone surrogates: these force double quotes. */
+const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+
+/**
+ * What YAML does not allow in a one-line plain scalar: an indicator first, `-`/`?` alone or followed
+ * by a blank, `: `, ` #`, or a blank or `:` last.
+ */
+const NOT_PLAIN = /^[\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][\t ]|:[\t ]|[\t ]#|[\t :]$/;
+
+/**
+ * A document marker at the start of a line (a JavaScript line: after U+2028 or U+2029 too, as the
+ * library tests it): a top-level key with one is quoted.
+ */
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+
+/** Longest key written here (the library writes keys over 1,024 characters as explicit `? ` keys). */
+const MAX_KEY_LENGTH = 1000;
+
+function string(value: string, place: 'top-level key' | 'key' | 'value'): string {
+  if (value.includes('\n') || (place !== 'value' && value.length > MAX_KEY_LENGTH)) throw UNSUPPORTED;
+  if (NEEDS_ESCAPES.test(value)) return doubleQuoted(value);
+  if (NOT_PLAIN.test(value)) return quoted(value);
+  if (place === 'top-level key' && DOCUMENT_MARKER.test(value)) return quoted(value);
+  // the library writes `<<` as YAML 1.1's merge key, plain, wherever it is
+  if (value === MERGE_KEY) return value;
+  return readsAsOtherType(value) ? quoted(value) : value;
+}
+
+const MERGE_KEY = '<<';
+
+/** Single quotes when the text has double quotes but no single quote, double quotes otherwise. */
+function quoted(value: string): string {
+  return value.includes('"') && !value.includes("'") ? `'${value}'` : doubleQuoted(value);
+}
+
+/** JSON's string syntax, with YAML's short escapes where JSON writes `\u00XX`. */
+function doubleQuoted(value: string): string {
+  return JSON.stringify(value).replace(/\\(u([0-9a-f]{4})|.)/g, (all: string, _: string, code?: string) => {
+    if (code === undefined) return all;
+    const short = SHORT_ESCAPES[code];
+    if (short !== undefined) return short;
+    return code.startsWith('00') ? '\\x' + code.slice(2) : all;
+  });
+}
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '0000': '\\0', '0007': '\\a', '000b': '\\v', '001b': '\\e' };
+
+let otherTypes: readonly RegExp[] | undefined;
+
+/**
+ * Whether a YAML 1.1 reader takes the plain text for something other than a string (null, a
+ * boolean such as `yes`, a number, a sexagesimal, a timestamp, a merge key): the tests of the
+ * library's own YAML 1.1 schema, so the two paths cannot disagree.
+ */
+function readsAsOtherType(value: string): boolean {
+  otherTypes ??= (() => {
+    const schema = new Document(null, YAML_TEXT_OPTIONS).schema;
+    const tags = [...schema.tags, ...(schema.compat ?? [])];
+    return tags.flatMap((t) => (t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp ? [t.test] : []));
+  })();
+  return otherTypes.some((re) => re.test(value));
+}
