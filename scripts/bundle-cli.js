@@ -14,8 +14,11 @@
  *
  * Rules the bundle relies on (the build fails when one is broken, naming the file):
  * - no aws-cdk-lib, constructs or AWS SDK module in it (config/dockerrun must never load them);
- * - a `require` of a variable in a bundled file is resolved among the `./*.generated` modules the
- *   file names (lib/bundle/validate.js loads its validators by name); any other is refused.
+ * - a `require` of a variable in a bundled file is refused (a bundle resolves only literal paths).
+ *
+ * The generated ajv validators (`*.generated`, 400 KB together) stay outside too: they run only for
+ * an invalid document (a valid one is answered by lib/util/schema-check.ts), so a run loads them
+ * from the plain compile next to the bundle only then.
  *
  * `commander` requires child_process at load for git-style subcommands beanstack does not use: in the
  * bundle it gets a stand-in that loads child_process on first use.
@@ -47,15 +50,15 @@ const plugin = {
       contents: "module.exports = new Proxy({}, { get: (_, key) => require('child_process')[key] });",
       loader: 'js',
     }));
+    build.onResolve({ filter: /\.generated$/ }, (args) => {
+      const compiled = path.join(ROOT, 'dist', path.relative(ROOT, path.resolve(args.resolveDir, args.path)));
+      const rel = path.relative(BIN, compiled).split(path.sep).join('/');
+      return { path: rel.startsWith('.') ? rel : './' + rel, external: true };
+    });
     build.onLoad({ filter: /[\\/]lib[\\/].*\.ts$/ }, async (args) => {
       const text = await fs.promises.readFile(args.path, 'utf8');
       if (!/\brequire\((?!['"`])/.test(text)) return undefined;
-      const names = [...new Set([...text.matchAll(/['"](\.\/[\w.-]+\.generated)['"]/g)].map((m) => m[1]))];
-      if (names.length === 0) {
-        return { errors: [{ text: `${path.relative(ROOT, args.path)} requires a computed path, which a bundle cannot resolve; require a literal path` }] };
-      }
-      const table = `({ ${names.map((n) => `${JSON.stringify(n)}: () => require(${JSON.stringify(n)})`).join(', ')} })`;
-      return { contents: text.replace(/\brequire\((?!['"`])([\w$.]+)\)/g, `${table}[$1]()`), loader: 'ts' };
+      return { errors: [{ text: `${path.relative(ROOT, args.path)} requires a computed path, which a bundle cannot resolve; require a literal path` }] };
     });
   },
 };

@@ -1,6 +1,8 @@
 /**
- * Validation against the Compose Specification JSON schema, compiled at build time by
- * scripts/build-schemas.js into lib/compose/compose-schema.generated.js (standalone ajv, allErrors).
+ * Validation against the Compose Specification JSON schema. Whether a document is valid is answered
+ * by walking the schema (lib/util/schema-check.ts); only an invalid one runs the validator compiled at
+ * build time by scripts/build-schemas.js into lib/compose/compose-schema.generated.js (standalone
+ * ajv, allErrors), for the errors.
  *
  * Every ajv error is turned into a readable problem at the file position of the value (or of the
  * key, for unknown keys): `unknown key \`prots\` in service \`web\` (did you mean \`ports\`?)`,
@@ -10,6 +12,7 @@
 import { ComposeError, ErrorDetail, SourceLocation, printable } from '../errors';
 import { Node, collectLocations, stripTags, toPlain } from './node';
 import { childPointer, humanPointer, parsePointer, unescapeSegment } from './pointer';
+import { schemaCheck } from '../util/schema-check';
 import { suggest } from '../util/suggest';
 import type * as SpecSchema from '../../schemas/compose-spec.json';
 
@@ -26,10 +29,11 @@ type ValidateFunction = ((data: unknown) => boolean) & { errors?: AjvError[] | n
 
 let compiled: ValidateFunction | undefined;
 let specSchema: typeof SpecSchema | undefined;
+let fastCheck: ((data: unknown) => boolean) | undefined;
 
 /**
- * The schema itself, read only to explain an error (which keys a mapping allows): a valid file
- * never pays for parsing it.
+ * The schema itself: walked by the fast check of a valid document (lib/util/schema-check.ts), and
+ * read to explain an error (which keys a mapping allows).
  */
 function schemaJson(): typeof SpecSchema {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -127,6 +131,9 @@ export function schemaProblems(
   data: unknown,
   locate: () => { locations: Record<string, SourceLocation>; keyLocations: Record<string, SourceLocation> },
 ): SchemaProblem[] {
+  // a valid document (the usual case) is answered without loading the generated validator
+  fastCheck ??= schemaCheck(schemaJson() as unknown as Record<string, unknown>);
+  if (fastCheck(data)) return [];
   const validate = validator();
   if (validate(data)) return [];
   const { locations, keyLocations } = locate();

@@ -2,6 +2,7 @@
 import v1Schema from '../../../schemas/dockerrun-v1.schema.json';
 import v2Schema from '../../../schemas/dockerrun-v2.schema.json';
 import { IssueList, decodePointer, describe, formatPath, isObject, valueAt, type Segment, type ValidationIssue } from './issues';
+import { schemaCheck } from '../../util/schema-check';
 import { suggest } from '../../util/suggest';
 
 // ---- the generated schema validators ----------------------------------------------------------
@@ -177,7 +178,17 @@ export function versionIssue(doc: Record<string, unknown>, version: 1 | 2): Vali
   return list.items[0];
 }
 
+let v1Check: ((doc: unknown) => boolean) | undefined;
+let v2Check: ((doc: unknown) => boolean) | undefined;
+
+/** Whether the document is valid, answered without the generated validator (lib/util/schema-check.ts). */
+function isValid(doc: unknown, version: 1 | 2): boolean {
+  if (version === 1) return (v1Check ??= schemaCheck(v1Schema as Record<string, unknown>))(doc);
+  return (v2Check ??= schemaCheck(v2Schema as Record<string, unknown>))(doc);
+}
+
 export function runSchema(doc: unknown, version: 1 | 2): ValidationIssue[] {
+  if (isValid(doc, version)) return [];
   const validate = schemaValidator(version);
   if (validate(doc)) return [];
   const schema = (version === 1 ? v1Schema : v2Schema) as unknown as Record<string, unknown>;
