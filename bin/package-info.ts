@@ -5,21 +5,29 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The package root: the nearest directory above this file that has beanstack's package.json. */
-export function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
+let found: { readonly root: string; readonly version: string } | undefined;
+
+/** beanstack's package.json, found once: the nearest above this file whose name is beanstack. */
+function packageJson(): { readonly root: string; readonly version: string } {
+  if (found) return found;
+  for (let dir = __dirname; ; ) {
     const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'beanstack') return dir;
+    const json = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string }) : undefined;
+    if (json?.name === 'beanstack') return (found = { root: dir, version: String(json.version) });
     const up = path.dirname(dir);
     if (up === dir) throw new Error(`beanstack's package.json was not found above ${__dirname}`);
     dir = up;
   }
 }
 
+/** The package root: the directory of beanstack's package.json. */
+export function packageRoot(): string {
+  return packageJson().root;
+}
+
 /** The version in beanstack's package.json. */
 export function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return packageJson().version;
 }
 
 /** A shipped directory of the package (`templates/init`, `docs`). */
