@@ -93,9 +93,18 @@ const KEYWORDS: Readonly<Record<string, Make>> = {
     return tests.length === 1 ? tests[0] : (d) => tests.some((t) => t(d));
   },
   $ref: (value, _, __, ref) => ref(String(value)),
+  // properties, patternProperties and additionalProperties walk the keys the data has (a service
+  // has a handful of the schema's hundred properties)
   properties: (value, _, sub) => {
-    const props = Object.entries(value as Record<string, Schema>).map(([k, s]) => [k, sub(s, `/${k}`)] as const);
-    return (d) => !isObject(d) || props.every(([k, c]) => d[k] === undefined || c(d[k]));
+    const props = new Map(Object.entries(value as Record<string, Schema>).map(([k, s]) => [k, sub(s, `/${k}`)]));
+    return (d) => {
+      if (!isObject(d)) return true;
+      for (const k of Object.keys(d)) {
+        const check = props.get(k);
+        if (check && d[k] !== undefined && !check(d[k])) return false;
+      }
+      return true;
+    };
   },
   patternProperties: (value, _, sub) => {
     const pats = Object.entries(value as Record<string, Schema>).map(([p, s]) => [unicodeRegExp(p), sub(s, `/${p}`)] as const);

@@ -7,8 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { stringify } from 'yaml';
-import { directYamlText, yamlText, YAML_TEXT_OPTIONS } from '../../lib/util/yaml-text';
+import { Document, stringify } from 'yaml';
+import { directYamlText, yamlText, YAML_11_OTHER_TYPES, YAML_TEXT_OPTIONS } from '../../lib/util/yaml-text';
 import { loadProject, toComposeDocument } from '../../lib/compose';
 import { nodeFileReader } from '../../lib/io/node-reader';
 
@@ -98,6 +98,12 @@ describe('yamlText', () => {
     const doc = { yes: 'no', '80': '0x1F', a: '1:20', b: '<<', c: 'it\'s "x"', d: '"hi" there', e: '\x00\x1b\x7f', f: '', g: '~', '--- x': '--- x', h: { '...': '...' } };
     expect(directYamlText(doc)).toBe(library(doc));
     expect(directYamlText(doc)).toContain(`d: '"hi" there'`);
+  });
+
+  it("tests plain scalars with the yaml library's own YAML 1.1 types", () => {
+    const schema = new Document(null, YAML_TEXT_OPTIONS).schema;
+    const tests = [...schema.tags, ...(schema.compat ?? [])].flatMap((t) => (t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test ? [t.test] : []));
+    expect(YAML_11_OTHER_TYPES.map((re) => `/${re.source}/${re.flags}`)).toEqual(tests.map((re) => `/${re.source}/${re.flags}`));
   });
 
   describe('on every corpus app', () => {
