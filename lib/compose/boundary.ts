@@ -8,12 +8,9 @@
  */
 import * as path from 'path';
 import { ComposeError, SourceLocation } from '../errors';
+import { isInside } from '../util/inside';
 import type { FileReader, LoadOptions } from './model';
 
-function inside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 export class ReadBoundary {
   private readonly roots: readonly string[];
@@ -48,18 +45,18 @@ export class ReadBoundary {
   refusal(file: string): string | undefined {
     const abs = path.resolve(file);
     if (this.named.has(abs)) return undefined;
-    if (!this.roots.some((r) => inside(abs, r))) {
+    if (!this.roots.some((r) => isInside(abs, r))) {
       return `${abs} is outside the project directory ${this.projectDirectory}`;
     }
     const real = this.real(abs);
-    if (real === undefined || this.realNamed.has(real) || this.realRoots.some((r) => inside(real, r))) return undefined;
+    if (real === undefined || this.realNamed.has(real) || this.realRoots.some((r) => isInside(real, r))) return undefined;
     return `${abs} leads through a symbolic link to ${real}, outside the project directory ${this.projectDirectory}`;
   }
 
   /** Whether the path as written (before links are resolved) is inside the boundary or named. */
   writtenInside(file: string): boolean {
     const abs = path.resolve(file);
-    return this.named.has(abs) || this.roots.some((r) => inside(abs, r));
+    return this.named.has(abs) || this.roots.some((r) => isInside(abs, r));
   }
 
   /** Throws the located user error when `file` may not be read. */

@@ -15,11 +15,8 @@ import { escapeSegment } from '../compose/pointer';
 import { BundleError, SourceLocation } from '../errors';
 import { isIgnored, readIgnoreFile } from './ignore';
 import { fileKind } from './regular-file';
+import { isInside } from '../util/inside';
 
-function inside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 function real(p: string): string | undefined {
   try {
@@ -37,7 +34,7 @@ export function checkBuildContext(project: Pick<ComposeProject, 'projectDirector
   const location: SourceLocation | undefined = locate(project as ComposeProject, `/services/${escapeSegment(build.service)}/build/context`);
   const where = location ? { location } : {};
   const roots = [project.projectDirectory, ...(project.allowRead ?? [])].map((r) => real(r) ?? path.resolve(r));
-  const allowed = (p: string) => roots.some((r) => inside(p, r));
+  const allowed = (p: string) => roots.some((r) => isInside(p, r));
   const fail = (code: string, message: string, fix: string) => new BundleError(`services.${build.service}.build: ${message}`, { code, ...where, fix });
 
   const context = real(build.context);

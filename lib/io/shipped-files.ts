@@ -11,6 +11,7 @@ import * as path from 'path';
 import { BundleError, SourceLocation } from '../errors';
 import { BEANSTACKIGNORE, IgnoreRule, matchingRule, shippingRules } from './ignore';
 import { fileKind } from './regular-file';
+import { isInside } from '../util/inside';
 
 /** Most bytes of shipped files one bundle carries (Elastic Beanstalk refuses source bundles over 500 MB zipped). */
 export const MAX_SHIPPED_BYTES = 1024 * 1024 * 1024;
@@ -47,10 +48,6 @@ export function shipContext(projectDirectory: string): ShipContext {
   return { projectDirectory: abs, realProject, rules: shippingRules(abs), total: 0 };
 }
 
-function inside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /** A shipped file of a bundle description. */
 export interface ShippedSource {
@@ -70,7 +67,7 @@ export function listShipped(f: ShippedSource, ctx: ShipContext): { entries: Ship
   const where = f.location ? { location: f.location } : {};
   const projectRel = (p: string, root: string) => path.relative(root, p).split(path.sep).join('/');
   const denied = (abs: string, root: string): IgnoreRule | undefined => {
-    if (!inside(abs, root)) return undefined;
+    if (!isInside(abs, root)) return undefined;
     const r = matchingRule(projectRel(abs, root), ctx.rules);
     return r && !r.negate ? r : undefined;
   };
@@ -104,7 +101,7 @@ export function listShipped(f: ShippedSource, ctx: ShipContext): { entries: Ship
       } catch {
         throw new BundleError(`${rel} is a symbolic link to ${target}, which does not exist`, { code: 'bundle/dangling-link', ...where, fix: leaveOut(rel, asWritten) });
       }
-      if (!inside(real, ctx.realProject)) {
+      if (!isInside(real, ctx.realProject)) {
         throw new BundleError(`${rel} is a symbolic link to ${target}${real !== target ? ` (${real})` : ''}, outside the project directory; a bundle never carries files from outside the project`, {
           code: 'bundle/link-outside-project',
           ...where,
@@ -127,7 +124,7 @@ export function listShipped(f: ShippedSource, ctx: ShipContext): { entries: Ship
     } else if (top) {
       // a directory of the path itself may be a link (`./conf/nginx` with `conf` → /etc)
       real = fs.realpathSync.native(abs);
-      if (!inside(real, ctx.realProject)) {
+      if (!isInside(real, ctx.realProject)) {
         throw new BundleError(`${asWritten} leads through a symbolic link to ${real}, outside the project directory; a bundle never carries files from outside the project`, {
           code: 'bundle/link-outside-project',
           ...where,

@@ -20,6 +20,7 @@ import { BundleError } from '../errors';
 import type { BundleDescription, BundleFile } from '../bundle/types';
 import { listShipped, ShipContext, shipContext, ShippedEntry } from './shipped-files';
 import { digestDescriptor, openRegular, sha256Hex } from './regular-file';
+import { isInside } from '../util/inside';
 
 /** The marker file of a bundle beanstack wrote (and may replace). */
 export const BUNDLE_MARKER = '.beanstack-bundle';
@@ -46,11 +47,6 @@ export interface WriteBundleResult {
   readonly written: readonly string[];
   /** Paths inside shipped directories that were left out (the deny-list, `.beanstackignore`, links in a cycle). */
   readonly skipped: readonly string[];
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Refuses output directories that would destroy something that is not a bundle beanstack wrote. */

@@ -19,6 +19,7 @@ import { locate } from '../bundle/locations';
 import type { ComposeProject } from '../compose/model';
 import { escapeSegment } from '../compose/pointer';
 import { SourceLocation, printable } from '../errors';
+import { isInside } from '../util/inside';
 import { LocalError } from './engine';
 
 /** Characters a mount path from a compose file may not hold: the `--mount` CSV grammar (`,` `"` `=`), bind syntax (`:`), control characters. */
@@ -88,8 +89,8 @@ export function checkMountPaths(project: Pick<ComposeProject, 'projectDirectory'
     svc.volumes.forEach((v, i) => {
       if (v.type === 'bind' && v.source !== undefined) {
         // the project directory is the user's own path; what the repository writes is the rest
+        const own = isInside(v.source, project.projectDirectory);
         const rel = path.relative(project.projectDirectory, v.source);
-        const own = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
         check(own ? `/${rel.split(path.sep).join('/')}` : v.source, `services.${name}.volumes[${i}] source`, at('volumes', i), own ? `./${rel}` : v.source);
       }
       check(v.target, `services.${name}.volumes[${i}] target`, at('volumes', i));

@@ -9,9 +9,8 @@
  *
  * The direct path covers what compose documents hold: mappings, sequences, null, booleans, safe
  * integers and one-line strings — plain where YAML 1.1 reads them back as the same string, quoted
- * the way the library quotes them otherwise. Anything else (a multi-line string, a float, a string
- * starting with a document marker, a very long key, a non-plain object) is handed to the library
- * for the whole document, so the output never depends on which path wrote it.
+ * the way the library quotes them otherwise. Anything else (a multi-line string, a float, a very
+ * long key, a non-plain object) is handed to the library for the whole document, so the output never depends on which path wrote it.
  * test/util/yaml-text.test.ts holds both paths to the same bytes, on generated data and on every
  * fixture.
  */

@@ -5,11 +5,11 @@
 import * as path from 'path';
 import { DEV_BUILD_TARGETS, DEV_COMMAND_PATTERNS, DEV_DOCKERFILE_PATTERN, DEV_ENVIRONMENT_VALUES } from '../keys';
 import { own } from '../dict';
+import { isInside as isInsidePath } from '../../util/inside';
 
 /** Whether `child` is `parent` or lies below it (both absolute POSIX paths). */
 export function isInside(child: string, parent: string): boolean {
-  const rel = path.posix.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.posix.isAbsolute(rel));
+  return isInsidePath(child, parent, path.posix);
 }
 
 /** Whether a build context is a remote one (git URL, http URL) rather than a directory. */
