@@ -32,11 +32,15 @@ const SECRET_NAME_PATTERNS: readonly RegExp[] = [
 /** Names that match a pattern but are known not to be secrets. */
 const NOT_SECRET_NAMES: readonly string[] = ['PASSWORD_FILE', 'TOKEN_TYPE', 'AUTH_TYPE', 'AUTH_MODE', 'SECRET_PATH'];
 
+/** The patterns as one expression: one compilation, one scan per name. */
+let secretName: RegExp | undefined;
+
 /** Whether a variable (or property, option) name says it holds a secret. */
 export function isSecretName(name: string): boolean {
   const upper = name.toUpperCase();
   if (upper.endsWith('_FILE') || NOT_SECRET_NAMES.includes(upper)) return false;
-  return SECRET_NAME_PATTERNS.some((p) => p.test(name));
+  secretName ??= new RegExp(SECRET_NAME_PATTERNS.map((p) => `(?:${p.source})`).join('|'), 'i');
+  return secretName.test(name);
 }
 
 /** Token formats with a recognisable prefix or structure, and what they are. */
