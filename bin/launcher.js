@@ -19,10 +19,11 @@
  */
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const vm = require('vm');
-const Module = require('module');
+// the CommonJS loader's Module class, without loading the public `module` builtin (and with it part
+// of the ES module loader) at every start
+const Module = module.constructor;
 
 const BUNDLE = path.join(__dirname, 'cli.bundle.js');
 /** Commands whose runs get a cache of their own; the rest share one. */
@@ -38,12 +39,22 @@ function fnv1a(text) {
   return h.toString(16).padStart(8, '0');
 }
 
+/**
+ * `os.tmpdir()` without loading `os` (another builtin to compile at every start): on POSIX it is
+ * TMPDIR, TMP or TEMP, else /tmp, without a trailing slash.
+ */
+function tmpdir() {
+  if (process.platform === 'win32') return require('os').tmpdir();
+  const dir = process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
+  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
+}
+
 /** The cache file for this run, or undefined when no safe cache directory can be had. */
 function cacheFile(stat) {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    const dir = path.join(os.tmpdir(), `beanstack-compile-cache-${uid ?? 'user'}`);
+    const dir = path.join(tmpdir(), `beanstack-compile-cache-${uid ?? 'user'}`);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = fs.lstatSync(dir);
     if (!st.isDirectory() || (st.mode & 0o077) !== 0 || (uid !== undefined && st.uid !== uid)) return undefined;
