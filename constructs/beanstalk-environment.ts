@@ -9,10 +9,11 @@ import { Construct } from 'constructs';
 import { compareVersions } from '../lib/util/order';
 import { optionSettings } from './beanstalk-option-settings';
 import { acknowledgeManagedPolicies, acknowledgeWildcardResource } from './nag';
-import { anyString, bool, checkProps, COMMON, int, listOf, num, object, oneOf, propsError, recordOf, str, WARNING_PREFIX } from './props';
+import { checkProps, propsError, WARNING_PREFIX } from './props';
 import { regionFacts } from './region';
 import type { DeploymentStage } from './stage';
-import { validateBeanstalkEnvironmentProps } from './validate-beanstalk-environment-props';
+import { BEANSTALK_ENVIRONMENT_PROP_CHECKS, BEANSTALK_ENVIRONMENT_REQUIRED_PROPS, validateBeanstalkEnvironmentProps } from './validate-beanstalk-environment-props';
+import { BeanstalkPlatform, DEFAULT_PLATFORM_VERSIONS, MIN_JSON_KEY_PLATFORM_VERSIONS, PLATFORM_BRANCHES } from './beanstalk-platform';
 import { ScalingTarget, scalingPreset, validateScaling } from './scaling';
 
 export { optionSettings } from './beanstalk-option-settings';
@@ -20,33 +21,8 @@ export type { OptionSetting, OptionSettingsInput } from './beanstalk-option-sett
 export { environmentBundleFiles, HTTPS_REDIRECT_CONFIG, HTTPS_REDIRECT_PATH } from './https-redirect';
 export type { EnvironmentBundleFile } from './https-redirect';
 export { LOG_RETENTION_DAYS } from './validate-beanstalk-environment-props';
-
-/** The Elastic Beanstalk platform branch: `ecs` runs Dockerrun v2, `docker` a compose file or Dockerrun v1. */
-export type BeanstalkPlatform = 'ecs' | 'docker';
-
-/** Platform branch names, as they appear in platform ARNs. */
-export const PLATFORM_BRANCHES: Readonly<Record<BeanstalkPlatform, string>> = {
-  ecs: 'ECS running on 64bit Amazon Linux 2023',
-  docker: 'Docker running on 64bit Amazon Linux 2023',
-};
-
-/**
- * Current platform versions (supported-platforms page, AMI 2023.12.20260817). Changing the version is
- * an in-place platform update of the environment (the ARN is `PlatformArn`, not `SolutionStackName`).
- */
-export const DEFAULT_PLATFORM_VERSIONS: Readonly<Record<BeanstalkPlatform, string>> = {
-  ecs: '4.7.7',
-  docker: '4.13.7',
-};
-
-/**
- * The first platform versions released after 2026-01-13, which extract a JSON key of a secret
- * (`<arn>:<key>`) into an environment variable; older ones pass the whole JSON document.
- */
-export const MIN_JSON_KEY_PLATFORM_VERSIONS: Readonly<Record<BeanstalkPlatform, string>> = {
-  ecs: '4.3.2',
-  docker: '4.9.1',
-};
+export { DEFAULT_PLATFORM_VERSIONS, MIN_JSON_KEY_PLATFORM_VERSIONS, PLATFORM_BRANCHES } from './beanstalk-platform';
+export type { BeanstalkPlatform } from './beanstalk-platform';
 
 /** An environment variable whose value comes from Secrets Manager. */
 export interface EnvironmentSecret {
@@ -341,134 +317,128 @@ export class BeanstalkEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: BeanstalkEnvironmentProps) {
     super(scope, id);
-    checkProps('BeanstalkEnvironment', props, {
-      vpc: COMMON.vpc,
-      bundleDirectory: str(),
-      appSecurityGroup: COMMON.securityGroup,
-      loadBalancerSecurityGroup: COMMON.securityGroup,
-      instanceSubnets: COMMON.subnets,
-      loadBalancerSubnets: COMMON.subnets,
-      associatePublicIpAddress: bool,
-      platform: oneOf(Object.keys(DEFAULT_PLATFORM_VERSIONS)),
-      platformVersion: str(),
-      applicationName: str(),
-      environmentName: str(),
-      cnamePrefix: str(),
-      instanceTypes: str(),
-      loadBalanced: bool,
-      minInstances: num,
-      maxInstances: num,
-      scalingTarget: object('{ cpuPercent } or { requestsPerTarget }'),
-      alertTopicArn: str(/^arn:aws[a-z-]*:sns:/, 'an SNS topic ARN'),
-      healthCheckPath: str(),
-      certificateArn: str(),
-      environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
-      environmentSecrets: recordOf(object('{ secret, jsonKey? }'), 'an object of NAME: { secret, jsonKey? }'),
-      imageRepositoryArns: listOf(str(/^arn:/, 'an ECR repository ARN'), 'a list of ECR repository ARNs'),
-      taskExecutionRoleName: str(),
-      maxApplicationVersions: int(1, 1000),
-      logRetentionDays: num,
-      managedUpdateWindow: str(),
-      stage: COMMON.stage,
-    }, ['vpc', 'bundleDirectory', 'appSecurityGroup']);
-
-    const stack = Stack.of(this);
-    const stage = props.stage ?? 'dev';
-    const prod = stage === 'prod';
-    const platform = props.platform ?? 'ecs';
-    const platformVersion = props.platformVersion ?? DEFAULT_PLATFORM_VERSIONS[platform];
-    const instanceTypes = props.instanceTypes ?? 't3.small';
-    const loadBalanced = props.loadBalanced ?? prod;
-    const minInstances = props.minInstances ?? 2;
-    const maxInstances = props.maxInstances ?? 4;
-    const healthCheckPath = props.healthCheckPath ?? '/';
-    const instanceSubnets = props.instanceSubnets ?? { subnetType: ec2.SubnetType.PUBLIC };
-    const loadBalancerSubnets = props.loadBalancerSubnets ?? { subnetType: ec2.SubnetType.PUBLIC };
-    const maxApplicationVersions = props.maxApplicationVersions ?? 25;
-    const logRetentionDays = props.logRetentionDays ?? (prod ? 90 : 7);
-    const managedUpdateWindow = props.managedUpdateWindow ?? 'Sun:03:00';
-    const environmentVariables = props.environmentVariables ?? {};
-    const environmentSecrets = props.environmentSecrets ?? {};
-    const secretNames = Object.keys(environmentSecrets).sort();
+    checkProps('BeanstalkEnvironment', props, BEANSTALK_ENVIRONMENT_PROP_CHECKS, BEANSTALK_ENVIRONMENT_REQUIRED_PROPS);
+    const resolved = applyDefaults(props);
 
     // ---- validation (R4: before any resource is created) ----
-    this.architecture = BeanstalkEnvironment.architectureOf(instanceTypes);
-    validateBeanstalkEnvironmentProps({
-      platform,
-      platformVersion,
-      defaultPlatformVersion: DEFAULT_PLATFORM_VERSIONS[platform],
-      loadBalanced,
-      minInstances,
-      maxInstances,
-      hasLoadBalancerSecurityGroup: props.loadBalancerSecurityGroup !== undefined,
-      certificateArn: props.certificateArn,
-      certificateArnIsToken: props.certificateArn !== undefined && Token.isUnresolved(props.certificateArn),
-      healthCheckPath,
-      environmentName: props.environmentName,
-      cnamePrefix: props.cnamePrefix,
-      cnamePrefixIsToken: props.cnamePrefix !== undefined && Token.isUnresolved(props.cnamePrefix),
-      logRetentionDays,
-      managedUpdateWindow,
-      variableNames: Object.keys(environmentVariables),
-      secretNames,
-      publicInstanceSubnets: isPublicSelection(props.vpc, instanceSubnets),
-    });
-    const scalingTarget = props.scalingTarget ?? (loadBalanced ? scalingPreset(stage).target : undefined);
-    validateScaling({ min: loadBalanced ? minInstances : props.minInstances ?? 1, max: loadBalanced ? maxInstances : props.maxInstances ?? 1, target: scalingTarget }, loadBalanced, {
-      min: '`minInstances`', max: '`maxInstances`', cpu: '`scalingTarget.cpuPercent`', requests: '`scalingTarget.requestsPerTarget`', loadBalancer: 'set loadBalanced: true',
-    });
-    const usesJsonKeys = secretNames.some((n) => environmentSecrets[n].jsonKey !== undefined);
-    if (usesJsonKeys && compareVersions(platformVersion, MIN_JSON_KEY_PLATFORM_VERSIONS[platform]) < 0) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:platformTooOldForJsonKeys`,
-        `platform version ${platformVersion} predates JSON-key extraction of environment secrets (platform versions released on or after 2026-01-13, ${PLATFORM_BRANCHES[platform]} ${MIN_JSON_KEY_PLATFORM_VERSIONS[platform]} or later); containers would receive the whole JSON document`);
-    }
+    this.architecture = BeanstalkEnvironment.architectureOf(resolved.instanceTypes);
+    this.validate(props, resolved);
 
-    this.loadBalanced = loadBalanced;
+    this.loadBalanced = resolved.loadBalanced;
     this.cnamePrefix = props.cnamePrefix;
     this.imagePlatform = this.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
-    this.platformArn = stack.formatArn({
+    this.platformArn = Stack.of(this).formatArn({
       service: 'elasticbeanstalk',
       account: '',
       resource: 'platform',
-      resourceName: `${PLATFORM_BRANCHES[platform]}/${platformVersion}`,
+      resourceName: `${PLATFORM_BRANCHES[resolved.platform]}/${resolved.platformVersion}`,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
 
-    const secrets = [...new Map(secretNames.map((n) => [environmentSecrets[n].secret.node.path, environmentSecrets[n].secret])).values()];
-    const repositoryArns = [...new Set(props.imageRepositoryArns ?? [])].sort();
-
     // ---- roles ----
+    this.instanceRole = this.createInstanceRole(resolved.platform);
+    const taskExecution = this.createTaskExecutionRole(props, resolved);
+    this.taskExecutionRole = taskExecution?.role;
+    this.taskExecutionRoleArn = taskExecution?.arn;
+    this.grantPullsAndSecrets([this.instanceRole, ...(this.taskExecutionRole ? [this.taskExecutionRole] : [])], props, resolved);
+    this.serviceRole = this.createServiceRole();
+    this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
+
+    // ---- source bundle ----
+    // The directory is zipped as it is: with certificateArn it holds the HTTPS redirect already
+    // (environmentBundleFiles, written with the bundle). The asset itself reads the directory.
+    this.bundleAsset = bundleAsset(this, props.bundleDirectory);
+    this.allowSourceBundleCleanup();
+
+    // ---- application and version ----
+    this.application = this.createApplication(props.applicationName, resolved.maxApplicationVersions);
+    const applicationName = props.applicationName ?? this.application.ref;
+    this.applicationVersion = new elasticbeanstalk.CfnApplicationVersion(this, 'Version', {
+      applicationName,
+      description: `bundle ${this.bundleAsset.assetHash.slice(0, 12)}`,
+      sourceBundle: { s3Bucket: this.bundleAsset.s3BucketName, s3Key: this.bundleAsset.s3ObjectKey },
+    });
+    this.applicationVersion.addResourceDependency(this.application);
+
+    // ---- the environment ----
+    this.environment = this.createEnvironment(applicationName, props, resolved);
+    this.url = `${props.certificateArn !== undefined ? 'https' : 'http'}://${this.environment.attrEndpointUrl}`;
+  }
+
+  /** The props' rules (validate-beanstalk-environment-props.ts), the scaling's, and the JSON-key warning. */
+  private validate(props: BeanstalkEnvironmentProps, r: PropsWithDefaults): void {
+    validateBeanstalkEnvironmentProps({
+      platform: r.platform,
+      platformVersion: r.platformVersion,
+      defaultPlatformVersion: DEFAULT_PLATFORM_VERSIONS[r.platform],
+      loadBalanced: r.loadBalanced,
+      minInstances: r.minInstances,
+      maxInstances: r.maxInstances,
+      hasLoadBalancerSecurityGroup: props.loadBalancerSecurityGroup !== undefined,
+      certificateArn: props.certificateArn,
+      certificateArnIsToken: props.certificateArn !== undefined && Token.isUnresolved(props.certificateArn),
+      healthCheckPath: r.healthCheckPath,
+      environmentName: props.environmentName,
+      cnamePrefix: props.cnamePrefix,
+      cnamePrefixIsToken: props.cnamePrefix !== undefined && Token.isUnresolved(props.cnamePrefix),
+      logRetentionDays: r.logRetentionDays,
+      managedUpdateWindow: r.managedUpdateWindow,
+      variableNames: Object.keys(r.environmentVariables),
+      secretNames: r.secretNames,
+      publicInstanceSubnets: isPublicSelection(props.vpc, r.instanceSubnets),
+    });
+    validateScaling({ min: r.loadBalanced ? r.minInstances : props.minInstances ?? 1, max: r.loadBalanced ? r.maxInstances : props.maxInstances ?? 1, target: r.scalingTarget }, r.loadBalanced, {
+      min: '`minInstances`', max: '`maxInstances`', cpu: '`scalingTarget.cpuPercent`', requests: '`scalingTarget.requestsPerTarget`', loadBalancer: 'set loadBalanced: true',
+    });
+    const usesJsonKeys = r.secretNames.some((n) => r.environmentSecrets[n].jsonKey !== undefined);
+    if (usesJsonKeys && compareVersions(r.platformVersion, MIN_JSON_KEY_PLATFORM_VERSIONS[r.platform]) < 0) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:platformTooOldForJsonKeys`,
+        `platform version ${r.platformVersion} predates JSON-key extraction of environment secrets (platform versions released on or after 2026-01-13, ${PLATFORM_BRANCHES[r.platform]} ${MIN_JSON_KEY_PLATFORM_VERSIONS[r.platform]} or later); containers would receive the whole JSON document`);
+    }
+  }
+
+  /** The instances' role: the platform agents' managed policies and Session Manager. */
+  private createInstanceRole(platform: BeanstalkPlatform): iam.Role {
     const instancePolicies = [
       iam.ManagedPolicy.fromAwsManagedPolicyName('AWSElasticBeanstalkWebTier'),
       ...(platform === 'ecs' ? [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSElasticBeanstalkMulticontainerDocker')] : []),
       iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
     ];
-    this.instanceRole = new iam.Role(this, 'InstanceRole', {
+    const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'Elastic Beanstalk instances: platform agents, image pulls, environment secrets, Session Manager',
       managedPolicies: instancePolicies,
     });
-    acknowledgeManagedPolicies(this.instanceRole, instancePolicies, 'AWS documents these managed policies as the instance profile of Elastic Beanstalk Docker/ECS platforms (AWSElasticBeanstalkWebTier, AWSElasticBeanstalkMulticontainerDocker) and for Session Manager (AmazonSSMManagedInstanceCore); attaching them keeps the agents\' permissions current as the platform changes');
-    const pullers: iam.Role[] = [this.instanceRole];
+    acknowledgeManagedPolicies(role, instancePolicies, 'AWS documents these managed policies as the instance profile of Elastic Beanstalk Docker/ECS platforms (AWSElasticBeanstalkWebTier, AWSElasticBeanstalkMulticontainerDocker) and for Session Manager (AmazonSSMManagedInstanceCore); attaching them keeps the agents\' permissions current as the platform changes');
+    return role;
+  }
 
-    if (platform === 'ecs' && (secretNames.length > 0 || props.taskExecutionRoleName !== undefined)) {
-      this.taskExecutionRole = new iam.Role(this, 'TaskExecutionRole', {
-        roleName: props.taskExecutionRoleName,
-        assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-        description: 'ECS task execution role of the Elastic Beanstalk environment: resolves environment secrets and pulls images',
-      });
-      this.taskExecutionRoleArn = props.taskExecutionRoleName !== undefined
-        ? BeanstalkEnvironment.taskExecutionRoleArnFor(this, props.taskExecutionRoleName)
-        : this.taskExecutionRole.roleArn;
-      pullers.push(this.taskExecutionRole);
-      this.instanceRole.addToPolicy(new iam.PolicyStatement({
-        sid: 'PassTaskExecutionRole',
-        actions: ['iam:PassRole'],
-        resources: [this.taskExecutionRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }));
-    }
+  /**
+   * The ECS task execution role, on the ECS platform when secrets reach the containers or a role name
+   * is given; the instance role may pass it to ECS. Its ARN is concrete when named.
+   */
+  private createTaskExecutionRole(props: BeanstalkEnvironmentProps, r: PropsWithDefaults): { role: iam.Role; arn: string } | undefined {
+    if (r.platform !== 'ecs' || (r.secretNames.length === 0 && props.taskExecutionRoleName === undefined)) return undefined;
+    const role = new iam.Role(this, 'TaskExecutionRole', {
+      roleName: props.taskExecutionRoleName,
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'ECS task execution role of the Elastic Beanstalk environment: resolves environment secrets and pulls images',
+    });
+    const arn = props.taskExecutionRoleName !== undefined
+      ? BeanstalkEnvironment.taskExecutionRoleArnFor(this, props.taskExecutionRoleName)
+      : role.roleArn;
+    this.instanceRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'PassTaskExecutionRole',
+      actions: ['iam:PassRole'],
+      resources: [role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }));
+    return { role, arn };
+  }
 
+  /** Lets each role that pulls images (`pullers`) read the ECR repositories and the environment secrets. */
+  private grantPullsAndSecrets(pullers: readonly iam.Role[], props: BeanstalkEnvironmentProps, r: PropsWithDefaults): void {
+    const repositoryArns = [...new Set(props.imageRepositoryArns ?? [])].sort();
     if (repositoryArns.length > 0) {
       for (const role of pullers) {
         role.addToPolicy(new iam.PolicyStatement({
@@ -484,6 +454,7 @@ export class BeanstalkEnvironment extends Construct {
         acknowledgeWildcardResource(role, '*', 'ecr:GetAuthorizationToken supports no resource-level permissions (Resource must be *); image reads are limited to the listed ECR repositories');
       }
     }
+    const secrets = [...new Map(r.secretNames.map((n) => [r.environmentSecrets[n].secret.node.path, r.environmentSecrets[n].secret])).values()];
     if (secrets.length > 0) {
       for (const role of pullers) {
         role.addToPolicy(new iam.PolicyStatement({
@@ -496,28 +467,28 @@ export class BeanstalkEnvironment extends Construct {
         }
       }
     }
+  }
 
+  /** The environment's service role: enhanced health, managed updates, the version lifecycle. */
+  private createServiceRole(): iam.Role {
     const servicePolicies = [
       iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSElasticBeanstalkEnhancedHealth'),
       iam.ManagedPolicy.fromAwsManagedPolicyName('AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy'),
     ];
-    this.serviceRole = new iam.Role(this, 'ServiceRole', {
+    const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('elasticbeanstalk.amazonaws.com', {
         conditions: { StringEquals: { 'sts:ExternalId': 'elasticbeanstalk' } },
       }),
       description: 'Elastic Beanstalk service role: enhanced health, managed platform updates, application version lifecycle',
       managedPolicies: servicePolicies,
     });
-    acknowledgeManagedPolicies(this.serviceRole, servicePolicies,
+    acknowledgeManagedPolicies(role, servicePolicies,
       'AWSElasticBeanstalkEnhancedHealth and AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy are the policies AWS documents for the Elastic Beanstalk service role; they track the permissions new platform features need');
+    return role;
+  }
 
-    this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
-
-    // ---- source bundle ----
-    // The directory is zipped as it is: with certificateArn it holds the HTTPS redirect already
-    // (environmentBundleFiles, written with the bundle). The asset itself reads the directory.
-    this.bundleAsset = bundleAsset(this, props.bundleDirectory);
-    // Elastic Beanstalk deletes the bundles of versions it drops from the bootstrap bucket.
+  /** Elastic Beanstalk deletes the bundles of versions it drops from the bootstrap bucket. */
+  private allowSourceBundleCleanup(): void {
     const bundleObjects = this.bundleAsset.bucket.arnForObjects('*.zip');
     this.serviceRole.addToPolicy(new iam.PolicyStatement({
       sid: 'DeleteOldSourceBundles',
@@ -526,9 +497,12 @@ export class BeanstalkEnvironment extends Construct {
     }));
     acknowledgeWildcardResource(this.serviceRole, bundleObjects,
       'the application-version lifecycle deletes old source bundles, whose keys (<hash>.zip) are only known per deploy; the grant is limited to s3:DeleteObject on .zip objects of the CDK assets bucket');
+  }
 
-    this.application = new elasticbeanstalk.CfnApplication(this, 'Application', {
-      applicationName: props.applicationName,
+  /** The application, whose version lifecycle keeps the newest `maxApplicationVersions`. */
+  private createApplication(applicationName: string | undefined, maxApplicationVersions: number): elasticbeanstalk.CfnApplication {
+    return new elasticbeanstalk.CfnApplication(this, 'Application', {
+      applicationName,
       description: 'Deployed by beanstack (AWS CDK)',
       resourceLifecycleConfig: {
         serviceRole: this.serviceRole.roleArn,
@@ -537,59 +511,100 @@ export class BeanstalkEnvironment extends Construct {
         },
       },
     });
-    const applicationName = props.applicationName ?? this.application.ref;
+  }
 
-    this.applicationVersion = new elasticbeanstalk.CfnApplicationVersion(this, 'Version', {
-      applicationName,
-      description: `bundle ${this.bundleAsset.assetHash.slice(0, 12)}`,
-      sourceBundle: { s3Bucket: this.bundleAsset.s3BucketName, s3Key: this.bundleAsset.s3ObjectKey },
-    });
-    this.applicationVersion.addResourceDependency(this.application);
-
-    // ---- option settings ----
+  /** The environment running the version, with its option settings (`optionSettings()`). */
+  private createEnvironment(applicationName: string, props: BeanstalkEnvironmentProps, r: PropsWithDefaults): elasticbeanstalk.CfnEnvironment {
     const subnetIds = (selection: ec2.SubnetSelection) => props.vpc.selectSubnets(selection).subnetIds;
     const options = optionSettings({
-      platform,
-      stage,
+      platform: r.platform,
+      stage: r.stage,
       vpcId: props.vpc.vpcId,
-      instanceSubnetIds: subnetIds(instanceSubnets),
-      loadBalancerSubnetIds: loadBalanced ? subnetIds(loadBalancerSubnets) : [],
-      associatePublicIpAddress: props.associatePublicIpAddress ?? isPublicSelection(props.vpc, instanceSubnets),
-      instanceTypes,
+      instanceSubnetIds: subnetIds(r.instanceSubnets),
+      loadBalancerSubnetIds: r.loadBalanced ? subnetIds(r.loadBalancerSubnets) : [],
+      associatePublicIpAddress: props.associatePublicIpAddress ?? isPublicSelection(props.vpc, r.instanceSubnets),
+      instanceTypes: r.instanceTypes,
       architecture: this.architecture,
       instanceProfileName: this.instanceProfile.instanceProfileName,
       appSecurityGroupId: props.appSecurityGroup.securityGroupId,
       loadBalancerSecurityGroupId: props.loadBalancerSecurityGroup?.securityGroupId,
       serviceRoleArn: this.serviceRole.roleArn,
       serviceRoleName: this.serviceRole.roleName,
-      loadBalanced,
-      minInstances,
-      maxInstances,
-      scalingTarget,
+      loadBalanced: r.loadBalanced,
+      minInstances: r.minInstances,
+      maxInstances: r.maxInstances,
+      scalingTarget: r.scalingTarget,
       alertTopicArn: props.alertTopicArn,
-      healthCheckPath,
+      healthCheckPath: r.healthCheckPath,
       certificateArn: props.certificateArn,
-      managedUpdateWindow,
-      logRetentionDays,
-      environmentVariables,
-      environmentSecrets: Object.fromEntries(secretNames.map((n) => [n, { secretArn: environmentSecrets[n].secret.secretArn, jsonKey: environmentSecrets[n].jsonKey }])),
+      managedUpdateWindow: r.managedUpdateWindow,
+      logRetentionDays: r.logRetentionDays,
+      environmentVariables: r.environmentVariables,
+      environmentSecrets: Object.fromEntries(r.secretNames.map((n) => [n, { secretArn: r.environmentSecrets[n].secret.secretArn, jsonKey: r.environmentSecrets[n].jsonKey }])),
     });
-
-    this.environment = new elasticbeanstalk.CfnEnvironment(this, 'Environment', {
+    const environment = new elasticbeanstalk.CfnEnvironment(this, 'Environment', {
       applicationName,
       environmentName: props.environmentName,
       cnamePrefix: props.cnamePrefix,
-      description: `${PLATFORM_BRANCHES[platform]} ${platformVersion}`,
+      description: `${PLATFORM_BRANCHES[r.platform]} ${r.platformVersion}`,
       platformArn: this.platformArn,
       versionLabel: this.applicationVersion.ref,
       optionSettings: options,
     });
-    this.environment.addResourceDependency(this.application);
-    this.environment.node.addDependency(this.instanceProfile, this.serviceRole);
-    if (this.taskExecutionRole) this.environment.node.addDependency(this.taskExecutionRole);
-
-    this.url = `${props.certificateArn !== undefined ? 'https' : 'http'}://${this.environment.attrEndpointUrl}`;
+    environment.addResourceDependency(this.application);
+    environment.node.addDependency(this.instanceProfile, this.serviceRole);
+    if (this.taskExecutionRole) environment.node.addDependency(this.taskExecutionRole);
+    return environment;
   }
+}
+
+/** The props with their documented defaults applied (R3: once, in one place). */
+interface PropsWithDefaults {
+  readonly stage: DeploymentStage;
+  readonly platform: BeanstalkPlatform;
+  readonly platformVersion: string;
+  readonly instanceTypes: string;
+  readonly loadBalanced: boolean;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly scalingTarget?: ScalingTarget;
+  readonly healthCheckPath: string;
+  readonly instanceSubnets: ec2.SubnetSelection;
+  readonly loadBalancerSubnets: ec2.SubnetSelection;
+  readonly maxApplicationVersions: number;
+  readonly logRetentionDays: number;
+  readonly managedUpdateWindow: string;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly environmentSecrets: Readonly<Record<string, EnvironmentSecret>>;
+  /** The environment secrets' variable names, sorted. */
+  readonly secretNames: readonly string[];
+}
+
+function applyDefaults(props: BeanstalkEnvironmentProps): PropsWithDefaults {
+  const stage = props.stage ?? 'dev';
+  const prod = stage === 'prod';
+  const platform = props.platform ?? 'ecs';
+  const loadBalanced = props.loadBalanced ?? prod;
+  const environmentSecrets = props.environmentSecrets ?? {};
+  return {
+    stage,
+    platform,
+    platformVersion: props.platformVersion ?? DEFAULT_PLATFORM_VERSIONS[platform],
+    instanceTypes: props.instanceTypes ?? 't3.small',
+    loadBalanced,
+    minInstances: props.minInstances ?? 2,
+    maxInstances: props.maxInstances ?? 4,
+    scalingTarget: props.scalingTarget ?? (loadBalanced ? scalingPreset(stage).target : undefined),
+    healthCheckPath: props.healthCheckPath ?? '/',
+    instanceSubnets: props.instanceSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+    loadBalancerSubnets: props.loadBalancerSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+    maxApplicationVersions: props.maxApplicationVersions ?? 25,
+    logRetentionDays: props.logRetentionDays ?? (prod ? 90 : 7),
+    managedUpdateWindow: props.managedUpdateWindow ?? 'Sun:03:00',
+    environmentVariables: props.environmentVariables ?? {},
+    environmentSecrets,
+    secretNames: Object.keys(environmentSecrets).sort(),
+  };
 }
 
 function isPublicSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boolean {

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { anyString, bool, checkProps, COMMON, num, oneOf, propsError, recordOf, str } from './props';
+import { anyString, bool, checkProps, COMMON, num, oneOf, PropCheck, propsError, recordOf, str } from './props';
 import type { DeploymentStage } from './stage';
 import { compareVersions } from '../lib/util/order';
 import { validateDatabaseProps } from './validate-database-props';
@@ -214,78 +214,54 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    checkProps('Database', props, {
-      vpc: COMMON.vpc,
-      engine: oneOf(Object.keys(ENGINE_VERSIONS)),
-      engineVersion: str(/^\d+(\.\d+)*$/, 'a major version such as 8.4 or 17, or a full version such as 8.4.10'),
-      subnets: COMMON.subnets,
-      securityGroup: COMMON.securityGroup,
-      databaseName: str(),
-      username: str(),
-      port: num,
-      instanceType: COMMON.instanceType,
-      allocatedStorageGiB: num,
-      maxAllocatedStorageGiB: num,
-      backupRetentionDays: num,
-      multiAz: bool,
-      deletionProtection: bool,
-      allowMajorVersionUpgrade: bool,
-      autoMinorVersionUpgrade: bool,
-      requireTls: bool,
-      parameters: recordOf(anyString, 'an object of parameter name: value strings'),
-      removalPolicy: oneOf(Object.values(RemovalPolicy) as string[]),
-      stage: COMMON.stage,
-    }, ['vpc']);
+    checkProps('Database', props, DATABASE_PROP_CHECKS, ['vpc']);
     if (props.subnets === undefined && props.vpc.isolatedSubnets.length === 0) {
       throw propsError(`Database prop \`vpc\` has no isolated subnets, where the database goes by default; pass \`subnets\` (e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, two availability zones), or a VPC with PRIVATE_ISOLATED subnets such as the one of \`Network\``);
     }
-
-    const stage = props.stage ?? 'dev';
-    const prod = stage === 'prod';
-    const engine = props.engine ?? 'mysql';
-    if (!(engine in ENGINE_VERSIONS)) {
-      throw propsError(`\`engine\` must be one of ${Object.keys(ENGINE_VERSIONS).join(', ')}, got '${String(engine)}'`);
-    }
-    const { full, major } = resolveEngineVersion(engine, props.engineVersion);
-    const databaseName = props.databaseName ?? 'app';
-    const username = props.username ?? 'app';
-    const port = props.port ?? DEFAULT_DATABASE_PORTS[engine];
-    const instanceType = props.instanceType
-      ?? ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE4_GRAVITON, prod ? ec2.InstanceSize.MEDIUM : ec2.InstanceSize.MICRO);
-    const allocatedStorage = props.allocatedStorageGiB ?? 20;
-    const maxAllocatedStorage = props.maxAllocatedStorageGiB ?? allocatedStorage * 5;
-    const backupRetentionDays = props.backupRetentionDays ?? (prod ? 7 : 1);
-    const multiAz = props.multiAz ?? prod;
-    const deletionProtection = props.deletionProtection ?? prod;
-    const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
-
+    const s = applyDefaults(props);
     validateDatabaseProps({
-      engine,
-      databaseName,
-      username,
-      port,
-      allocatedStorageGiB: allocatedStorage,
-      maxAllocatedStorageGiB: maxAllocatedStorage,
-      backupRetentionDays,
+      engine: s.engine,
+      databaseName: s.databaseName,
+      username: s.username,
+      port: s.port,
+      allocatedStorageGiB: s.allocatedStorage,
+      maxAllocatedStorageGiB: s.maxAllocatedStorage,
+      backupRetentionDays: s.backupRetentionDays,
       parameters: props.parameters ?? {},
     });
 
-    this.engine = engine;
-    this.engineVersion = full;
-    this.databaseName = databaseName;
-    this.username = username;
-    this.port = port;
+    this.engine = s.engine;
+    this.engineVersion = s.full;
+    this.databaseName = s.databaseName;
+    this.username = s.username;
+    this.port = s.port;
 
-    const instanceEngine = engineFor(engine, full, major);
+    const instanceEngine = engineFor(s.engine, s.full, s.major);
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `${engine} database: no inbound rule until allowFrom() is called`,
+      description: `${s.engine} database: no inbound rule until allowFrom() is called`,
       allowAllOutbound: false,
     });
+    const parameterGroup = this.createParameterGroup(props, s.engine, instanceEngine);
+    this.instance = this.createInstance(props, s, instanceEngine, parameterGroup);
+    this.secret = this.instance.secret!;
+    // The credentials outlive a prod instance: its final snapshot restores with this master password.
+    const generatedSecret = this.instance.node.findChild('Secret') as secretsmanager.Secret;
+    generatedSecret.applyRemovalPolicy(s.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    this.acknowledgeFindings(generatedSecret, s);
+  }
 
-    // utf8mb4 for MySQL/MariaDB (the compose-era images default to it; RDS defaults to latin1 on
-    // older engines), then the app's own settings. PostgreSQL keeps RDS's default parameter group
-    // (UTF8 databases) unless the app has settings.
+  /** Allows `peer` to reach the database port. */
+  allowFrom(peer: ec2.IConnectable, description = 'from the application'): void {
+    this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.port), description);
+  }
+
+  /**
+   * utf8mb4 for MySQL/MariaDB (the compose-era images default to it; RDS defaults to latin1 on
+   * older engines), then the app's own settings, then TLS only. PostgreSQL keeps RDS's default
+   * parameter group (UTF8 databases) unless the app has settings.
+   */
+  private createParameterGroup(props: DatabaseProps, engine: DatabaseEngineName, instanceEngine: rds.IInstanceEngine): rds.ParameterGroup | undefined {
     const own = props.parameters ?? {};
     const defaults: Record<string, string> = engine === 'postgres' ? {} : {
       character_set_client: 'utf8mb4',
@@ -299,54 +275,56 @@ export class Database extends Construct {
     // TLS only: RDS refuses plain connections (the app's settings may not turn it off; requireTls may)
     const tlsParameters: Record<string, string> = (props.requireTls ?? true) ? (engine === 'postgres' ? { 'rds.force_ssl': '1' } : { require_secure_transport: 'ON' }) : {};
     const parameters = { ...defaults, ...own, ...tlsParameters };
-    const parameterGroup = Object.keys(parameters).length === 0 ? undefined : new rds.ParameterGroup(this, 'Parameters', {
+    return Object.keys(parameters).length === 0 ? undefined : new rds.ParameterGroup(this, 'Parameters', {
       engine: instanceEngine,
       description: Object.keys(own).length > 0 ? 'beanstack: the app\'s server settings' : 'beanstack: utf8mb4 character set and collation',
       parameters,
     });
+  }
 
-    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+  /** The instance: isolated, private, encrypted gp3 storage, generated credentials, backups, log exports. */
+  private createInstance(props: DatabaseProps, s: DatabaseSettings, instanceEngine: rds.IInstanceEngine, parameterGroup: rds.ParameterGroup | undefined): rds.DatabaseInstance {
+    return new rds.DatabaseInstance(this, 'Instance', {
       engine: instanceEngine,
-      instanceType,
+      instanceType: s.instanceType,
       vpc: props.vpc,
       vpcSubnets: props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [this.securityGroup],
       publiclyAccessible: false,
-      port,
-      databaseName,
-      credentials: rds.Credentials.fromGeneratedSecret(username),
+      port: s.port,
+      databaseName: s.databaseName,
+      credentials: rds.Credentials.fromGeneratedSecret(s.username),
       parameterGroup,
       storageType: rds.StorageType.GP3,
-      allocatedStorage,
-      maxAllocatedStorage,
+      allocatedStorage: s.allocatedStorage,
+      maxAllocatedStorage: s.maxAllocatedStorage,
       storageEncrypted: true,
-      backupRetention: Duration.days(backupRetentionDays),
-      multiAz,
-      deletionProtection,
-      removalPolicy,
+      backupRetention: Duration.days(s.backupRetentionDays),
+      multiAz: s.multiAz,
+      deletionProtection: s.deletionProtection,
+      removalPolicy: s.removalPolicy,
       autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,
       allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
       copyTagsToSnapshot: true,
-      cloudwatchLogsExports: logExports(engine),
+      cloudwatchLogsExports: logExports(s.engine),
     });
-    this.secret = this.instance.secret!;
-    // The credentials outlive a prod instance: its final snapshot restores with this master password.
-    const generatedSecret = this.instance.node.findChild('Secret') as secretsmanager.Secret;
-    generatedSecret.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+  }
 
-    if (this.port === DEFAULT_DATABASE_PORTS[engine]) {
+  /** The cdk-nag findings this database answers by design, each with its reason. */
+  private acknowledgeFindings(generatedSecret: secretsmanager.Secret, s: DatabaseSettings): void {
+    if (this.port === DEFAULT_DATABASE_PORTS[s.engine]) {
       Validations.of(this.instance).acknowledge({
         id: 'AwsSolutions-RDS11',
         reason: 'the standard port is kept so compose-era clients and drivers work unchanged; the instance sits in isolated subnets and its security group admits the port only from the application security group',
       });
     }
-    if (!multiAz) {
+    if (!s.multiAz) {
       Validations.of(this.instance).acknowledge({
         id: 'AwsSolutions-RDS3',
         reason: 'dev stage: a single-AZ instance keeps the cost of a disposable development database low; the prod stage (or multiAz: true) turns Multi-AZ on',
       });
     }
-    if (!deletionProtection) {
+    if (!s.deletionProtection) {
       Validations.of(this.instance).acknowledge({
         id: 'AwsSolutions-RDS10',
         reason: 'dev stage: the development database is disposable and must go away with `cdk destroy`; the prod stage (or deletionProtection: true) turns deletion protection on',
@@ -358,11 +336,75 @@ export class Database extends Construct {
       reason: 'Elastic Beanstalk reads environment secrets only when instances bootstrap, so an automatic rotation would break running containers until the next deploy; the isolated VPC also gives a rotation Lambda no route to Secrets Manager. Rotate by hand, then redeploy (docs/deploy.md)',
     });
   }
+}
 
-  /** Allows `peer` to reach the database port. */
-  allowFrom(peer: ec2.IConnectable, description = 'from the application'): void {
-    this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.port), description);
+/** What each prop may hold (checkProps). */
+const DATABASE_PROP_CHECKS: Readonly<Record<string, PropCheck>> = {
+  vpc: COMMON.vpc,
+  engine: oneOf(Object.keys(ENGINE_VERSIONS)),
+  engineVersion: str(/^\d+(\.\d+)*$/, 'a major version such as 8.4 or 17, or a full version such as 8.4.10'),
+  subnets: COMMON.subnets,
+  securityGroup: COMMON.securityGroup,
+  databaseName: str(),
+  username: str(),
+  port: num,
+  instanceType: COMMON.instanceType,
+  allocatedStorageGiB: num,
+  maxAllocatedStorageGiB: num,
+  backupRetentionDays: num,
+  multiAz: bool,
+  deletionProtection: bool,
+  allowMajorVersionUpgrade: bool,
+  autoMinorVersionUpgrade: bool,
+  requireTls: bool,
+  parameters: recordOf(anyString, 'an object of parameter name: value strings'),
+  removalPolicy: oneOf(Object.values(RemovalPolicy) as string[]),
+  stage: COMMON.stage,
+};
+
+/** The props with their documented defaults applied (once, in one place), and the engine version resolved. */
+interface DatabaseSettings {
+  readonly engine: DatabaseEngineName;
+  /** The full engine version, e.g. `8.4.10`, and its major version. */
+  readonly full: string;
+  readonly major: string;
+  readonly databaseName: string;
+  readonly username: string;
+  readonly port: number;
+  readonly instanceType: ec2.InstanceType;
+  readonly allocatedStorage: number;
+  readonly maxAllocatedStorage: number;
+  readonly backupRetentionDays: number;
+  readonly multiAz: boolean;
+  readonly deletionProtection: boolean;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+function applyDefaults(props: DatabaseProps): DatabaseSettings {
+  const stage = props.stage ?? 'dev';
+  const prod = stage === 'prod';
+  const engine = props.engine ?? 'mysql';
+  if (!(engine in ENGINE_VERSIONS)) {
+    throw propsError(`\`engine\` must be one of ${Object.keys(ENGINE_VERSIONS).join(', ')}, got '${String(engine)}'`);
   }
+  const { full, major } = resolveEngineVersion(engine, props.engineVersion);
+  const allocatedStorage = props.allocatedStorageGiB ?? 20;
+  return {
+    engine,
+    full,
+    major,
+    databaseName: props.databaseName ?? 'app',
+    username: props.username ?? 'app',
+    port: props.port ?? DEFAULT_DATABASE_PORTS[engine],
+    instanceType: props.instanceType
+      ?? ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE4_GRAVITON, prod ? ec2.InstanceSize.MEDIUM : ec2.InstanceSize.MICRO),
+    allocatedStorage,
+    maxAllocatedStorage: props.maxAllocatedStorageGiB ?? allocatedStorage * 5,
+    backupRetentionDays: props.backupRetentionDays ?? (prod ? 7 : 1),
+    multiAz: props.multiAz ?? prod,
+    deletionProtection: props.deletionProtection ?? prod,
+    removalPolicy: props.removalPolicy ?? (prod ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY),
+  };
 }
 
 /** The full and major version for `requested` (a major version, a full version, or undefined). */

@@ -2,7 +2,7 @@ import { Annotations, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bool, checkProps, COMMON, listOf, num, propsError, str, WARNING_PREFIX } from './props';
+import { bool, checkProps, COMMON, listOf, num, PropCheck, propsError, str, WARNING_PREFIX } from './props';
 import type { DeploymentStage } from './stage';
 
 /** Where the application instances run. */
@@ -118,28 +118,34 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
-    checkProps('Network', props, {
-      vpc: COMMON.vpc,
-      instanceSubnets: COMMON.instanceSubnets,
-      natGateways: num,
-      maxAzs: num,
-      cidr: str(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR block such as 10.0.0.0/16'),
-      loadBalanced: bool,
-      https: bool,
-      databasePorts: listOf(num, 'a list of TCP ports such as [5432]'),
-      flowLogs: bool,
-      stage: COMMON.stage,
+    checkProps('Network', props, NETWORK_PROP_CHECKS);
+    const settings = applyDefaults(props);
+    this.validate(props, settings);
+    const { placement, loadBalanced, databasePorts } = settings;
+
+    this.loadBalanced = loadBalanced;
+    this.instancesNeedPublicIp = placement === 'public';
+    this.vpc = props.vpc ?? this.createVpc(props, settings);
+    this.instanceSubnets = { subnetType: placement === 'public' ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.loadBalancerSubnets = { subnetType: ec2.SubnetType.PUBLIC };
+    this.databaseSubnets = this.vpc.isolatedSubnets.length > 0
+      ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
+      : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    if (props.vpc) this.checkGivenVpc(settings);
+
+    this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Elastic Beanstalk instances: HTTP from the load balancer only',
+      // Containers pull images from ECR, read secrets and call whatever APIs the application needs.
+      allowAllOutbound: true,
     });
+    if (loadBalanced) this.loadBalancerSecurityGroup = this.createLoadBalancerSecurityGroup(settings.https);
+    else this.admitWebTrafficToInstances(settings.https);
+    if (databasePorts.length > 0) this.databaseSecurityGroup = this.createDatabaseSecurityGroup(databasePorts);
+  }
 
-    const stage = props.stage ?? 'dev';
-    const placement = props.instanceSubnets ?? 'public';
-    const maxAzs = props.maxAzs ?? 2;
-    const loadBalanced = props.loadBalanced ?? stage === 'prod';
-    const https = props.https ?? false;
-    const databasePorts = [...new Set(props.databasePorts ?? [])].sort((a, b) => a - b);
-    const flowLogs = props.flowLogs ?? true;
-    const natGateways = placement === 'private' ? (props.natGateways ?? (stage === 'prod' ? maxAzs : 1)) : 0;
-
+  /** The props' rules, before any resource is created. */
+  private validate(props: NetworkProps, { placement, maxAzs, databasePorts }: NetworkSettings): void {
     if (placement !== 'public' && placement !== 'private') {
       throw propsError(`\`instanceSubnets\` must be 'public' or 'private', got '${String(placement)}'`);
     }
@@ -161,108 +167,140 @@ export class Network extends Construct {
     if (props.vpc && props.natGateways !== undefined) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:natGatewaysIgnored`, '`natGateways` is ignored when `vpc` is given; the VPC keeps its own NAT setup');
     }
+  }
 
-    this.loadBalanced = loadBalanced;
-    this.instancesNeedPublicIp = placement === 'public';
-
-    if (props.vpc) {
-      this.vpc = props.vpc;
-    } else {
-      const subnetConfiguration: ec2.SubnetConfiguration[] = [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-      ];
-      if (placement === 'private') {
-        subnetConfiguration.splice(1, 0, { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 });
-      }
-      const vpc = new ec2.Vpc(this, 'Vpc', {
-        ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
-        maxAzs,
-        natGateways,
-        subnetConfiguration,
-      });
-      if (flowLogs) {
-        const logGroup = new logs.LogGroup(this, 'FlowLogs', {
-          retention: stage === 'prod' ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.ONE_WEEK,
-          removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        });
-        vpc.addFlowLog('FlowLog', {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
-          trafficType: ec2.FlowLogTrafficType.ALL,
-        });
-      } else {
-        Validations.of(vpc).acknowledge({
-          id: 'AwsSolutions-VPC7',
-          reason: 'flow logs were turned off explicitly with the Network construct\'s `flowLogs: false` prop',
-        });
-      }
-      this.vpc = vpc;
+  /** The VPC: public, (private app,) isolated database subnets, with flow logs unless turned off. */
+  private createVpc(props: NetworkProps, { stage, placement, maxAzs, natGateways, flowLogs }: NetworkSettings): ec2.Vpc {
+    const subnetConfiguration: ec2.SubnetConfiguration[] = [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+    ];
+    if (placement === 'private') {
+      subnetConfiguration.splice(1, 0, { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 });
     }
-
-    this.instanceSubnets = { subnetType: placement === 'public' ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    this.loadBalancerSubnets = { subnetType: ec2.SubnetType.PUBLIC };
-    this.databaseSubnets = this.vpc.isolatedSubnets.length > 0
-      ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
-      : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-
-    if (props.vpc) {
-      if (this.vpc.publicSubnets.length === 0) {
-        throw propsError('the `vpc` given has no public subnets; the load balancer (and public instances) need them: add public subnets or let Network create the VPC');
-      }
-      if (placement === 'private' && this.vpc.privateSubnets.length === 0) {
-        throw propsError("the `vpc` given has no private subnets with egress, which `instanceSubnets: 'private'` needs; add them or use instanceSubnets 'public'");
-      }
-      if (this.vpc.isolatedSubnets.length === 0 && this.vpc.privateSubnets.length === 0 && databasePorts.length > 0) {
-        throw propsError('the `vpc` given has neither isolated nor private subnets for the database; add PRIVATE_ISOLATED subnets');
-      }
-    }
-
-    this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
-      vpc: this.vpc,
-      description: 'Elastic Beanstalk instances: HTTP from the load balancer only',
-      // Containers pull images from ECR, read secrets and call whatever APIs the application needs.
-      allowAllOutbound: true,
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      maxAzs,
+      natGateways,
+      subnetConfiguration,
     });
-
-    if (loadBalanced) {
-      const lb = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-        vpc: this.vpc,
-        description: 'Application load balancer: HTTP/HTTPS from the internet, to the instances on port 80',
-        allowAllOutbound: false,
+    if (flowLogs) {
+      const logGroup = new logs.LogGroup(this, 'FlowLogs', {
+        retention: stage === 'prod' ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.ONE_WEEK,
+        removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
-      lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet');
-      if (https) lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
-      lb.addEgressRule(this.appSecurityGroup, ec2.Port.tcp(80), 'to the instances');
-      this.appSecurityGroup.addIngressRule(lb, ec2.Port.tcp(80), 'HTTP from the load balancer');
-      Validations.of(lb).acknowledge({
-        id: 'AwsSolutions-EC23',
-        reason: 'the public load balancer must accept HTTP (80, redirected to HTTPS when a certificate is set) and HTTPS (443) from anyone; no other port is open',
+      vpc.addFlowLog('FlowLog', {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
+        trafficType: ec2.FlowLogTrafficType.ALL,
       });
-      this.loadBalancerSecurityGroup = lb;
     } else {
-      this.appSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet (single instance, no load balancer)');
-      if (https) this.appSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet (single instance)');
-      Validations.of(this.appSecurityGroup).acknowledge({
-        id: 'AwsSolutions-EC23',
-        reason: 'single-instance environment without a load balancer: the instance itself serves HTTP (80) and, with https, 443 to anyone; no other port is open',
+      Validations.of(vpc).acknowledge({
+        id: 'AwsSolutions-VPC7',
+        reason: 'flow logs were turned off explicitly with the Network construct\'s `flowLogs: false` prop',
       });
     }
+    return vpc;
+  }
 
-    if (databasePorts.length > 0) {
-      const db = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
-        vpc: this.vpc,
-        description: `Database: port ${databasePorts.join(', ')} from the application instances only`,
-        allowAllOutbound: false,
-      });
-      for (const port of databasePorts) {
-        db.addIngressRule(this.appSecurityGroup, ec2.Port.tcp(port), 'from the application instances');
-      }
-      this.databaseSecurityGroup = db;
-      // Checked on the finished tree: a rule added after construction (db.allowFrom(Peer.anyIpv4()),
-      // addIngressRule on this group) must not open the database to the internet either.
-      this.node.addValidation({ validate: () => worldOpenRules(db).map((rule) => `the database security group admits ${rule}; a database is reached from the application instances only: remove that ingress rule (allow a security group, e.g. Database.allowFrom(instances))`) });
+  /** A given VPC has the subnets the placement needs. */
+  private checkGivenVpc({ placement, databasePorts }: NetworkSettings): void {
+    if (this.vpc.publicSubnets.length === 0) {
+      throw propsError('the `vpc` given has no public subnets; the load balancer (and public instances) need them: add public subnets or let Network create the VPC');
+    }
+    if (placement === 'private' && this.vpc.privateSubnets.length === 0) {
+      throw propsError("the `vpc` given has no private subnets with egress, which `instanceSubnets: 'private'` needs; add them or use instanceSubnets 'public'");
+    }
+    if (this.vpc.isolatedSubnets.length === 0 && this.vpc.privateSubnets.length === 0 && databasePorts.length > 0) {
+      throw propsError('the `vpc` given has neither isolated nor private subnets for the database; add PRIVATE_ISOLATED subnets');
     }
   }
+
+  /** The load balancer's group: HTTP (and HTTPS) from the internet, to the instances on port 80 only. */
+  private createLoadBalancerSecurityGroup(https: boolean): ec2.SecurityGroup {
+    const lb = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Application load balancer: HTTP/HTTPS from the internet, to the instances on port 80',
+      allowAllOutbound: false,
+    });
+    lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet');
+    if (https) lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
+    lb.addEgressRule(this.appSecurityGroup, ec2.Port.tcp(80), 'to the instances');
+    this.appSecurityGroup.addIngressRule(lb, ec2.Port.tcp(80), 'HTTP from the load balancer');
+    Validations.of(lb).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'the public load balancer must accept HTTP (80, redirected to HTTPS when a certificate is set) and HTTPS (443) from anyone; no other port is open',
+    });
+    return lb;
+  }
+
+  /** A single instance serves the internet itself: HTTP (and HTTPS) to its group. */
+  private admitWebTrafficToInstances(https: boolean): void {
+    this.appSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet (single instance, no load balancer)');
+    if (https) this.appSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet (single instance)');
+    Validations.of(this.appSecurityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'single-instance environment without a load balancer: the instance itself serves HTTP (80) and, with https, 443 to anyone; no other port is open',
+    });
+  }
+
+  /** The database's group: its ports from the instances only, also after construction (a tree validation). */
+  private createDatabaseSecurityGroup(databasePorts: readonly number[]): ec2.SecurityGroup {
+    const db = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc: this.vpc,
+      description: `Database: port ${databasePorts.join(', ')} from the application instances only`,
+      allowAllOutbound: false,
+    });
+    for (const port of databasePorts) {
+      db.addIngressRule(this.appSecurityGroup, ec2.Port.tcp(port), 'from the application instances');
+    }
+    // Checked on the finished tree: a rule added after construction (db.allowFrom(Peer.anyIpv4()),
+    // addIngressRule on this group) must not open the database to the internet either.
+    this.node.addValidation({ validate: () => worldOpenRules(db).map((rule) => `the database security group admits ${rule}; a database is reached from the application instances only: remove that ingress rule (allow a security group, e.g. Database.allowFrom(instances))`) });
+    return db;
+  }
+}
+
+/** What each prop may hold (checkProps). */
+const NETWORK_PROP_CHECKS: Readonly<Record<string, PropCheck>> = {
+  vpc: COMMON.vpc,
+  instanceSubnets: COMMON.instanceSubnets,
+  natGateways: num,
+  maxAzs: num,
+  cidr: str(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR block such as 10.0.0.0/16'),
+  loadBalanced: bool,
+  https: bool,
+  databasePorts: listOf(num, 'a list of TCP ports such as [5432]'),
+  flowLogs: bool,
+  stage: COMMON.stage,
+};
+
+/** The props with their documented defaults applied (once, in one place). */
+interface NetworkSettings {
+  readonly stage: DeploymentStage;
+  readonly placement: InstanceSubnetPlacement;
+  readonly maxAzs: number;
+  readonly loadBalanced: boolean;
+  readonly https: boolean;
+  /** Deduplicated and sorted. */
+  readonly databasePorts: readonly number[];
+  readonly flowLogs: boolean;
+  readonly natGateways: number;
+}
+
+function applyDefaults(props: NetworkProps): NetworkSettings {
+  const stage = props.stage ?? 'dev';
+  const placement = props.instanceSubnets ?? 'public';
+  const maxAzs = props.maxAzs ?? 2;
+  return {
+    stage,
+    placement,
+    maxAzs,
+    loadBalanced: props.loadBalanced ?? stage === 'prod',
+    https: props.https ?? false,
+    databasePorts: [...new Set(props.databasePorts ?? [])].sort((a, b) => a - b),
+    flowLogs: props.flowLogs ?? true,
+    natGateways: placement === 'private' ? (props.natGateways ?? (stage === 'prod' ? maxAzs : 1)) : 0,
+  };
 }
 
 /** The ingress rules of `group` (inline or separate resources) open to any address, e.g. `tcp 3306 from 0.0.0.0/0`. */

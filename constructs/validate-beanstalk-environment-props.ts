@@ -1,13 +1,49 @@
 /**
- * The cross-prop rules of `BeanstalkEnvironment`, as a table (aws-rds keeps
+ * What each prop of `BeanstalkEnvironment` may hold, and its cross-prop rules as a table (aws-rds keeps
  * `validateDatabaseInstanceProps` the same way): each rule is a condition on the props with their
  * defaults applied and the message that names the prop, the value and the fix. Checked in order
  * before any resource is created; the first that holds is thrown.
  */
-import { checkRules, PropsRule } from './props';
+import { DEFAULT_PLATFORM_VERSIONS } from './beanstalk-platform';
+import { anyString, bool, checkRules, COMMON, int, listOf, num, object, oneOf, PropCheck, PropsRule, recordOf, str } from './props';
 
 /** Retention periods CloudWatch Logs accepts (`RetentionInDays` of the log options). */
 export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** What each prop may hold (`checkProps`, before the defaults are applied). */
+export const BEANSTALK_ENVIRONMENT_PROP_CHECKS: Readonly<Record<string, PropCheck>> = {
+  vpc: COMMON.vpc,
+  bundleDirectory: str(),
+  appSecurityGroup: COMMON.securityGroup,
+  loadBalancerSecurityGroup: COMMON.securityGroup,
+  instanceSubnets: COMMON.subnets,
+  loadBalancerSubnets: COMMON.subnets,
+  associatePublicIpAddress: bool,
+  platform: oneOf(Object.keys(DEFAULT_PLATFORM_VERSIONS)),
+  platformVersion: str(),
+  applicationName: str(),
+  environmentName: str(),
+  cnamePrefix: str(),
+  instanceTypes: str(),
+  loadBalanced: bool,
+  minInstances: num,
+  maxInstances: num,
+  scalingTarget: object('{ cpuPercent } or { requestsPerTarget }'),
+  alertTopicArn: str(/^arn:aws[a-z-]*:sns:/, 'an SNS topic ARN'),
+  healthCheckPath: str(),
+  certificateArn: str(),
+  environmentVariables: recordOf(anyString, 'an object of NAME: value strings'),
+  environmentSecrets: recordOf(object('{ secret, jsonKey? }'), 'an object of NAME: { secret, jsonKey? }'),
+  imageRepositoryArns: listOf(str(/^arn:/, 'an ECR repository ARN'), 'a list of ECR repository ARNs'),
+  taskExecutionRoleName: str(),
+  maxApplicationVersions: int(1, 1000),
+  logRetentionDays: num,
+  managedUpdateWindow: str(),
+  stage: COMMON.stage,
+};
+
+/** The props without a default. */
+export const BEANSTALK_ENVIRONMENT_REQUIRED_PROPS: readonly string[] = ['vpc', 'bundleDirectory', 'appSecurityGroup'];
 
 /** The props the rules read, with their defaults applied. */
 export interface ResolvedEnvironmentProps {

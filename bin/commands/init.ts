@@ -202,36 +202,68 @@ interface PlannedFile {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
-  const { loadProject } = await import('../../lib/compose');
-  const { nodeFileReader } = await import('../../lib/io/node-reader');
-  if (flags.account === undefined || !/^\d{12}$/.test(flags.account)) {
-    throw new BeanstackError(flags.account === undefined ? '--account is required: the stack deploys to one AWS account, and synth must not need credentials to find it' : `--account ${flags.account}: not a 12-digit AWS account id`, {
+/** The flags' rules, in order: the first one broken is the error. */
+const FLAG_RULES: readonly ((flags: InitFlags) => BeanstackError | undefined)[] = [
+  (flags) => (flags.account === undefined || !/^\d{12}$/.test(flags.account)
+    ? new BeanstackError(flags.account === undefined ? '--account is required: the stack deploys to one AWS account, and synth must not need credentials to find it' : `--account ${flags.account}: not a 12-digit AWS account id`, {
       code: 'init/account',
       fix: 'pass --account 111122223333 (aws sts get-caller-identity --query Account --output text prints yours)',
-    });
-  }
-  if (flags.region === undefined || !REGION.test(flags.region)) {
-    throw new BeanstackError(flags.region === undefined ? '--region is required: the region the stack deploys to' : `--region ${flags.region}: not an AWS region name`, { code: 'init/region', fix: 'e.g. --region eu-west-1' });
-  }
-  const stageProblem = stageNameProblem(flags.stage);
-  if (stageProblem !== undefined) {
-    throw new BeanstackError(`--stage ${flags.stage}: not a stage name`, { code: 'init/stage', fix: `${stageProblem.slice(stageProblem.indexOf('; ') + 2)}; e.g. --stage prod` });
-  }
-  if (flags.preset !== undefined && !isDeploymentStage(flags.preset)) {
-    throw new BeanstackError(`--preset ${flags.preset}: not a preset`, { code: 'init/preset', fix: 'use --preset prod or --preset dev' });
-  }
-  if (flags.appName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(flags.appName)) {
-    throw new BeanstackError(`--app-name ${flags.appName}: letters, digits and hyphens only, starting with a letter`, { code: 'init/app-name', fix: 'e.g. --app-name shop' });
-  }
-  if (flags.branch.length === 0 || /[\x00-\x1f]/.test(flags.branch)) {
-    throw new BeanstackError(`--branch ${JSON.stringify(flags.branch)}: not a branch name`, { code: 'init/branch', fix: 'e.g. --branch main' });
+    })
+    : undefined),
+  (flags) => (flags.region === undefined || !REGION.test(flags.region)
+    ? new BeanstackError(flags.region === undefined ? '--region is required: the region the stack deploys to' : `--region ${flags.region}: not an AWS region name`, { code: 'init/region', fix: 'e.g. --region eu-west-1' })
+    : undefined),
+  (flags) => {
+    const stageProblem = stageNameProblem(flags.stage);
+    return stageProblem === undefined ? undefined
+      : new BeanstackError(`--stage ${flags.stage}: not a stage name`, { code: 'init/stage', fix: `${stageProblem.slice(stageProblem.indexOf('; ') + 2)}; e.g. --stage prod` });
+  },
+  (flags) => (flags.preset !== undefined && !isDeploymentStage(flags.preset)
+    ? new BeanstackError(`--preset ${flags.preset}: not a preset`, { code: 'init/preset', fix: 'use --preset prod or --preset dev' })
+    : undefined),
+  (flags) => (flags.appName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(flags.appName)
+    ? new BeanstackError(`--app-name ${flags.appName}: letters, digits and hyphens only, starting with a letter`, { code: 'init/app-name', fix: 'e.g. --app-name shop' })
+    : undefined),
+  (flags) => (flags.branch.length === 0 || /[\x00-\x1f]/.test(flags.branch)
+    ? new BeanstackError(`--branch ${JSON.stringify(flags.branch)}: not a branch name`, { code: 'init/branch', fix: 'e.g. --branch main' })
+    : undefined),
+];
+
+/** Checks the flags (FLAG_RULES, then the domain's); the account and region they name. */
+function checkInitFlags(flags: InitFlags): { account: string; region: string } {
+  for (const rule of FLAG_RULES) {
+    const error = rule(flags);
+    if (error) throw error;
   }
   checkDomainFlags(flags);
+  return { account: flags.account!, region: flags.region! };
+}
+
+/** What init writes, rendered before anything is written, and what it found on the way. */
+interface InitPlan {
+  readonly files: PlannedFile[];
+  readonly prodFile: string;
+  readonly prodExists: boolean;
+  readonly defaults: ReturnType<typeof detectDefaults>;
+}
+
+async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
+  const { account, region } = checkInitFlags(flags);
   const repository = detectRepository(ctx.cwd, ctx.env, flags.repository);
   if (repository !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
     throw new BeanstackError(`--repository ${repository}: expected OWNER/NAME of a GitHub repository`, { code: 'init/repository', fix: 'e.g. --repository acme/shop' });
   }
+  const plan = await planInit(ctx, flags, region);
+  const outcome = writePlannedFiles(ctx, flags, plan.files);
+  reportInit(ctx, flags, plan, outcome);
+  ctx.stderr(nextSteps(ctx, flags, account, region, repository).join('\n') + '\n');
+  return outcome.kept.length > 0 ? ExitCode.CHANGED : ExitCode.OK;
+}
+
+/** Loads the compose files and renders every file init writes: cdk.json, .gitignore, the prod override, the workflows. */
+async function planInit(ctx: CliContext, flags: InitFlags, region: string): Promise<InitPlan> {
+  const { loadProject } = await import('../../lib/compose');
+  const { nodeFileReader } = await import('../../lib/io/node-reader');
   const candidates = flags.file.length > 0 ? flags.file : ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'].filter((f) => fs.existsSync(path.join(ctx.cwd, f))).slice(0, 1);
   if (candidates.length === 0) {
     throw new BeanstackError(`no compose file in ${ctx.cwd}`, { code: 'init/no-compose', fix: 'run beanstack init in the directory of your docker-compose.yml, or pass -f <file>' });
@@ -244,7 +276,28 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
   const loaded = loadProject({ files: candidates.filter((f) => f !== prodFile), workingDirectory: ctx.cwd, environment: ctx.env, reader: nodeFileReader, ...(ctx.env.HOME ? { homeDirectory: ctx.env.HOME } : {}) });
   const project = loaded.result;
   const appName = flags.appName ?? (project.name.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '') || 'app');
-  const cdkJson = {
+  const cdkJson = cdkJsonFor(ctx, flags, appName, composeFiles);
+  const dir = packageDir('templates/init');
+  const read = (rel: string): string => fs.readFileSync(path.join(dir, rel), 'utf8');
+  const files: PlannedFile[] = [{ path: 'cdk.json', content: `${JSON.stringify(cdkJson, null, 2)}\n` }];
+  const gitignorePath = path.join(ctx.cwd, '.gitignore');
+  const gitignore = mergeGitignore(fs.existsSync(gitignorePath) ? fs.readFileSync(gitignorePath, 'utf8') : undefined);
+  if (gitignore !== undefined) files.push({ path: '.gitignore', content: gitignore });
+  const defaults = detectDefaults(project);
+  if (!prodExists || flags.force) {
+    files.push({ path: prodFile, content: fill(read('docker-compose.prod.yml.tpl'), { firstCompose: candidates[0], xBeanstack: { raw: defaults.text } }) });
+  }
+  const values = { stage: flags.stage, branch: flags.branch, region };
+  if (flags.workflows) {
+    files.push({ path: '.github/workflows/beanstack-review.yml', content: fill(read('.github/workflows/beanstack-review.yml.tpl'), values) });
+    files.push({ path: '.github/workflows/beanstack-deploy.yml', content: fill(read('.github/workflows/beanstack-deploy.yml.tpl'), values) });
+  }
+  return { files, prodFile, prodExists, defaults };
+}
+
+/** The project's cdk.json: the app command and the context synth reads. */
+function cdkJsonFor(ctx: CliContext, flags: InitFlags, appName: string, composeFiles: readonly string[]): Record<string, unknown> {
+  return {
     app: 'npx beanstack app',
     context: {
       account: flags.account,
@@ -262,22 +315,13 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
       ...recommendedFlags(ctx.cwd),
     },
   };
-  const dir = packageDir('templates/init');
-  const read = (rel: string): string => fs.readFileSync(path.join(dir, rel), 'utf8');
-  const files: PlannedFile[] = [{ path: 'cdk.json', content: `${JSON.stringify(cdkJson, null, 2)}\n` }];
-  const gitignorePath = path.join(ctx.cwd, '.gitignore');
-  const gitignore = mergeGitignore(fs.existsSync(gitignorePath) ? fs.readFileSync(gitignorePath, 'utf8') : undefined);
-  if (gitignore !== undefined) files.push({ path: '.gitignore', content: gitignore });
-  const defaults = detectDefaults(project);
-  if (!prodExists || flags.force) {
-    files.push({ path: prodFile, content: fill(read('docker-compose.prod.yml.tpl'), { firstCompose: candidates[0], xBeanstack: { raw: defaults.text } }) });
-  }
-  const values = { stage: flags.stage, branch: flags.branch, region: flags.region };
-  if (flags.workflows) {
-    files.push({ path: '.github/workflows/beanstack-review.yml', content: fill(read('.github/workflows/beanstack-review.yml.tpl'), values) });
-    files.push({ path: '.github/workflows/beanstack-deploy.yml', content: fill(read('.github/workflows/beanstack-deploy.yml.tpl'), values) });
-  }
+}
 
+/**
+ * Writes the planned files (each atomically; nothing with --dry-run): a file with the same content is
+ * up to date, one with other content is kept unless --force (.gitignore is only ever appended to).
+ */
+function writePlannedFiles(ctx: CliContext, flags: InitFlags, files: readonly PlannedFile[]): { written: string[]; same: string[]; kept: string[] } {
   const written: string[] = [];
   const same: string[] = [];
   const kept: string[] = [];
@@ -305,38 +349,46 @@ async function action(ctx: CliContext, flags: InitFlags): Promise<number> {
       fs.renameSync(tmp, abs);
     }
   }
+  return { written, same, kept };
+}
+
+/** What was written, kept or up to date, and what was detected. */
+function reportInit(ctx: CliContext, flags: InitFlags, plan: InitPlan, { written, same, kept }: { written: string[]; same: string[]; kept: string[] }): void {
   const verb = flags.dryRun ? 'would write' : 'wrote';
   for (const p of written) ctx.stderr(`${verb} ${p}\n`);
   for (const p of same) ctx.stderr(`${p} is up to date\n`);
   for (const p of kept) ctx.stderr(`kept ${p}: it exists and differs (use --force to overwrite)\n`);
-  if (prodExists && !flags.force) ctx.stderr(`kept ${prodFile}: it exists; x-beanstack fields are documented in ${docsPath('x-beanstack.md', ctx.cwd)}\n`);
+  if (plan.prodExists && !flags.force) ctx.stderr(`kept ${plan.prodFile}: it exists; x-beanstack fields are documented in ${docsPath('x-beanstack.md', ctx.cwd)}\n`);
   if (!flags.certificateArn && !flags.domain) {
     ctx.stderr('note: no --domain or --certificate-arn: cdk.json sets allowHttp, so the prod stage serves plain HTTP (every synth warns); rerun with --domain shop.example.com --hosted-zone-id Z… --hosted-zone-name example.com (or set context certificateArn) and remove allowHttp to serve HTTPS\n');
   }
-  if (defaults.web) ctx.stderr(`detected web service: ${defaults.web}\n`);
-  if (defaults.database) ctx.stderr(`detected database service: ${defaults.database} (replaced by Amazon RDS)\n`);
+  if (plan.defaults.web) ctx.stderr(`detected web service: ${plan.defaults.web}\n`);
+  if (plan.defaults.database) ctx.stderr(`detected database service: ${plan.defaults.database} (replaced by Amazon RDS)\n`);
+}
+
+/** The next steps: synth, review, bootstrap, and with the workflows the OIDC role to create. */
+function nextSteps(ctx: CliContext, flags: InitFlags, account: string, region: string, repository: string | undefined): string[] {
   const lines = [
     '',
     'next steps:',
     '  npx cdk synth                               # the dev stage, offline: no AWS credentials needed',
     '  npx beanstack diff --base-ref origin/main   # review a change offline',
-    `  npx cdk bootstrap aws://${flags.account}/${flags.region}   # once per account and region, with credentials`,
+    `  npx cdk bootstrap aws://${account}/${region}   # once per account and region, with credentials`,
   ];
   if (flags.workflows) {
     const repo = repository ?? 'OWNER/REPOSITORY';
     lines.push(
       '',
       `the deploy workflow runs in the GitHub environment "${flags.stage}" and assumes an IAM role through GitHub's OIDC provider:`,
-      `  1. in AWS account ${flags.account}, add the identity provider token.actions.githubusercontent.com (audience sts.amazonaws.com) once`,
+      `  1. in AWS account ${account}, add the identity provider token.actions.githubusercontent.com (audience sts.amazonaws.com) once`,
       `  2. create a role with this trust policy${repository === undefined ? ' (no GitHub repository found: replace OWNER/REPOSITORY, or rerun with --repository OWNER/NAME)' : ''} and the permissions of ${docsPath('iam/deploy-policy.json', ctx.cwd)}:`,
-      ...JSON.stringify(trustPolicy(flags.account, repo, flags.stage), null, 2).split('\n').map((l) => `     ${l}`),
+      ...JSON.stringify(trustPolicy(account, repo, flags.stage), null, 2).split('\n').map((l) => `     ${l}`),
       '  3. store the role ARN as the repository variable AWS_DEPLOY_ROLE_ARN',
       `  4. protect the environment: GitHub → Settings → Environments → ${flags.stage}: required reviewers, and deployment branches limited to ${JSON.stringify(flags.branch)}`,
       '     (the trust policy trusts any job of this repository that runs in that environment)',
     );
   }
-  ctx.stderr(lines.join('\n') + '\n');
-  return kept.length > 0 ? ExitCode.CHANGED : ExitCode.OK;
+  return lines;
 }
 
 export const registerInit: RegisterCommand = (program, ctx, wrap) => {

@@ -17,6 +17,12 @@ import { ExitCode } from '../cli-context';
 import type { CliContext } from '../cli-context';
 import { BeanstackError } from '../../lib/errors';
 import type { RegisterCommand } from './index';
+import type { BundleDescription, Plan, RequiredSecret } from '../../lib/bundle';
+import type { ComposeProject } from '../../lib/compose';
+import type { Diagnostic } from '../../lib/errors';
+import type { StandIn } from '../../lib/local/database';
+import type { DockerCliEngine } from '../../lib/local/docker-cli';
+import type { Rehearsal } from '../../lib/local/rehearsal';
 import { addComposeOptions, ComposeFlags, loadOptionsFrom } from '../shared/compose-options';
 import { collect } from '../shared/flags';
 
@@ -84,23 +90,21 @@ function stamp(): string {
   return new Date().toISOString().slice(11, 19);
 }
 
-async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
-  const fs = await import('fs');
-  const { loadProject } = await import('../../lib/compose');
-  const { planBundle, renderBundle } = await import('../../lib/bundle');
-  const { nodeFileReader } = await import('../../lib/io/node-reader');
-  const { withWarnings } = await import('../../lib/errors');
-  const { formatWarnings } = await import('../shared/warnings');
-  const { DockerCliEngine } = await import('../../lib/local/docker-cli');
-  const { buildImages } = await import('../../lib/local/images');
-  const { planStandIn, databaseEnvironment } = await import('../../lib/local/database');
-  const { Rehearsal, down, removeRehearsalFiles } = await import('../../lib/local/rehearsal');
-  const { checkMountPaths } = await import('../../lib/local/arguments');
-  const { ReadBoundary } = await import('../../lib/compose/boundary');
-  const { readRegularFile } = await import('../../lib/io/regular-file');
+/** The flags' values, parsed and checked before anything runs. */
+interface LocalSettings {
+  readonly registry?: string;
+  readonly publish: Record<number, number>;
+  readonly secretFlags: Record<string, string>;
+  readonly envFlags: Record<string, string>;
+  /** `--db-image service=image`, by service. */
+  readonly dbImages: Record<string, string>;
+  /** `--db-image image`: every stand-in's. */
+  readonly dbImageAll?: string;
+  readonly healthTimeoutMs: number;
+  readonly databaseTimeoutMs: number;
+}
 
-  const say = (m: string) => ctx.stderr(`[local ${stamp()}] ${m}\n`);
-  const engine = new DockerCliEngine({ env: ctx.env });
+function parseLocalFlags(flags: LocalFlags): LocalSettings {
   const registry = flags.registry;
   if (registry !== undefined && !/^[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/.test(registry)) {
     throw flagError(`--registry ${registry}`, 'expected HOST[:PORT][/PATH]', 'write it like --registry 127.0.0.1:5000');
@@ -115,36 +119,83 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
     if (eq > 0 && !v.slice(0, eq).includes(':') && !v.slice(0, eq).includes('/')) dbImages[v.slice(0, eq)] = v.slice(eq + 1);
     else dbImageAll = v;
   }
-  const healthTimeoutMs = seconds('--health-timeout', flags.healthTimeout);
-  const databaseTimeoutMs = seconds('--db-timeout', flags.dbTimeout);
+  return {
+    registry,
+    publish,
+    secretFlags,
+    envFlags,
+    dbImages,
+    dbImageAll,
+    healthTimeoutMs: seconds('--health-timeout', flags.healthTimeout),
+    databaseTimeoutMs: seconds('--db-timeout', flags.dbTimeout),
+  };
+}
 
+type Say = (message: string) => void;
+
+async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
+  const { loadProject } = await import('../../lib/compose');
+  const { nodeFileReader } = await import('../../lib/io/node-reader');
+  const { DockerCliEngine } = await import('../../lib/local/docker-cli');
+  const { checkMountPaths } = await import('../../lib/local/arguments');
+
+  const say: Say = (m) => ctx.stderr(`[local ${stamp()}] ${m}\n`);
+  const engine = new DockerCliEngine({ env: ctx.env });
+  const settings = parseLocalFlags(flags);
   const loaded = loadProject(loadOptionsFrom(flags, ctx, nodeFileReader));
   const project = loaded.result;
   // paths that would be read as other fields of `docker --mount`: refused before anything runs
   if (!flags.down) checkMountPaths(project);
   const stateDir = path.join(os.tmpdir(), `beanstack-local-${project.name}`);
-
-  if (flags.down) {
-    const removed = await down(engine, project.name);
-    fs.rmSync(stateDir, { recursive: true, force: true });
-    // the rehearsal's .env and compose file hold the stand-in's password and the secrets given with --secret
-    const bundleDirs = flags.out ? [path.resolve(ctx.cwd, flags.out)] : (['ecs', 'docker'] as const).map((t) => path.join(project.projectDirectory, '.beanstack', 'local', t));
-    for (const dir of bundleDirs) removeRehearsalFiles(dir);
-    const all = [...removed.containers.map((c) => `container ${c}`), ...removed.networks.map((n) => `network ${n}`), ...removed.volumes.map((v) => `volume ${v}`)];
-    say(all.length > 0 ? `removed ${all.join(', ')}` : `nothing of project ${project.name} was running`);
-    return ExitCode.OK;
-  }
+  if (flags.down) return tearDown(ctx, flags, engine, project, stateDir, say);
 
   // the engine first, so a missing engine is reported before anything else happens
   await engine.info();
-  let plan: ReturnType<typeof planBundle>;
+  const plan = await planRehearsal(ctx, flags, project, loaded.warnings);
+  const images = await buildRehearsalImages(ctx, flags, engine, plan, project, settings.registry, say);
+  const { bundle, outDir } = await writeRehearsalBundle(ctx, flags, plan, images, project, say);
+  const values = await injectedValues(ctx, bundle, project, settings);
+  for (const s of values.standIns) {
+    const vars = bundle.databases.find((d) => d.service === s.service)?.variables ?? [];
+    say(`database ${s.service} → RDS stand-in; injecting ${vars.map((v) => `${v.name} (${v.role})`).join(', ') || 'no variables'} into every container, as Elastic Beanstalk passes environment properties and secrets`);
+  }
+  const rehearsal = await createRehearsal(ctx, flags, settings, { engine, project, stateDir, outDir, bundle, values, say });
+  return superviseRehearsal(ctx, flags, engine, rehearsal, outDir, say);
+}
+
+/** `--down`: removes the containers, networks and volumes of the project's rehearsals, and their files. */
+async function tearDown(ctx: CliContext, flags: LocalFlags, engine: DockerCliEngine, project: ComposeProject, stateDir: string, say: Say): Promise<number> {
+  const fs = await import('fs');
+  const { down, removeRehearsalFiles } = await import('../../lib/local/rehearsal');
+  const removed = await down(engine, project.name);
+  fs.rmSync(stateDir, { recursive: true, force: true });
+  // the rehearsal's .env and compose file hold the stand-in's password and the secrets given with --secret
+  const bundleDirs = flags.out ? [path.resolve(ctx.cwd, flags.out)] : (['ecs', 'docker'] as const).map((t) => path.join(project.projectDirectory, '.beanstack', 'local', t));
+  for (const dir of bundleDirs) removeRehearsalFiles(dir);
+  const all = [...removed.containers.map((c) => `container ${c}`), ...removed.networks.map((n) => `network ${n}`), ...removed.volumes.map((v) => `volume ${v}`)];
+  say(all.length > 0 ? `removed ${all.join(', ')}` : `nothing of project ${project.name} was running`);
+  return ExitCode.OK;
+}
+
+/** The plan of the target, once; the load and plan warnings printed unless `--quiet`. */
+async function planRehearsal(ctx: CliContext, flags: LocalFlags, project: ComposeProject, loadWarnings: readonly Diagnostic[]): Promise<Plan> {
+  const { planBundle } = await import('../../lib/bundle');
+  const { nodeFileReader } = await import('../../lib/io/node-reader');
+  const { withWarnings } = await import('../../lib/errors');
+  const { formatWarnings } = await import('../shared/warnings');
+  let plan: Plan;
   try {
     plan = planBundle(project, { target: flags.target, reader: nodeFileReader });
   } catch (e) {
-    throw withWarnings(e, loaded.warnings);
+    throw withWarnings(e, loadWarnings);
   }
-  if (!flags.quiet) ctx.stderr(formatWarnings([...loaded.warnings, ...plan.warnings], ctx.cwd));
+  if (!flags.quiet) ctx.stderr(formatWarnings([...loadWarnings, ...plan.warnings], ctx.cwd));
+  return plan;
+}
 
+/** Builds (and with `--registry` pushes) the images as deploy would; the image reference per service. */
+async function buildRehearsalImages(ctx: CliContext, flags: LocalFlags, engine: DockerCliEngine, plan: Plan, project: ComposeProject, registry: string | undefined, say: Say): Promise<Record<string, string>> {
+  const { buildImages } = await import('../../lib/local/images');
   say(`building ${plan.images.length} image${plan.images.length === 1 ? '' : 's'} as deploy would${registry ? ` and pushing to ${registry}` : ''}`);
   const builtStarted = Date.now();
   const built = await buildImages(engine, plan.images, {
@@ -158,9 +209,15 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   });
   const rebuilt = built.filter((b) => b.built).map((b) => b.service);
   say(`images ready in ${((Date.now() - builtStarted) / 1000).toFixed(1)} s (${rebuilt.length > 0 ? `built: ${rebuilt.join(', ')}` : 'all unchanged'}${rebuilt.length < built.length && rebuilt.length > 0 ? `; unchanged: ${built.filter((b) => !b.built).map((b) => b.service).join(', ')}` : ''})`);
-
   const images: Record<string, string> = {};
   for (const b of built) images[b.service] = b.ref;
+  return images;
+}
+
+/** Renders the plan with the built images and writes the bundle (default: <project>/.beanstack/local/<target>). */
+async function writeRehearsalBundle(ctx: CliContext, flags: LocalFlags, plan: Plan, images: Record<string, string>, project: ComposeProject, say: Say): Promise<{ bundle: BundleDescription; outDir: string }> {
+  const fs = await import('fs');
+  const { renderBundle } = await import('../../lib/bundle');
   const { result: bundle } = renderBundle(plan, { images });
   const outDir = path.resolve(ctx.cwd, flags.out ?? path.join(project.projectDirectory, '.beanstack', 'local', flags.target));
   if (!flags.out) ignoreStateDirectory(fs, path.join(project.projectDirectory, '.beanstack'));
@@ -168,8 +225,20 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   writeBundle(bundle, outDir, { projectDirectory: project.projectDirectory, sourceFiles: project.composeFiles });
   const shownOut = path.relative(ctx.cwd, outDir).startsWith('..') ? outDir : path.relative(ctx.cwd, outDir) || '.';
   say(`bundle written to ${shownOut}/${bundle.files[0].path} (/var/app/current maps here)`);
+  return { bundle, outDir };
+}
 
-  // the values the stack would inject
+/** What the stack would inject: the stand-ins' variables, the required variables and the secrets. */
+interface InjectedValues {
+  readonly standIns: StandIn[];
+  readonly environmentProperties: Record<string, string>;
+  readonly secretValues: Record<string, string>;
+}
+
+/** The values the stack would inject; refuses (listing them all) when some have no value here. */
+async function injectedValues(ctx: CliContext, bundle: BundleDescription, project: ComposeProject, settings: LocalSettings): Promise<InjectedValues> {
+  const { planStandIn, databaseEnvironment } = await import('../../lib/local/database');
+  const { envFlags, secretFlags, dbImages, dbImageAll } = settings;
   const standIns = bundle.databases.map((db) => planStandIn(db, {
     project: project.name,
     containerPrefix: `beanstack-${project.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-`,
@@ -184,15 +253,9 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   }
   for (const [k, v] of Object.entries(envFlags)) environmentProperties[k] = v;
   const secretValues: Record<string, string> = {};
-  const boundary = new ReadBoundary(nodeFileReader, project.projectDirectory, [], project.allowRead ?? []);
+  const secretValue = await secretReader(ctx, project, secretFlags);
   for (const s of bundle.secrets) {
-    let value: string | undefined = secretFlags[s.name] ?? ctx.env[s.name];
-    const file = s.composeSecret ? project.secrets[s.composeSecret]?.file : undefined;
-    if (value === undefined && file) {
-      // a secret file is the repository's to name: only inside the project (or --allow-read), only a regular file
-      boundary.check(file, `secrets.${s.composeSecret}.file`, project.locations[`/secrets/${s.composeSecret}/file`]);
-      value = readRegularFile(file, 1024 * 1024)?.toString('utf8').replace(/\r?\n$/, '');
-    }
+    const value = secretValue(s);
     if (value === undefined) missing.push(`secret ${s.name} (read by ${s.services.join(', ')}; pass --secret ${s.name}=VALUE)`);
     else {
       secretValues[s.name] = value;
@@ -207,49 +270,77 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
       fix: 'pass each with --env NAME=VALUE or --secret NAME=VALUE (or set it in the environment of beanstack local)',
     });
   }
-  for (const s of standIns) {
-    const vars = bundle.databases.find((d) => d.service === s.service)?.variables ?? [];
-    say(`database ${s.service} → RDS stand-in; injecting ${vars.map((v) => `${v.name} (${v.role})`).join(', ') || 'no variables'} into every container, as Elastic Beanstalk passes environment properties and secrets`);
-  }
+  return { standIns, environmentProperties, secretValues };
+}
 
-  const runId = randomBytes(4).toString('hex');
+/** A secret's value: `--secret`, else the environment, else the compose secret's file (inside the project or --allow-read). */
+async function secretReader(ctx: CliContext, project: ComposeProject, secretFlags: Readonly<Record<string, string>>): Promise<(s: RequiredSecret) => string | undefined> {
+  const { nodeFileReader } = await import('../../lib/io/node-reader');
+  const { ReadBoundary } = await import('../../lib/compose/boundary');
+  const { readRegularFile } = await import('../../lib/io/regular-file');
+  const boundary = new ReadBoundary(nodeFileReader, project.projectDirectory, [], project.allowRead ?? []);
+  return (s) => {
+    const value: string | undefined = secretFlags[s.name] ?? ctx.env[s.name];
+    const file = s.composeSecret ? project.secrets[s.composeSecret]?.file : undefined;
+    if (value !== undefined || !file) return value;
+    // a secret file is the repository's to name: only inside the project (or --allow-read), only a regular file
+    boundary.check(file, `secrets.${s.composeSecret}.file`, project.locations[`/secrets/${s.composeSecret}/file`]);
+    return readRegularFile(file, 1024 * 1024)?.toString('utf8').replace(/\r?\n$/, '');
+  };
+}
+
+/** The rehearsal of the written bundle: Dockerrun v2 as ECS runs it, or the compose file as the Docker platform does. */
+async function createRehearsal(
+  ctx: CliContext,
+  flags: LocalFlags,
+  settings: LocalSettings,
+  run: { engine: DockerCliEngine; project: ComposeProject; stateDir: string; outDir: string; bundle: BundleDescription; values: InjectedValues; say: Say },
+): Promise<Rehearsal> {
+  const { Rehearsal } = await import('../../lib/local/rehearsal');
+  const { bundle, values } = run;
   const mainFile = bundle.files[0];
-  const rehearsal = new Rehearsal({
-    engine,
-    project: project.name,
-    runId,
+  return new Rehearsal({
+    engine: run.engine,
+    project: run.project.name,
+    runId: randomBytes(4).toString('hex'),
     target: flags.target,
-    bundleDir: outDir,
-    stateDir,
+    bundleDir: run.outDir,
+    stateDir: run.stateDir,
     ...(flags.target === 'ecs' && 'content' in mainFile ? { dockerrun: JSON.parse(mainFile.content) } : {}),
     ...(flags.target === 'docker' ? { composeFile: mainFile.path } : {}),
     databases: bundle.databases,
-    standIns,
-    environmentProperties,
-    secretValues,
+    standIns: values.standIns,
+    environmentProperties: values.environmentProperties,
+    secretValues: values.secretValues,
     bindAddress: flags.bind,
-    publish,
+    publish: settings.publish,
     ...(bundle.healthCheckPath ? { healthCheckPath: bundle.healthCheckPath } : {}),
-    healthTimeoutMs,
-    databaseTimeoutMs,
+    healthTimeoutMs: settings.healthTimeoutMs,
+    databaseTimeoutMs: settings.databaseTimeoutMs,
     follow: !flags.detach,
     reporter: {
-      step: say,
+      step: run.say,
       containerLine: (container, line) => ctx.stdout(`${container.padEnd(12)} | ${line}\n`),
     },
   });
+}
 
-  let interrupted: (() => void) | undefined;
-  const interruptedPromise = new Promise<'interrupt'>((resolve) => {
-    interrupted = () => resolve('interrupt');
+/**
+ * Resolves on the first Ctrl-C (or SIGTERM), which stops and removes everything; a second one exits at
+ * once, but not before the rehearsal files with passwords and secrets are gone (so does any other exit
+ * of the process). `dispose` removes the handlers.
+ */
+async function interruptions(outDir: string): Promise<{ interrupted: Promise<'interrupt'>; dispose: () => void }> {
+  const { removeRehearsalFiles } = await import('../../lib/local/rehearsal');
+  let interrupt: (() => void) | undefined;
+  const interrupted = new Promise<'interrupt'>((resolve) => {
+    interrupt = () => resolve('interrupt');
   });
-  // the first Ctrl-C stops and removes everything; a second one exits at once, but not before the
-  // rehearsal files with passwords and secrets are gone (so does any other exit of the process)
   let signals = 0;
   const removeSecretsNow = () => removeRehearsalFiles(outDir);
   const onSignal = () => {
     signals += 1;
-    if (signals === 1) interrupted?.();
+    if (signals === 1) interrupt?.();
     else {
       removeSecretsNow();
       process.exit(130);
@@ -258,11 +349,29 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('exit', removeSecretsNow);
-  const downHint = ['beanstack local --down', ...(flags.file ?? []).map((f) => `-f ${f}`), ...(flags.projectName ? [`-p ${flags.projectName}`] : []), ...(flags.projectDirectory ? [`--project-directory ${flags.projectDirectory}`] : [])].join(' ');
+  return {
+    interrupted,
+    dispose: () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('exit', removeSecretsNow);
+    },
+  };
+}
+
+/** Starts the rehearsal and follows it until it fails, Ctrl-C, or (with `--detach`) it is healthy; the exit code. */
+async function superviseRehearsal(ctx: CliContext, flags: LocalFlags, engine: DockerCliEngine, rehearsal: Rehearsal, outDir: string, say: Say): Promise<number> {
+  const { interrupted, dispose } = await interruptions(outDir);
+  const report = (): number => {
+    const f = rehearsal.failureReport!;
+    ctx.stderr(`\nthe app failed: ${f.reason}\n`);
+    if (f.lastLines.length > 0) ctx.stderr(`last lines of ${f.container}:\n${f.lastLines.map((l) => `    ${l}`).join('\n')}\n`);
+    return 1;
+  };
   try {
     let started;
     try {
-      started = await Promise.race([rehearsal.start(), interruptedPromise]);
+      started = await Promise.race([rehearsal.start(), interrupted]);
     } catch (e) {
       say('start failed; removing what was created');
       await rehearsal.stop();
@@ -273,12 +382,6 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
       await rehearsal.stop();
       return ExitCode.OK;
     }
-    const report = (): number => {
-      const f = rehearsal.failureReport!;
-      ctx.stderr(`\nthe app failed: ${f.reason}\n`);
-      if (f.lastLines.length > 0) ctx.stderr(`last lines of ${f.container}:\n${f.lastLines.map((l) => `    ${l}`).join('\n')}\n`);
-      return 1;
-    };
     if (!started.healthy) {
       const code = report();
       say('stopping the app and removing its containers, networks and volumes');
@@ -289,11 +392,11 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
     if (ports.length > 0) say(`published: ${ports.join(', ')}`);
     if (started.url) say(`the app answers at ${started.url}`);
     if (flags.detach) {
-      say(`running detached; stop it with: ${downHint}`);
+      say(`running detached; stop it with: ${downCommand(flags)}`);
       return ExitCode.OK;
     }
     say('streaming logs; press Ctrl-C to stop and remove everything');
-    const outcome = await Promise.race([rehearsal.failed().then(() => 'failed' as const), interruptedPromise]);
+    const outcome = await Promise.race([rehearsal.failed().then(() => 'failed' as const), interrupted]);
     if (outcome === 'failed') {
       const code = report();
       say('an essential container stopped, so the app stops (as on ECS); removing its containers, networks and volumes');
@@ -305,10 +408,13 @@ async function action(ctx: CliContext, flags: LocalFlags): Promise<number> {
     return ExitCode.OK;
   } finally {
     engine.close();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    process.removeListener('exit', removeSecretsNow);
+    dispose();
   }
+}
+
+/** The `--down` command that stops a detached rehearsal of the same project. */
+function downCommand(flags: LocalFlags): string {
+  return ['beanstack local --down', ...(flags.file ?? []).map((f) => `-f ${f}`), ...(flags.projectName ? [`-p ${flags.projectName}`] : []), ...(flags.projectDirectory ? [`--project-directory ${flags.projectDirectory}`] : [])].join(' ');
 }
 
 export const registerLocal: RegisterCommand = (program, ctx, run) => {

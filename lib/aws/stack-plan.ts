@@ -283,30 +283,77 @@ interface PlanOptions {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** A template's resources, their ids sorted, and the resolver of its intrinsic functions. */
+interface TemplateIndex {
+  readonly resources: NonNullable<CfnTemplate['Resources']>;
+  readonly ids: readonly string[];
+  readonly ofType: (type: string) => string[];
+  readonly resolver: Resolver;
+}
+
 /** Builds the plan of one template. Exported for tests that build templates by hand. */
 export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPlan {
   const resources = template.Resources ?? {};
   const ids = Object.keys(resources).sort();
-  const ofType = (type: string) => ids.filter((id) => resources[id].Type === type);
-  const resolver = new Resolver({
-    region: o.region ?? o.fallbackEnv?.region,
-    account: o.account ?? o.fallbackEnv?.account,
+  const t: TemplateIndex = {
+    resources,
+    ids,
+    ofType: (type: string) => ids.filter((id) => resources[id].Type === type),
+    resolver: new Resolver({
+      region: o.region ?? o.fallbackEnv?.region,
+      account: o.account ?? o.fallbackEnv?.account,
+      stackName: o.stackName,
+    }),
+  };
+  const { ofType } = t;
+  const { availabilityZones, availabilityZonesSource } = plannedAvailabilityZones(t, o);
+  const environments = plannedEnvironments(t);
+  const databases = plannedDatabases(t);
+  const securityGroups = plannedSecurityGroups(t);
+  const natGateways = ofType('AWS::EC2::NatGateway').length;
+  return {
+    assemblyDir: o.assemblyDir,
+    artifactId: o.artifactId,
+    selector: o.selector ?? o.artifactId,
     stackName: o.stackName,
-  });
+    account: o.account,
+    region: o.region,
+    bootstrap: o.bootstrap,
+    availabilityZones,
+    availabilityZonesSource,
+    environments,
+    databases,
+    securityGroups,
+    counts: {
+      vpcs: ofType('AWS::EC2::VPC').length,
+      internetGateways: ofType('AWS::EC2::InternetGateway').length,
+      elasticIps: ofType('AWS::EC2::EIP').length + environments.reduce((n, e) => n + e.elasticIps, 0),
+      securityGroups: securityGroups.length + environments.reduce((n, e) => n + e.managedSecurityGroups, 0),
+      natGateways,
+    },
+    template,
+    ...stageField(o.stackName, o.tags),
+  };
+}
 
-  // availability zones: literal subnet AZs, else the context lookup for this account/region
-  let availabilityZones = [...new Set(ofType('AWS::EC2::Subnet')
+/** The availability zones: literal subnet AZs, else the context lookup for this account/region. */
+function plannedAvailabilityZones({ resources, ofType, resolver }: TemplateIndex, o: PlanOptions): Pick<StackPlan, 'availabilityZones' | 'availabilityZonesSource'> {
+  const availabilityZones = [...new Set(ofType('AWS::EC2::Subnet')
     .map((id) => resolver.string(resources[id].Properties?.AvailabilityZone))
     .filter((az): az is string => az !== undefined && !/^dummy/.test(az)))].sort();
-  let availabilityZonesSource: StackPlan['availabilityZonesSource'] = availabilityZones.length > 0 ? 'template' : 'unknown';
-  if (availabilityZones.length === 0 && o.account && o.region && o.context) {
+  if (availabilityZones.length > 0) return { availabilityZones, availabilityZonesSource: 'template' };
+  if (o.account && o.region && o.context) {
     const fromContext = o.context[`availability-zones:account=${o.account}:region=${o.region}`];
     if (Array.isArray(fromContext) && fromContext.every((z) => typeof z === 'string')) {
-      availabilityZones = [...fromContext].sort();
-      availabilityZonesSource = 'context';
+      return { availabilityZones: [...fromContext].sort(), availabilityZonesSource: 'context' };
     }
   }
+  return { availabilityZones, availabilityZonesSource: 'unknown' };
+}
 
+/** The Beanstalk environments, with their application, version bundle, instances and secrets. */
+function plannedEnvironments(t: TemplateIndex): PlannedEnvironment[] {
+  const { resources, ofType, resolver } = t;
   // application versions: logical id → S3 key
   const versionKeys = new Map<string, string | undefined>();
   for (const id of ofType('AWS::ElasticBeanstalk::ApplicationVersion')) {
@@ -314,29 +361,21 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
     versionKeys.set(id, resolver.string(bundle?.S3Key));
   }
   const applications = ofType('AWS::ElasticBeanstalk::Application');
-
-  const environments: PlannedEnvironment[] = ofType('AWS::ElasticBeanstalk::Environment').map((id) => {
+  return ofType('AWS::ElasticBeanstalk::Environment').map((id) => {
     const p = resources[id].Properties ?? {};
     const options = new Map<string, unknown>();
     for (const s of (p.OptionSettings as Array<Record<string, unknown>> | undefined) ?? []) {
       options.set(`${s.Namespace}|${s.OptionName}`, s.Value);
     }
     const opt = (ns: string, name: string) => options.get(`${ns}|${name}`);
-    const instanceTypes = (resolver.string(opt('aws:ec2:instances', 'InstanceTypes'))
-      ?? resolver.string(opt('aws:autoscaling:launchconfiguration', 'InstanceType')) ?? 't3.micro')
-      .split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-    const loadBalanced = resolver.string(opt('aws:elasticbeanstalk:environment', 'EnvironmentType')) !== 'SingleInstance';
-    const disableDefaultSg = resolver.string(opt('aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup')) === 'true';
+    const optString = (ns: string, name: string) => resolver.string(opt(ns, name));
+    const instanceTypes = (optString('aws:ec2:instances', 'InstanceTypes') ?? optString('aws:autoscaling:launchconfiguration', 'InstanceType') ?? 't3.micro')
+      .split(',').map((type) => type.trim()).filter((type) => type.length > 0);
+    const loadBalanced = optString('aws:elasticbeanstalk:environment', 'EnvironmentType') !== 'SingleInstance';
+    const disableDefaultSg = optString('aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup') === 'true';
     const lbManagedSg = opt('aws:elbv2:loadbalancer', 'ManagedSecurityGroup') !== undefined || opt('aws:elb:loadbalancer', 'ManagedSecurityGroup') !== undefined;
     const appRef = refTarget(p.ApplicationName);
     const versionRef = refTarget(p.VersionLabel);
-    const secretEnvironment: Record<string, string> = {};
-    for (const [key, value] of options) {
-      const [ns, name] = key.split('|');
-      if (ns !== 'aws:elasticbeanstalk:application:environmentsecrets') continue;
-      const target = firstRef(value);
-      if (target) secretEnvironment[name] = secretOf(target, resources);
-    }
     return {
       logicalId: id,
       environmentName: resolver.string(p.EnvironmentName),
@@ -354,14 +393,29 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
       instanceProfileLogicalId: refTarget(opt('aws:autoscaling:launchconfiguration', 'IamInstanceProfile')),
       versionLogicalId: versionRef,
       sourceBundleKey: versionRef ? versionKeys.get(versionRef) : undefined,
-      secretEnvironment,
-      launchTemplate: resolver.string(opt('aws:autoscaling:launchconfiguration', 'DisableIMDSv1')) === 'true'
-        || resolver.string(opt('aws:autoscaling:launchconfiguration', 'RootVolumeType')) === 'gp3'
-        || /gp3/.test(resolver.string(opt('aws:autoscaling:launchconfiguration', 'BlockDeviceMappings')) ?? '')
-        || resolver.string(opt('aws:ec2:instances', 'EnableSpot')) === 'true',
+      secretEnvironment: secretEnvironment(options, resources),
+      launchTemplate: optString('aws:autoscaling:launchconfiguration', 'DisableIMDSv1') === 'true'
+        || optString('aws:autoscaling:launchconfiguration', 'RootVolumeType') === 'gp3'
+        || /gp3/.test(optString('aws:autoscaling:launchconfiguration', 'BlockDeviceMappings') ?? '')
+        || optString('aws:ec2:instances', 'EnableSpot') === 'true',
     };
   });
+}
 
+/** Environment secrets (`namespace|name` options): variable name → the secret's logical id. */
+function secretEnvironment(options: ReadonlyMap<string, unknown>, resources: TemplateIndex['resources']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of options) {
+    const [ns, name] = key.split('|');
+    if (ns !== 'aws:elasticbeanstalk:application:environmentsecrets') continue;
+    const target = firstRef(value);
+    if (target) out[name] = secretOf(target, resources);
+  }
+  return out;
+}
+
+/** The RDS instances, with the secret that holds each one's credentials. */
+function plannedDatabases({ resources, ids, ofType, resolver }: TemplateIndex): PlannedDatabase[] {
   const attachmentTargets = new Map<string, string>();
   for (const id of ofType('AWS::SecretsManager::SecretTargetAttachment')) {
     const p = resources[id].Properties ?? {};
@@ -369,7 +423,7 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
     const secret = refTarget(p.SecretId);
     if (target && secret) attachmentTargets.set(target, secret);
   }
-  const databases: PlannedDatabase[] = ofType('AWS::RDS::DBInstance').map((id) => {
+  return ofType('AWS::RDS::DBInstance').map((id) => {
     const p = resources[id].Properties ?? {};
     const port = resolver.string(p.Port);
     const retention = resolver.string(p.BackupRetentionPeriod);
@@ -390,7 +444,10 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
       secretLogicalId: attachmentTargets.get(id) ?? secretFromPassword,
     };
   });
+}
 
+/** The security groups with their ingress rules (inline and separate `SecurityGroupIngress` resources). */
+function plannedSecurityGroups({ resources, ofType, resolver }: TemplateIndex): PlannedSecurityGroup[] {
   const ingress = new Map<string, PlannedIngress[]>();
   const addIngress = (group: string, rule: Record<string, unknown>) => {
     const toNumber = (v: unknown) => {
@@ -418,36 +475,11 @@ export function planFromTemplate(template: CfnTemplate, o: PlanOptions): StackPl
     const group = refTarget(p.GroupId);
     if (group) addIngress(group, p);
   }
-  const securityGroups: PlannedSecurityGroup[] = groups.map((id) => ({
+  return groups.map((id) => ({
     logicalId: id,
     description: resolver.string(resources[id].Properties?.GroupDescription) ?? '',
     ingress: ingress.get(id) ?? [],
   }));
-
-  const natGateways = ofType('AWS::EC2::NatGateway').length;
-  return {
-    assemblyDir: o.assemblyDir,
-    artifactId: o.artifactId,
-    selector: o.selector ?? o.artifactId,
-    stackName: o.stackName,
-    account: o.account,
-    region: o.region,
-    bootstrap: o.bootstrap,
-    availabilityZones,
-    availabilityZonesSource,
-    environments,
-    databases,
-    securityGroups,
-    counts: {
-      vpcs: ofType('AWS::EC2::VPC').length,
-      internetGateways: ofType('AWS::EC2::InternetGateway').length,
-      elasticIps: ofType('AWS::EC2::EIP').length + environments.reduce((n, e) => n + e.elasticIps, 0),
-      securityGroups: groups.length + environments.reduce((n, e) => n + e.managedSecurityGroups, 0),
-      natGateways,
-    },
-    template,
-    ...stageField(o.stackName, o.tags),
-  };
 }
 
 /** `{Ref: X}` or `{Fn::GetAtt: [X, ...]}` → X. */

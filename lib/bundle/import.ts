@@ -173,17 +173,90 @@ interface Context {
   readonly namedVolumes: Map<string, Json>;
 }
 
+/** One container turning into a service: the compose keys (`svc`) and what x-dockerrun keeps (`extra`). */
+interface ServiceMapping {
+  readonly c: Json;
+  readonly at: Segment[];
+  readonly name: string;
+  readonly svc: Json;
+  readonly extra: Json;
+  readonly ctx: Context;
+}
+
 function containerToService(c: Json, at: Segment[], ctx: Context): Json {
-  const { w } = ctx;
-  const name = String(c.name);
-  const svc: Json = dict();
-  const extra: Json = dict();
-  svc.image = esc(String(c.image));
-
+  const m: ServiceMapping = { c, at, name: String(c.name), svc: dict(), extra: dict(), ctx };
+  m.svc.image = esc(String(c.image));
   // essential / one-shot
-  if (c.essential === false) svc.restart = 'no';
+  if (c.essential === false) m.svc.restart = 'no';
+  for (const step of CONTAINER_MAPPING) step(m);
+  if (Object.keys(m.extra).length > 0) m.svc[DOCKERRUN_EXTENSION] = escDeep(sortRecord(m.extra));
+  return m.svc;
+}
 
-  // memory and cpu
+/** The steps of `containerToService`, in the order they write the service's keys. */
+const CONTAINER_MAPPING: readonly ((m: ServiceMapping) => void)[] = [
+  mapResources,
+  ({ c, svc }) => {
+    if (arrayOf(c.command).length > 0) svc.command = escStrings(c.command);
+    if (arrayOf(c.entryPoint).length > 0) svc.entrypoint = escStrings(c.entryPoint);
+  },
+  mapEnvironment,
+  mapPorts,
+  mapDependencies,
+  ({ c, svc }) => {
+    const volumesFrom = arrayOf<Json>(c.volumesFrom).map((v) => `${String(v.sourceContainer)}${v.readOnly === true ? ':ro' : ''}`);
+    if (volumesFrom.length > 0) svc.volumes_from = volumesFrom;
+  },
+  mapMountsAndLinuxParameters,
+  ({ c, svc }) => {
+    for (const [key, value] of PLAIN_FIELDS) {
+      const v = value(c);
+      if (v !== undefined) svc[key] = v;
+    }
+  },
+  mapLogging,
+  mapHealthCheck,
+  ({ c, svc }) => {
+    if (typeof c.stopTimeout === 'number') svc.stop_grace_period = duration(c.stopTimeout);
+  },
+  keepUnhandledKeys,
+];
+
+const escString = (v: unknown) => (typeof v === 'string' ? esc(v) : undefined);
+const escStrings = (v: unknown) => arrayOf<string>(v).map(esc);
+const nonEmptyStrings = (v: unknown) => (arrayOf(v).length > 0 ? escStrings(v) : undefined);
+const onlyTrue = (v: unknown) => (v === true ? true : undefined);
+
+/** Dockerrun fields with a compose key of their own: the key and its value (`undefined`: left out), in the order written. */
+const PLAIN_FIELDS: readonly (readonly [string, (c: Json) => unknown])[] = [
+  ['working_dir', (c) => escString(c.workingDirectory)],
+  ['user', (c) => escString(c.user)],
+  ['hostname', (c) => escString(c.hostname)],
+  ['extra_hosts', (c) => (arrayOf(c.extraHosts).length > 0 ? arrayOf<Json>(c.extraHosts).map((h) => esc(`${String(h.hostname)}:${String(h.ipAddress)}`)) : undefined)],
+  ['dns', (c) => nonEmptyStrings(c.dnsServers)],
+  ['dns_search', (c) => nonEmptyStrings(c.dnsSearchDomains)],
+  ['privileged', (c) => onlyTrue(c.privileged)],
+  ['read_only', (c) => onlyTrue(c.readonlyRootFilesystem)],
+  ['stdin_open', (c) => onlyTrue(c.interactive)],
+  ['tty', (c) => onlyTrue(c.pseudoTerminal)],
+  ['security_opt', (c) => nonEmptyStrings(c.dockerSecurityOptions)],
+  ['sysctls', (c) => {
+    if (arrayOf(c.systemControls).length === 0) return undefined;
+    const sysctls: Record<string, string> = dict();
+    for (const s of arrayOf<Json>(c.systemControls)) if (typeof s.namespace === 'string') sysctls[s.namespace] = esc(String(s.value ?? ''));
+    return sortRecord(sysctls);
+  }],
+  ['ulimits', (c) => {
+    if (arrayOf(c.ulimits).length === 0) return undefined;
+    const ulimits: Record<string, Json> = dict();
+    for (const u of arrayOf<Json>(c.ulimits)) ulimits[String(u.name)] = { soft: u.softLimit, hard: u.hardLimit };
+    return sortRecord(ulimits);
+  }],
+  ['labels', (c) => (isObject(c.dockerLabels) && Object.keys(c.dockerLabels).length > 0 ? escDeep(sortRecord(c.dockerLabels)) : undefined)],
+];
+
+/** memory and memoryReservation → deploy.resources limits and reservations; cpu → cpu_shares. */
+function mapResources({ c, svc }: ServiceMapping): void {
   const limits: Json = dict();
   const reservations: Json = dict();
   if (typeof c.memory === 'number' && c.memory > 0) limits.memory = `${c.memory}M`;
@@ -197,12 +270,10 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
     };
   }
   if (typeof c.cpu === 'number' && c.cpu > 0) svc.cpu_shares = c.cpu;
+}
 
-  // command / entrypoint
-  if (arrayOf(c.command).length > 0) svc.command = arrayOf<string>(c.command).map(esc);
-  if (arrayOf(c.entryPoint).length > 0) svc.entrypoint = arrayOf<string>(c.entryPoint).map(esc);
-
-  // environment and secrets
+/** environment → a sorted mapping; each secret → a variable from the environment, its valueFrom kept. */
+function mapEnvironment({ c, at, name, svc, extra, ctx }: ServiceMapping): void {
   const environment: Record<string, string | null> = dict();
   for (const e of arrayOf<Json>(c.environment)) environment[String(e.name)] = esc(typeof e.value === 'string' ? e.value : '');
   const secrets = arrayOf<Json>(c.secrets);
@@ -211,30 +282,34 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
     secrets.forEach((s, i) => {
       environment[String(s.name)] = null;
       refs.push({ name: String(s.name), valueFrom: String(s.valueFrom) });
-      w.add([...at, 'secrets', i], 'import/secret', `container "${name}" reads ${String(s.name)} from ${String(s.valueFrom)}; compose takes it from the environment of \`docker compose\` (set it in your shell or .env). The reference is kept in x-dockerrun.secrets; on Elastic Beanstalk, beanstack provides it as an environment secret`, name);
+      ctx.w.add([...at, 'secrets', i], 'import/secret', `container "${name}" reads ${String(s.name)} from ${String(s.valueFrom)}; compose takes it from the environment of \`docker compose\` (set it in your shell or .env). The reference is kept in x-dockerrun.secrets; on Elastic Beanstalk, beanstack provides it as an environment secret`, name);
     });
     extra.secrets = refs;
   }
   if (Object.keys(environment).length > 0) svc.environment = sortRecord(environment);
+}
 
-  // ports
+/** portMappings → `host:container[/udp]`; ranges kept in x-dockerrun. */
+function mapPorts({ c, at, name, svc, extra, ctx }: ServiceMapping): void {
   const ports: string[] = [];
   arrayOf<Json>(c.portMappings).forEach((p, i) => {
     const proto = p.protocol === 'udp' ? '/udp' : '';
     const host = typeof p.hostPort === 'number' && p.hostPort > 0 ? p.hostPort : undefined;
     if (typeof p.containerPortRange === 'string' || typeof p.hostPortRange === 'string') {
-      w.add([...at, 'portMappings', i], 'import/unmapped-key', `container "${name}": port ranges are kept in x-dockerrun.portMappings; publish them in compose by hand`, name);
+      ctx.w.add([...at, 'portMappings', i], 'import/unmapped-key', `container "${name}": port ranges are kept in x-dockerrun.portMappings; publish them in compose by hand`, name);
       extra.portMappings = [...arrayOf(extra.portMappings), p];
       return;
     }
     ports.push(host !== undefined ? `${host}:${String(p.containerPort)}${proto}` : `${String(p.containerPort)}${proto}`);
     if (p.name !== undefined || p.appProtocol !== undefined) {
-      w.add([...at, 'portMappings', i], 'import/unmapped-key', `container "${name}": the port name and appProtocol (Service Connect settings) have no effect in compose and are left out`, name);
+      ctx.w.add([...at, 'portMappings', i], 'import/unmapped-key', `container "${name}": the port name and appProtocol (Service Connect settings) have no effect in compose and are left out`, name);
     }
   });
   if (ports.length > 0) svc.ports = ports;
+}
 
-  // links and dependsOn
+/** dependsOn → depends_on conditions; links → compose links (those also in dependsOn by depends_on alone). */
+function mapDependencies({ c, at, name, svc, ctx }: ServiceMapping): void {
   const dependsOn = arrayOf<Json>(c.dependsOn);
   const dependsTargets = new Set(dependsOn.map((d) => String(d.containerName)));
   const dependsOnOut: Record<string, Json> = dict();
@@ -244,7 +319,7 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   }
   dependsOn.forEach((d, i) => {
     if (d.condition === 'COMPLETE') {
-      w.add([...at, 'dependsOn', i, 'condition'], 'import/depends-on-complete', `container "${name}" waits for "${String(d.containerName)}" to exit with any code (COMPLETE); compose can only wait for a successful exit, so it becomes service_completed_successfully`, name);
+      ctx.w.add([...at, 'dependsOn', i, 'condition'], 'import/depends-on-complete', `container "${name}" waits for "${String(d.containerName)}" to exit with any code (COMPLETE); compose can only wait for a successful exit, so it becomes service_completed_successfully`, name);
     }
   });
   const bareLinks: string[] = [];
@@ -260,12 +335,19 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
   for (const t of bareLinks) if (!dependsTargets.has(t)) links.add(t);
   if (dependsOn.length > 0) svc.depends_on = sortRecord(dependsOnOut);
   if (links.size > 0) svc.links = [...links].sort(byString);
+}
 
-  // volumesFrom
-  const volumesFrom = arrayOf<Json>(c.volumesFrom).map((v) => `${String(v.sourceContainer)}${v.readOnly === true ? ':ro' : ''}`);
-  if (volumesFrom.length > 0) svc.volumes_from = volumesFrom;
+/** mountPoints and linuxParameters: the service's volumes and tmpfs, capabilities, init, shm_size. */
+function mapMountsAndLinuxParameters(m: ServiceMapping): void {
+  const mounts = mapMounts(m);
+  const tmpfs = mapLinuxParameters(m);
+  if (tmpfs.length > 0) m.svc.tmpfs = tmpfs;
+  if (mounts.length > 0) m.svc.volumes = mounts.sort((a, b) => byString(a.target, b.target)).map((x) => x.entry);
+}
 
-  // mounts
+/** Each mount point → a bind mount or a named volume (declared once); log volumes kept in x-dockerrun. */
+function mapMounts({ c, at, name, extra, ctx }: ServiceMapping): { target: string; entry: unknown }[] {
+  const { w } = ctx;
   const mounts: { target: string; entry: unknown }[] = [];
   const logMounts: Json[] = [];
   arrayOf<Json>(c.mountPoints).forEach((m, i) => {
@@ -280,111 +362,95 @@ function containerToService(c: Json, at: Segment[], ctx: Context): Json {
     if (!vol) return; // the validator refused undeclared volumes
     const where = hostPathToCompose(vol.sourcePath, src);
     if (where.kind === 'volume') {
-      if (!ctx.namedVolumes.has(where.source)) {
-        const def: Json = dict();
-        const dvc = vol.raw.dockerVolumeConfiguration;
-        if (isObject(dvc)) {
-          if (typeof dvc.driver === 'string') def.driver = dvc.driver;
-          if (isObject(dvc.driverOpts)) def.driver_opts = sortRecord(dvc.driverOpts as Record<string, unknown>);
-          if (isObject(dvc.labels)) def.labels = sortRecord(dvc.labels as Record<string, unknown>);
-          if (dvc.scope === 'shared') {
-            w.add(['volumes', vol.index, 'dockerVolumeConfiguration', 'scope'], 'import/unmapped-key', `volume "${src}" is shared between tasks; a compose volume lives as long as you keep it (docker compose down -v removes it)`);
-          }
-        }
-        ctx.namedVolumes.set(where.source, def);
-      }
+      if (!ctx.namedVolumes.has(where.source)) ctx.namedVolumes.set(where.source, namedVolume(src, vol, w));
     } else if (where.source === '.') {
       w.add([...at, 'mountPoints', i], 'import/bundle-root-mount', `container "${name}" mounts the whole application bundle (${BUNDLE_ROOT_ON_INSTANCE}); it becomes a mount of the project directory`, name);
     }
     mounts.push({ target, entry: mountEntry(where.kind, where.source, target, m.readOnly === true) });
   });
   if (logMounts.length > 0) extra.mountPoints = logMounts;
+  return mounts;
+}
 
-  // linuxParameters
-  const lp = isObject(c.linuxParameters) ? c.linuxParameters : undefined;
+/** The top-level compose volume of a Dockerrun volume: its dockerVolumeConfiguration's driver, options and labels. */
+function namedVolume(src: string, vol: { readonly index: number; readonly raw: Json }, w: Warnings): Json {
+  const def: Json = dict();
+  const dvc = vol.raw.dockerVolumeConfiguration;
+  if (isObject(dvc)) {
+    if (typeof dvc.driver === 'string') def.driver = dvc.driver;
+    if (isObject(dvc.driverOpts)) def.driver_opts = sortRecord(dvc.driverOpts as Record<string, unknown>);
+    if (isObject(dvc.labels)) def.labels = sortRecord(dvc.labels as Record<string, unknown>);
+    if (dvc.scope === 'shared') {
+      w.add(['volumes', vol.index, 'dockerVolumeConfiguration', 'scope'], 'import/unmapped-key', `volume "${src}" is shared between tasks; a compose volume lives as long as you keep it (docker compose down -v removes it)`);
+    }
+  }
+  return def;
+}
+
+/** linuxParameters → cap_add/cap_drop, init, shm_size; the tmpfs entries; the rest kept in x-dockerrun. */
+function mapLinuxParameters({ c, at, name, svc, extra, ctx }: ServiceMapping): string[] {
   const tmpfs: string[] = [];
-  if (lp) {
-    const lpAt = [...at, 'linuxParameters'];
-    const rest: Json = dict();
-    for (const [k, v] of Object.entries(lp)) {
-      if (k === 'capabilities' && isObject(v)) {
-        if (arrayOf(v.add).length > 0) svc.cap_add = arrayOf<string>(v.add).map(esc);
-        if (arrayOf(v.drop).length > 0) svc.cap_drop = arrayOf<string>(v.drop).map(esc);
-      } else if (k === 'initProcessEnabled' && typeof v === 'boolean') {
-        svc.init = v;
-      } else if (k === 'sharedMemorySize' && typeof v === 'number') {
-        svc.shm_size = `${v}M`;
-      } else if (k === 'tmpfs') {
-        for (const t of arrayOf<Json>(v)) {
-          if (typeof t.containerPath !== 'string') continue;
-          const opts = [...(typeof t.size === 'number' ? [`size=${t.size}m`] : []), ...arrayOf<string>(t.mountOptions)];
-          tmpfs.push(esc(opts.length > 0 ? `${t.containerPath}:${opts.join(',')}` : t.containerPath));
-        }
-      } else {
-        rest[k] = v;
-        w.add([...lpAt, k], 'import/unmapped-key', `container "${name}": linuxParameters.${k} is kept in x-dockerrun.linuxParameters; ${k === 'devices' ? 'host devices are not available on Elastic Beanstalk instances' : 'compose has no equivalent; `beanstack dockerrun` writes it back'}`, name);
+  if (!isObject(c.linuxParameters)) return tmpfs;
+  const lpAt = [...at, 'linuxParameters'];
+  const rest: Json = dict();
+  for (const [k, v] of Object.entries(c.linuxParameters)) {
+    if (k === 'capabilities' && isObject(v)) {
+      if (arrayOf(v.add).length > 0) svc.cap_add = escStrings(v.add);
+      if (arrayOf(v.drop).length > 0) svc.cap_drop = escStrings(v.drop);
+    } else if (k === 'initProcessEnabled' && typeof v === 'boolean') {
+      svc.init = v;
+    } else if (k === 'sharedMemorySize' && typeof v === 'number') {
+      svc.shm_size = `${v}M`;
+    } else if (k === 'tmpfs') {
+      for (const t of arrayOf<Json>(v)) {
+        if (typeof t.containerPath !== 'string') continue;
+        const opts = [...(typeof t.size === 'number' ? [`size=${t.size}m`] : []), ...arrayOf<string>(t.mountOptions)];
+        tmpfs.push(esc(opts.length > 0 ? `${t.containerPath}:${opts.join(',')}` : t.containerPath));
       }
-    }
-    if (Object.keys(rest).length > 0) extra.linuxParameters = rest;
-  }
-  if (tmpfs.length > 0) svc.tmpfs = tmpfs;
-  if (mounts.length > 0) svc.volumes = mounts.sort((a, b) => byString(a.target, b.target)).map((m) => m.entry);
-
-  // plain fields
-  if (typeof c.workingDirectory === 'string') svc.working_dir = esc(c.workingDirectory);
-  if (typeof c.user === 'string') svc.user = esc(c.user);
-  if (typeof c.hostname === 'string') svc.hostname = esc(c.hostname);
-  if (arrayOf(c.extraHosts).length > 0) svc.extra_hosts = arrayOf<Json>(c.extraHosts).map((h) => esc(`${String(h.hostname)}:${String(h.ipAddress)}`));
-  if (arrayOf(c.dnsServers).length > 0) svc.dns = arrayOf<string>(c.dnsServers).map(esc);
-  if (arrayOf(c.dnsSearchDomains).length > 0) svc.dns_search = arrayOf<string>(c.dnsSearchDomains).map(esc);
-  if (c.privileged === true) svc.privileged = true;
-  if (c.readonlyRootFilesystem === true) svc.read_only = true;
-  if (c.interactive === true) svc.stdin_open = true;
-  if (c.pseudoTerminal === true) svc.tty = true;
-  if (arrayOf(c.dockerSecurityOptions).length > 0) svc.security_opt = arrayOf<string>(c.dockerSecurityOptions).map(esc);
-  if (arrayOf(c.systemControls).length > 0) {
-    const sysctls: Record<string, string> = dict();
-    for (const s of arrayOf<Json>(c.systemControls)) if (typeof s.namespace === 'string') sysctls[s.namespace] = esc(String(s.value ?? ''));
-    svc.sysctls = sortRecord(sysctls);
-  }
-  if (arrayOf(c.ulimits).length > 0) {
-    const ulimits: Record<string, Json> = dict();
-    for (const u of arrayOf<Json>(c.ulimits)) ulimits[String(u.name)] = { soft: u.softLimit, hard: u.hardLimit };
-    svc.ulimits = sortRecord(ulimits);
-  }
-  if (isObject(c.dockerLabels) && Object.keys(c.dockerLabels).length > 0) svc.labels = escDeep(sortRecord(c.dockerLabels));
-  if (isObject(c.logConfiguration)) {
-    const lc = c.logConfiguration;
-    svc.logging = {
-      driver: esc(String(lc.logDriver)),
-      ...(isObject(lc.options) && Object.keys(lc.options).length > 0 ? { options: escDeep(sortRecord(lc.options)) } : {}),
-    };
-    if (arrayOf(lc.secretOptions).length > 0) {
-      extra.logConfiguration = { secretOptions: lc.secretOptions };
-      w.add([...at, 'logConfiguration', 'secretOptions'], 'import/unmapped-key', `container "${name}": log driver secret options are kept in x-dockerrun.logConfiguration; compose log options are plain values`, name);
+    } else {
+      rest[k] = v;
+      ctx.w.add([...lpAt, k], 'import/unmapped-key', `container "${name}": linuxParameters.${k} is kept in x-dockerrun.linuxParameters; ${k === 'devices' ? 'host devices are not available on Elastic Beanstalk instances' : 'compose has no equivalent; `beanstack dockerrun` writes it back'}`, name);
     }
   }
-  if (isObject(c.healthCheck)) {
-    const hc = c.healthCheck;
-    svc.healthcheck = {
-      test: arrayOf<string>(hc.command).map(esc),
-      ...(typeof hc.interval === 'number' ? { interval: duration(hc.interval) } : {}),
-      ...(typeof hc.timeout === 'number' ? { timeout: duration(hc.timeout) } : {}),
-      ...(typeof hc.retries === 'number' ? { retries: hc.retries } : {}),
-      ...(typeof hc.startPeriod === 'number' ? { start_period: duration(hc.startPeriod) } : {}),
-    };
-  }
-  if (typeof c.stopTimeout === 'number') svc.stop_grace_period = duration(c.stopTimeout);
+  if (Object.keys(rest).length > 0) extra.linuxParameters = rest;
+  return tmpfs;
+}
 
-  // everything else
+/** logConfiguration → logging; its secret options kept in x-dockerrun. */
+function mapLogging({ c, at, name, svc, extra, ctx }: ServiceMapping): void {
+  if (!isObject(c.logConfiguration)) return;
+  const lc = c.logConfiguration;
+  svc.logging = {
+    driver: esc(String(lc.logDriver)),
+    ...(isObject(lc.options) && Object.keys(lc.options).length > 0 ? { options: escDeep(sortRecord(lc.options)) } : {}),
+  };
+  if (arrayOf(lc.secretOptions).length > 0) {
+    extra.logConfiguration = { secretOptions: lc.secretOptions };
+    ctx.w.add([...at, 'logConfiguration', 'secretOptions'], 'import/unmapped-key', `container "${name}": log driver secret options are kept in x-dockerrun.logConfiguration; compose log options are plain values`, name);
+  }
+}
+
+/** healthCheck → healthcheck, seconds as durations. */
+function mapHealthCheck({ c, svc }: ServiceMapping): void {
+  if (!isObject(c.healthCheck)) return;
+  const hc = c.healthCheck;
+  svc.healthcheck = {
+    test: escStrings(hc.command),
+    ...(typeof hc.interval === 'number' ? { interval: duration(hc.interval) } : {}),
+    ...(typeof hc.timeout === 'number' ? { timeout: duration(hc.timeout) } : {}),
+    ...(typeof hc.retries === 'number' ? { retries: hc.retries } : {}),
+    ...(typeof hc.startPeriod === 'number' ? { start_period: duration(hc.startPeriod) } : {}),
+  };
+}
+
+/** Every other key of the container is kept in x-dockerrun, with the reason compose cannot take it. */
+function keepUnhandledKeys({ c, at, name, extra, ctx }: ServiceMapping): void {
   for (const key of Object.keys(c).sort(byString)) {
     if (HANDLED_KEYS.has(key)) continue;
     extra[key] = c[key];
     const reason = own(UNMAPPED_REASONS, key) ?? 'compose has no equivalent';
-    w.add([...at, key], 'import/unmapped-key', `container "${name}": ${key} is kept in x-dockerrun.${key}; ${reason}`, name);
+    ctx.w.add([...at, key], 'import/unmapped-key', `container "${name}": ${key} is kept in x-dockerrun.${key}; ${reason}`, name);
   }
-  if (Object.keys(extra).length > 0) svc[DOCKERRUN_EXTENSION] = escDeep(sortRecord(extra));
-  return svc;
 }
 
 function importV2(doc: Json, w: Warnings): Json {

@@ -247,142 +247,196 @@ export function truthy(v: unknown): boolean {
   return v === true || v === 'true';
 }
 
+/** What the rules of one stack share: its diff, its changes by logical id, and the notes so far. */
+interface StackRules extends Rule {
+  readonly s: StackDiffResult;
+  readonly byId: ReadonlyMap<string, RawChange>;
+  /** Application versions added or replaced (their environments roll them out). */
+  readonly replacedVersions: Set<string>;
+}
+
+/** The rules each change is read with, in order. */
+const CHANGE_RULES: readonly ((ctx: StackRules, c: RawChange) => void)[] = [
+  dataLossRule,
+  fixedNameRule,
+  rdsVersionRule,
+  rdsStorageAndSecurityRule,
+  subnetGroupRule,
+  environmentSecurityRule,
+  routineRule,
+];
+
 /** Classifies every change of one stack. */
 export function classifyStack(s: StackDiffResult): Note[] {
-  const ctx: Rule = { stack: s.review.name, notes: [] };
-  const byId = new Map(s.changes.map((c) => [c.logicalId, c]));
-  const replacedVersions = new Set<string>();
+  const ctx: StackRules = { stack: s.review.name, notes: [], s, byId: new Map(s.changes.map((c) => [c.logicalId, c])), replacedVersions: new Set() };
+  for (const c of s.changes) for (const rule of CHANGE_RULES) rule(ctx, c);
+  applicationVersionNotes(ctx);
+  ingressNotes(ctx);
 
-  for (const c of s.changes) {
-    const stateful = STATEFUL_TYPES[c.type] !== undefined;
-    const isReplace = c.action === 'replace' || c.action === 'may-replace';
-    const replacing = replacingProps(c);
+  // --- the cost guard's budgets and sleep schedules (classify-cost.ts) ---
+  ctx.notes.push(...costGuardNotes(s));
 
-    // --- data loss ---
-    if (stateful && (c.action === 'remove')) dataLoss(ctx, c, 'removal');
-    if (stateful && isReplace && replacing.length > 0) {
-      const reasons = replacing.map((p) => {
-        const d = c.props[p];
-        return JSON.stringify(d.new ?? null).includes(' (replaced)') ? `${p}, because the resource it points at is replaced` : `${p} ${render(d.old)} → ${render(d.new)}`;
-      });
-      dataLoss(ctx, c, reasons.join('; '));
-    }
+  ctx.notes.push(...downtimeNotes(s));
 
-    // --- deploy will fail ---
-    if (isReplace && replacing.length > 0) {
-      const name = fixedName(c.new, c.type);
-      const oldName = fixedName(c.old, c.type);
-      if (name && oldName && name.prop === oldName.prop && name.value === oldName.value) {
-        note(
-          ctx,
-          'deploy-fails',
-          c,
-          `${c.type} ${short(ctx.stack, c.path)} must be replaced but has the fixed name ${name.prop}=${name.value}`,
-          `CloudFormation creates the replacement before deleting the old resource, and the name is already taken, so the update fails and rolls back. Remove ${name.prop} (let CloudFormation name it) or change the name in the same deploy.`,
-        );
-      }
-    }
+  // --- the app's public name and its certificate (classify-domain.ts) ---
+  ctx.notes.push(...domainNotes(s));
 
-    // --- RDS specifics ---
-    if (c.type === 'AWS::RDS::DBInstance' || c.type === 'AWS::RDS::DBCluster') {
-      const p = c.props;
-      const engine = String(c.new?.Properties?.Engine ?? c.old?.Properties?.Engine ?? '');
-      if (p.EngineVersion && typeof p.EngineVersion.old === 'string' && typeof p.EngineVersion.new === 'string' && !p.Engine) {
-        const ma = majorVersion(engine, p.EngineVersion.old);
-        const mb = majorVersion(engine, p.EngineVersion.new);
-        if (ma && mb && ma !== mb) {
-          if (compareVersions(mb, ma) > 0) {
-            const allowed = truthy(c.new?.Properties?.AllowMajorVersionUpgrade);
-            note(ctx, 'irreversible', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, `RDS upgrades the database in place, with downtime, and a major version cannot be downgraded afterwards: going back means restoring a snapshot taken before the upgrade (losing later writes). Test the application on ${mb} first${allowed ? '' : ', and set AllowMajorVersionUpgrade: true or the deploy fails'}.`);
-            if (!allowed) {
-              note(ctx, 'deploy-fails', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)} without AllowMajorVersionUpgrade`, 'RDS refuses a major version upgrade unless AllowMajorVersionUpgrade is true, so the update fails and rolls back. Allow it on the database service (x-beanstack: { allow_major_version_upgrade: true }, or the construct prop allowMajorVersionUpgrade), or keep the current major version.');
-            }
-          } else {
-            note(ctx, 'deploy-fails', c, `${engine} version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, 'RDS cannot downgrade a database engine; the update fails. Keep the current version or restore a snapshot into a new instance.');
-          }
-        } else if (ma && mb && compareVersions(p.EngineVersion.new, p.EngineVersion.old) < 0) {
-          note(ctx, 'deploy-fails', c, `${engine} minor version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, 'RDS cannot downgrade a database engine; the update fails.');
-        }
-      }
-      if (p.AllocatedStorage && p.AllocatedStorage.old !== undefined && p.AllocatedStorage.new !== undefined) {
-        const a = Number(p.AllocatedStorage.old);
-        const b = Number(p.AllocatedStorage.new);
-        if (b < a) note(ctx, 'deploy-fails', c, `storage shrinks ${a} → ${b} GiB on ${short(ctx.stack, c.path)}`, 'RDS cannot reduce allocated storage; the update fails. Keep the current size.');
-        else if (b > a) note(ctx, 'irreversible', c, `storage grows ${a} → ${b} GiB on ${short(ctx.stack, c.path)}`, 'RDS can grow storage in place but never shrink it again; the extra storage is billed from now on.');
-      }
-      if (!truthy(p.PubliclyAccessible?.old) && truthy(p.PubliclyAccessible?.new)) {
-        note(ctx, 'security', c, `database ${short(ctx.stack, c.path)} becomes publicly accessible`, 'PubliclyAccessible true gives the database a public DNS name and address: with a permissive security group it is reachable from the internet. Keep it private; connect through the application or a bastion.');
-      }
-      if (c.action !== 'add' && truthy(p.StorageEncrypted?.old) && !truthy(p.StorageEncrypted?.new) && 'StorageEncrypted' in p) {
-        note(ctx, 'security', c, `encryption at rest turned OFF on ${short(ctx.stack, c.path)}`, 'StorageEncrypted false stores the data and its snapshots unencrypted.');
-      }
-      if (truthy(p.DeletionProtection?.old) && !truthy(p.DeletionProtection?.new)) {
-        note(ctx, 'security', c, `deletion protection turned OFF on ${short(ctx.stack, c.path)}`, 'Without DeletionProtection a stack deletion or a mistaken replacement can delete the database.');
-      }
-    }
+  // --- scaling and alarms (classify-ops.ts) ---
+  return [...ctx.notes, ...operationsNotes(s)];
+}
 
-    // --- the DB subnet group moves the database ---
-    if (c.type === 'AWS::RDS::DBSubnetGroup' && (c.action === 'update' || isReplace) && s.head) {
-      for (const [dbId, db] of Object.entries(s.head.template.Resources ?? {})) {
-        if (db.Type !== 'AWS::RDS::DBInstance') continue;
-        const ref = db.Properties?.DBSubnetGroupName;
-        if (!(isObject(ref) && ref.Ref === c.logicalId)) continue;
-        const dbChange = byId.get(dbId);
-        const already = ctx.notes.some((n) => n.class === 'data-loss' && n.logicalId === dbId);
-        if (!already) {
-          const pseudo: RawChange = dbChange ?? { stack: s.review.name, logicalId: dbId, path: s.head.paths[dbId] ?? dbId, type: db.Type, action: 'may-replace', new: db, old: db, props: {}, others: [], view: { logicalId: dbId, path: s.head.paths[dbId] ?? dbId, type: db.Type, action: 'may-replace', properties: [], assetOnly: false } };
-          const rp = replacePolicy(db);
-          note(ctx, 'data-loss', pseudo, `database ${short(ctx.stack, pseudo.path)} may be REPLACED: its DB subnet group ${short(ctx.stack, c.path)} changes`, `Changing the subnets of a DB subnet group under a running instance can make RDS move or replace the instance, and cdk diff does not show it (aws/aws-cdk#31426). A replaced instance starts EMPTY; UpdateReplacePolicy is ${rp}. Move the database with a snapshot restore you control.`);
-        }
-      }
-    }
+const isReplace = (c: RawChange) => c.action === 'replace' || c.action === 'may-replace';
 
-    // --- security: encryption / IMDS / plaintext secrets on other types ---
-    if (c.type === 'AWS::ElasticBeanstalk::Environment' && c.old && c.new) {
-      if (truthy(optionValue(c.old, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1')) && !truthy(optionValue(c.new, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1'))) {
-        note(ctx, 'security', c, `IMDSv1 re-enabled on ${short(ctx.stack, c.path)}`, 'IMDSv1 lets a request-forgery bug in any container read the instance role credentials. Keep DisableIMDSv1 true.');
-      }
-    }
-    if (c.type === 'AWS::ElasticBeanstalk::Environment' && c.new) {
-      const oldEnv = envProperties(c.old);
-      for (const [k, v] of envProperties(c.new)) {
-        if (isSecret(k, v) && typeof v === 'string' && v.length > 0 && !v.includes('{{resolve:') && oldEnv.get(k) !== v) {
-          note(ctx, 'security', c, `environment property ${k} holds a plaintext secret on ${short(ctx.stack, c.path)}`, `The value is stored in the template and shown in the Elastic Beanstalk console. Pass it as an environment secret (Secrets Manager) instead; the value is not shown here.`);
-        }
-      }
-    }
+/** Data loss: a stateful resource removed, or replaced by a property change. */
+function dataLossRule(ctx: StackRules, c: RawChange): void {
+  if (STATEFUL_TYPES[c.type] === undefined) return;
+  const replacing = replacingProps(c);
+  if (c.action === 'remove') dataLoss(ctx, c, 'removal');
+  if (isReplace(c) && replacing.length > 0) {
+    const reasons = replacing.map((p) => {
+      const d = c.props[p];
+      return JSON.stringify(d.new ?? null).includes(' (replaced)') ? `${p}, because the resource it points at is replaced` : `${p} ${render(d.old)} → ${render(d.new)}`;
+    });
+    dataLoss(ctx, c, reasons.join('; '));
+  }
+}
 
-    // --- routine ---
-    if (c.type === 'AWS::ElasticBeanstalk::ApplicationVersion' && (c.action === 'replace' || c.action === 'add' || c.action === 'may-replace')) {
-      replacedVersions.add(c.logicalId);
+/** Deploy will fail: a replacement that keeps its fixed physical name. */
+function fixedNameRule(ctx: StackRules, c: RawChange): void {
+  if (!isReplace(c) || replacingProps(c).length === 0) return;
+  const name = fixedName(c.new, c.type);
+  const oldName = fixedName(c.old, c.type);
+  if (name && oldName && name.prop === oldName.prop && name.value === oldName.value) {
+    note(
+      ctx,
+      'deploy-fails',
+      c,
+      `${c.type} ${short(ctx.stack, c.path)} must be replaced but has the fixed name ${name.prop}=${name.value}`,
+      `CloudFormation creates the replacement before deleting the old resource, and the name is already taken, so the update fails and rolls back. Remove ${name.prop} (let CloudFormation name it) or change the name in the same deploy.`,
+    );
+  }
+}
+
+const isDatabase = (c: RawChange) => c.type === 'AWS::RDS::DBInstance' || c.type === 'AWS::RDS::DBCluster';
+
+/** RDS engine versions: a major upgrade is irreversible (and needs AllowMajorVersionUpgrade); a downgrade fails. */
+function rdsVersionRule(ctx: StackRules, c: RawChange): void {
+  if (!isDatabase(c)) return;
+  const p = c.props;
+  const engine = String(c.new?.Properties?.Engine ?? c.old?.Properties?.Engine ?? '');
+  if (!(p.EngineVersion && typeof p.EngineVersion.old === 'string' && typeof p.EngineVersion.new === 'string' && !p.Engine)) return;
+  const ma = majorVersion(engine, p.EngineVersion.old);
+  const mb = majorVersion(engine, p.EngineVersion.new);
+  if (ma && mb && ma !== mb) {
+    if (compareVersions(mb, ma) > 0) {
+      const allowed = truthy(c.new?.Properties?.AllowMajorVersionUpgrade);
+      note(ctx, 'irreversible', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, `RDS upgrades the database in place, with downtime, and a major version cannot be downgraded afterwards: going back means restoring a snapshot taken before the upgrade (losing later writes). Test the application on ${mb} first${allowed ? '' : ', and set AllowMajorVersionUpgrade: true or the deploy fails'}.`);
+      if (!allowed) {
+        note(ctx, 'deploy-fails', c, `${engine} major version upgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)} without AllowMajorVersionUpgrade`, 'RDS refuses a major version upgrade unless AllowMajorVersionUpgrade is true, so the update fails and rolls back. Allow it on the database service (x-beanstack: { allow_major_version_upgrade: true }, or the construct prop allowMajorVersionUpgrade), or keep the current major version.');
+      }
+    } else {
+      note(ctx, 'deploy-fails', c, `${engine} version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, 'RDS cannot downgrade a database engine; the update fails. Keep the current version or restore a snapshot into a new instance.');
     }
-    if (c.action === 'update' && c.view.assetOnly && c.type !== 'AWS::ElasticBeanstalk::ApplicationVersion') {
-      note(ctx, 'routine', c, `${short(ctx.stack, c.path)}: new asset content`, `Only asset hashes change (${c.view.properties[0]?.explanation ?? 'new content'}); the resource is updated in place.`);
+  } else if (ma && mb && compareVersions(p.EngineVersion.new, p.EngineVersion.old) < 0) {
+    note(ctx, 'deploy-fails', c, `${engine} minor version downgrade ${p.EngineVersion.old} → ${p.EngineVersion.new} on ${short(ctx.stack, c.path)}`, 'RDS cannot downgrade a database engine; the update fails.');
+  }
+}
+
+/** RDS storage (it never shrinks), public access, encryption and deletion protection. */
+function rdsStorageAndSecurityRule(ctx: StackRules, c: RawChange): void {
+  if (!isDatabase(c)) return;
+  const p = c.props;
+  if (p.AllocatedStorage && p.AllocatedStorage.old !== undefined && p.AllocatedStorage.new !== undefined) {
+    const a = Number(p.AllocatedStorage.old);
+    const b = Number(p.AllocatedStorage.new);
+    if (b < a) note(ctx, 'deploy-fails', c, `storage shrinks ${a} → ${b} GiB on ${short(ctx.stack, c.path)}`, 'RDS cannot reduce allocated storage; the update fails. Keep the current size.');
+    else if (b > a) note(ctx, 'irreversible', c, `storage grows ${a} → ${b} GiB on ${short(ctx.stack, c.path)}`, 'RDS can grow storage in place but never shrink it again; the extra storage is billed from now on.');
+  }
+  if (!truthy(p.PubliclyAccessible?.old) && truthy(p.PubliclyAccessible?.new)) {
+    note(ctx, 'security', c, `database ${short(ctx.stack, c.path)} becomes publicly accessible`, 'PubliclyAccessible true gives the database a public DNS name and address: with a permissive security group it is reachable from the internet. Keep it private; connect through the application or a bastion.');
+  }
+  if (c.action !== 'add' && truthy(p.StorageEncrypted?.old) && !truthy(p.StorageEncrypted?.new) && 'StorageEncrypted' in p) {
+    note(ctx, 'security', c, `encryption at rest turned OFF on ${short(ctx.stack, c.path)}`, 'StorageEncrypted false stores the data and its snapshots unencrypted.');
+  }
+  if (truthy(p.DeletionProtection?.old) && !truthy(p.DeletionProtection?.new)) {
+    note(ctx, 'security', c, `deletion protection turned OFF on ${short(ctx.stack, c.path)}`, 'Without DeletionProtection a stack deletion or a mistaken replacement can delete the database.');
+  }
+}
+
+/** A changed DB subnet group may move (replace) the databases in it, which cdk diff does not show. */
+function subnetGroupRule(ctx: StackRules, c: RawChange): void {
+  const { s, byId } = ctx;
+  if (!(c.type === 'AWS::RDS::DBSubnetGroup' && (c.action === 'update' || isReplace(c)) && s.head)) return;
+  for (const [dbId, db] of Object.entries(s.head.template.Resources ?? {})) {
+    if (db.Type !== 'AWS::RDS::DBInstance') continue;
+    const ref = db.Properties?.DBSubnetGroupName;
+    if (!(isObject(ref) && ref.Ref === c.logicalId)) continue;
+    const dbChange = byId.get(dbId);
+    const already = ctx.notes.some((n) => n.class === 'data-loss' && n.logicalId === dbId);
+    if (!already) {
+      const pseudo: RawChange = dbChange ?? { stack: s.review.name, logicalId: dbId, path: s.head.paths[dbId] ?? dbId, type: db.Type, action: 'may-replace', new: db, old: db, props: {}, others: [], view: { logicalId: dbId, path: s.head.paths[dbId] ?? dbId, type: db.Type, action: 'may-replace', properties: [], assetOnly: false } };
+      const rp = replacePolicy(db);
+      note(ctx, 'data-loss', pseudo, `database ${short(ctx.stack, pseudo.path)} may be REPLACED: its DB subnet group ${short(ctx.stack, c.path)} changes`, `Changing the subnets of a DB subnet group under a running instance can make RDS move or replace the instance, and cdk diff does not show it (aws/aws-cdk#31426). A replaced instance starts EMPTY; UpdateReplacePolicy is ${rp}. Move the database with a snapshot restore you control.`);
     }
   }
+}
 
-  // A new application version: the environment that deploys it rolls it out (cloudformation-diff does
-  // not show that environment update).
-  if (replacedVersions.size > 0 && s.head) {
-    for (const [envId, env] of Object.entries(s.head.template.Resources ?? {})) {
-      if (env.Type !== 'AWS::ElasticBeanstalk::Environment') continue;
-      const label = env.Properties?.VersionLabel;
-      const v = isObject(label) && typeof label.Ref === 'string' ? label.Ref : undefined;
-      if (!v || !replacedVersions.has(v)) continue;
-      const ver = byId.get(v)!;
-      const policy = render(optionValue(env, 'aws:elasticbeanstalk:command', 'DeploymentPolicy') ?? 'AllAtOnce');
-      const envPath = short(ctx.stack, s.head.paths[envId] ?? envId);
-      note(
-        ctx,
-        'routine',
-        ver,
-        `new application version: ${envPath} rolls out the new bundle`,
-        `A changed source bundle always creates a new application version (a "replacement" that loses nothing); the environment deploys it with DeploymentPolicy ${policy}. Old versions stay in the application until the lifecycle policy removes them.`,
-      );
+/** Beanstalk environments: IMDSv1 re-enabled, a plaintext secret in an environment property. */
+function environmentSecurityRule(ctx: StackRules, c: RawChange): void {
+  if (c.type !== 'AWS::ElasticBeanstalk::Environment') return;
+  if (c.old && c.new) {
+    if (truthy(optionValue(c.old, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1')) && !truthy(optionValue(c.new, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1'))) {
+      note(ctx, 'security', c, `IMDSv1 re-enabled on ${short(ctx.stack, c.path)}`, 'IMDSv1 lets a request-forgery bug in any container read the instance role credentials. Keep DisableIMDSv1 true.');
     }
   }
+  if (c.new) {
+    const oldEnv = envProperties(c.old);
+    for (const [k, v] of envProperties(c.new)) {
+      if (isSecret(k, v) && typeof v === 'string' && v.length > 0 && !v.includes('{{resolve:') && oldEnv.get(k) !== v) {
+        note(ctx, 'security', c, `environment property ${k} holds a plaintext secret on ${short(ctx.stack, c.path)}`, `The value is stored in the template and shown in the Elastic Beanstalk console. Pass it as an environment secret (Secrets Manager) instead; the value is not shown here.`);
+      }
+    }
+  }
+}
 
-  // --- security groups: ingress opened ---
+/** Routine: new application versions (noted with their environment afterwards) and asset-only updates. */
+function routineRule(ctx: StackRules, c: RawChange): void {
+  if (c.type === 'AWS::ElasticBeanstalk::ApplicationVersion' && (c.action === 'replace' || c.action === 'add' || c.action === 'may-replace')) {
+    ctx.replacedVersions.add(c.logicalId);
+  }
+  if (c.action === 'update' && c.view.assetOnly && c.type !== 'AWS::ElasticBeanstalk::ApplicationVersion') {
+    note(ctx, 'routine', c, `${short(ctx.stack, c.path)}: new asset content`, `Only asset hashes change (${c.view.properties[0]?.explanation ?? 'new content'}); the resource is updated in place.`);
+  }
+}
+
+/**
+ * A new application version: the environment that deploys it rolls it out (cloudformation-diff does
+ * not show that environment update).
+ */
+function applicationVersionNotes(ctx: StackRules): void {
+  const { s, byId, replacedVersions } = ctx;
+  if (replacedVersions.size === 0 || !s.head) return;
+  for (const [envId, env] of Object.entries(s.head.template.Resources ?? {})) {
+    if (env.Type !== 'AWS::ElasticBeanstalk::Environment') continue;
+    const label = env.Properties?.VersionLabel;
+    const v = isObject(label) && typeof label.Ref === 'string' ? label.Ref : undefined;
+    if (!v || !replacedVersions.has(v)) continue;
+    const ver = byId.get(v)!;
+    const policy = render(optionValue(env, 'aws:elasticbeanstalk:command', 'DeploymentPolicy') ?? 'AllAtOnce');
+    const envPath = short(ctx.stack, s.head.paths[envId] ?? envId);
+    note(
+      ctx,
+      'routine',
+      ver,
+      `new application version: ${envPath} rolls out the new bundle`,
+      `A changed source bundle always creates a new application version (a "replacement" that loses nothing); the environment deploys it with DeploymentPolicy ${policy}. Old versions stay in the application until the lifecycle policy removes them.`,
+    );
+  }
+}
+
+/** Security groups: ingress opened to the internet, or a sensitive port opened to an address range. */
+function ingressNotes(ctx: StackRules): void {
+  const { s, byId } = ctx;
   const before = ingressRules(s.base?.template);
   const after = ingressRules(s.head?.template);
   const dbGroups = databaseGroups(s.head?.template);
@@ -403,17 +457,6 @@ export function classifyStack(s: StackDiffResult): Note[] {
       note(ctx, 'security', pseudo, `${sgPath} admits ${r.peer} on ${ports}`, `${sensitive.length > 0 ? `${sensitive.join(', ')} ` : 'A database port '}opened to an address range rather than to the application's security group; make sure the range is yours and needed.`);
     }
   }
-
-  // --- the cost guard's budgets and sleep schedules (classify-cost.ts) ---
-  ctx.notes.push(...costGuardNotes(s));
-
-  ctx.notes.push(...downtimeNotes(s));
-
-  // --- the app's public name and its certificate (classify-domain.ts) ---
-  ctx.notes.push(...domainNotes(s));
-
-  // --- scaling and alarms (classify-ops.ts) ---
-  return [...ctx.notes, ...operationsNotes(s)];
 }
 
 /** Security notes for IAM permissions widened in a stack that existed before. */

@@ -112,138 +112,161 @@ function stackHeader(s: StackReview): string {
   return `${s.name}: ${s.status === 'added' ? 'new stack, ' : s.status === 'removed' ? 'stack removed, ' : ''}${c.add} to add, ${c.update} to update, ${c.replace} to replace, ${c.remove} to remove`;
 }
 
+/**
+ * The comment being written under a size limit: what is pushed always goes in (the summary), what is
+ * tried goes in if it fits with the footer and room for the truncation notice, else counts as truncated.
+ */
+class MarkdownBudget {
+  private static readonly NOTICE_RESERVE = 400;
+  readonly out: string[] = [];
+  used = 0;
+  truncated = 0;
+
+  constructor(readonly max: number, private readonly footer: string) {}
+
+  fits(text: string): boolean {
+    return this.used + text.length + 1 + this.footer.length + MarkdownBudget.NOTICE_RESERVE <= this.max;
+  }
+
+  push(text: string): void {
+    this.out.push(text);
+    this.used += text.length + 1;
+  }
+
+  /** Adds a block if it fits; otherwise counts it as truncated. */
+  tryPush(text: string): boolean {
+    if (this.fits(text)) {
+      this.push(text);
+      return true;
+    }
+    this.truncated++;
+    return false;
+  }
+}
+
 /** The PR comment. */
 export function renderMarkdown(r: ReviewReport, options: MarkdownOptions = {}): string {
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
   const footer = `\n---\n<sub>beanstack diff${r.base ? ` · base ${mdCode(r.base)}` : ''}${r.head ? ` · head ${mdCode(r.head)}` : ''}${options.footer ? ` · ${mdText(options.footer)}` : ''}</sub>\n`;
-  const out: string[] = [];
-  let used = 0;
-  let truncated = 0;
-  const NOTICE_RESERVE = 400;
-  const fits = (text: string): boolean => used + text.length + 1 + footer.length + NOTICE_RESERVE <= max;
-  const push = (text: string): void => {
-    out.push(text);
-    used += text.length + 1;
-  };
-  /** Adds a block if it fits; otherwise counts it as truncated. */
-  const tryPush = (text: string): boolean => {
-    if (fits(text)) {
-      push(text);
-      return true;
-    }
-    truncated++;
-    return false;
-  };
+  const b = new MarkdownBudget(max, footer);
 
   // Never truncated: marker, title, summary.
-  push(REVIEW_MARKER);
-  push(`**beanstack review** · ${mdText(r.summary)}`);
-  if (r.stages && r.stages.length > 0) push(`<br>Reviewing ${r.stages.map((x) => mdText(stageLine(x))).join('; ')}`);
-  push('');
+  b.push(REVIEW_MARKER);
+  b.push(`**beanstack review** · ${mdText(r.summary)}`);
+  if (r.stages && r.stages.length > 0) b.push(`<br>Reviewing ${r.stages.map((x) => mdText(stageLine(x))).join('; ')}`);
+  b.push('');
 
+  notesMarkdown(b, r);
+  if (r.bundles.length > 0) {
+    const block = ['#### 📦 Containers', '', r.bundles.map(bundleMarkdown).join('\n\n'), ''].join('\n');
+    if (!b.tryPush(block)) {
+      b.tryPush(['#### 📦 Containers', '', ...r.bundles.map((x) => `- **${mdText(x.stack)}** ${mdCode(x.resource)}: ${x.containers.map((c) => `${mdCode(c.name)} ${c.change}`).join(', ') || 'no container changes'}`), ''].join('\n'));
+    }
+  }
+  if (r.findings.introduced.length > 0 || r.findings.resolved.length > 0) b.tryPush(findingsMarkdown(r.findings));
+  b.tryPush(costMarkdown(r.cost));
+  b.tryPush(['<details><summary>🗺️ Architecture (head)</summary>', '', mdFence(r.diagram, 'mermaid'), '', '</details>', ''].join('\n'));
+  // Per-stack details: as many resources as fit, property lines shortened first.
+  for (const s of r.stacks) {
+    if (s.status !== 'unchanged') stackDetailsMarkdown(b, s);
+  }
+
+  if (b.truncated > 0) {
+    b.push(`> **Note:** ${b.truncated} detail section${b.truncated === 1 ? '' : 's'} left out to stay under ${max} characters; run \`beanstack diff --format text\` (or \`--format json\`) for everything.`);
+  }
+  return b.out.join('\n') + footer;
+}
+
+/** The notes that need attention (as many as fit), then the routine ones folded. */
+function notesMarkdown(b: MarkdownBudget, r: ReviewReport): void {
   const danger = r.notes.filter((n) => n.class !== 'routine');
   const routine = r.notes.filter((n) => n.class === 'routine');
   if (danger.length > 0) {
-    push('#### ⚠️ Needs attention');
-    push('');
+    b.push('#### ⚠️ Needs attention');
+    b.push('');
     let shown = 0;
     for (const n of danger) {
-      if (!tryPush(noteLine(n))) break;
+      if (!b.tryPush(noteLine(n))) break;
       shown++;
     }
-    if (shown < danger.length) push(`- … and ${danger.length - shown} more (see the JSON report)`);
-    push('');
+    if (shown < danger.length) b.push(`- … and ${danger.length - shown} more (see the JSON report)`);
+    b.push('');
   } else if (r.hasChanges) {
-    push('No data loss, irreversible, failing, security-relevant or downtime changes found.');
-    push('');
+    b.push('No data loss, irreversible, failing, security-relevant or downtime changes found.');
+    b.push('');
   }
   if (routine.length > 0) {
     const block = ['<details><summary>✅ Routine changes (' + routine.length + ')</summary>', '', ...routine.map(noteLine), '', '</details>', ''].join('\n');
-    tryPush(block);
+    b.tryPush(block);
   }
+}
 
-  if (r.bundles.length > 0) {
-    const block = ['#### 📦 Containers', '', r.bundles.map(bundleMarkdown).join('\n\n'), ''].join('\n');
-    if (!tryPush(block)) {
-      tryPush(['#### 📦 Containers', '', ...r.bundles.map((b) => `- **${mdText(b.stack)}** ${mdCode(b.resource)}: ${b.containers.map((c) => `${mdCode(c.name)} ${c.change}`).join(', ') || 'no container changes'}`), ''].join('\n'));
+function findingsMarkdown(findings: ReviewReport['findings']): string {
+  const lines = ['#### 🔍 Validation findings (cdk-nag and built-in checks)', ''];
+  for (const f of findings.introduced) lines.push(`- ➕ introduced: **${mdText(f.rule)}** (${mdText(f.plugin)}, ${mdText(f.severity)}) on ${mdCode(f.resource)} — ${mdText(f.description)}`);
+  for (const f of findings.resolved) lines.push(`- ➖ resolved: **${mdText(f.rule)}** on ${mdCode(f.resource)}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** The cost table, the sleep lines, and the details folded. */
+function costMarkdown(c: ReviewReport['cost']): string {
+  const lines = [
+    '#### 💰 Estimated monthly cost',
+    '',
+    '| base | head | delta |',
+    '|---:|---:|---:|',
+    `| ${moneyRange(c.base)} | ${moneyRange(c.head)} | ${formatDelta(c.delta)} |`,
+    '',
+    // escaped like every line: a `$…$` pair could render as math
+    ...sleepLines(c).map((l) => `${mdText(l)}\n`),
+    `<details><summary>Cost details (on-demand ${mdText(c.currency)}, ${mdText(c.regions.join(', ')) || 'no region'}; prices of ${mdText(c.pricesDate)})</summary>`,
+    '',
+    '| item | quantity | head monthly |',
+    '|---|---|---:|',
+    ...c.head.lines.map((l) => `| ${mdText(l.item)} | ${mdText(l.quantity)} | ${moneyRange(l)} |`),
+    '',
+    ...c.head.unpriced.map((u) => `- not priced: ${mdText(u)}`),
+    ...c.assumptions.map((a) => `- ${mdText(a)}`),
+    `- prices: ${mdText(c.pricesSource)}`,
+    '',
+    '</details>',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** One stack's folded details: its resources (property lines dropped first when short of room), then other, IAM and security group changes. */
+function stackDetailsMarkdown(b: MarkdownBudget, s: StackReview): void {
+  const open = `<details><summary>${mdText(stackHeader(s))}</summary>\n`;
+  const close = '\n</details>\n';
+  if (!b.fits(open + close)) {
+    b.truncated++;
+    return;
+  }
+  b.push(open);
+  b.used += close.length; // reserve the closing tag
+  let omitted = 0;
+  for (const res of s.resources) {
+    const full = resourceMarkdown(res, 12);
+    if (b.fits(full)) b.push(full);
+    else {
+      const short = resourceMarkdown(res, 0);
+      if (b.fits(short)) b.push(short);
+      else omitted++;
     }
   }
-
-  if (r.findings.introduced.length > 0 || r.findings.resolved.length > 0) {
-    const lines = ['#### 🔍 Validation findings (cdk-nag and built-in checks)', ''];
-    for (const f of r.findings.introduced) lines.push(`- ➕ introduced: **${mdText(f.rule)}** (${mdText(f.plugin)}, ${mdText(f.severity)}) on ${mdCode(f.resource)} — ${mdText(f.description)}`);
-    for (const f of r.findings.resolved) lines.push(`- ➖ resolved: **${mdText(f.rule)}** on ${mdCode(f.resource)}`);
-    lines.push('');
-    tryPush(lines.join('\n'));
+  const extras: string[] = [];
+  if (s.other.length > 0) extras.push('', '**Other changes**', '', ...s.other.map((o) => `- ${mdCode(o)}`));
+  if (s.iam.length > 0) extras.push('', '**IAM statement changes**', '', ...s.iam.map((o) => `- ${mdCode(o)}`));
+  if (s.securityGroups.length > 0) extras.push('', '**Security group changes**', '', ...s.securityGroups.map((o) => `- ${mdCode(o)}`));
+  if (extras.length > 0 && !b.tryPush(extras.join('\n'))) omitted++;
+  if (omitted > 0) {
+    b.truncated += omitted;
+    b.push(`- … ${omitted} more entries truncated`);
   }
-
-  {
-    const c = r.cost;
-    const lines = [
-      '#### 💰 Estimated monthly cost',
-      '',
-      '| base | head | delta |',
-      '|---:|---:|---:|',
-      `| ${moneyRange(c.base)} | ${moneyRange(c.head)} | ${formatDelta(c.delta)} |`,
-      '',
-      // escaped like every line: a `$…$` pair could render as math
-      ...sleepLines(c).map((l) => `${mdText(l)}\n`),
-      `<details><summary>Cost details (on-demand ${mdText(c.currency)}, ${mdText(c.regions.join(', ')) || 'no region'}; prices of ${mdText(c.pricesDate)})</summary>`,
-      '',
-      '| item | quantity | head monthly |',
-      '|---|---|---:|',
-      ...c.head.lines.map((l) => `| ${mdText(l.item)} | ${mdText(l.quantity)} | ${moneyRange(l)} |`),
-      '',
-      ...c.head.unpriced.map((u) => `- not priced: ${mdText(u)}`),
-      ...c.assumptions.map((a) => `- ${mdText(a)}`),
-      `- prices: ${mdText(c.pricesSource)}`,
-      '',
-      '</details>',
-      '',
-    ];
-    tryPush(lines.join('\n'));
-  }
-
-  tryPush(['<details><summary>🗺️ Architecture (head)</summary>', '', mdFence(r.diagram, 'mermaid'), '', '</details>', ''].join('\n'));
-
-  // Per-stack details: as many resources as fit, property lines shortened first.
-  for (const s of r.stacks) {
-    if (s.status === 'unchanged') continue;
-    const open = `<details><summary>${mdText(stackHeader(s))}</summary>\n`;
-    const close = '\n</details>\n';
-    if (!fits(open + close)) {
-      truncated++;
-      continue;
-    }
-    push(open);
-    used += close.length; // reserve the closing tag
-    let omitted = 0;
-    for (const res of s.resources) {
-      const full = resourceMarkdown(res, 12);
-      if (fits(full)) push(full);
-      else {
-        const short = resourceMarkdown(res, 0);
-        if (fits(short)) push(short);
-        else omitted++;
-      }
-    }
-    const extras: string[] = [];
-    if (s.other.length > 0) extras.push('', '**Other changes**', '', ...s.other.map((o) => `- ${mdCode(o)}`));
-    if (s.iam.length > 0) extras.push('', '**IAM statement changes**', '', ...s.iam.map((o) => `- ${mdCode(o)}`));
-    if (s.securityGroups.length > 0) extras.push('', '**Security group changes**', '', ...s.securityGroups.map((o) => `- ${mdCode(o)}`));
-    if (extras.length > 0 && !tryPush(extras.join('\n'))) omitted++;
-    if (omitted > 0) {
-      truncated += omitted;
-      push(`- … ${omitted} more entries truncated`);
-    }
-    used -= close.length;
-    push(close);
-  }
-
-  if (truncated > 0) {
-    push(`> **Note:** ${truncated} detail section${truncated === 1 ? '' : 's'} left out to stay under ${max} characters; run \`beanstack diff --format text\` (or \`--format json\`) for everything.`);
-  }
-  return out.join('\n') + footer;
+  b.used -= close.length;
+  b.push(close);
 }
 
 /** The terminal rendering. */

@@ -36,6 +36,10 @@ const COMPOSE_VOLUME_KEYS = ['bind', 'consistency', 'read_only', 'source', 'targ
 const COMPOSE_HEALTHCHECK_KEYS = ['disable', 'interval', 'retries', 'start_period', 'test', 'timeout'];
 const COMPOSE_LIMIT_KEYS = ['cpus', 'memory'];
 const COMPOSE_RESERVATION_KEYS = ['cpus', 'devices', 'generic_resources', 'memory'];
+/** The keys of a long-syntax volume mount's option blocks. */
+const COMPOSE_VOLUME_OPTION_KEYS = [['bind', ['propagation']], ['volume', ['nocopy']], ['tmpfs', ['size']]] as const;
+/** The keys of `deploy.resources` blocks. */
+const COMPOSE_RESOURCE_KEYS = [['limits', COMPOSE_LIMIT_KEYS], ['reservations', COMPOSE_RESERVATION_KEYS]] as const;
 
 export interface ProductionComposeOptions {
   /**
@@ -71,8 +75,64 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
     list.add([], 'compose/not-a-mapping', `a docker-compose.yml must be a mapping with a \`services\` key, not ${describe(doc)}`);
     return list.items;
   }
-  const files = options.bundleFiles ? new Set(options.bundleFiles.map((f) => bundlePath(f) ?? f)) : undefined;
-  const existsInBundle = (p: string): boolean => {
+  const check = new ComposeChecks(list, options.bundleFiles);
+  check.unknownKeys([], doc, COMPOSE_TOP_LEVEL_KEYS, 'the top level');
+  checkVersion(list, doc.version);
+  if (!isObject(doc.services) || Object.keys(doc.services).length === 0) {
+    list.add(['services'], 'compose/no-services', 'the production compose file needs a `services` mapping with at least one service');
+    return sortIssues(list.items);
+  }
+  const file: FileState = {
+    services: doc.services,
+    volumes: isObject(doc.volumes) ? doc.volumes : {},
+    webPublishers: [],
+    hostPorts: new Map(),
+    bundledDotenv: check.files?.has('.env') ?? false,
+  };
+  for (const name of Object.keys(file.services)) checkService(check, file, name);
+  checkSectionFiles(check, doc);
+  checkWebPort(list, file.webPublishers);
+  return sortIssues(list.items);
+}
+
+/** The issues of one file, and the two checks every part of it uses: paths into the bundle, known keys. */
+class ComposeChecks {
+  /** The bundle's files, normalized; `undefined` when paths are not checked against the bundle. */
+  readonly files: ReadonlySet<string> | undefined;
+
+  constructor(readonly list: IssueList, bundleFiles: readonly string[] | undefined) {
+    this.files = bundleFiles ? new Set(bundleFiles.map((f) => bundlePath(f) ?? f)) : undefined;
+  }
+
+  /** A relative path that stays in the bundle and exists there (`bind` sources may be absolute). */
+  checkPath(at: Segment[], p: string, what: string, kind: 'file' | 'directory' | 'bind'): void {
+    if (p.startsWith('/') || p.startsWith('~')) {
+      if (kind !== 'bind') this.list.add(at, 'compose/absolute-path', `${what} ${describe(p)} is an absolute path of this machine; it does not exist on the instance, so use a path relative to the bundle root`);
+      return;
+    }
+    const rel = bundlePath(p);
+    if (rel === undefined) {
+      this.list.add(at, 'compose/path-outside-bundle', `${what} ${describe(p)} points outside the bundle (the bundle root is /var/app/current on the instance); copy the file into the bundle and use a path below it`);
+    } else if (!this.existsInBundle(rel)) {
+      this.list.add(at, 'compose/missing-bundle-file', `${what} ${describe(p)} is not in the bundle; add ${rel} to the bundle or remove the reference`);
+    }
+  }
+
+  /** The keys of `obj` docker-compose 1.29.2 accepts (`known`) or extensions (`x-`). */
+  unknownKeys(at: Segment[], obj: Record<string, unknown>, known: readonly string[], what: string): void {
+    for (const key of Object.keys(obj)) {
+      if (key.startsWith('x-') || known.includes(key)) continue;
+      const suggestion = suggest(key, known);
+      this.list.add(
+        [...at, key],
+        'compose/unsupported-key',
+        `\`${key}\` is not a key of ${what} that docker-compose 1.29.2 accepts${suggestion ? `; did you mean \`${suggestion}\`?` : '; remove it from the production compose file'}`,
+      );
+    }
+  }
+
+  private existsInBundle(p: string): boolean {
+    const files = this.files;
     if (!files) return true;
     if (p === '') return true;
     if (files.has(p)) return true;
@@ -81,212 +141,231 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
     // a shipped directory covers the files below it (the planner lists only the directory)
     for (const f of files) if (p.startsWith(f + '/')) return true;
     return false;
-  };
-  const checkPath = (at: Segment[], p: string, what: string, kind: 'file' | 'directory' | 'bind'): void => {
-    if (p.startsWith('/') || p.startsWith('~')) {
-      if (kind !== 'bind') list.add(at, 'compose/absolute-path', `${what} ${describe(p)} is an absolute path of this machine; it does not exist on the instance, so use a path relative to the bundle root`);
+  }
+}
+
+/** What the checks of the services share. */
+interface FileState {
+  readonly services: Record<string, unknown>;
+  /** The top-level `volumes`. */
+  readonly volumes: Record<string, unknown>;
+  /** Services publishing host port 80/tcp, in file order. */
+  readonly webPublishers: string[];
+  /** `<port>/<protocol>` → the service that published it last. */
+  readonly hostPorts: Map<string, string>;
+  /** Whether the bundle ships a `.env` of its own. */
+  readonly bundledDotenv: boolean;
+}
+
+/** One service, where it is, and its name. */
+interface ServiceAt {
+  readonly svc: Record<string, unknown>;
+  readonly at: Segment[];
+  readonly name: string;
+}
+
+/** The rules every service is checked against, in order. */
+const SERVICE_CHECKS: readonly ((check: ComposeChecks, file: FileState, service: ServiceAt) => void)[] = [
+  checkImageAndBuild,
+  checkEnvFiles,
+  checkPorts,
+  checkServiceVolumes,
+  checkServiceReferences,
+  checkNestedKeys,
+];
+
+function checkVersion(list: IssueList, v: unknown): void {
+  if (v === undefined) return;
+  if (typeof v !== 'string' || !/^[23](\.\d+)?$/.test(v)) {
+    list.add(['version'], 'compose/invalid-version', `version ${describe(v)} is not accepted by docker-compose 1.29.2 (it wants a string such as "3.8"); remove the key, Compose v2 does not need it`);
+  } else {
+    list.add(['version'], 'compose/obsolete-version', 'the `version` key is obsolete: Docker Compose v2 on the platform ignores it with a warning; remove it', 'warning');
+  }
+}
+
+function checkService(check: ComposeChecks, file: FileState, name: string): void {
+  const at: Segment[] = ['services', name];
+  const svc = file.services[name];
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
+    check.list.add(at, 'compose/invalid-service-name', `service name ${describe(name)} may contain only letters, digits, '.', '_' and '-'`);
+  }
+  if (!isObject(svc)) {
+    check.list.add(at, 'compose/wrong-type', `service ${describe(name)} must be a mapping, not ${describe(svc)}`);
+    return;
+  }
+  check.unknownKeys(at, svc, COMPOSE_SERVICE_KEYS, 'a service');
+  for (const rule of SERVICE_CHECKS) rule(check, file, { svc, at, name });
+}
+
+/** An image (a real, valid reference) or a build whose context is in the bundle. */
+function checkImageAndBuild(check: ComposeChecks, _file: FileState, { svc, at, name }: ServiceAt): void {
+  const { list } = check;
+  if (svc.image === undefined && svc.build === undefined) {
+    list.add([...at, 'image'], 'compose/image-missing', `service ${describe(name)} has neither image nor build; set the image URI`);
+  }
+  if (typeof svc.image === 'string') {
+    if (svc.image.startsWith(IMAGE_PLACEHOLDER_PREFIX)) {
+      list.add([...at, 'image'], 'dockerrun/image-placeholder', `service ${describe(name)} still has the placeholder image ${describe(svc.image)}; pass the real image URI (\`--image ${name}=<uri>\`) or deploy through the CDK stack`);
+    } else if (!/\$/.test(svc.image) && !isValidImageReference(svc.image)) {
+      list.add([...at, 'image'], 'compose/invalid-image', `service ${describe(name)} has image ${describe(svc.image)}, which is not a valid image reference`);
+    }
+  }
+  if (typeof svc.build === 'string') {
+    check.checkPath([...at, 'build'], svc.build, 'build context', 'directory');
+  } else if (isObject(svc.build)) {
+    check.unknownKeys([...at, 'build'], svc.build, COMPOSE_BUILD_KEYS, '`build`');
+    if (typeof svc.build.context === 'string' && !/^[a-z]+:\/\//.test(svc.build.context) && !svc.build.context.startsWith('git@')) {
+      check.checkPath([...at, 'build', 'context'], svc.build.context, 'build context', 'directory');
+    }
+  }
+}
+
+/** env_file: paths in the bundle; `.env` is Elastic Beanstalk's, unless the bundle ships one. */
+function checkEnvFiles(check: ComposeChecks, file: FileState, { svc, at }: ServiceAt): void {
+  const envFiles = typeof svc.env_file === 'string' ? [svc.env_file] : Array.isArray(svc.env_file) ? svc.env_file : svc.env_file === undefined ? [] : null;
+  if (envFiles === null) {
+    check.list.add([...at, 'env_file'], 'compose/wrong-type', 'env_file must be a path or a list of paths');
+    return;
+  }
+  envFiles.forEach((f, i) => {
+    const fat: Segment[] = typeof svc.env_file === 'string' ? [...at, 'env_file'] : [...at, 'env_file', i];
+    if (typeof f !== 'string') {
+      check.list.add(fat, 'compose/unsupported-key', `env_file entries must be paths; docker-compose 1.29.2 does not accept the long form ${describe(f)} (path/required)`);
       return;
     }
-    const rel = bundlePath(p);
-    if (rel === undefined) {
-      list.add(at, 'compose/path-outside-bundle', `${what} ${describe(p)} points outside the bundle (the bundle root is /var/app/current on the instance); copy the file into the bundle and use a path below it`);
-    } else if (!existsInBundle(rel)) {
-      list.add(at, 'compose/missing-bundle-file', `${what} ${describe(p)} is not in the bundle; add ${rel} to the bundle or remove the reference`);
+    const rel = bundlePath(f);
+    if (rel === '.env') {
+      if (file.bundledDotenv) {
+        check.list.add(fat, 'compose/bundled-dotenv', 'the bundle contains a .env file, so Elastic Beanstalk will not write its environment properties (and secrets) into .env; remove .env from the bundle', 'warning');
+      }
+      return; // Elastic Beanstalk writes .env at the bundle root on deploy
     }
-  };
-  const unknownKeys = (at: Segment[], obj: Record<string, unknown>, known: readonly string[], what: string): void => {
-    for (const key of Object.keys(obj)) {
-      if (key.startsWith('x-') || known.includes(key)) continue;
-      const suggestion = suggest(key, known);
-      list.add(
-        [...at, key],
-        'compose/unsupported-key',
-        `\`${key}\` is not a key of ${what} that docker-compose 1.29.2 accepts${suggestion ? `; did you mean \`${suggestion}\`?` : '; remove it from the production compose file'}`,
-      );
+    check.checkPath(fat, f, 'env_file', 'file');
+  });
+}
+
+/** ports: valid, each host port published by one service; who publishes port 80 on all addresses. */
+function checkPorts(check: ComposeChecks, file: FileState, { svc, at, name }: ServiceAt): void {
+  const { list } = check;
+  const ports = svc.ports === undefined ? [] : Array.isArray(svc.ports) ? svc.ports : null;
+  if (ports === null) list.add([...at, 'ports'], 'compose/wrong-type', 'ports must be a list');
+  (ports ?? []).forEach((p, i) => {
+    const pat: Segment[] = [...at, 'ports', i];
+    const parsed = parseComposePort(p);
+    if ('error' in parsed) {
+      list.add(pat, parsed.code, parsed.error);
+      return;
     }
-  };
+    if (isObject(p)) check.unknownKeys(pat, p, COMPOSE_PORT_KEYS, 'a port');
+    for (const host of parsed.published) {
+      const key = `${host}/${parsed.protocol}`;
+      if (file.hostPorts.has(key) && file.hostPorts.get(key) !== name) {
+        list.add(pat, 'compose/duplicate-host-port', `host port ${key} is also published by service ${describe(file.hostPorts.get(key))}; every host port can be published by one service`);
+      }
+      file.hostPorts.set(key, name);
+      if (host === 80 && parsed.protocol === 'tcp') {
+        if (parsed.hostIp && parsed.hostIp !== '0.0.0.0' && parsed.hostIp !== '::') {
+          list.add(pat, 'compose/web-port-bound', `service ${describe(name)} publishes port 80 only on ${parsed.hostIp}; the load balancer cannot reach it there, so publish "80:<container port>" on all addresses`);
+        }
+        if (!file.webPublishers.includes(name)) file.webPublishers.push(name);
+      }
+    }
+  });
+}
 
-  unknownKeys([], doc, COMPOSE_TOP_LEVEL_KEYS, 'the top level');
+/** volumes: known keys, bind sources in the bundle, named volumes declared. */
+function checkServiceVolumes(check: ComposeChecks, file: FileState, { svc, at, name }: ServiceAt): void {
+  const vols = svc.volumes === undefined ? [] : Array.isArray(svc.volumes) ? svc.volumes : null;
+  if (vols === null) check.list.add([...at, 'volumes'], 'compose/wrong-type', 'volumes must be a list');
+  (vols ?? []).forEach((v, i) => {
+    const vat: Segment[] = [...at, 'volumes', i];
+    const mount = volumeMount(check, vat, v);
+    if (!mount) return;
+    const { type, source } = mount;
+    // `${EB_LOG_BASE_DIR}/web` and other interpolated sources are resolved on the instance
+    if (source === undefined || source === '' || source.includes('$')) return;
+    if (type === 'bind') {
+      if (source.startsWith('~')) {
+        check.list.add(vat, 'compose/host-bind', `service ${describe(name)} bind-mounts ${describe(source)} from a home directory, which does not exist on the Elastic Beanstalk instance; use a path relative to the bundle`);
+      } else if (!source.startsWith('/')) {
+        check.checkPath(vat, source, 'bind mount source', 'bind');
+      }
+    } else if (type === 'volume' && !hasOwn(file.volumes, source)) {
+      check.list.add(vat, 'compose/unknown-volume', `named volume ${describe(source)} is not declared under the top-level \`volumes\`; docker-compose refuses undeclared named volumes`);
+    }
+  });
+}
 
-  // version
-  if (doc.version !== undefined) {
-    const v = doc.version;
-    if (typeof v !== 'string' || !/^[23](\.\d+)?$/.test(v)) {
-      list.add(['version'], 'compose/invalid-version', `version ${describe(v)} is not accepted by docker-compose 1.29.2 (it wants a string such as "3.8"); remove the key, Compose v2 does not need it`);
-    } else {
-      list.add(['version'], 'compose/obsolete-version', 'the `version` key is obsolete: Docker Compose v2 on the platform ignores it with a warning; remove it', 'warning');
+/** The type and source of a volume mount (short or long syntax, its keys checked); `undefined` for an anonymous or malformed one. */
+function volumeMount(check: ComposeChecks, vat: Segment[], v: unknown): { type?: string; source?: string } | undefined {
+  if (typeof v === 'string') {
+    const parts = v.split(':');
+    if (parts.length === 1) return undefined; // anonymous volume
+    const source = parts[0];
+    return { type: source.startsWith('/') || source.startsWith('.') || source.startsWith('~') ? 'bind' : 'volume', source };
+  }
+  if (isObject(v)) {
+    check.unknownKeys(vat, v, COMPOSE_VOLUME_KEYS, 'a volume mount');
+    for (const [sub, allowed] of COMPOSE_VOLUME_OPTION_KEYS) {
+      if (isObject(v[sub])) check.unknownKeys([...vat, sub], v[sub] as Record<string, unknown>, allowed, `\`${sub}\``);
+    }
+    return { type: typeof v.type === 'string' ? v.type : undefined, source: typeof v.source === 'string' ? v.source : undefined };
+  }
+  check.list.add(vat, 'compose/wrong-type', `a volume mount must be a string or a mapping, not ${describe(v)}`);
+  return undefined;
+}
+
+/** depends_on and links name services of this file. */
+function checkServiceReferences(check: ComposeChecks, file: FileState, { svc, at }: ServiceAt): void {
+  const { list } = check;
+  const { services } = file;
+  if (Array.isArray(svc.depends_on)) {
+    svc.depends_on.forEach((d, i) => {
+      if (typeof d === 'string' && !hasOwn(services, d)) list.add([...at, 'depends_on', i], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
+    });
+  } else if (isObject(svc.depends_on)) {
+    for (const [d, cfg] of Object.entries(svc.depends_on)) {
+      if (!hasOwn(services, d)) list.add([...at, 'depends_on', d], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
+      if (isObject(cfg)) check.unknownKeys([...at, 'depends_on', d], cfg, ['condition'], '`depends_on`');
     }
   }
+  arrayOf(svc.links).forEach((l, i) => {
+    if (typeof l === 'string' && !hasOwn(services, l.split(':')[0])) list.add([...at, 'links', i], 'compose/unknown-service', `links to ${describe(l.split(':')[0])}, which is not a service of this file`);
+  });
+}
 
-  if (!isObject(doc.services) || Object.keys(doc.services).length === 0) {
-    list.add(['services'], 'compose/no-services', 'the production compose file needs a `services` mapping with at least one service');
-    return sortIssues(list.items);
-  }
-  const services = doc.services;
-  const serviceNames = Object.keys(services);
-  const volumes = isObject(doc.volumes) ? doc.volumes : {};
-  const webPublishers: string[] = [];
-  const hostPorts = new Map<string, string>();
-  const bundled = files?.has('.env') ?? false;
-
-  for (const name of serviceNames) {
-    const at: Segment[] = ['services', name];
-    const svc = services[name];
-    if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-      list.add(at, 'compose/invalid-service-name', `service name ${describe(name)} may contain only letters, digits, '.', '_' and '-'`);
-    }
-    if (!isObject(svc)) {
-      list.add(at, 'compose/wrong-type', `service ${describe(name)} must be a mapping, not ${describe(svc)}`);
-      continue;
-    }
-    unknownKeys(at, svc, COMPOSE_SERVICE_KEYS, 'a service');
-
-    // image / build
-    if (svc.image === undefined && svc.build === undefined) {
-      list.add([...at, 'image'], 'compose/image-missing', `service ${describe(name)} has neither image nor build; set the image URI`);
-    }
-    if (typeof svc.image === 'string') {
-      if (svc.image.startsWith(IMAGE_PLACEHOLDER_PREFIX)) {
-        list.add([...at, 'image'], 'dockerrun/image-placeholder', `service ${describe(name)} still has the placeholder image ${describe(svc.image)}; pass the real image URI (\`--image ${name}=<uri>\`) or deploy through the CDK stack`);
-      } else if (!/\$/.test(svc.image) && !isValidImageReference(svc.image)) {
-        list.add([...at, 'image'], 'compose/invalid-image', `service ${describe(name)} has image ${describe(svc.image)}, which is not a valid image reference`);
-      }
-    }
-    if (typeof svc.build === 'string') {
-      checkPath([...at, 'build'], svc.build, 'build context', 'directory');
-    } else if (isObject(svc.build)) {
-      unknownKeys([...at, 'build'], svc.build, COMPOSE_BUILD_KEYS, '`build`');
-      if (typeof svc.build.context === 'string' && !/^[a-z]+:\/\//.test(svc.build.context) && !svc.build.context.startsWith('git@')) {
-        checkPath([...at, 'build', 'context'], svc.build.context, 'build context', 'directory');
-      }
-    }
-
-    // env_file
-    const envFiles = typeof svc.env_file === 'string' ? [svc.env_file] : Array.isArray(svc.env_file) ? svc.env_file : svc.env_file === undefined ? [] : null;
-    if (envFiles === null) {
-      list.add([...at, 'env_file'], 'compose/wrong-type', 'env_file must be a path or a list of paths');
-    } else {
-      envFiles.forEach((f, i) => {
-        const fat: Segment[] = typeof svc.env_file === 'string' ? [...at, 'env_file'] : [...at, 'env_file', i];
-        if (typeof f !== 'string') {
-          list.add(fat, 'compose/unsupported-key', `env_file entries must be paths; docker-compose 1.29.2 does not accept the long form ${describe(f)} (path/required)`);
-          return;
-        }
-        const rel = bundlePath(f);
-        if (rel === '.env') {
-          if (bundled) {
-            list.add(fat, 'compose/bundled-dotenv', 'the bundle contains a .env file, so Elastic Beanstalk will not write its environment properties (and secrets) into .env; remove .env from the bundle', 'warning');
-          }
-          return; // Elastic Beanstalk writes .env at the bundle root on deploy
-        }
-        checkPath(fat, f, 'env_file', 'file');
-      });
-    }
-
-    // ports
-    const ports = svc.ports === undefined ? [] : Array.isArray(svc.ports) ? svc.ports : null;
-    if (ports === null) list.add([...at, 'ports'], 'compose/wrong-type', 'ports must be a list');
-    (ports ?? []).forEach((p, i) => {
-      const pat: Segment[] = [...at, 'ports', i];
-      const parsed = parseComposePort(p);
-      if ('error' in parsed) {
-        list.add(pat, parsed.code, parsed.error);
-        return;
-      }
-      if (isObject(p)) unknownKeys(pat, p, COMPOSE_PORT_KEYS, 'a port');
-      for (const host of parsed.published) {
-        const key = `${host}/${parsed.protocol}`;
-        if (hostPorts.has(key) && hostPorts.get(key) !== name) {
-          list.add(pat, 'compose/duplicate-host-port', `host port ${key} is also published by service ${describe(hostPorts.get(key))}; every host port can be published by one service`);
-        }
-        hostPorts.set(key, name);
-        if (host === 80 && parsed.protocol === 'tcp') {
-          if (parsed.hostIp && parsed.hostIp !== '0.0.0.0' && parsed.hostIp !== '::') {
-            list.add(pat, 'compose/web-port-bound', `service ${describe(name)} publishes port 80 only on ${parsed.hostIp}; the load balancer cannot reach it there, so publish "80:<container port>" on all addresses`);
-          }
-          if (!webPublishers.includes(name)) webPublishers.push(name);
-        }
-      }
-    });
-
-    // volumes
-    const vols = svc.volumes === undefined ? [] : Array.isArray(svc.volumes) ? svc.volumes : null;
-    if (vols === null) list.add([...at, 'volumes'], 'compose/wrong-type', 'volumes must be a list');
-    (vols ?? []).forEach((v, i) => {
-      const vat: Segment[] = [...at, 'volumes', i];
-      let type: string | undefined;
-      let source: string | undefined;
-      if (typeof v === 'string') {
-        const parts = v.split(':');
-        if (parts.length === 1) return; // anonymous volume
-        source = parts[0];
-        type = source.startsWith('/') || source.startsWith('.') || source.startsWith('~') ? 'bind' : 'volume';
-      } else if (isObject(v)) {
-        unknownKeys(vat, v, COMPOSE_VOLUME_KEYS, 'a volume mount');
-        for (const [sub, allowed] of [['bind', ['propagation']], ['volume', ['nocopy']], ['tmpfs', ['size']]] as const) {
-          if (isObject(v[sub])) unknownKeys([...vat, sub], v[sub] as Record<string, unknown>, allowed, `\`${sub}\``);
-        }
-        type = typeof v.type === 'string' ? v.type : undefined;
-        source = typeof v.source === 'string' ? v.source : undefined;
-      } else {
-        list.add(vat, 'compose/wrong-type', `a volume mount must be a string or a mapping, not ${describe(v)}`);
-        return;
-      }
-      // `${EB_LOG_BASE_DIR}/web` and other interpolated sources are resolved on the instance
-      if (source === undefined || source === '' || source.includes('$')) return;
-      if (type === 'bind') {
-        if (source.startsWith('~')) {
-          list.add(vat, 'compose/host-bind', `service ${describe(name)} bind-mounts ${describe(source)} from a home directory, which does not exist on the Elastic Beanstalk instance; use a path relative to the bundle`);
-        } else if (!source.startsWith('/')) {
-          checkPath(vat, source, 'bind mount source', 'bind');
-        }
-      } else if (type === 'volume' && !hasOwn(volumes, source)) {
-        list.add(vat, 'compose/unknown-volume', `named volume ${describe(source)} is not declared under the top-level \`volumes\`; docker-compose refuses undeclared named volumes`);
-      }
-    });
-
-    // depends_on and links
-    if (Array.isArray(svc.depends_on)) {
-      svc.depends_on.forEach((d, i) => {
-        if (typeof d === 'string' && !hasOwn(services, d)) list.add([...at, 'depends_on', i], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
-      });
-    } else if (isObject(svc.depends_on)) {
-      for (const [d, cfg] of Object.entries(svc.depends_on)) {
-        if (!hasOwn(services, d)) list.add([...at, 'depends_on', d], 'compose/unknown-service', `depends on ${describe(d)}, which is not a service of this file`);
-        if (isObject(cfg)) unknownKeys([...at, 'depends_on', d], cfg, ['condition'], '`depends_on`');
-      }
-    }
-    arrayOf(svc.links).forEach((l, i) => {
-      if (typeof l === 'string' && !hasOwn(services, l.split(':')[0])) list.add([...at, 'links', i], 'compose/unknown-service', `links to ${describe(l.split(':')[0])}, which is not a service of this file`);
-    });
-
-    if (isObject(svc.healthcheck)) unknownKeys([...at, 'healthcheck'], svc.healthcheck, COMPOSE_HEALTHCHECK_KEYS, '`healthcheck`');
-    if (isObject(svc.deploy) && isObject(svc.deploy.resources)) {
-      for (const [k, allowed] of [['limits', COMPOSE_LIMIT_KEYS], ['reservations', COMPOSE_RESERVATION_KEYS]] as const) {
-        const r = svc.deploy.resources[k];
-        if (!isObject(r)) continue;
-        unknownKeys([...at, 'deploy', 'resources', k], r, allowed, `\`deploy.resources.${k}\``);
-        if (r.memory !== undefined && typeof r.memory !== 'string') {
-          list.add([...at, 'deploy', 'resources', k, 'memory'], 'compose/wrong-type', `deploy.resources.${k}.memory must be a string with a unit such as "256M" (docker-compose 1.29.2 refuses numbers), not ${describe(r.memory)}`);
-        }
-      }
+/** healthcheck and deploy.resources: known keys; memory as a string with a unit. */
+function checkNestedKeys(check: ComposeChecks, _file: FileState, { svc, at }: ServiceAt): void {
+  if (isObject(svc.healthcheck)) check.unknownKeys([...at, 'healthcheck'], svc.healthcheck, COMPOSE_HEALTHCHECK_KEYS, '`healthcheck`');
+  if (!isObject(svc.deploy) || !isObject(svc.deploy.resources)) return;
+  for (const [k, allowed] of COMPOSE_RESOURCE_KEYS) {
+    const r = svc.deploy.resources[k];
+    if (!isObject(r)) continue;
+    check.unknownKeys([...at, 'deploy', 'resources', k], r, allowed, `\`deploy.resources.${k}\``);
+    if (r.memory !== undefined && typeof r.memory !== 'string') {
+      check.list.add([...at, 'deploy', 'resources', k, 'memory'], 'compose/wrong-type', `deploy.resources.${k}.memory must be a string with a unit such as "256M" (docker-compose 1.29.2 refuses numbers), not ${describe(r.memory)}`);
     }
   }
+}
 
+/** The files of top-level secrets and configs are in the bundle. */
+function checkSectionFiles(check: ComposeChecks, doc: Record<string, unknown>): void {
   for (const kind of ['secrets', 'configs'] as const) {
     const section = doc[kind];
     if (!isObject(section)) continue;
     for (const [n, cfg] of Object.entries(section)) {
-      if (isObject(cfg) && typeof cfg.file === 'string') checkPath([kind, n, 'file'], cfg.file, `${kind.slice(0, -1)} file`, 'file');
+      if (isObject(cfg) && typeof cfg.file === 'string') check.checkPath([kind, n, 'file'], cfg.file, `${kind.slice(0, -1)} file`, 'file');
     }
   }
+}
 
+/** Exactly one service publishes host port 80. */
+function checkWebPort(list: IssueList, webPublishers: readonly string[]): void {
   if (webPublishers.length === 0) {
     list.add(['services'], 'compose/no-web-port', 'no service publishes host port 80; the Docker platform routes load-balancer traffic to port 80 of the instance, so publish "80:<container port>" on the service that serves HTTP');
   } else if (webPublishers.length > 1) {
     list.add(['services'], 'compose/several-web-ports', `services ${webPublishers.map((s) => describe(s)).join(', ')} all publish host port 80; exactly one service (the web entry point) may`);
   }
-  return sortIssues(list.items);
 }
 
 interface ParsedPort {
