@@ -4,6 +4,7 @@ import { isValidImageReference } from './references';
 import { IMAGE_PLACEHOLDER_PREFIX } from '../types';
 import { suggest } from '../../util/suggest';
 import { hasOwn } from '../dict';
+import { allDirectoryPrefixes, underAnyOf } from '../../util/path-prefixes';
 
 // ---- production docker-compose.yml (Docker AL2023 platform) -----------------------------------
 
@@ -72,15 +73,14 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
     return list.items;
   }
   const files = options.bundleFiles ? new Set(options.bundleFiles.map((f) => bundlePath(f) ?? f)) : undefined;
+  const directories = files ? allDirectoryPrefixes(files) : undefined;
   const existsInBundle = (p: string): boolean => {
     if (!files) return true;
     if (p === '') return true;
     if (files.has(p)) return true;
-    const prefix = p + '/';
-    for (const f of files) if (f.startsWith(prefix)) return true;
+    if (directories!.has(p)) return true;
     // a shipped directory covers the files below it (the planner lists only the directory)
-    for (const f of files) if (p.startsWith(f + '/')) return true;
-    return false;
+    return underAnyOf(p, files);
   };
   const checkPath = (at: Segment[], p: string, what: string, kind: 'file' | 'directory' | 'bind'): void => {
     if (p.startsWith('/') || p.startsWith('~')) {

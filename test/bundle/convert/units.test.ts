@@ -5,6 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { databaseUrlHost, detectEngine, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/plan/database-facts';
 import { isSecretName } from '../../../lib/bundle/keys';
+import { SecretValues } from '../../../lib/bundle/plan/secrets';
 import { mentionsHost, NameResolutionInput, resolveNames } from '../../../lib/bundle/plan/name-resolution';
 import { assignNames, envNameForSecret, sanitizeName, volumeSlug } from '../../../lib/bundle/names';
 import { renderJson, renderYaml } from '../../../lib/bundle/emit/serialize';
@@ -28,6 +29,24 @@ describe('names', () => {
     expect(new Set(Object.values(a)).size).toBe(4);
     expect(a['web.1']).toBe('web-1-2');
     expect(a['web:1']).toBe('web-1-3');
+  });
+  test('many names sanitized alike get the smallest free suffixes (checked against a probe from -2 for each)', () => {
+    const reference = (originals: readonly string[]): Record<string, string> => {
+      const out: Record<string, string> = {};
+      const used = new Set<string>();
+      const sorted = [...new Set(originals)].sort();
+      for (const o of sorted) if (sanitizeName(o) === o && !used.has(o)) used.add((out[o] = o));
+      for (const o of sorted) {
+        if (o in out) continue;
+        let candidate = sanitizeName(o);
+        for (let i = 2; used.has(candidate); i++) candidate = `${sanitizeName(o).slice(0, 250)}-${i}`;
+        used.add((out[o] = candidate));
+      }
+      return out;
+    };
+    const names = [...Array.from({ length: 300 }, (_, i) => `web.${i % 7}`), ...Array.from({ length: 300 }, (_, i) => `web:${i}`), 'web-1', 'web-2', 'web-0-3', 'web', 'web.', 'web:'];
+    expect({ ...assignNames(names) }).toEqual(reference(names));
+    expect({ ...assignNames(['a.b', 'a:b', 'a b', 'a-b-2', 'a-b']) }).toEqual({ 'a b': 'a-b-3', 'a-b': 'a-b', 'a-b-2': 'a-b-2', 'a.b': 'a-b-4', 'a:b': 'a-b-5' });
   });
   test('secret names become variable names', () => {
     expect(envNameForSecret('db-password')).toBe('DB_PASSWORD');
@@ -179,6 +198,22 @@ test('database variables come from the compose text, with or without the .env th
   expect(variableRole(f, { name: 'DB_PASSWORD', value: 'x', connects: true, groupHost: 'other-db' })).toBeUndefined();
   expect(groupHostOf('DB_ROOT_PASSWORD', { DB_HOST: 'db', CACHE_HOST: 'redis' })).toBe('db');
   expect(groupHostOf('CACHE_PASSWORD', { DB_HOST: 'db', CACHE_HOST: 'redis' })).toBe('redis');
+});
+
+describe('secret values', () => {
+  test('the values found in a text come in the order they were added, each once, with what holds them', () => {
+    const values = new SecretValues();
+    const many = Array.from({ length: 2000 }, (_, i) => `not-in-the-text-${String(i).padStart(5, '0')}`);
+    values.add('zz-second-secret-value', 'B');
+    for (const v of many) values.add(v, 'OTHER');
+    values.add('aa-first-secret-value', 'A');
+    values.add('zz-second-secret-value', 'C');
+    values.add('abc', 'D');
+    expect(values.within('x aa-first-secret-value y zz-second-secret-value aa-first-secret-value abc')).toEqual(['zz-second-secret-value', 'aa-first-secret-value']);
+    expect(values.holderOf('zz-second-secret-value')).toBe('B');
+    expect(values.holderOf('abc')).toBeUndefined();
+    expect(values.within('nothing secret here')).toEqual([]);
+  });
 });
 
 describe('secret names', () => {
