@@ -3,7 +3,7 @@
  * x-beanstack parsing, rendering.
  */
 import { parse as parseYaml } from 'yaml';
-import { databaseUrlHost, detectEngine, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/plan/database-facts';
+import { databaseUrlHost, detectEngine, EnvironmentTemplates, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/plan/database-facts';
 import { isSecretName } from '../../../lib/bundle/keys';
 import { SecretValues } from '../../../lib/bundle/plan/secrets';
 import { mentionsHost, NameResolutionInput, resolveNames } from '../../../lib/bundle/plan/name-resolution';
@@ -181,6 +181,35 @@ test('the variable name decides between equal values (gitea: user, password and 
   // equal to the database password, but not named as the database's: not rewired (pgAdmin's own login)
   expect(role('GREETING', 'gitea')).toBeUndefined();
   expect(role('PGADMIN_DEFAULT_PASSWORD', 'gitea')).toBeUndefined();
+});
+
+test('the text a variable is written with, in mapping or list form, by service', () => {
+  const p = project([
+    service('api', { environment: { DB_PASSWORD: 'x', 'A/B': 'y', 'C~D': 'z' } }),
+    service('worker', { environment: { TOKEN: 't', OTHER: 'o', DB_PASSWORD: 'x' } }),
+  ], {
+    templates: {
+      '/services/api/environment/DB_PASSWORD': '${PASSWORD}',
+      '/services/api/environment/A~1B': '${SLASH}',
+      '/services/api/environment/C~0D': '${TILDE}',
+      '/services/worker/environment/1': 'TOKEN=${TOKEN:-t}',
+      '/services/worker/environment/0': 'DB_PASSWORD=${PASSWORD}',
+      '/services/worker/environment/12': 'OTHER=${TOO_FAR}',
+      '/services/other/environment/TOKEN': '${NOT_OURS}',
+      '/services/api/command/0': '${NOT_ENVIRONMENT}',
+    },
+  });
+  const templates = new EnvironmentTemplates(p);
+  expect(templates.of('api', 'DB_PASSWORD')).toBe('${PASSWORD}');
+  expect(templates.of('api', 'A/B')).toBe('${SLASH}');
+  expect(templates.of('api', 'C~D')).toBe('${TILDE}');
+  expect(templates.of('worker', 'TOKEN')).toBe('${TOKEN:-t}');
+  expect(templates.of('worker', 'DB_PASSWORD')).toBe('${PASSWORD}');
+  // list items are looked for up to 8 places past the number of variables
+  expect(templates.of('worker', 'OTHER')).toBeUndefined();
+  expect(templates.of('api', 'TOKEN')).toBeUndefined();
+  expect(templates.of('nobody', 'TOKEN')).toBeUndefined();
+  expect(new EnvironmentTemplates(project([service('api')])).of('api', 'X')).toBeUndefined();
 });
 
 test('database variables come from the compose text, with or without the .env that fills them', () => {
