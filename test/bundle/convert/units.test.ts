@@ -2,7 +2,9 @@
  * Unit tests of the converter's building blocks: names, links, database detection, secret names,
  * x-beanstack parsing, rendering.
  */
-import { parse as parseYaml } from 'yaml';
+import * as fc from 'fast-check';
+import { Document as YamlDocument, isPair, isScalar, parse as parseYaml, visit } from 'yaml';
+import { sortDeep } from '../../../lib/util/sort-deep';
 import { databaseUrlHost, detectEngine, EnvironmentTemplates, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/plan/database-facts';
 import { isSecretName } from '../../../lib/bundle/keys';
 import { SecretValues } from '../../../lib/bundle/plan/secrets';
@@ -283,6 +285,45 @@ describe('rendering', () => {
     expect(text).toContain('cpus: 0.5');
     expect(text.startsWith('# header\n')).toBe(true);
     expect(parseYaml(text)).toEqual({ services: { no: { cpus: 0.5, environment: { '1x': 'off', ON: 'yes' }, ports: ['22:22', '80:80'], restart: 'no' } } });
+  });
+  test('YAML is written byte for byte as the yaml package writes the document (checked on random data)', () => {
+    /** The definition: the package's document, keys and strings styled, no line width. */
+    const reference = (value: unknown, header?: readonly string[]): string => {
+      const doc = new YamlDocument(sortDeep(value));
+      visit(doc, {
+        Pair(_, pair) {
+          if (isPair(pair) && isScalar(pair.key) && typeof pair.key.value === 'string') {
+            pair.key.type = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|<<|)$|^[-+.\d:?&*!|>'"%@`#,[\]{}]|[:#]\s|\s$|^\s/.test(pair.key.value) ? 'QUOTE_DOUBLE' : 'PLAIN';
+          }
+        },
+        Scalar(key, node) {
+          if (key !== 'key' && typeof node.value === 'string') node.type = 'QUOTE_DOUBLE';
+        },
+      });
+      if (header && header.length > 0) doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
+      return doc.toString({ indent: 2, lineWidth: 0, minContentWidth: 0, indentSeq: true });
+    };
+    const text = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('', ' ', 'no', 'on', 'null', '~', '<<', '80:80', 'a: b', 'a #b', ' lead', 'trail ', '---', '...x', '%x', '@x', '9', '1e3', '0x1F', '.inf', 'a\nb', 'a \nb', 'a\n b', '\n', 'x\n', 'a\u0000b\u0007\u000b\u001b\u0085\u00a0\u2028\u2029\ud800'),
+      fc.array(fc.constantFrom('word ', 'more', '\n', ' ', '\n\n', '"', '\\', '\t', 'é'), { maxLength: 30 }).map((parts) => parts.join('')),
+      // around the length from which line breaks are written as line breaks
+      fc.integer({ min: 32, max: 38 }).map((n) => `${'x'.repeat(n)}\ny`),
+    );
+    const key = fc.oneof(text, fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_./-]{0,8}$/), fc.constantFrom('10', '9', '0', '01', '-1', '4294967294', '4294967295', 'x'.repeat(1030), 'y'.repeat(1020)));
+    const leaf = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constantFrom(0.5, -0, 1e21, 1e-7, NaN, Infinity, -Infinity));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('map')),
+      list: fc.array(tie('tree'), { maxLength: 4 }),
+      map: fc.dictionary(key, tie('tree'), { maxKeys: 5 }),
+    }));
+    const header = fc.option(fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('', ' ', 'a\nb')), { maxLength: 3 }), { nil: undefined });
+    fc.assert(fc.property(fc.oneof(fc.dictionary(key, tree, { maxKeys: 6 }), fc.array(tree, { maxLength: 4 })), header, (value, h) => {
+      expect(renderYaml(value, h)).toBe(reference(value, h));
+    }), { numRuns: 3000 });
+    // the cases the direct writer leaves to the package come out the same too
+    for (const odd of [{ 'a b': 1 }, { a: [1, undefined] }, { ['k'.repeat(2000)]: 1 }, { 'x\u0001': 2 }, "top-level string"]) expect(renderYaml(odd, ['h'])).toBe(reference(odd, ['h']));
   });
   test('compose durations and $ escaping', () => {
     expect(duration(45000)).toBe('45s');
