@@ -3,10 +3,11 @@
  * Planning time against project size (figures printed, never asserted). Generates compose projects
  * of 1,000, 2,000, 4,000 and 8,000 services — each service with an image or a build, ports, a named
  * volume, environment variables naming neighbours, depends_on and links to the services before it,
- * healthchecks and resource limits, plus a MySQL database every 50 services (the first replaced by RDS, the others kept as containers) — loads each once, then
- * times `planBundle` and `renderBundle` separately (median of several runs, docker target: the
- * target without ECS's per-task container limit) and prints each step's growth factor when the size
- * doubles: ~2.0 is linear, ~4.0 quadratic.
+ * healthchecks and resource limits, plus a MySQL database every 50 services (the first replaced by RDS, the others kept as containers) — and
+ * times `loadProject` (the compose loader: YAML, interpolation, merge, schema, normalization,
+ * semantic checks), `planBundle` and `renderBundle` separately (median of several runs, docker
+ * target: the target without ECS's per-task container limit), printing each step's growth factor
+ * when the size doubles: ~2.0 is linear, ~4.0 quadratic.
  *
  * Needs `npm run build` first (npm run bench does it). Usage: node bench/plan.js [--runs N] [--sizes 1000,2000]
  */
@@ -82,26 +83,32 @@ const time = (fn) => {
   return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 };
 
-console.log(`target docker; median of ${RUNS} runs per size`);
-console.log(`${'services'.padStart(8)} ${'load ms'.padStart(9)} ${'plan ms'.padStart(9)} ${'×'.padStart(5)} ${'render ms'.padStart(10)} ${'×'.padStart(5)} ${'plan+render'.padStart(12)}`);
+// warm-up (not timed): the first load compiles the loader, the schema validator and the planner
+{
+  const r = reader(composeText(100));
+  const project = loadProject({ files: ['/bench/compose.yaml'], workingDirectory: '/bench', environment: {}, homeDirectory: '/home/bench', reader: r }).result;
+  renderBundle(planBundle(project, { target: 'docker', reader: r }), {});
+}
+console.log(`target docker; median of ${RUNS} runs per size (after a warm-up run of 100 services)`);
+console.log(`${'services'.padStart(8)} ${'load ms'.padStart(9)} ${'×'.padStart(5)} ${'plan ms'.padStart(9)} ${'×'.padStart(5)} ${'render ms'.padStart(10)} ${'×'.padStart(5)} ${'plan+render'.padStart(12)}`);
 let previous;
 for (const n of SIZES) {
   const text = composeText(n);
   const r = reader(text);
-  const load = time(() => loadProject({ files: ['/bench/compose.yaml'], workingDirectory: '/bench', environment: {}, homeDirectory: '/home/bench', reader: r }).result);
-  const project = load.value;
+  const loads = [];
   const plans = [];
   const renders = [];
-  let plan;
   for (let k = 0; k < RUNS; k++) {
-    const p = time(() => planBundle(project, { target: 'docker', reader: r }));
-    plan = p.value;
+    // one size's project at a time: the previous run's is garbage before the next load
+    const load = time(() => loadProject({ files: ['/bench/compose.yaml'], workingDirectory: '/bench', environment: {}, homeDirectory: '/home/bench', reader: r }).result);
+    loads.push(load.ms);
+    const p = time(() => planBundle(load.value, { target: 'docker', reader: r }));
     plans.push(p.ms);
-    renders.push(time(() => renderBundle(plan, {})).ms);
+    renders.push(time(() => renderBundle(p.value, {})).ms);
   }
-  const row = { n, plan: median(plans), render: median(renders) };
+  const row = { n, load: median(loads), plan: median(plans), render: median(renders) };
   const growth = (key) => (previous ? (row[key] / previous[key]).toFixed(2) : '');
-  console.log(`${String(n).padStart(8)} ${load.ms.toFixed(0).padStart(9)} ${row.plan.toFixed(0).padStart(9)} ${growth('plan').padStart(5)} ${row.render.toFixed(0).padStart(10)} ${growth('render').padStart(5)} ${(row.plan + row.render).toFixed(0).padStart(12)}`);
+  console.log(`${String(n).padStart(8)} ${row.load.toFixed(0).padStart(9)} ${growth('load').padStart(5)} ${row.plan.toFixed(0).padStart(9)} ${growth('plan').padStart(5)} ${row.render.toFixed(0).padStart(10)} ${growth('render').padStart(5)} ${(row.plan + row.render).toFixed(0).padStart(12)}`);
   previous = row;
 }
 console.log('growth × is the ratio to the previous size (sizes double): ~2 is linear, ~4 quadratic');

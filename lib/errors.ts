@@ -6,6 +6,7 @@
  * User errors are recognised by the `isUserError` flag, not `instanceof`, so errors that cross
  * module copies (jest, a second install) are still recognised.
  */
+import { byString } from './util/order';
 
 /** A position in a source file; `line` and `column` are 1-based. */
 export interface SourceLocation {
@@ -144,16 +145,7 @@ export function formatDiagnostic(d: Diagnostic, relativeTo?: string): string {
 
 /** Sorts diagnostics deterministically: by service, path, code, message. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  const key = (d: Diagnostic) => [d.service ?? '', d.path ?? '', d.code, d.message];
-  return [...list].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    for (let i = 0; i < ka.length; i++) {
-      if (ka[i] < kb[i]) return -1;
-      if (ka[i] > kb[i]) return 1;
-    }
-    return 0;
-  });
+  return [...list].sort((a, b) => byString(a.service ?? '', b.service ?? '') || byString(a.path ?? '', b.path ?? '') || byString(a.code, b.code) || byString(a.message, b.message));
 }
 
 /** Control characters (C0, DEL, C1) and bidirectional overrides: what text from outside must not bring into a message or a report. */

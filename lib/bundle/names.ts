@@ -25,11 +25,19 @@ export function assignNames(originals: readonly string[], sanitize: (s: string) 
       used.add(s);
     }
   }
+  // the suffix tried next per base name: `used` only grows, so the smallest free suffix of a base
+  // never goes down, and many names sanitized alike cost one probe each, not one per earlier name
+  const nextSuffix = new Map<string, number>();
   for (const o of sorted) {
     if (hasOwn(out, o)) continue;
     const base = sanitize(o);
     let candidate = base;
-    for (let i = 2; used.has(candidate); i++) candidate = `${base.slice(0, 250)}-${i}`;
+    if (used.has(candidate)) {
+      let i = nextSuffix.get(base) ?? 2;
+      while (used.has(`${base.slice(0, 250)}-${i}`)) i++;
+      candidate = `${base.slice(0, 250)}-${i}`;
+      nextSuffix.set(base, i + 1);
+    }
     out[o] = candidate;
     used.add(candidate);
   }

@@ -44,9 +44,10 @@ export interface RenderOptions {
 /** The image reference of every container, the images to build with theirs, and what went wrong with the `images` given. */
 function imageRefs(plan: Plan, given: Readonly<Record<string, string>>): { refs: ImageRefs; builds: ImageBuild[]; warnings: Diagnostic[] } {
   const services = plan.services.map((s) => s.service);
+  const running = new Set(services);
   const problems: { message: string }[] = [];
   for (const s of Object.keys(given).sort()) {
-    if (!services.includes(s)) problems.push({ message: `--image ${s}=…: no service "${s}" runs in the bundle; the services are ${[...services].sort().join(', ')}` });
+    if (!running.has(s)) problems.push({ message: `--image ${s}=…: no service "${s}" runs in the bundle; the services are ${[...services].sort().join(', ')}` });
     else if (!isValidImageReference(given[s])) problems.push({ message: `--image ${s}=${given[s]} is not a valid image reference ([registry/]repository[:tag][@digest], lowercase repository)` });
   }
   if (problems.length > 0) {
@@ -83,12 +84,14 @@ function placeholderWarning(build: NonNullable<Plan['services'][number]['build']
 /** The compose service an output path (`containerDefinitions[2].mountPoints[0]`, `services.web.volumes`) comes from. */
 function outputSource(plan: Plan): (outputPath: string) => { service: string; location?: SourceLocation } | undefined {
   const ordered = [...plan.services].sort((a, b) => (a.containerName < b.containerName ? -1 : a.containerName > b.containerName ? 1 : 0));
+  const byName = new Map<string, Plan['services'][number]>();
+  for (const s of plan.services) if (!byName.has(s.service)) byName.set(s.service, s);
   return (outputPath) => {
     let s: Plan['services'][number] | undefined;
     const ecs = /^containerDefinitions\[(\d+)\]/.exec(outputPath);
     const compose = /^services\.([^.[\]]+)/.exec(outputPath);
     if (plan.target === 'ecs' && ecs) s = ordered[Number(ecs[1])];
-    else if (plan.target === 'docker' && compose) s = plan.services.find((x) => x.service === compose[1]);
+    else if (plan.target === 'docker' && compose) s = byName.get(compose[1]);
     else if (plan.target === 'single' && plan.services.length === 1) s = plan.services[0];
     if (!s?.location) return undefined;
     return { service: s.service, location: s.location };

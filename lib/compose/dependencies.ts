@@ -10,6 +10,7 @@
  */
 import type { DependsOnCondition, ServiceConfig } from './model';
 import { toPointer } from './pointer';
+import { MinHeap } from '../util/min-heap';
 
 /** The key that makes one service depend on another. */
 export type DependencyReason = 'depends_on' | 'links' | 'volumes_from' | 'network_mode' | 'ipc' | 'pid';
@@ -101,17 +102,26 @@ export function serviceDependencies(service: DependencySource): ServiceDependenc
  */
 export function startOrder(services: Readonly<Record<string, DependencySource>>): string[] {
   const names = Object.keys(services).sort();
-  const needs = new Map<string, Set<string>>();
-  for (const name of names) {
-    needs.set(name, new Set(serviceDependencies(services[name]).map((d) => d.service).filter((s) => s !== name && Object.prototype.hasOwnProperty.call(services, s))));
-  }
+  const index = new Map(names.map((n, i) => [n, i]));
+  // Kahn's algorithm, the ready services taken in name order (a heap of their indexes in `names`)
+  const waiting: number[] = [];
+  const dependents: number[][] = names.map(() => []);
+  names.forEach((name, i) => {
+    const needs = new Set(serviceDependencies(services[name]).map((d) => d.service).filter((s) => s !== name && Object.prototype.hasOwnProperty.call(services, s)));
+    waiting.push(needs.size);
+    for (const d of needs) dependents[index.get(d)!].push(i);
+  });
+  const ready = new MinHeap<number>((a, b) => a - b);
+  waiting.forEach((n, i) => {
+    if (n === 0) ready.push(i);
+  });
   const order: string[] = [];
   const done = new Set<string>();
-  for (;;) {
-    const next = names.find((n) => !done.has(n) && [...needs.get(n)!].every((d) => done.has(d)));
-    if (next === undefined) break;
-    order.push(next);
-    done.add(next);
+  while (ready.size > 0) {
+    const i = ready.pop()!;
+    order.push(names[i]);
+    done.add(names[i]);
+    for (const j of dependents[i]) if (--waiting[j] === 0) ready.push(j);
   }
   for (const n of names) if (!done.has(n)) order.push(n);
   return order;

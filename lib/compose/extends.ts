@@ -21,6 +21,12 @@ interface Frame {
   readonly loc: SourceLocation;
 }
 
+/** The `extends` being followed, outermost first, and the same as `file\0service` keys (a cycle check costs one lookup). */
+interface ExtendsPath {
+  readonly frames: Frame[];
+  readonly active: Set<string>;
+}
+
 /** Resolves `extends` for the documents of one load; one instance per load (it caches other files). */
 export class ExtendsResolver {
   /** `file\0scope` → service name → resolved definition. */
@@ -39,12 +45,12 @@ export class ExtendsResolver {
     const memo = new Map<string, Node>();
     const entries = new Map<string, MapEntry>();
     for (const [name, entry] of services.entries) {
-      entries.set(name, { keyLoc: entry.keyLoc, value: this.resolve(name, services, file, scope, [], memo) });
+      entries.set(name, { keyLoc: entry.keyLoc, value: this.resolve(name, services, file, scope, { frames: [], active: new Set() }, memo) });
     }
     return setEntry(doc, 'services', mapNode(entries, services.loc, services.tag));
   }
 
-  private resolve(name: string, services: MapNode, file: string, scope: Scope, stack: readonly Frame[], memo: Map<string, Node>): Node {
+  private resolve(name: string, services: MapNode, file: string, scope: Scope, path: ExtendsPath, memo: Map<string, Node>): Node {
     const done = memo.get(name);
     if (done) return done;
     const entry = services.entries.get(name)!;
@@ -52,10 +58,11 @@ export class ExtendsResolver {
     const ext = getEntry(service, 'extends');
     if (service.kind !== 'map' || !ext) return service;
 
-    const cycleAt = stack.findIndex((f) => f.file === file && f.service === name);
-    if (cycleAt >= 0) throw cycleError([...stack.slice(cycleAt), { file, service: name, loc: ext.loc }]);
-
-    const frames = [...stack, { file, service: name, loc: ext.loc }];
+    const pathKey = `${file}\0${name}`;
+    if (path.active.has(pathKey)) {
+      const cycleAt = path.frames.findIndex((f) => f.file === file && f.service === name);
+      throw cycleError([...path.frames.slice(cycleAt), { file, service: name, loc: ext.loc }]);
+    }
     let ref: string | undefined;
     let refNode: Node = ext;
     let refFile: string | undefined;
@@ -76,7 +83,7 @@ export class ExtendsResolver {
       });
     }
 
-    let base: Node;
+    let target: { readonly services: MapNode; readonly file: string; readonly scope: Scope; readonly memo: Map<string, Node> };
     if (refFile !== undefined) {
       const otherScope = this.host.withBaseDir(scope, dirname(refFile));
       const docs = this.host.loadFileDocuments(refFile, otherScope, refFileNode?.loc ?? ext.loc);
@@ -85,11 +92,17 @@ export class ExtendsResolver {
       const key = `${refFile}\0${otherScope.id}`;
       let otherMemo = this.memo.get(key);
       if (!otherMemo) this.memo.set(key, (otherMemo = new Map()));
-      base = this.resolve(ref, otherServices, refFile, otherScope, frames, otherMemo);
+      target = { services: otherServices, file: refFile, scope: otherScope, memo: otherMemo };
     } else {
       if (!services.entries.has(ref)) throw unknownService(name, ref, file, services, refNode.loc);
-      base = this.resolve(ref, services, file, scope, frames, memo);
+      target = { services, file, scope, memo };
     }
+    // the base is resolved with this service on the path (a cycle back to it is an error)
+    path.frames.push({ file, service: name, loc: ext.loc });
+    path.active.add(pathKey);
+    let base = this.resolve(ref, target.services, target.file, target.scope, path, target.memo);
+    path.frames.pop();
+    path.active.delete(pathKey);
     if (base.kind !== 'map') {
       if (base.kind === 'scalar' && base.value === null) base = mapNode(new Map(), base.loc);
       else {

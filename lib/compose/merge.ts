@@ -29,6 +29,7 @@ import {
   Node,
   describeKind,
   getEntry,
+  hasTags,
   mapNode,
   scalarNode,
   seqNode,
@@ -53,7 +54,9 @@ export interface MergeOptions {
 export function mergeNodes(base: Node | undefined, over: Node, path: Path, options: MergeOptions = {}): Node | undefined {
   const keepTags = options.keepTags ?? false;
   if (over.tag === 'reset') return keepTags ? over : undefined;
-  if (over.tag === 'override' || base === undefined) return keepTags ? over : stripTags(over);
+  // nothing to merge into: the value as it is when it has no tags (a whole first file is not copied)
+  if (base === undefined) return keepTags || !hasTags(over) ? over : stripTags(over);
+  if (over.tag === 'override') return keepTags ? over : stripTags(over);
 
   const special = findRule(SPECIAL_RULES, path);
   // an empty base takes the override; an empty override keeps the base (except where Compose replaces)
@@ -432,6 +435,9 @@ const UNIQUE: ReadonlyArray<[readonly string[], Indexer]> = [
   ...KEY_VALUE_PATHS.map((p): [readonly string[], Indexer] => [p, byKey]),
 ];
 
+/** The top-level sections that hold unique sequences. */
+const UNIQUE_SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'];
+
 /**
  * Keeps one entry per unique key in the unique sequences (13-merge.md "Unique resources" and the
  * sequences compose-go deduplicates): a later entry replaces the earlier one in its place.
@@ -440,19 +446,17 @@ export function enforceUnicity(node: Node, path: Path): Node {
   if (node.kind === 'scalar') return node;
   if (node.kind === 'map') {
     // only the sections that hold unique sequences need walking
-    if (path.length === 0 || (path.length < 7 && ['services', 'networks', 'volumes', 'secrets', 'configs'].includes(String(path[0])))) {
-      let changed = false;
-      const entries = new Map<string, MapEntry>();
+    if (path.length === 0 || (path.length < 7 && UNIQUE_SECTIONS.includes(String(path[0])))) {
+      // the entries are copied from the first one that changes (most documents have nothing to remove)
+      let entries: Map<string, MapEntry> | undefined;
+      let i = 0;
       for (const [key, entry] of node.entries) {
-        if (path.length === 0 && !['services', 'networks', 'volumes', 'secrets', 'configs'].includes(key)) {
-          entries.set(key, entry);
-          continue;
-        }
-        const value = enforceUnicity(entry.value, [...path, key]);
-        if (value !== entry.value) changed = true;
-        entries.set(key, value === entry.value ? entry : { keyLoc: entry.keyLoc, value });
+        const value = path.length === 0 && !UNIQUE_SECTIONS.includes(key) ? entry.value : enforceUnicity(entry.value, [...path, key]);
+        if (value !== entry.value && !entries) entries = new Map([...node.entries].slice(0, i));
+        entries?.set(key, value === entry.value ? entry : { keyLoc: entry.keyLoc, value });
+        i++;
       }
-      return changed ? mapNode(entries, node.loc, node.tag) : node;
+      return entries ? mapNode(entries, node.loc, node.tag) : node;
     }
     return node;
   }

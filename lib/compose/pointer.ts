@@ -7,7 +7,9 @@
 
 /** Escapes one pointer segment: `~` → `~0`, `/` → `~1`. */
 export function escapeSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+  const s = String(segment);
+  // most segments (service names, keys, indexes) have nothing to escape: no regular expression run
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 /** Reverses `escapeSegment`. */

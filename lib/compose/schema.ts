@@ -10,7 +10,7 @@
  * `oneOf` alternatives is collapsed to the errors of the alternative whose type matched.
  */
 import { ComposeError, ErrorDetail, SourceLocation, printable } from '../errors';
-import { Node, collectLocations, stripTags, toPlain } from './node';
+import { Node, collectLocations, hasTags, stripTags, toPlain } from './node';
 import { childPointer, humanPointer, parsePointer, unescapeSegment } from './pointer';
 import { schemaCheck } from '../util/schema-check';
 import { suggest } from '../util/suggest';
@@ -77,7 +77,7 @@ const MAX_PROBLEMS = 10;
  * `ComposeError` `compose/schema` listing the problems sorted by position.
  */
 export function validateDocument(doc: Node, file: string): void {
-  const stripped = stripTags(doc);
+  const stripped = hasTags(doc) ? stripTags(doc) : doc;
   const data = toPlain(stripped);
   // a null is a no-op in an override (the earlier value is kept); the merged document is validated again
   const problems = schemaProblems(data, () => {

@@ -61,14 +61,7 @@ export function parseYamlFile(text: string, file: string, limits: YamlLimits = {
     return { file, line: Math.max(1, line), column: Math.max(1, col) };
   };
 
-  const tokens: CST.Token[] = [];
-  for (const token of new Parser(lines.addNewLine).parse(text)) tokens.push(token);
-  checkCstDepth(tokens, maxDepth, file, position);
-
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: true });
-  const docs: Document.Parsed[] = [];
-  for (const token of tokens) for (const doc of composer.next(token)) docs.push(doc);
-  for (const doc of composer.end()) docs.push(doc);
+  const docs = composeDocuments(text, lines, maxDepth, file, position);
   const errorPosition = (e: { message: string; pos: [number, number] }) => position(errorOffset(text, e));
 
   const warnings: Diagnostic[] = [];
@@ -98,6 +91,22 @@ export function parseYamlFile(text: string, file: string, limits: YamlLimits = {
   }
   if (documents.length === 0) documents.push(mapNode(new Map(), { file, line: 1, column: 1 }));
   return { documents, warnings };
+}
+
+/**
+ * The composed YAML documents of a text, its nesting depth checked on the syntax tree first. A
+ * function of its own so that the syntax tree (tens of bytes per character of the file) is garbage
+ * once the documents are composed, not held while they are converted.
+ */
+function composeDocuments(text: string, lines: LineCounter, maxDepth: number, file: string, position: (offset: number) => SourceLocation): Document.Parsed[] {
+  const tokens: CST.Token[] = [];
+  for (const token of new Parser(lines.addNewLine).parse(text)) tokens.push(token);
+  checkCstDepth(tokens, maxDepth, file, position);
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: true });
+  const docs: Document.Parsed[] = [];
+  for (const token of tokens) for (const doc of composer.next(token)) docs.push(doc);
+  for (const doc of composer.end()) docs.push(doc);
+  return docs;
 }
 
 export function formatMiB(bytes: number): string {
@@ -195,10 +204,10 @@ type Position = (offset: number) => SourceLocation;
 class Converter {
   /** Anchor name → the YAML node most recently defined with it (document order). */
   private readonly anchors = new Map<string, YamlNode>();
-  /** YAML node → its converted node, so every alias shares one conversion. */
+  /** Anchored YAML node → its converted node, so every alias shares one conversion (only an anchored node is reached twice). */
   private readonly converted = new Map<YamlNode, Node>();
-  /** Converted node → [number of values in its expansion, its height]. */
-  private readonly sizes = new WeakMap<Node, [number, number]>();
+  /** Converted node → [number of values in its expansion, its height] (a Map: the converter lives as long as one document's conversion). */
+  private readonly sizes = new Map<Node, [number, number]>();
   /** Anchored YAML nodes whose conversion is under way (an alias to one of them is a cycle). */
   private readonly inProgress = new Set<YamlNode>();
 
@@ -257,7 +266,7 @@ class Converter {
     if (anchor) this.inProgress.delete(yamlNode);
     this.count(1, loc);
     this.sizes.set(node, [size, height]);
-    this.converted.set(yamlNode, node);
+    if (anchor) this.converted.set(yamlNode, node);
     return node;
   }
 

@@ -14,7 +14,7 @@ import { ProjectFiles } from '../project-files';
 import type { BundleFile, BundleTarget, DatabaseEngine, DatabaseVariable, DatabaseVariableRole } from '../types';
 import { DOCKERRUN_EXTENSION, DOCKERRUN_FIELDS_OF, parseProjectDockerrun, parseServiceDockerrun, ProjectDockerrun, ServiceDockerrun } from '../x-dockerrun';
 import { parseProjectOverrides, parseServiceOverrides, ProjectOverrides, ServiceOverrides } from '../x-beanstack';
-import { detectEngine } from './database-facts';
+import { detectEngine, EnvironmentTemplates } from './database-facts';
 import { isDevBuildTarget } from './dev-only';
 import { BuildFacts, buildFacts } from './image-facts';
 import { SecretBook } from './secrets';
@@ -79,6 +79,8 @@ export class PlanContext {
   readonly serviceNames: readonly string[];
   /** What each built service's Dockerfile says (its base image, the files it copies). */
   readonly builds: Record<string, BuildFacts> = dict();
+  /** The services' variables as written, where interpolation changed them. */
+  readonly templates: EnvironmentTemplates;
 
   // ---- state the steps build up
   /** The variables of other containers the stack sets from each replaced database. */
@@ -102,6 +104,7 @@ export class PlanContext {
     this.target = options.target ?? 'ecs';
     this.caps = TARGET_CAPABILITIES[this.target];
     this.c = new Collector(project);
+    this.templates = new EnvironmentTemplates(project);
     const xProblems: ErrorDetail[] = [];
     this.top = parseProjectOverrides(project, xProblems);
     this.serviceNames = Object.keys(project.services).sort(byString);

@@ -6,6 +6,7 @@ import type { ComposeProject, ServiceConfig } from '../../compose/model';
 import type { DatabaseEngine, DatabaseVariableRole } from '../types';
 import { DATABASE_IMAGE_VARIABLES, DATABASE_IMAGES, DATABASE_NAME_WORDS, DATABASE_PORTS, DATABASE_URL_SCHEMES } from '../keys';
 import { own } from '../dict';
+import { escapeSegment } from '../../compose/pointer';
 
 /** Image reference split into repository and tag (digest references have no tag). */
 export function parseImage(image: string): { repository: string; tag?: string; digest?: string } {
@@ -74,25 +75,39 @@ function env(svc: ServiceConfig, name: string): string | undefined {
 }
 
 /**
- * The text a service's variable is written with in the compose file, before interpolation
- * (`${POSTGRES_PASSWORD}`), when interpolation changed it; in mapping or list form.
+ * The texts the services' variables are written with in the compose file, before interpolation
+ * (`${POSTGRES_PASSWORD}`), when interpolation changed them: the project's `templates` indexed once by
+ * service, so a lookup costs the same whatever the size of the project.
  */
-export function variableTemplate(project: ComposeProject, service: string, name: string): string | undefined {
-  const templates = project.templates;
-  if (!templates) return undefined;
-  const base = `/services/${escapeSegment(service)}/environment`;
-  const direct = own(templates, `${base}/${escapeSegment(name)}`);
-  if (direct !== undefined) return direct;
-  const svc = own(project.services, service);
-  const count = svc ? Object.keys(svc.environment).length : 0;
-  for (let i = 0; i < count + 8; i++) {
-    const t = own(templates, `${base}/${i}`);
-    if (t !== undefined && t.startsWith(`${name}=`)) return t.slice(name.length + 1);
-  }
-  return undefined;
-}
+export class EnvironmentTemplates {
+  /** Escaped service segment → the rest of the pointer below `/environment/` (a name or a list index) → template. */
+  private readonly byService = new Map<string, Map<string, string>>();
 
-const escapeSegment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+  constructor(private readonly project: ComposeProject) {
+    for (const [pointer, text] of Object.entries(project.templates ?? {})) {
+      const m = /^\/services\/([^/]*)\/environment\/(.*)$/s.exec(pointer);
+      if (!m) continue;
+      let entries = this.byService.get(m[1]);
+      if (!entries) this.byService.set(m[1], (entries = new Map()));
+      entries.set(m[2], text);
+    }
+  }
+
+  /** The template of variable `name` of `service`, in mapping or list form, when interpolation changed it. */
+  of(service: string, name: string): string | undefined {
+    const entries = this.byService.get(escapeSegment(service));
+    if (!entries) return undefined;
+    const direct = entries.get(escapeSegment(name));
+    if (direct !== undefined) return direct;
+    const svc = own(this.project.services, service);
+    const count = svc ? Object.keys(svc.environment).length : 0;
+    for (let i = 0; i < count + 8; i++) {
+      const t = entries.get(String(i));
+      if (t !== undefined && t.startsWith(`${name}=`)) return t.slice(name.length + 1);
+    }
+    return undefined;
+  }
+}
 
 /** Names of the variables a template interpolates (`${A}`, `${B:-x}`, `$C`; `$$` is a literal `$`). */
 export function interpolationReferences(template: string | undefined): string[] {
@@ -118,7 +133,7 @@ export function secretPath(ref: { source: string; target?: string }): string {
 /** Upper-case words of a name (`api.v1-db` → `API`, `V1`, `DB`). */
 const wordsOf = (name: string) => name.toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== '');
 
-export function databaseFacts(project: ComposeProject, service: string, engine: DatabaseEngine): DatabaseFacts {
+export function databaseFacts(project: ComposeProject, service: string, engine: DatabaseEngine, templates = new EnvironmentTemplates(project)): DatabaseFacts {
   const svc = project.services[service];
   const vars = DATABASE_IMAGE_VARIABLES[engine];
   const hostNames = new Set<string>([service]);
@@ -133,7 +148,7 @@ export function databaseFacts(project: ComposeProject, service: string, engine: 
   }
   const references = { user: new Set<string>(), password: new Set<string>(), database: new Set<string>() };
   const referencesOf = (role: keyof typeof references, name: string) => {
-    for (const r of interpolationReferences(variableTemplate(project, service, name))) references[role].add(r);
+    for (const r of interpolationReferences(templates.of(service, name))) references[role].add(r);
   };
   const users = new Set<string>();
   let username: string | undefined;

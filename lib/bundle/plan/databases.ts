@@ -57,7 +57,7 @@ function chooseDatabases(ctx: PlanContext, excluded: ReadonlySet<string>): { ser
 export function planDatabases(ctx: PlanContext, excluded: ReadonlySet<string>): PlannedDatabases {
   const { project, overrides, c } = ctx;
   const replaced = chooseDatabases(ctx, excluded);
-  const facts = replaced.map((d) => databaseFacts(project, d.service, d.engine));
+  const facts = replaced.map((d) => databaseFacts(project, d.service, d.engine, ctx.templates));
   const plans: Record<string, DatabaseServicePlan> = dict();
   const initFor: Record<string, string> = dict();
   for (const d of replaced) {

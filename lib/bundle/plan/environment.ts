@@ -10,7 +10,7 @@ import { envNameForSecret } from '../names';
 import type { DatabaseVariable } from '../types';
 import type { PlanContext } from './context';
 import { byString } from '../../util/order';
-import { connectsToDatabase, DatabaseFacts, groupHostOf, secretPath, variableRole, variableTemplate } from './database-facts';
+import { connectsToDatabase, DatabaseFacts, groupHostOf, secretPath, variableRole } from './database-facts';
 import { isDevEnvironmentValue } from './dev-only';
 import { secretOf } from './secrets';
 import { escapeSegment } from '../../compose/pointer';
@@ -26,7 +26,7 @@ export interface PlannedEnvironment {
 
 /** The database role of a variable, and the database, or only the variable's text as written. */
 function databaseRole(ctx: PlanContext, s: string, name: string, value: string | null, fromEnvironment: boolean, values: Readonly<Record<string, string | null>>, facts: readonly DatabaseFacts[], connects: ReadonlySet<string>) {
-  const template = fromEnvironment ? variableTemplate(ctx.project, s, name) : undefined;
+  const template = fromEnvironment ? ctx.templates.of(s, name) : undefined;
   const groupHost = groupHostOf(name, values);
   for (const f of facts) {
     const role = variableRole(f, { name, value, ...(template !== undefined ? { template } : {}), connects: connects.has(f.service), ...(groupHost !== undefined ? { groupHost } : {}) });

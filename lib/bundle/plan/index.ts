@@ -13,6 +13,7 @@ import { locate } from '../locations';
 import { assignNames } from '../names';
 import type { DatabaseReplacement, RequiredVariable } from '../types';
 import { byString } from '../../util/order';
+import { underAnyOf } from '../../util/path-prefixes';
 import { PlanContext, PlanOptions } from './context';
 import { planCommand, planDependencies, planLifecycle, planSettings, planVolumesFrom } from './container';
 import { majorVersion } from './database-facts';
@@ -126,7 +127,8 @@ function shippedFiles(ctx: PlanContext): Plan['files'] {
   }
   ctx.c.throwIfProblems('create the missing files in the project, or remove their mounts');
   const paths = [...ctx.shipped.keys()].sort(byString);
-  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(`${q}/`))).map((p) => ctx.shipped.get(p)!);
+  const all = new Set(paths);
+  return paths.filter((p) => !underAnyOf(p, all)).map((p) => ctx.shipped.get(p)!);
 }
 
 /** Named volumes and networks with the compose options the docker target keeps. */

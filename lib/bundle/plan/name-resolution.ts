@@ -19,6 +19,7 @@
 import type { SourceLocation } from '../../errors';
 import { dict, own } from '../dict';
 import { byString } from '../../util/order';
+import { MinHeap } from '../../util/min-heap';
 
 /** An edge "`from` needs `to` first" with where it comes from. */
 export interface Dependency {
@@ -130,28 +131,28 @@ class Dag {
 
 /** Topological order, ready services taken by (tier, name). */
 function order(services: readonly string[], dag: Dag, tiers: Readonly<Record<string, number>>): string[] {
+  const inBundle = new Set(services);
   const pending = new Map<string, number>();
   const dependents = new Map<string, string[]>();
   for (const s of services) {
-    const needs = [...dag.needs(s)].filter((t) => services.includes(t));
+    const needs = [...dag.needs(s)].filter((t) => inBundle.has(t));
     pending.set(s, needs.length);
-    for (const t of needs) dependents.set(t, [...(dependents.get(t) ?? []), s]);
+    for (const t of needs) {
+      const list = dependents.get(t);
+      if (list) list.push(s);
+      else dependents.set(t, [s]);
+    }
   }
-  const key = (s: string) => [own(tiers, s) ?? 1, s] as const;
-  const before = (a: string, b: string) => key(a)[0] - key(b)[0] || byString(a, b);
-  const ready = services.filter((s) => pending.get(s) === 0).sort(before);
+  const before = (a: string, b: string) => (own(tiers, a) ?? 1) - (own(tiers, b) ?? 1) || byString(a, b);
+  const ready = new MinHeap<string>(before);
+  for (const s of services) if (pending.get(s) === 0) ready.push(s);
   const out: string[] = [];
-  while (ready.length > 0) {
-    const s = ready.shift()!;
+  for (let s = ready.pop(); s !== undefined; s = ready.pop()) {
     out.push(s);
     for (const d of dependents.get(s) ?? []) {
       const left = pending.get(d)! - 1;
       pending.set(d, left);
-      if (left === 0) {
-        // insert keeping `ready` sorted (the lists are short: an ECS task holds at most 10 containers)
-        const at = ready.findIndex((r) => before(d, r) < 0);
-        ready.splice(at < 0 ? ready.length : at, 0, d);
-      }
+      if (left === 0) ready.push(d);
     }
   }
   return out;
@@ -182,6 +183,13 @@ export function resolveNames(input: NameResolutionInput): NameResolution {
   const position = new Map(sequence.map((s, i) => [s, i]));
   const shares = (a: string, b: string) => (own(input.networks, a) ?? []).some((n) => (own(input.networks, b) ?? []).includes(n));
 
+  /** The services each service names without a link to them (unresolved or undeclared). */
+  const mentionedBy = new Map<string, Set<string>>();
+  for (const m of [...unresolved, ...undeclared]) {
+    const set = mentionedBy.get(m.from);
+    if (set) set.add(m.to);
+    else mentionedBy.set(m.from, new Set([m.to]));
+  }
   const links: Record<string, PlannedLink[]> = dict();
   const oneWay: Record<string, string[]> = dict();
   const invalidAliases: { from: string; to: string; alias: string }[] = [];
@@ -206,8 +214,9 @@ export function resolveNames(input: NameResolutionInput): NameResolution {
       planned.push({ service: t, aliases });
     }
     if (planned.length > 0) links[s] = planned;
-    const mentioned = new Set([...unresolved, ...undeclared].filter((m) => m.from === s).map((m) => m.to));
-    const lost = input.services.filter((t) => t !== s && shares(s, t) && !targets.includes(t) && !mentioned.has(t)).sort(byString);
+    const mentioned = mentionedBy.get(s) ?? new Set<string>();
+    const linked = new Set(targets);
+    const lost = input.services.filter((t) => t !== s && shares(s, t) && !linked.has(t) && !mentioned.has(t)).sort(byString);
     if (lost.length > 0) oneWay[s] = lost;
   }
   return { order: sequence, links, explicitCycles, unresolved, undeclared, oneWay, invalidAliases };

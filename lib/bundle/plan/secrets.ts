@@ -9,7 +9,7 @@ import { MIN_SECRET_LENGTH } from '../keys';
 import type { RequiredSecret } from '../types';
 import type { PlanContext } from './context';
 import { byString } from '../../util/order';
-import { interpolationReferences, variableTemplate } from './database-facts';
+import { interpolationReferences } from './database-facts';
 
 /**
  * Why a variable is a secret, or undefined: its name, a value interpolated from a secret-named
@@ -28,28 +28,32 @@ export function secretOf(name: string, value: string | null, template: string | 
  * first `MIN_SECRET_LENGTH` characters, so a search looks up each position of the text once.
  */
 export class SecretValues {
-  private readonly holders = new Map<string, string>();
+  /** Value → what holds it and when it was added (the order `within` answers in). */
+  private readonly holders = new Map<string, { readonly holder: string; readonly order: number }>();
   private readonly byPrefix = new Map<string, string[]>();
 
   add(value: string, holder: string): void {
     if (value.length < MIN_SECRET_LENGTH || this.holders.has(value)) return;
-    this.holders.set(value, holder);
+    this.holders.set(value, { holder, order: this.holders.size });
     const key = value.slice(0, MIN_SECRET_LENGTH);
-    this.byPrefix.set(key, [...(this.byPrefix.get(key) ?? []), value]);
+    const sameStart = this.byPrefix.get(key);
+    if (sameStart) sameStart.push(value);
+    else this.byPrefix.set(key, [value]);
   }
 
   holderOf(value: string): string | undefined {
-    return this.holders.get(value);
+    return this.holders.get(value)?.holder;
   }
 
-  /** The secret values that occur in `text`, in the order they were added. */
+  /** The secret values that occur in `text`, in the order they were added (time linear in the text, not in the number of values). */
   within(text: string): string[] {
     if (this.byPrefix.size === 0 || text.length < MIN_SECRET_LENGTH) return [];
     const found = new Set<string>();
     for (let i = 0; i + MIN_SECRET_LENGTH <= text.length; i++) {
       for (const v of this.byPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH)) ?? []) if (text.startsWith(v, i)) found.add(v);
     }
-    return [...this.holders.keys()].filter((v) => found.has(v));
+    if (found.size < 2) return [...found];
+    return [...found].sort((a, b) => this.holders.get(a)!.order - this.holders.get(b)!.order);
   }
 }
 
@@ -70,7 +74,7 @@ export class SecretBook {
       const vars: [string, string | null][] = [...Object.entries(svc.envFileValues).map(([k, v]) => [k, v.value] as [string, string]), ...Object.entries(svc.environment)];
       for (const [k, v] of vars) {
         if (v === null || v.startsWith('/run/secrets/') || (overrides[name].public ?? []).includes(k)) continue;
-        if (secretOf(k, v, variableTemplate(project, name, k)) !== undefined) this.values.add(v, k);
+        if (secretOf(k, v, this.ctx.templates.of(name, k)) !== undefined) this.values.add(v, k);
       }
     }
     for (const [value, holder] of passwords) this.values.add(value, holder);
@@ -79,7 +83,12 @@ export class SecretBook {
   add(name: string, service: string, source: RequiredSecret['source'], composeSecret?: string, value?: { value: string | null; pointer: string }): void {
     const e = this.entries.get(name) ?? { services: new Set<string>(), source, composeSecret };
     e.services.add(service);
-    if (value && value.value !== null && value.value !== '') this.given.set(name, [...(this.given.get(name) ?? []), { service, value: value.value, pointer: value.pointer }]);
+    if (value && value.value !== null && value.value !== '') {
+      const given = this.given.get(name);
+      const entry = { service, value: value.value, pointer: value.pointer };
+      if (given) given.push(entry);
+      else this.given.set(name, [entry]);
+    }
     if (composeSecret && !e.composeSecret) e.composeSecret = composeSecret;
     this.entries.set(name, e);
   }

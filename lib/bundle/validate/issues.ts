@@ -68,14 +68,17 @@ export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[
     return a.length - b.length;
   };
   const seen = new Set<string>();
-  return [...issues]
+  // each pointer decoded once, not once per comparison
+  return issues
     .filter((i) => {
       const k = `${i.pointer}\u0000${i.code}\u0000${i.message}`;
       if (seen.has(k)) return false;
       seen.add(k);
       return true;
     })
-    .sort((a, b) => cmpSeg(decodePointer(a.pointer), decodePointer(b.pointer)) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+    .map((issue) => ({ issue, segments: decodePointer(issue.pointer) }))
+    .sort((a, b) => cmpSeg(a.segments, b.segments) || (a.issue.code < b.issue.code ? -1 : a.issue.code > b.issue.code ? 1 : 0) || (a.issue.message < b.issue.message ? -1 : a.issue.message > b.issue.message ? 1 : 0))
+    .map(({ issue }) => issue);
 }
 
 // ---- small helpers ----------------------------------------------------------------------------

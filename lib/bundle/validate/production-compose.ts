@@ -4,6 +4,7 @@ import { isValidImageReference } from './references';
 import { IMAGE_PLACEHOLDER_PREFIX } from '../types';
 import { suggest } from '../../util/suggest';
 import { hasOwn } from '../dict';
+import { allDirectoryPrefixes, underAnyOf } from '../../util/path-prefixes';
 
 // ---- production docker-compose.yml (Docker AL2023 platform) -----------------------------------
 
@@ -99,9 +100,12 @@ export function validateProductionCompose(doc: unknown, options: ProductionCompo
 class ComposeChecks {
   /** The bundle's files, normalized; `undefined` when paths are not checked against the bundle. */
   readonly files: ReadonlySet<string> | undefined;
+  /** Every directory the bundle's files lie in. */
+  private readonly directories: ReadonlySet<string> | undefined;
 
   constructor(readonly list: IssueList, bundleFiles: readonly string[] | undefined) {
     this.files = bundleFiles ? new Set(bundleFiles.map((f) => bundlePath(f) ?? f)) : undefined;
+    this.directories = this.files ? allDirectoryPrefixes(this.files) : undefined;
   }
 
   /** A relative path that stays in the bundle and exists there (`bind` sources may be absolute). */
@@ -136,11 +140,9 @@ class ComposeChecks {
     if (!files) return true;
     if (p === '') return true;
     if (files.has(p)) return true;
-    const prefix = p + '/';
-    for (const f of files) if (f.startsWith(prefix)) return true;
+    if (this.directories!.has(p)) return true;
     // a shipped directory covers the files below it (the planner lists only the directory)
-    for (const f of files) if (p.startsWith(f + '/')) return true;
-    return false;
+    return underAnyOf(p, files);
   }
 }
 

@@ -2,9 +2,12 @@
  * Unit tests of the converter's building blocks: names, links, database detection, secret names,
  * x-beanstack parsing, rendering.
  */
-import { parse as parseYaml } from 'yaml';
-import { databaseUrlHost, detectEngine, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/plan/database-facts';
+import * as fc from 'fast-check';
+import { Document as YamlDocument, isPair, isScalar, parse as parseYaml, visit } from 'yaml';
+import { sortDeep } from '../../../lib/util/sort-deep';
+import { databaseUrlHost, detectEngine, EnvironmentTemplates, groupHostOf, majorVersion, parseImage, variableRole, databaseFacts, VariableEvidence } from '../../../lib/bundle/plan/database-facts';
 import { isSecretName } from '../../../lib/bundle/keys';
+import { SecretValues } from '../../../lib/bundle/plan/secrets';
 import { mentionsHost, NameResolutionInput, resolveNames } from '../../../lib/bundle/plan/name-resolution';
 import { assignNames, envNameForSecret, sanitizeName, volumeSlug } from '../../../lib/bundle/names';
 import { renderJson, renderYaml } from '../../../lib/bundle/emit/serialize';
@@ -28,6 +31,24 @@ describe('names', () => {
     expect(new Set(Object.values(a)).size).toBe(4);
     expect(a['web.1']).toBe('web-1-2');
     expect(a['web:1']).toBe('web-1-3');
+  });
+  test('many names sanitized alike get the smallest free suffixes (checked against a probe from -2 for each)', () => {
+    const reference = (originals: readonly string[]): Record<string, string> => {
+      const out: Record<string, string> = {};
+      const used = new Set<string>();
+      const sorted = [...new Set(originals)].sort();
+      for (const o of sorted) if (sanitizeName(o) === o && !used.has(o)) used.add((out[o] = o));
+      for (const o of sorted) {
+        if (o in out) continue;
+        let candidate = sanitizeName(o);
+        for (let i = 2; used.has(candidate); i++) candidate = `${sanitizeName(o).slice(0, 250)}-${i}`;
+        used.add((out[o] = candidate));
+      }
+      return out;
+    };
+    const names = [...Array.from({ length: 300 }, (_, i) => `web.${i % 7}`), ...Array.from({ length: 300 }, (_, i) => `web:${i}`), 'web-1', 'web-2', 'web-0-3', 'web', 'web.', 'web:'];
+    expect({ ...assignNames(names) }).toEqual(reference(names));
+    expect({ ...assignNames(['a.b', 'a:b', 'a b', 'a-b-2', 'a-b']) }).toEqual({ 'a b': 'a-b-3', 'a-b': 'a-b', 'a-b-2': 'a-b-2', 'a.b': 'a-b-4', 'a:b': 'a-b-5' });
   });
   test('secret names become variable names', () => {
     expect(envNameForSecret('db-password')).toBe('DB_PASSWORD');
@@ -164,6 +185,35 @@ test('the variable name decides between equal values (gitea: user, password and 
   expect(role('PGADMIN_DEFAULT_PASSWORD', 'gitea')).toBeUndefined();
 });
 
+test('the text a variable is written with, in mapping or list form, by service', () => {
+  const p = project([
+    service('api', { environment: { DB_PASSWORD: 'x', 'A/B': 'y', 'C~D': 'z' } }),
+    service('worker', { environment: { TOKEN: 't', OTHER: 'o', DB_PASSWORD: 'x' } }),
+  ], {
+    templates: {
+      '/services/api/environment/DB_PASSWORD': '${PASSWORD}',
+      '/services/api/environment/A~1B': '${SLASH}',
+      '/services/api/environment/C~0D': '${TILDE}',
+      '/services/worker/environment/1': 'TOKEN=${TOKEN:-t}',
+      '/services/worker/environment/0': 'DB_PASSWORD=${PASSWORD}',
+      '/services/worker/environment/12': 'OTHER=${TOO_FAR}',
+      '/services/other/environment/TOKEN': '${NOT_OURS}',
+      '/services/api/command/0': '${NOT_ENVIRONMENT}',
+    },
+  });
+  const templates = new EnvironmentTemplates(p);
+  expect(templates.of('api', 'DB_PASSWORD')).toBe('${PASSWORD}');
+  expect(templates.of('api', 'A/B')).toBe('${SLASH}');
+  expect(templates.of('api', 'C~D')).toBe('${TILDE}');
+  expect(templates.of('worker', 'TOKEN')).toBe('${TOKEN:-t}');
+  expect(templates.of('worker', 'DB_PASSWORD')).toBe('${PASSWORD}');
+  // list items are looked for up to 8 places past the number of variables
+  expect(templates.of('worker', 'OTHER')).toBeUndefined();
+  expect(templates.of('api', 'TOKEN')).toBeUndefined();
+  expect(templates.of('nobody', 'TOKEN')).toBeUndefined();
+  expect(new EnvironmentTemplates(project([service('api')])).of('api', 'X')).toBeUndefined();
+});
+
 test('database variables come from the compose text, with or without the .env that fills them', () => {
   const p = project([service('db', { image: 'postgres:16', environment: { POSTGRES_PASSWORD: 'from-dotenv' } })]);
   const withTemplates = { ...p, templates: { '/services/db/environment/POSTGRES_PASSWORD': '${POSTGRES_PASSWORD}' } };
@@ -179,6 +229,22 @@ test('database variables come from the compose text, with or without the .env th
   expect(variableRole(f, { name: 'DB_PASSWORD', value: 'x', connects: true, groupHost: 'other-db' })).toBeUndefined();
   expect(groupHostOf('DB_ROOT_PASSWORD', { DB_HOST: 'db', CACHE_HOST: 'redis' })).toBe('db');
   expect(groupHostOf('CACHE_PASSWORD', { DB_HOST: 'db', CACHE_HOST: 'redis' })).toBe('redis');
+});
+
+describe('secret values', () => {
+  test('the values found in a text come in the order they were added, each once, with what holds them', () => {
+    const values = new SecretValues();
+    const many = Array.from({ length: 2000 }, (_, i) => `not-in-the-text-${String(i).padStart(5, '0')}`);
+    values.add('zz-second-secret-value', 'B');
+    for (const v of many) values.add(v, 'OTHER');
+    values.add('aa-first-secret-value', 'A');
+    values.add('zz-second-secret-value', 'C');
+    values.add('abc', 'D');
+    expect(values.within('x aa-first-secret-value y zz-second-secret-value aa-first-secret-value abc')).toEqual(['zz-second-secret-value', 'aa-first-secret-value']);
+    expect(values.holderOf('zz-second-secret-value')).toBe('B');
+    expect(values.holderOf('abc')).toBeUndefined();
+    expect(values.within('nothing secret here')).toEqual([]);
+  });
 });
 
 describe('secret names', () => {
@@ -219,6 +285,45 @@ describe('rendering', () => {
     expect(text).toContain('cpus: 0.5');
     expect(text.startsWith('# header\n')).toBe(true);
     expect(parseYaml(text)).toEqual({ services: { no: { cpus: 0.5, environment: { '1x': 'off', ON: 'yes' }, ports: ['22:22', '80:80'], restart: 'no' } } });
+  });
+  test('YAML is written byte for byte as the yaml package writes the document (checked on random data)', () => {
+    /** The definition: the package's document, keys and strings styled, no line width. */
+    const reference = (value: unknown, header?: readonly string[]): string => {
+      const doc = new YamlDocument(sortDeep(value));
+      visit(doc, {
+        Pair(_, pair) {
+          if (isPair(pair) && isScalar(pair.key) && typeof pair.key.value === 'string') {
+            pair.key.type = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|<<|)$|^[-+.\d:?&*!|>'"%@`#,[\]{}]|[:#]\s|\s$|^\s/.test(pair.key.value) ? 'QUOTE_DOUBLE' : 'PLAIN';
+          }
+        },
+        Scalar(key, node) {
+          if (key !== 'key' && typeof node.value === 'string') node.type = 'QUOTE_DOUBLE';
+        },
+      });
+      if (header && header.length > 0) doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
+      return doc.toString({ indent: 2, lineWidth: 0, minContentWidth: 0, indentSeq: true });
+    };
+    const text = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('', ' ', 'no', 'on', 'null', '~', '<<', '80:80', 'a: b', 'a #b', ' lead', 'trail ', '---', '...x', '%x', '@x', '9', '1e3', '0x1F', '.inf', 'a\nb', 'a \nb', 'a\n b', '\n', 'x\n', 'a\u0000b\u0007\u000b\u001b\u0085\u00a0\u2028\u2029\ud800'),
+      fc.array(fc.constantFrom('word ', 'more', '\n', ' ', '\n\n', '"', '\\', '\t', 'é'), { maxLength: 30 }).map((parts) => parts.join('')),
+      // around the length from which line breaks are written as line breaks
+      fc.integer({ min: 32, max: 38 }).map((n) => `${'x'.repeat(n)}\ny`),
+    );
+    const key = fc.oneof(text, fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_./-]{0,8}$/), fc.constantFrom('10', '9', '0', '01', '-1', '4294967294', '4294967295', 'x'.repeat(1030), 'y'.repeat(1020)));
+    const leaf = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constantFrom(0.5, -0, 1e21, 1e-7, NaN, Infinity, -Infinity));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('map')),
+      list: fc.array(tie('tree'), { maxLength: 4 }),
+      map: fc.dictionary(key, tie('tree'), { maxKeys: 5 }),
+    }));
+    const header = fc.option(fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('', ' ', 'a\nb')), { maxLength: 3 }), { nil: undefined });
+    fc.assert(fc.property(fc.oneof(fc.dictionary(key, tree, { maxKeys: 6 }), fc.array(tree, { maxLength: 4 })), header, (value, h) => {
+      expect(renderYaml(value, h)).toBe(reference(value, h));
+    }), { numRuns: 3000 });
+    // the cases the direct writer leaves to the package come out the same too
+    for (const odd of [{ 'a b': 1 }, { a: [1, undefined] }, { ['k'.repeat(2000)]: 1 }, { 'x\u0001': 2 }, "top-level string"]) expect(renderYaml(odd, ['h'])).toBe(reference(odd, ['h']));
   });
   test('compose durations and $ escaping', () => {
     expect(duration(45000)).toBe('45s');

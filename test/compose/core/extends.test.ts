@@ -147,6 +147,18 @@ describe('extends (05-services.md)', () => {
     expect(e.message).toBe('`extends` cycle: `a` (/app/compose.yaml) extends `b` (/app/compose.yaml) extends `c` (/app/compose.yaml) extends `a` (/app/compose.yaml)');
   });
 
+  test('a chain that runs into a cycle shows the cycle only, each step at its extends; a long chain resolves', () => {
+    const e = composeError(() =>
+      load({ '/app/compose.yaml': 'services:\n  x:\n    extends: a\n  a:\n    extends: b\n    image: x\n  b:\n    extends: a\n' }),
+    );
+    expect(e.code).toBe('compose/extends-cycle');
+    expect(e.message).toBe('`extends` cycle: `a` (/app/compose.yaml) extends `b` (/app/compose.yaml) extends `a` (/app/compose.yaml)');
+    expect(e.details.map((d) => [d.message, d.location?.line])).toEqual([['`a` extends here', 5], ['`b` extends here', 8]]);
+    expect(e.location?.line).toBe(5);
+    const chain = ['services:', '  s0: { image: "x:0" }', ...Array.from({ length: 3000 }, (_, i) => `  s${i + 1}: { extends: s${i}, image: "x:${i + 1}" }`)].join('\n');
+    expect((data({ '/app/compose.yaml': chain }).services as Record<string, { image: string }>).s3000.image).toBe('x:3000');
+  });
+
   test('a self-reference and a cross-file cycle are detected', () => {
     expect(composeError(() => load({ '/app/compose.yaml': 'services:\n  a:\n    extends: a\n' })).code).toBe('compose/extends-cycle');
     const e = composeError(() =>

@@ -1,4 +1,6 @@
+import * as fc from 'fast-check';
 import { serviceDependencies, startOrder } from '../../../lib/compose';
+import type { DependencySource } from '../../../lib/compose';
 import { service, normalize } from './helpers';
 
 describe('serviceDependencies (the implicit dependencies of 05-services.md)', () => {
@@ -52,5 +54,41 @@ describe('startOrder', () => {
     const { db: _db, ...withoutDb } = services;
     expect(startOrder(withoutDb)).toEqual(['web']);
     expect(startOrder(services)).toEqual(['db', 'web']);
+  });
+
+  it('takes, at each step, the first service in name order whose dependencies have started (checked against that definition)', () => {
+    /** The definition, as a quadratic search. */
+    const reference = (services: Readonly<Record<string, DependencySource>>): string[] => {
+      const names = Object.keys(services).sort();
+      const needs = (n: string) => serviceDependencies(services[n]).map((d) => d.service).filter((s) => s !== n && s in services);
+      const done = new Set<string>();
+      const order: string[] = [];
+      for (;;) {
+        const next = names.find((n) => !done.has(n) && needs(n).every((d) => done.has(d)));
+        if (next === undefined) break;
+        order.push(next);
+        done.add(next);
+      }
+      return [...order, ...names.filter((n) => !done.has(n))];
+    };
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const graph = fc.dictionary(fc.constantFrom(...names), fc.uniqueArray(fc.constantFrom(...names, 'missing'), { maxLength: 4 }));
+    fc.assert(fc.property(graph, (edges) => {
+      const services: Record<string, DependencySource> = {};
+      for (const [name, deps] of Object.entries(edges)) {
+        services[name] = { name, dependsOn: Object.fromEntries(deps.map((d) => [d, { condition: 'service_started', required: true, restart: false }])) };
+      }
+      expect(startOrder(services)).toEqual(reference(services));
+    }));
+  });
+
+  it('orders a chain of 20,000 services', () => {
+    const services: Record<string, DependencySource> = {};
+    const name = (i: number) => `s${String(i).padStart(5, '0')}`;
+    for (let i = 0; i < 20000; i++) services[name(i)] = { name: name(i), dependsOn: i === 0 ? {} : { [name(i - 1)]: { condition: 'service_started', required: true, restart: false } } };
+    const order = startOrder(services);
+    expect(order).toHaveLength(20000);
+    expect(order[0]).toBe(name(0));
+    expect(order[19999]).toBe(name(19999));
   });
 });

@@ -86,6 +86,18 @@ describe('semantic checks', () => {
     expect(findCycles({ a: { dependsOn: { b: dep } }, b: { dependsOn: {} } })).toEqual([]);
   });
 
+  it('walks a dependency chain of 100,000 services without running out of stack', () => {
+    const name = (i: number) => `s${i}`;
+    const services: Record<string, { dependsOn: Record<string, typeof dep> }> = {};
+    for (let i = 0; i < 100000; i++) services[name(i)] = { dependsOn: i + 1 < 100000 ? { [name(i + 1)]: dep } : {} };
+    expect(findCycles(services)).toEqual([]);
+    services[name(99999)] = { dependsOn: { [name(0)]: dep } };
+    const [cycle, ...rest] = findCycles(services);
+    expect(rest).toEqual([]);
+    expect(cycle).toHaveLength(100001);
+    expect([cycle[0], cycle[1], cycle[100000]]).toEqual(['s0', 's1', 's0']);
+  });
+
   it('reports every unknown reference together, sorted by location', () => {
     const locations = fakeLocations([
       '/services/web/depends_on/0', '/services/web/links/0', '/services/web/volumes_from/0', '/services/web/volumes/0',
