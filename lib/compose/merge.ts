@@ -432,6 +432,9 @@ const UNIQUE: ReadonlyArray<[readonly string[], Indexer]> = [
   ...KEY_VALUE_PATHS.map((p): [readonly string[], Indexer] => [p, byKey]),
 ];
 
+/** The top-level sections that hold unique sequences. */
+const UNIQUE_SECTIONS: ReadonlySet<string> = new Set(['services', 'networks', 'volumes', 'secrets', 'configs']);
+
 /**
  * Keeps one entry per unique key in the unique sequences (13-merge.md "Unique resources" and the
  * sequences compose-go deduplicates): a later entry replaces the earlier one in its place.
@@ -440,19 +443,17 @@ export function enforceUnicity(node: Node, path: Path): Node {
   if (node.kind === 'scalar') return node;
   if (node.kind === 'map') {
     // only the sections that hold unique sequences need walking
-    if (path.length === 0 || (path.length < 7 && ['services', 'networks', 'volumes', 'secrets', 'configs'].includes(String(path[0])))) {
-      let changed = false;
-      const entries = new Map<string, MapEntry>();
+    if (path.length === 0 || (path.length < 7 && UNIQUE_SECTIONS.has(String(path[0])))) {
+      // the entries are copied only once one of them changes (most mappings hold no duplicate)
+      let entries: Map<string, MapEntry> | undefined;
       for (const [key, entry] of node.entries) {
-        if (path.length === 0 && !['services', 'networks', 'volumes', 'secrets', 'configs'].includes(key)) {
-          entries.set(key, entry);
-          continue;
-        }
+        if (path.length === 0 && !UNIQUE_SECTIONS.has(key)) continue;
         const value = enforceUnicity(entry.value, [...path, key]);
-        if (value !== entry.value) changed = true;
-        entries.set(key, value === entry.value ? entry : { keyLoc: entry.keyLoc, value });
+        if (value === entry.value) continue;
+        entries ??= new Map(node.entries);
+        entries.set(key, { keyLoc: entry.keyLoc, value });
       }
-      return changed ? mapNode(entries, node.loc, node.tag) : node;
+      return entries ? mapNode(entries, node.loc, node.tag) : node;
     }
     return node;
   }
