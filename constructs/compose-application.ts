@@ -17,7 +17,7 @@ import type { ComposeProject } from '../lib/compose/model';
 import { nodeFileReader } from '../lib/io/node-reader';
 import { BeanstackError, Diagnostic, formatLocation, sortDiagnostics } from '../lib/errors';
 import { checkBuildContext } from '../lib/io/build-context';
-import { writeBundle } from '../lib/io/write-bundle';
+import { withStagingBundle } from '../lib/io/write-bundle';
 import { APP_SECRET_TAG } from '../lib/aws/secret-status';
 import { BeanstalkEnvironment, EnvironmentSecret } from './beanstalk-environment';
 import { CostGuard, costGuardInputs } from './cost-guard';
@@ -366,7 +366,7 @@ export class ComposeApplication extends Construct {
   readonly project: ComposeProject;
   /** The bundle as written into the source bundle. */
   readonly bundle: BundleDescription;
-  /** Directory the bundle was written to (inside the cloud assembly). */
+  /** The bundle in the cloud assembly: the application version's staged asset (`asset.<hash>`). */
   readonly bundleDirectory: string;
   /** Warnings of loading, converting and wiring, sorted. */
   readonly warnings: readonly Diagnostic[];
@@ -458,15 +458,6 @@ export class ComposeApplication extends Construct {
     this.bundle = converted.result;
     warnings.push(...converted.warnings);
 
-    const outdir = Stage.of(this)?.outdir;
-    if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
-    this.bundleDirectory = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
-    writeBundle(this.bundle, this.bundleDirectory, { projectDirectory: this.project.projectDirectory, extraFiles: [
-      ...environmentBundleFiles({ certificateArn }),
-      ...scalingBundleFiles(operations.scaling.target),
-      ...(operations.alerts ? alarmBundleFiles({ environmentName, loadBalanced: prod, thresholds: operations.alerts.thresholds }) : []),
-    ] });
-
     // ---- network ----
     const dbPorts = databasePorts(this.bundle);
     this.network = new Network(this, 'Network', { vpc: props.vpc, stage, instanceSubnets: props.instanceSubnets, https: certificateArn !== undefined, databasePorts: [...dbPorts.values()] });
@@ -488,10 +479,19 @@ export class ComposeApplication extends Construct {
       : undefined;
     this.alerts = alerts;
 
-    // ---- the environment ----
-    this.environment = new BeanstalkEnvironment(this, 'Beanstalk', {
+    // ---- the environment: its application version stages the bundle written here, which then lands once in the assembly ----
+    const outdir = Stage.of(this)?.outdir;
+    if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
+    const bundleFiles = { projectDirectory: this.project.projectDirectory, extraFiles: [
+      ...environmentBundleFiles({ certificateArn }),
+      ...scalingBundleFiles(operations.scaling.target),
+      ...(operations.alerts ? alarmBundleFiles({ environmentName, loadBalanced: prod, thresholds: operations.alerts.thresholds }) : []),
+    ] };
+    const written = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
+    const stagedAt = (environment: BeanstalkEnvironment) => path.resolve(outdir, environment.bundleAsset.assetPath);
+    this.environment = withStagingBundle(this.bundle, written, bundleFiles, (bundleDirectory) => new BeanstalkEnvironment(this, 'Beanstalk', {
       vpc: this.network.vpc,
-      bundleDirectory: this.bundleDirectory,
+      bundleDirectory,
       appSecurityGroup: this.network.appSecurityGroup,
       loadBalancerSecurityGroup: this.network.loadBalancerSecurityGroup,
       instanceSubnets: this.network.instanceSubnets,
@@ -515,7 +515,8 @@ export class ComposeApplication extends Construct {
       imageRepositoryArns: [...repositoryArns],
       taskExecutionRoleName,
       stage,
-    });
+    }), stagedAt);
+    this.bundleDirectory = stagedAt(this.environment);
     alerts?.grantPublish(this.environment.serviceRole);
 
     // ---- cost guard: sleep schedule and budget ----

@@ -108,6 +108,8 @@ class Loader implements LoaderHost {
   readonly warnings: Diagnostic[] = [];
   private readonly warned = new Set<string>();
   private readonly parsed = new Map<string, ParsedYamlFile>();
+  /** The text of each file read (undefined: there is none): a file is read once per load, however often it is looked at. */
+  private readonly texts = new Map<string, string | undefined>();
   private readonly loadedFiles = new Map<string, readonly MapNode[]>();
   private readonly scopes = new Map<string, Scope>();
   private readonly versionWarned = new Set<string>();
@@ -149,7 +151,7 @@ class Loader implements LoaderHost {
       environment.COMPOSE_PROJECT_NAME = this.projectNameFromFiles(composeFiles, environment) ?? normalizeProjectName(path.basename(projectDirectory));
     }
 
-    const envHint = envFiles.filter((f) => this.reader.readFile(f) !== undefined).join(', ') || path.join(projectDirectory, '.env');
+    const envHint = envFiles.filter((f) => this.readText(f) !== undefined).join(', ') || path.join(projectDirectory, '.env');
     const root = this.newScope(projectDirectory, environment, envHint, []);
     let merged = this.loadProject(composeFiles, root);
     merged = defaultBuildContexts(merged, projectDirectory);
@@ -402,10 +404,18 @@ class Loader implements LoaderHost {
     return values;
   }
 
+  /** The reader's text of a file, read once per load. */
+  private readText(file: string): string | undefined {
+    if (this.texts.has(file)) return this.texts.get(file);
+    const text = this.reader.readFile(file);
+    this.texts.set(file, text);
+    return text;
+  }
+
   /** The reader's text of a file; a reader failure becomes a `ComposeError`, located where the file is named. */
   private safeRead(file: string, from?: SourceLocation): string | undefined {
     try {
-      return this.reader.readFile(file);
+      return this.readText(file);
     } catch (e) {
       if (isUserError(e)) throw from && !e.location ? locatedAt(e, from) : e;
       throw new ComposeError(`cannot read ${file}: ${(e as Error).message}`, {

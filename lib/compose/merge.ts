@@ -29,7 +29,6 @@ import {
   Node,
   describeKind,
   getEntry,
-  hasTags,
   mapNode,
   scalarNode,
   seqNode,
@@ -54,9 +53,7 @@ export interface MergeOptions {
 export function mergeNodes(base: Node | undefined, over: Node, path: Path, options: MergeOptions = {}): Node | undefined {
   const keepTags = options.keepTags ?? false;
   if (over.tag === 'reset') return keepTags ? over : undefined;
-  // nothing to merge into: the value as it is when it has no tags (a whole first file is not copied)
-  if (base === undefined) return keepTags || !hasTags(over) ? over : stripTags(over);
-  if (over.tag === 'override') return keepTags ? over : stripTags(over);
+  if (over.tag === 'override' || base === undefined) return keepTags ? over : stripTags(over);
 
   const special = findRule(SPECIAL_RULES, path);
   // an empty base takes the override; an empty override keeps the base (except where Compose replaces)
@@ -436,7 +433,7 @@ const UNIQUE: ReadonlyArray<[readonly string[], Indexer]> = [
 ];
 
 /** The top-level sections that hold unique sequences. */
-const UNIQUE_SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'];
+const UNIQUE_SECTIONS: ReadonlySet<string> = new Set(['services', 'networks', 'volumes', 'secrets', 'configs']);
 
 /**
  * Keeps one entry per unique key in the unique sequences (13-merge.md "Unique resources" and the
@@ -446,15 +443,15 @@ export function enforceUnicity(node: Node, path: Path): Node {
   if (node.kind === 'scalar') return node;
   if (node.kind === 'map') {
     // only the sections that hold unique sequences need walking
-    if (path.length === 0 || (path.length < 7 && UNIQUE_SECTIONS.includes(String(path[0])))) {
-      // the entries are copied from the first one that changes (most documents have nothing to remove)
+    if (path.length === 0 || (path.length < 7 && UNIQUE_SECTIONS.has(String(path[0])))) {
+      // the entries are copied only once one of them changes (most mappings hold no duplicate)
       let entries: Map<string, MapEntry> | undefined;
-      let i = 0;
       for (const [key, entry] of node.entries) {
-        const value = path.length === 0 && !UNIQUE_SECTIONS.includes(key) ? entry.value : enforceUnicity(entry.value, [...path, key]);
-        if (value !== entry.value && !entries) entries = new Map([...node.entries].slice(0, i));
-        entries?.set(key, value === entry.value ? entry : { keyLoc: entry.keyLoc, value });
-        i++;
+        if (path.length === 0 && !UNIQUE_SECTIONS.has(key)) continue;
+        const value = enforceUnicity(entry.value, [...path, key]);
+        if (value === entry.value) continue;
+        entries ??= new Map(node.entries);
+        entries.set(key, { keyLoc: entry.keyLoc, value });
       }
       return entries ? mapNode(entries, node.loc, node.tag) : node;
     }

@@ -26,6 +26,8 @@ function real(p: string): string | undefined {
   }
 }
 
+const byName = (a: fs.Dirent, b: fs.Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 /** Most entries of one build context looked at (a context this large is a mistake, e.g. a home directory). */
 export const MAX_CONTEXT_ENTRIES = 500_000;
 
@@ -60,14 +62,15 @@ export function checkBuildContext(project: Pick<ComposeProject, 'projectDirector
   const negations = rules.some((r) => r.negate);
   let seen = 0;
   const walk = (dir: string, relDir: string): void => {
-    for (const name of fs.readdirSync(dir).sort()) {
+    // the entries' types come with the listing (lstat's answer, without one call per entry)
+    for (const st of fs.readdirSync(dir, { withFileTypes: true }).sort(byName)) {
+      const name = st.name;
       if (++seen > MAX_CONTEXT_ENTRIES) {
         throw fail('bundle/context-too-large', `the build context ${build.context} holds more than ${MAX_CONTEXT_ENTRIES} files`, 'list what the image does not need (dependencies, data, build output) in .dockerignore');
       }
       const rel = relDir ? `${relDir}/${name}` : name;
       const abs = path.join(dir, name);
       const ignored = isIgnored(rel, rules);
-      const st = fs.lstatSync(abs);
       if (st.isDirectory()) {
         // a negated rule may re-include something below an ignored directory
         if (!ignored || negations) walk(abs, rel);

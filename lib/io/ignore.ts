@@ -15,8 +15,24 @@ export interface IgnoreRule {
   readonly pattern: string;
 }
 
-/** Compiles one `.dockerignore` pattern (Go `filepath.Match` syntax plus `**`) to a regular expression. */
+/** Compiled patterns: the deny-list and a project's ignore files are read for every build context and bundle. */
+const compiled = new Map<string, RegExp>();
+
+/**
+ * Compiles one `.dockerignore` pattern (Go `filepath.Match` syntax plus `**`) to a regular expression
+ * (no `g` flag, so one object serves every caller).
+ */
 export function patternToRegex(pattern: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (regex === undefined) {
+    regex = compilePattern(pattern);
+    if (compiled.size >= 10_000) compiled.clear();
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}
+
+function compilePattern(pattern: string): RegExp {
   let p = path.posix.normalize(pattern.replace(/\\/g, '/')).replace(/^\/+/, '').replace(/\/+$/, '');
   if (p === '.') p = '';
   let re = '';

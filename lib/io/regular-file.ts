@@ -7,8 +7,8 @@
 import type { Hash } from 'crypto';
 import * as fs from 'fs';
 
-/** What kind of file system object a path is, in words for messages. */
-export function fileKind(st: fs.Stats): string {
+/** What kind of file system object a path is (its `Stats` or directory entry), in words for messages. */
+export function fileKind(st: Pick<fs.Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isSymbolicLink'>): string {
   if (st.isFile()) return 'a regular file';
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe)';

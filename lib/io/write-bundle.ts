@@ -13,6 +13,9 @@
  * (links resolved), only regular files, without what the deny-list names (`.env*`, `.npmrc`, keys,
  * `.git`, ... and the project's `.beanstackignore`). Files are copied from the descriptor that was
  * checked, with mode 0644 or 0755 (deterministic bundles).
+ *
+ * `withStagingBundle` is the CDK construct's: the bundle is written for an asset to stage its copy
+ * from, then removed, so it lands once in the cloud assembly.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -176,6 +179,33 @@ export function writeBundle(description: BundleDescription, outDir: string, opti
     return writeAtomically({ ...description, files: [...description.files, ...(options.extraFiles ?? [])] }, out, options);
   } catch (e) {
     throw asWriteError(e, outDir);
+  }
+}
+
+/**
+ * Writes the bundle into `outDir` (as `writeBundle`) for a CDK asset to stage from, and calls `use`
+ * with it. The asset copies it into the cloud assembly as `asset.<hash>`, named after the hash of the
+ * content (known only once the content is written); `outDir` is then removed, and its parent when
+ * that is left empty, so the bundle lands once. It is kept when it is the staged copy itself
+ * (`stagedAt` of the result, e.g. with asset staging disabled), and removed too when `use` throws.
+ */
+export function withStagingBundle<T>(description: BundleDescription, outDir: string, options: WriteBundleOptions, use: (directory: string) => T, stagedAt: (result: T) => string): T {
+  const out = path.resolve(outDir);
+  writeBundle(description, out, options);
+  let keep = false;
+  try {
+    const result = use(out);
+    keep = path.resolve(stagedAt(result)) === out;
+    return result;
+  } finally {
+    if (!keep) {
+      fs.rmSync(out, { recursive: true, force: true });
+      try {
+        fs.rmdirSync(path.dirname(out));
+      } catch {
+        // another bundle is still there
+      }
+    }
   }
 }
 

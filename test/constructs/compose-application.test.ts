@@ -59,7 +59,14 @@ describe('ComposeApplication, dev stage, ECS target', () => {
 
   test('the source bundle asset is the written bundle', () => {
     const assetDir = path.join(s.outdir, `asset.${a.environment.bundleAsset.assetHash}`);
-    expect(fs.readFileSync(path.join(assetDir, 'Dockerrun.aws.json'), 'utf8')).toBe(fs.readFileSync(path.join(a.bundleDirectory, 'Dockerrun.aws.json'), 'utf8'));
+    expect(a.bundleDirectory).toBe(assetDir);
+    expect(fs.readFileSync(path.join(assetDir, 'Dockerrun.aws.json'), 'utf8')).toBe(`${JSON.stringify(readDockerrun(a), null, 2)}\n`);
+  });
+
+  test('the bundle lands once in the cloud assembly: the staged asset, no second copy', () => {
+    const copies = walk(s.outdir).filter((f) => path.basename(f) === 'Dockerrun.aws.json').map((f) => path.relative(s.outdir, path.dirname(f)));
+    expect(copies).toEqual([`asset.${a.environment.bundleAsset.assetHash}`]);
+    expect(fs.readdirSync(s.outdir).filter((f) => !/^asset\.|\.json$|^cdk\.out$/.test(f))).toEqual([]);
   });
 
   test('the MySQL service becomes RDS MySQL 8.4, and the api\'s variables are rewired to it', () => {
@@ -142,6 +149,27 @@ describe('ComposeApplication, dev stage, ECS target', () => {
       for (const value of FIXTURE_SECRET_VALUES) if (text.includes(value)) hits.push(`${path.relative(s.outdir, file)}: ${value}`);
     }
     expect(hits).toEqual([]);
+  });
+});
+
+describe('ComposeApplication, the bundle in the cloud assembly', () => {
+  test('two stages in one app each stage their own bundle once', () => {
+    const app = newApp();
+    const apps = ['dev', 'prod'].map((stage) => new ComposeApplication(new Stack(app, `S-${stage}`, { env: { account: '123456789012', region: 'eu-west-1' } }), 'App', { project: fixtureProject(), stage, allowHttp: true }));
+    app.synth();
+    const copies = walk(app.outdir).filter((f) => path.basename(f) === 'Dockerrun.aws.json').map((f) => path.dirname(f)).sort();
+    expect(copies).toEqual(apps.map((x) => x.bundleDirectory).sort());
+    expect(new Set(copies).size).toBe(2);
+  });
+
+  test('with asset staging disabled the asset is the written bundle, kept in the assembly', () => {
+    const app = newApp();
+    app.node.setContext('aws:cdk:disable-asset-staging', true);
+    const a = new ComposeApplication(new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } }), 'App', { project: fixtureProject() });
+    app.synth();
+    expect(a.environment.bundleAsset.assetPath).toBe(a.bundleDirectory);
+    expect(readDockerrun(a).containerDefinitions.length).toBeGreaterThan(0);
+    expect(walk(app.outdir).filter((f) => path.basename(f) === 'Dockerrun.aws.json')).toEqual([path.join(a.bundleDirectory, 'Dockerrun.aws.json')]);
   });
 });
 
