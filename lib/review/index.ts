@@ -13,15 +13,14 @@ import { templatesAssembly } from './assembly';
 import type { Assembly, AssemblyReader, Finding, Template, TemplateStack } from './assembly';
 import { classifyStack, iamNotes } from './classify';
 import { parseBundle, reviewBundles } from './containers';
-import type { BundleModel } from './containers';
 import { estimateCost, formatDelta, money } from './cost';
 import type { PriceTable } from './cost';
 import { renderDiagram } from './mermaid';
-import type { DiagramStack } from './mermaid';
+import type { DiagramBundle, DiagramStack } from './mermaid';
 import { diffStack, makeHashExplainer } from './stack-diff';
 import type { StackDiffResult } from './stack-diff';
 import { CLASS_TITLES, DANGER_CLASSES } from './types';
-import type { DangerClass, FindingChange, Note, ReviewReport, StackReview, StackStage } from './types';
+import type { BundleReview, DangerClass, FindingChange, Note, ReviewReport, StackReview, StackStage } from './types';
 import { stageOfTags } from './stage';
 import { HIDDEN, isSecretName } from './values';
 
@@ -104,14 +103,45 @@ export function reviewAssemblies(input: ReviewInput): StageResult<ReviewReport> 
     ),
   );
 
-  let notes: Note[] = [];
-  const bundles = [];
+  const notes: Note[] = [];
+  const bundles: BundleReview[] = [];
   for (const d of diffs) {
     notes.push(...classifyStack(d), ...iamNotes(d));
     bundles.push(...reviewBundles(d, base, head, reader));
   }
+  notes.push(...bundleSecretNotes(bundles));
+  const findings = compareFindings(base, head, warnings);
+  notes.push(...findings.notes);
+  const sorted = sortNotes(dedupe(notes));
 
-  // Plaintext secrets written into a bundle's container environment.
+  const cost = estimateCost(base, head, input.prices);
+  for (const u of cost.head.unpriced) warnings.push({ code: 'review/unpriced', message: `no price for ${u}; it is left out of the estimate` });
+  const diagram = renderDiagram(diagramStacks(diffs, bundles, head, reader));
+
+  const { introduced, resolved, compared } = findings;
+  const hasChanges = diffs.some((d) => d.review.status !== 'unchanged') || introduced.length > 0;
+  const classes = DANGER_CLASSES.filter((c) => c !== 'routine' && sorted.some((n) => n.class === c));
+  const report: ReviewReport = {
+    schemaVersion: 1,
+    summary: summaryLine(diffs, sorted, classes, hasChanges, cost.base.monthly, cost.head.monthly, cost.delta),
+    hasChanges,
+    classes,
+    notes: sorted,
+    stacks: diffs.map((d) => d.review),
+    bundles,
+    findings: { introduced, resolved, compared },
+    cost,
+    diagram,
+    ...stagesOf(diffs),
+    ...(input.baseLabel ? { base: input.baseLabel } : {}),
+    ...(input.headLabel ? { head: input.headLabel } : {}),
+  };
+  return { result: report, warnings };
+}
+
+/** Plaintext secrets written into a bundle's container environment. */
+function bundleSecretNotes(bundles: readonly BundleReview[]): Note[] {
+  const notes: Note[] = [];
   for (const b of bundles) {
     for (const c of b.containers) {
       for (const e of c.environment) {
@@ -130,88 +160,74 @@ export function reviewAssemblies(input: ReviewInput): StageResult<ReviewReport> 
       }
     }
   }
+  return notes;
+}
 
-  // Findings the PR introduces / resolves.
-  let introduced: FindingChange[] = [];
-  let resolved: FindingChange[] = [];
+/**
+ * The findings the PR introduces and resolves (when both sides have a validation report; a warning
+ * says which has none), and a security note for each introduced one.
+ */
+function compareFindings(base: Assembly | undefined, head: Assembly, warnings: Diagnostic[]): { introduced: FindingChange[]; resolved: FindingChange[]; compared: boolean; notes: Note[] } {
   const compared = base?.findings !== undefined && head.findings !== undefined;
   if (head.findings === undefined) {
     warnings.push({ code: 'review/no-validation-report', message: `${head.directory} has no validation-report.json: cdk-nag and built-in findings are not compared` });
   } else if (base !== undefined && base.findings === undefined) {
     warnings.push({ code: 'review/no-validation-report', message: `the base (${base.directory}) has no validation-report.json: findings are not compared (the head has ${head.findings.length})` });
   }
-  if (head.findings !== undefined && (base === undefined || base.findings !== undefined)) {
-    const before = new Set((base?.findings ?? []).map(findingKey));
-    const after = new Set(head.findings.map(findingKey));
-    const uniq = (list: readonly Finding[], other: Set<string>) => {
-      const m = new Map<string, Finding>();
-      for (const f of list) if (!other.has(findingKey(f))) m.set(findingKey(f), f);
-      return [...m.keys()].sort().map((k) => findingChange(m.get(k)!));
-    };
-    introduced = base === undefined ? [] : uniq(head.findings, before);
-    resolved = uniq(base?.findings ?? [], after);
-    for (const f of introduced) {
-      notes.push({
-        class: 'security',
-        stack: head.stacks.find((s) => f.resource.startsWith(`${s.displayName}/`))?.displayName ?? '(app)',
-        resource: f.resource,
-        title: `new finding ${f.rule} (${f.plugin}, ${f.severity}) on ${f.resource}`,
-        reason: `${f.description} This PR introduces it; fix it, or acknowledge it with Validations.of(construct).acknowledge({ id: '${f.rule}', reason }) if it is intended.`,
-      });
-    }
-  }
-  notes = sortNotes(dedupe(notes));
+  if (head.findings === undefined || (base !== undefined && base.findings === undefined)) return { introduced: [], resolved: [], compared, notes: [] };
+  const before = new Set((base?.findings ?? []).map(findingKey));
+  const after = new Set(head.findings.map(findingKey));
+  const uniq = (list: readonly Finding[], other: Set<string>) => {
+    const m = new Map<string, Finding>();
+    for (const f of list) if (!other.has(findingKey(f))) m.set(findingKey(f), f);
+    return [...m.keys()].sort().map((k) => findingChange(m.get(k)!));
+  };
+  const introduced = base === undefined ? [] : uniq(head.findings, before);
+  const resolved = uniq(base?.findings ?? [], after);
+  const notes: Note[] = introduced.map((f) => ({
+    class: 'security',
+    stack: head.stacks.find((s) => f.resource.startsWith(`${s.displayName}/`))?.displayName ?? '(app)',
+    resource: f.resource,
+    title: `new finding ${f.rule} (${f.plugin}, ${f.severity}) on ${f.resource}`,
+    reason: `${f.description} This PR introduces it; fix it, or acknowledge it with Validations.of(construct).acknowledge({ id: '${f.rule}', reason }) if it is intended.`,
+  }));
+  return { introduced, resolved, compared, notes };
+}
 
-  // Cost
-  const cost = estimateCost(base, head, input.prices);
-  for (const u of cost.head.unpriced) warnings.push({ code: 'review/unpriced', message: `no price for ${u}; it is left out of the estimate` });
-
-  // Diagram
-  const diagramStacks: DiagramStack[] = [];
+/** What the diagram draws of each head stack: the added and changed resources, each environment's bundle. */
+function diagramStacks(diffs: readonly StackDiffResult[], bundles: readonly BundleReview[], head: Assembly, reader: AssemblyReader): DiagramStack[] {
+  const out: DiagramStack[] = [];
   for (const d of diffs) {
     if (!d.head) continue;
     const added = new Set(d.changes.filter((c) => c.action === 'add').map((c) => c.logicalId));
     const changed = new Set(d.changes.filter((c) => c.action !== 'add').map((c) => c.logicalId));
-    const envBundles = new Map<string, { model: BundleModel; changedContainers: Set<string>; addedContainers: Set<string> }>();
-    for (const [envId, env] of Object.entries(d.head.template.Resources ?? {})) {
-      if (env.Type !== 'AWS::ElasticBeanstalk::Environment') continue;
-      const label = env.Properties?.VersionLabel as { Ref?: string } | undefined;
-      const ver = label?.Ref ? d.head.template.Resources?.[label.Ref] : undefined;
-      const key = (ver?.Properties?.SourceBundle as { S3Key?: unknown } | undefined)?.S3Key;
-      const asset = typeof key === 'string' ? head.fileAssets.find((f) => f.objectKeys.includes(key) || key.startsWith(f.hash)) : undefined;
-      const main = asset ? ['Dockerrun.aws.json', 'docker-compose.yml', 'docker-compose.yaml'].find((f) => asset.files[f] !== undefined) : undefined;
-      const text = asset && main ? reader.readFile(`${asset.path}/${main}`) : undefined;
-      const model = main && text !== undefined ? parseBundle(main, text) : undefined;
-      if (!model) continue;
-      const review = bundles.find((b) => b.stack === d.review.name && label?.Ref !== undefined && b.resource === (d.head!.paths[label.Ref] ?? label.Ref));
-      envBundles.set(envId, {
-        model,
-        changedContainers: new Set((review?.containers ?? []).filter((c) => c.change === 'changed').map((c) => c.name)),
-        addedContainers: new Set((review?.containers ?? []).filter((c) => c.change === 'added').map((c) => c.name)),
-      });
-    }
-    diagramStacks.push({ stack: d.head, added, changed, bundles: envBundles });
+    out.push({ stack: d.head, added, changed, bundles: environmentBundles(d, bundles, head, reader) });
   }
-  const diagram = renderDiagram(diagramStacks);
+  return out;
+}
 
-  const hasChanges = diffs.some((d) => d.review.status !== 'unchanged') || introduced.length > 0;
-  const classes = DANGER_CLASSES.filter((c) => c !== 'routine' && notes.some((n) => n.class === c));
-  const report: ReviewReport = {
-    schemaVersion: 1,
-    summary: summaryLine(diffs, notes, classes, hasChanges, cost.base.monthly, cost.head.monthly, cost.delta),
-    hasChanges,
-    classes,
-    notes,
-    stacks: diffs.map((d) => d.review),
-    bundles,
-    findings: { introduced, resolved, compared },
-    cost,
-    diagram,
-    ...stagesOf(diffs),
-    ...(input.baseLabel ? { base: input.baseLabel } : {}),
-    ...(input.headLabel ? { head: input.headLabel } : {}),
-  };
-  return { result: report, warnings };
+/** The head bundle of each environment of a stack (read from its file asset), with the containers the PR adds or changes. */
+function environmentBundles(d: StackDiffResult, bundles: readonly BundleReview[], head: Assembly, reader: AssemblyReader): Map<string, DiagramBundle> {
+  const envBundles = new Map<string, DiagramBundle>();
+  const stack = d.head!;
+  for (const [envId, env] of Object.entries(stack.template.Resources ?? {})) {
+    if (env.Type !== 'AWS::ElasticBeanstalk::Environment') continue;
+    const label = env.Properties?.VersionLabel as { Ref?: string } | undefined;
+    const ver = label?.Ref ? stack.template.Resources?.[label.Ref] : undefined;
+    const key = (ver?.Properties?.SourceBundle as { S3Key?: unknown } | undefined)?.S3Key;
+    const asset = typeof key === 'string' ? head.fileAssets.find((f) => f.objectKeys.includes(key) || key.startsWith(f.hash)) : undefined;
+    const main = asset ? ['Dockerrun.aws.json', 'docker-compose.yml', 'docker-compose.yaml'].find((f) => asset.files[f] !== undefined) : undefined;
+    const text = asset && main ? reader.readFile(`${asset.path}/${main}`) : undefined;
+    const model = main && text !== undefined ? parseBundle(main, text) : undefined;
+    if (!model) continue;
+    const review = bundles.find((b) => b.stack === d.review.name && label?.Ref !== undefined && b.resource === (stack.paths[label.Ref] ?? label.Ref));
+    envBundles.set(envId, {
+      model,
+      changedContainers: new Set((review?.containers ?? []).filter((c) => c.change === 'changed').map((c) => c.name)),
+      addedContainers: new Set((review?.containers ?? []).filter((c) => c.change === 'added').map((c) => c.name)),
+    });
+  }
+  return envBundles;
 }
 
 /** `{ stages }` when a stack says which stage it is (head tags, else base), else nothing. */
