@@ -122,17 +122,24 @@ export function describeKind(node: Node): string {
  */
 export function stripTags(node: Node): Node {
   if (node.kind === 'scalar') return node.tag ? withTag(node, undefined) : node;
+  // a node without merge tags below it is returned as it is (most of a file has none)
+  let changed = node.tag !== undefined;
   if (node.kind === 'seq') {
     const items: Node[] = [];
-    for (const item of node.items) if (item.tag !== 'reset') items.push(stripTags(item));
-    return seqNode(items, node.loc);
+    for (const item of node.items) {
+      const stripped = item.tag === 'reset' ? undefined : stripTags(item);
+      if (stripped !== item) changed = true;
+      if (stripped) items.push(stripped);
+    }
+    return changed ? seqNode(items, node.loc) : node;
   }
   const entries = new Map<string, MapEntry>();
   for (const [key, entry] of node.entries) {
-    if (entry.value.tag === 'reset') continue;
-    entries.set(key, { keyLoc: entry.keyLoc, value: stripTags(entry.value) });
+    const stripped = entry.value.tag === 'reset' ? undefined : stripTags(entry.value);
+    if (stripped !== entry.value) changed = true;
+    if (stripped) entries.set(key, stripped === entry.value ? entry : { keyLoc: entry.keyLoc, value: stripped });
   }
-  return mapNode(entries, node.loc);
+  return changed ? mapNode(entries, node.loc) : node;
 }
 
 /** Whether any node below (or at) `node` carries a merge tag. */
@@ -151,8 +158,9 @@ export function toPlain(node: Node): unknown {
   if (node.kind === 'seq') return node.items.map(toPlain);
   const out: Record<string, unknown> = {};
   for (const [key, entry] of node.entries) {
-    // defineProperty keeps `__proto__` an ordinary key
-    Object.defineProperty(out, key, { value: toPlain(entry.value), enumerable: true, writable: true, configurable: true });
+    // defineProperty keeps `__proto__` an ordinary key (an assignment would set the prototype)
+    if (key === '__proto__') Object.defineProperty(out, key, { value: toPlain(entry.value), enumerable: true, writable: true, configurable: true });
+    else out[key] = toPlain(entry.value);
   }
   return out;
 }
