@@ -152,8 +152,11 @@ function runAsync(cmd: string, args: readonly string[], cwd: string, env: NodeJS
     const p = childProcess.spawn(cmd, args as string[], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
+    // decoded across chunks: a character's UTF-8 bytes can straddle two reads of the pipe
+    p.stdout.setEncoding('utf8');
+    p.stderr.setEncoding('utf8');
+    p.stdout.on('data', (d: string) => (stdout += d));
+    p.stderr.on('data', (d: string) => (stderr += d));
     p.on('error', reject);
     p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

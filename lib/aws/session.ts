@@ -179,8 +179,11 @@ export function runCdk(args: readonly string[], options: RunProcessOptions): Pro
       env: options.env as NodeJS.ProcessEnv,
       stdio: ['inherit', 'pipe', 'pipe'],
     });
-    child.stdout.on('data', (d: Buffer) => options.stdout?.(d.toString()));
-    child.stderr.on('data', (d: Buffer) => options.stderr(d.toString()));
+    // decoded across chunks: a character's UTF-8 bytes can straddle two reads of the pipe
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => options.stdout?.(d));
+    child.stderr.on('data', (d: string) => options.stderr(d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });

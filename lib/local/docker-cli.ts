@@ -14,6 +14,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { StringDecoder } from 'string_decoder';
 import {
   BuildRequest, ContainerSpec, ContainerState, Engine, EngineInfo, EngineUnavailableError, LineSink, LocalError, LogFollower,
   ResourceList,
@@ -37,9 +38,11 @@ interface ExecResult {
 /** Splits a stream into lines, calling `onLine` for each complete line (and the rest at the end). */
 export function lineSplitter(onLine: LineSink): { push(chunk: Buffer | string): void; end(): void } {
   let rest = '';
+  // a character's UTF-8 bytes can straddle two chunks of a pipe: decode across chunks, never per chunk
+  const decoder = new StringDecoder('utf8');
   return {
     push(chunk) {
-      rest += chunk.toString();
+      rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
       let i: number;
       while ((i = rest.indexOf('\n')) >= 0) {
         onLine(rest.slice(0, i).replace(/\r$/, ''));
@@ -47,6 +50,7 @@ export function lineSplitter(onLine: LineSink): { push(chunk: Buffer | string): 
       }
     },
     end() {
+      rest += decoder.end();
       if (rest.length > 0) onLine(rest.replace(/\r$/, ''));
       rest = '';
     },
@@ -204,12 +208,14 @@ export class DockerCliEngine implements Engine {
       let stderr = '';
       const out = options.onLine ? lineSplitter(options.onLine) : undefined;
       const err = options.onLine ? lineSplitter(options.onLine) : undefined;
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (c: string) => {
+        stdout += c;
         out?.push(c);
       });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
+      child.stderr.on('data', (c: string) => {
+        stderr += c;
         err?.push(c);
       });
       child.on('error', (e: NodeJS.ErrnoException) => {

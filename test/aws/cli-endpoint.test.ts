@@ -60,7 +60,8 @@ let home: string;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => { body += c; });
     req.on('end', () => answer(req, body, res, seen));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -27,7 +27,8 @@ async function fakeAws(respond: Responder): Promise<FakeAws> {
   const headers: http.IncomingHttpHeaders[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => { body += c; });
     req.on('end', () => {
       const action = new URLSearchParams(body).get('Action') ?? '?';
       actions.push(action);

@@ -1,5 +1,8 @@
 /** Credentials, region and the installed CDK's bootstrap version. */
-import { credentialProvider, installedBootstrapVersion, resolveCredentials, resolveRegion } from '../../lib/aws/session';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { credentialProvider, installedBootstrapVersion, resolveCredentials, resolveRegion, runCdk } from '../../lib/aws/session';
 import { isUserError } from '../../lib/errors';
 
 describe('credentials', () => {
@@ -42,4 +45,23 @@ test('the installed aws-cdk ships a bootstrap template with a version', () => {
   const v = installedBootstrapVersion();
   expect(typeof v).toBe('number');
   expect(v).toBeGreaterThanOrEqual(6);
+});
+
+test("the CDK CLI's output reaches the callbacks intact when a character's UTF-8 bytes straddle two chunks", async () => {
+  // a project whose own aws-cdk CLI writes ✨ (3 bytes) and 😀 (4 bytes) each in two halves, 100 ms apart
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-fake-cdk-'));
+  fs.mkdirSync(path.join(dir, 'node_modules', 'aws-cdk', 'bin'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules', 'aws-cdk', 'package.json'), '{"name":"aws-cdk","version":"0.0.0"}');
+  fs.writeFileSync(path.join(dir, 'node_modules', 'aws-cdk', 'bin', 'cdk'), [
+    'const halves = (s, at) => { const b = Buffer.from(s); return [b.subarray(0, at), b.subarray(at)]; };',
+    "const [a, b] = halves('✨ synth', 1); const [c, d] = halves('😀 done\\n', 2);",
+    'process.stdout.write(a); process.stderr.write(c);',
+    'setTimeout(() => { process.stdout.write(b); process.stderr.write(d); }, 100);',
+  ].join('\n'));
+  let out = '';
+  let err = '';
+  const code = await runCdk(['deploy'], { cwd: dir, env: process.env, stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  expect(code).toBe(0);
+  expect(out).toBe('✨ synth');
+  expect(err).toBe('😀 done\n');
 });

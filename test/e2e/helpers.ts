@@ -112,8 +112,9 @@ export class Registry {
     ].join('\n'));
     this.child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
-    this.child.stderr?.on('data', (c: Buffer) => {
-      log = (log + c.toString()).slice(-4000);
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (c: string) => {
+      log = (log + c).slice(-4000);
     });
     const deadline = Date.now() + 30000;
     for (;;) {

@@ -39,7 +39,8 @@ export async function startFakeGitHub(options: FakeOptions = {}): Promise<FakeGi
   let nextId = 1000;
   const server = http.createServer((req, res) => {
     let data = '';
-    req.on('data', (c) => (data += c));
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (data += c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       log.push(`${req.method} ${url.pathname}${url.search}`);

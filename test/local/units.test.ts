@@ -84,6 +84,21 @@ describe('docker CLI arguments', () => {
     s.end();
     expect(lines).toEqual(['a', 'bc', 'd']);
   });
+
+  test('lineSplitter decodes a character whose UTF-8 bytes straddle two chunks', () => {
+    const lines: string[] = [];
+    const s = lineSplitter((l) => lines.push(l));
+    const bytes = Buffer.from('ok \u{1F600} é\nnext 𛁳');
+    // every split point, including the middle of the 4-byte emoji and of the 2-byte é
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      s.push(bytes.subarray(0, cut));
+      s.push(bytes.subarray(cut));
+      s.push(Buffer.from('\n'));
+    }
+    s.end();
+    expect(new Set(lines)).toEqual(new Set(['ok \u{1F600} é', 'next 𛁳']));
+    expect(lines.join('')).not.toContain('\ufffd');
+  });
 });
 
 describe('buildImages', () => {
@@ -172,6 +187,16 @@ describe('docker CLI output', () => {
     expect(engineUnreachable('Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused')).toBe(false);
     expect(engineUnreachable('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?')).toBe(true);
     expect(engineUnreachable('error during connect: Get "http://%2F%2F.%2Fpipe%2Fdocker_engine/v1.24/version": open //./pipe/docker_engine')).toBe(true);
+  });
+
+  it('output whose UTF-8 bytes straddle two writes of the pipe reads back intact (JSON and log lines)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beanstack-fake-docker-'));
+    const fake = path.join(dir, 'docker');
+    // the 4 bytes of U+1F600 written in two halves, 100 ms apart, so they arrive as two chunks
+    fs.writeFileSync(fake, "#!/bin/sh\nprintf '{\"msg\": \"caf\\303'; sleep 0.1; printf '\\251 \\360\\237'; sleep 0.1; printf '\\230\\200\"}\\n'\n", { mode: 0o755 });
+    const engine = new DockerCliEngine({ docker: fake, env: {} });
+    expect(await engine.imageLabels('img')).toEqual({ msg: 'café \u{1F600}' });
+    expect(await engine.logs('c', 5)).toEqual(['{"msg": "café \u{1F600}"}']);
   });
 
   it('push to a --registry nobody serves blames the registry, with a fix that works outside this repository', async () => {

@@ -6,7 +6,9 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
+// decode the whole input at once: a character's UTF-8 bytes can straddle two chunks of the pipe
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const input = Buffer.concat(chunks).toString('utf8');
 const out = JSON.parse(input).map((doc) => micromark(doc, { allowDangerousHtml: true, allowDangerousProtocol: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] }));
 process.stdout.write(JSON.stringify(out));

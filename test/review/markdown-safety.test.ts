@@ -177,6 +177,12 @@ describe('the review comment is safe markdown (micromark + GFM, fixed-seed sampl
     });
   });
 
+  it('the oracle reads astral characters across the chunks of its pipe', () => {
+    // one ASCII byte first, so the pipe's 64 KiB chunk boundaries fall inside the 4-byte characters
+    const doc = `a${'\u{1B073}'.repeat(40_000)}`;
+    expect(renderGfm([doc])).toEqual([`<p>${doc}</p>`]);
+  });
+
   it('the oracle can fail: the old escaping let data through', () => {
     // the escaping beanstack used before (a double-backtick span and a partial escape) — kept here
     // only to prove these checks catch what the issue reported

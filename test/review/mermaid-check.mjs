@@ -19,8 +19,10 @@ const { default: mermaid } = await import('mermaid');
 const html = (t) => String(t ?? '').replace(/ﬂ°°/g, '&#').replace(/ﬂ°/g, '&').replace(/¶ß/g, ';');
 const labels = process.argv.includes('--labels');
 
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
+// decode the whole input at once: a character's UTF-8 bytes can straddle two chunks of the pipe
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const input = Buffer.concat(chunks).toString('utf8');
 const out = [];
 for (const text of JSON.parse(input)) {
   try {

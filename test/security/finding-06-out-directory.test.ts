@@ -83,7 +83,8 @@ test('eight concurrent writers to one --out all succeed and leave only the bundl
   const runs = await Promise.all(Array.from({ length: 8 }, () => new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [CLI, 'dockerrun', '-q', '--out', 'eb-bundle'], { cwd: root, env: { PATH: process.env.PATH, HOME: root } });
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => (stderr += c));
     child.on('close', (code) => resolve({ code, stderr }));
   })));
   for (const r of runs) expect(r).toMatchObject({ code: 0 });
