@@ -28,9 +28,11 @@ function planBind(ctx: PlanContext, s: string, v: ServiceVolume, i: number, keep
   const src = v.source!;
   const rel = (p: string) => path.posix.relative(project.projectDirectory, p) || '.';
   const home = project.homeDirectory;
-  if (home && home !== '/' && isInside(src, home) && !isInside(src, project.projectDirectory)) {
+  // `~` still written as such: the loader knew no home directory (no HOME), as Compose leaves it then
+  const unexpanded = src.startsWith('~');
+  if (unexpanded || (home && home !== '/' && isInside(src, home) && !isInside(src, project.projectDirectory))) {
     // the developer's own files (`~/.aws`, `~/data`): not on the instance, and not to be shipped
-    const shown = `~/${path.posix.relative(home, src)}`.replace(/\/$/, '');
+    const shown = unexpanded ? src : `~/${path.posix.relative(home!, src)}`.replace(/\/$/, '');
     c.warn('bundle/home-path', `services.${s}.volumes[${i}] mounts ${shown} from your home directory, which does not exist on the instance; left out (use a named volume for data or a project path for configuration; on AWS the instance profile provides credentials)`, s, pointer);
     return;
   }
