@@ -35,9 +35,13 @@ export const COMMAND_MODULES: Readonly<Record<string, () => RegisterCommand>> = 
   secrets: () => require('./secrets').registerSecrets,
 };
 
-/** The commands to register for these arguments: the named one, or all (help, unknown, none). */
+/**
+ * The commands to register for these arguments: the named one; none for `--version` alone (it needs
+ * no command, and loading them all took longer than a `config` run); else all (help, unknown, none).
+ */
 export function commandsFor(argv: readonly string[]): RegisterCommand[] {
   const name = argv.find((a) => !a.startsWith('-'));
+  if (name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help')) return [];
   const load = name !== undefined && Object.prototype.hasOwnProperty.call(COMMAND_MODULES, name) ? COMMAND_MODULES[name] : undefined;
   return load ? [load()] : Object.keys(COMMAND_MODULES).map((n) => COMMAND_MODULES[n]());
 }
