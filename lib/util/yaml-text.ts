@@ -15,6 +15,7 @@
  * fixture.
  */
 import { stringify } from 'yaml';
+import { blockYaml, doubleQuoted, UNSUPPORTED, YamlBlockStyle } from './yaml-block';
 
 /** The library options this module reproduces. */
 export const YAML_TEXT_OPTIONS = { lineWidth: 0, version: '1.1', indentSeq: true, aliasDuplicateObjects: false } as const;
@@ -27,19 +28,9 @@ export function yamlText(data: unknown): string {
 /** The direct path alone: the text, or undefined when `data` holds something it leaves to the library. */
 export function directYamlText(data: unknown): string | undefined {
   if (!isPlainObject(data) || Object.keys(data).length === 0) return undefined;
-  try {
-    return block(data, '', 0) + '\n';
-  } catch (e) {
-    if (e === UNSUPPORTED) return undefined;
-    throw e;
-  }
+  const text = blockYaml(data, CONFIG_STYLE);
+  return text === undefined ? undefined : text + '\n';
 }
-
-/** Thrown inside the walk to hand the whole document to the library. */
-const UNSUPPORTED = Symbol('unsupported');
-
-/** Deeper than this is left to the library (which also reports cycles). */
-const MAX_DEPTH = 64;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -47,42 +38,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/**
- * A non-empty collection in block style: its entries joined by a newline and `indent` (the first
- * entry is not indented: the caller places it).
- */
-function block(value: Record<string, unknown> | readonly unknown[], indent: string, depth: number): string {
-  if (depth > MAX_DEPTH) throw UNSUPPORTED;
-  const inner = indent + '  ';
-  const lines: string[] = [];
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) throw UNSUPPORTED; // a hole
-      lines.push('- ' + node(value[i], inner, depth, false));
-    }
-  } else {
-    for (const key of Object.keys(value)) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v === undefined) throw UNSUPPORTED;
-      lines.push(string(key, indent === '' ? 'top-level key' : 'key') + ':' + node(v, inner, depth, true));
-    }
-  }
-  return lines.join('\n' + indent);
-}
-
-/**
- * One value. After a key (`afterKey`) a scalar or an empty collection follows on the same line
- * after a space, a non-empty collection on the next line at `indent`; after `- ` everything follows
- * directly.
- */
-function node(v: unknown, indent: string, depth: number, afterKey: boolean): string {
-  if (Array.isArray(v) || isPlainObject(v)) {
-    const empty = Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
-    if (empty) return (afterKey ? ' ' : '') + (Array.isArray(v) ? '[]' : '{}');
-    return (afterKey ? '\n' + indent : '') + block(v as Record<string, unknown> | readonly unknown[], indent, depth + 1);
-  }
-  return (afterKey ? ' ' : '') + scalar(v);
-}
+/** Insertion order; plain scalars where YAML 1.1 reads them back as the same string. */
+const CONFIG_STYLE: YamlBlockStyle = {
+  isMapping: isPlainObject,
+  keys: (mapping) => {
+    const keys = Object.keys(mapping);
+    if (keys.some((k) => mapping[k] === undefined)) throw UNSUPPORTED;
+    return keys;
+  },
+  key: (key, _inner, topLevel) => string(key, topLevel ? 'top-level key' : 'key'),
+  scalar: (value) => scalar(value),
+};
 
 function scalar(v: unknown): string {
   if (v === null) return 'null';
@@ -112,7 +78,7 @@ const MAX_KEY_LENGTH = 1000;
 
 function string(value: string, place: 'top-level key' | 'key' | 'value'): string {
   if (value.includes('\n') || (place !== 'value' && value.length > MAX_KEY_LENGTH)) throw UNSUPPORTED;
-  if (NEEDS_ESCAPES.test(value)) return doubleQuoted(value);
+  if (NEEDS_ESCAPES.test(value)) return doubleQuoted(value, '', true);
   if (NOT_PLAIN.test(value)) return quoted(value);
   if (place === 'top-level key' && DOCUMENT_MARKER.test(value)) return quoted(value);
   // the library writes `<<` as YAML 1.1's merge key, plain, wherever it is
@@ -124,20 +90,8 @@ const MERGE_KEY = '<<';
 
 /** Single quotes when the text has double quotes but no single quote, double quotes otherwise. */
 function quoted(value: string): string {
-  return value.includes('"') && !value.includes("'") ? `'${value}'` : doubleQuoted(value);
+  return value.includes('"') && !value.includes("'") ? `'${value}'` : doubleQuoted(value, '', true);
 }
-
-/** JSON's string syntax, with YAML's short escapes where JSON writes `\u00XX`. */
-function doubleQuoted(value: string): string {
-  return JSON.stringify(value).replace(/\\(u([0-9a-f]{4})|.)/g, (all: string, _: string, code?: string) => {
-    if (code === undefined) return all;
-    const short = SHORT_ESCAPES[code];
-    if (short !== undefined) return short;
-    return code.startsWith('00') ? '\\x' + code.slice(2) : all;
-  });
-}
-
-const SHORT_ESCAPES: Readonly<Record<string, string>> = { '0000': '\\0', '0007': '\\a', '000b': '\\v', '001b': '\\e' };
 
 /**
  * What a YAML 1.1 reader takes a plain scalar for, when not a string: null, the booleans (`yes`,

@@ -15,6 +15,7 @@
 import { Document, isPair, isScalar, visit } from 'yaml';
 import { byString } from '../../util/order';
 import { sortDeep } from '../../util/sort-deep';
+import { blockYaml, doubleQuoted, UNSUPPORTED, YamlBlockStyle } from '../../util/yaml-block';
 
 /** Stable JSON: sorted keys, 2-space indent, trailing newline. */
 export function renderJson(value: unknown): string {
@@ -29,7 +30,7 @@ const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 
 /** Stable YAML with every string value double-quoted; `header` lines become a leading comment. */
 export function renderYaml(value: unknown, header?: readonly string[]): string {
-  const body = typeof value === 'object' && value !== null ? blockValue(value, '') : undefined;
+  const body = typeof value === 'object' && value !== null ? blockYaml(value as Readonly<Record<string, unknown>>, COMPOSE_STYLE) : undefined;
   if (body === undefined) return renderYamlDocument(sortDeep(value), header);
   return header && header.length > 0 ? `${headerComment(header)}\n\n${body}\n` : `${body}\n`;
 }
@@ -73,85 +74,20 @@ function headerComment(header: readonly string[]): string {
   return /^\n+$/.test(comment) ? comment.substring(1) : comment;
 }
 
-/**
- * A value in block style, its first line unindented, the others at `indent` and deeper; `indent` is
- * the indentation of the collection that holds it plus two spaces. Undefined for what only the
- * package writes exactly.
- */
-function blockValue(value: unknown, indent: string): string | undefined {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : Number.isNaN(value) ? '.nan' : value < 0 ? '-.inf' : '.inf';
-  if (typeof value === 'string') return doubleQuoted(value, indent, false);
-  const inner = indent + '  ';
-  const lines: string[] = [];
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    for (const item of value) {
-      const s = blockValue(item, inner);
-      if (s === undefined) return undefined;
-      lines.push(`- ${s}`);
-    }
-    return lines.join(`\n${indent}`);
-  }
-  if (typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  const keys = sortedKeys(record);
-  if (keys.length === 0) return '{}';
-  for (const k of keys) {
-    const key = RISKY_KEY.test(k) ? doubleQuoted(k, inner, true) : PLAIN_KEY.test(k) ? k : undefined;
-    if (key === undefined || key.length > 1024) return undefined;
-    const v = record[k];
-    const s = blockValue(v, inner);
-    if (s === undefined) return undefined;
-    const nested = typeof v === 'object' && v !== null && s !== '[]' && s !== '{}';
-    lines.push(nested ? `${key}:\n${inner}${s}` : `${key}: ${s}`);
-  }
-  return lines.join(`\n${indent}`);
-}
-
-/** Short escapes YAML has for characters JSON writes as `\u00XX`. */
-const YAML_ESCAPES: Readonly<Record<string, string>> = { '0000': '\\0', '0007': '\\a', '000b': '\\v', '001b': '\\e', '0085': '\\N', '00a0': '\\_', '2028': '\\L', '2029': '\\P' };
-
-/**
- * A double-quoted scalar as the `yaml` package writes it without a line width: the JSON string with
- * YAML's escapes, a space before a line break escaped, and (outside keys, in strings of 40
- * characters or more) line breaks written as real line breaks continued at `indent`.
- */
-function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
-  const json = JSON.stringify(value);
-  let str = '';
-  let start = 0;
-  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-    if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
-      // a space before a line break is escaped, or folding would eat it
-      str += json.slice(start, i) + '\\ ';
-      i += 1;
-      start = i;
-      ch = '\\';
-    }
-    if (ch !== '\\') continue;
-    const next = json[i + 1];
-    if (next === 'u') {
-      str += json.slice(start, i);
-      const code = json.substr(i + 2, 4);
-      str += YAML_ESCAPES[code] ?? (code.substr(0, 2) === '00' ? `\\x${code.substr(2)}` : json.substr(i, 6));
-      i += 5;
-      start = i + 1;
-    } else if (next === 'n' && !(implicitKey || json[i + 2] === '"' || json.length < 40)) {
-      str += json.slice(start, i) + '\n\n';
-      while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
-        str += '\n';
-        i += 2;
-      }
-      str += indent;
-      // a space after the line break is escaped, or folding would eat it
-      if (json[i + 2] === ' ') str += '\\';
-      i += 1;
-      start = i + 1;
-    } else {
-      i += 1;
-    }
-  }
-  return start ? str + json.slice(start) : json;
-}
+/** Sorted keys; every string double-quoted, keys where YAML 1.1 would read another type. */
+const COMPOSE_STYLE: YamlBlockStyle = {
+  isMapping: (value): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null,
+  keys: sortedKeys,
+  key: (key, inner) => {
+    const written = RISKY_KEY.test(key) ? doubleQuoted(key, inner, true) : PLAIN_KEY.test(key) ? key : undefined;
+    if (written === undefined || written.length > 1024) throw UNSUPPORTED;
+    return written;
+  },
+  scalar: (value, inner) => {
+    if (value === null) return 'null';
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : Number.isNaN(value) ? '.nan' : value < 0 ? '-.inf' : '.inf';
+    if (typeof value === 'string') return doubleQuoted(value, inner, false);
+    throw UNSUPPORTED;
+  },
+};
