@@ -16,6 +16,7 @@
  */
 import { BeanstackError } from '../lib/errors';
 import { DEPLOYMENT_STAGES, DeploymentStage, defaultPreset, isDeploymentStage, stageNameProblem } from '../constructs/stage';
+import { isObject } from '../lib/util/json';
 
 /** The settings a stage's entry may hold, and their kind. */
 export const STAGE_SETTINGS: Readonly<Record<string, 'preset' | 'string' | 'flag' | 'list' | 'env' | 'guard'>> = {
@@ -64,8 +65,6 @@ const CONFIG = 'cdk.json context beanstack';
 function configError(where: string, problem: string, fix: string): BeanstackError {
   return new BeanstackError(`${CONFIG}${where} ${problem}`, { code: 'app/stage-config', fix });
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The closest known setting to a misspelt one (`instanceType` → `instanceTypes`). */
 function suggestion(key: string): string | undefined {

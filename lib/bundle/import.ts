@@ -60,18 +60,12 @@ export interface ImportedCompose {
 /** The extension key that keeps Dockerrun fields compose cannot express. */
 export { DOCKERRUN_EXTENSION } from './x-dockerrun';
 import { DOCKERRUN_EXTENSION } from './x-dockerrun';
+import { arrayOf, isObject } from '../util/json';
+import { toPointer } from '../compose/pointer';
+import { decodePointer } from './validate/issues';
 
 type Json = Record<string, unknown>;
 type Segment = string | number;
-
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function arrayOf<T = unknown>(v: unknown): T[] {
-  return Array.isArray(v) ? (v as T[]) : [];
-}
 
 /** Compose interpolates `$`; a literal `$` is written `$$`. */
 function esc(s: string): string {
@@ -98,7 +92,7 @@ class Warnings {
   constructor(private readonly locations?: Readonly<Record<string, SourceLocation>>) {}
 
   add(at: readonly Segment[], code: string, message: string, service?: string): void {
-    const pointer = at.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+    const pointer = toPointer(at);
     const location = locate(pointer, this.locations);
     this.list.push({
       code,
@@ -566,7 +560,7 @@ export function dockerrunToCompose(doc: unknown, options: ImportOptions = {}): S
   }
   const w = new Warnings(locations);
   const issues = assertValidDockerrun(value, file, { allowPlaceholders: true, locations });
-  for (const i of issues) w.add(pointerSegments(i.pointer), i.code, i.message);
+  for (const i of issues) w.add(decodePointer(i.pointer), i.code, i.message);
   const d = value as Json;
   const version: 1 | 2 = d.AWSEBDockerrunVersion === '1' || d.AWSEBDockerrunVersion === 1 ? 1 : 2;
   const project = version === 1 ? importV1(d, w) : importV2(d, w);
@@ -575,15 +569,6 @@ export function dockerrunToCompose(doc: unknown, options: ImportOptions = {}): S
     'x-dockerrun keeps the Dockerrun fields compose cannot express; `beanstack dockerrun` regenerates the Dockerrun file.',
   ]);
   return { result: { version, yaml, project }, warnings: sortDiagnostics(w.list) };
-}
-
-function pointerSegments(pointer: string): Segment[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
 }
 
 /** Re-exported for callers that hold the text. */

@@ -13,6 +13,7 @@ import type { ComposeProject } from '../compose/model';
 import type { ErrorDetail } from '../errors';
 import { locate } from './locations';
 import { awakeMinutesPerWeek, parseCron, scheduleProblem, SLEEP_PRESETS, toUtc, utcOffsets, WeeklyTime } from '../util/sleep-schedule';
+import { isObject } from '../util/json';
 
 export const SLEEP_FIELDS: readonly string[] = ['schedule', 'sleep', 'timezone', 'wake'];
 export const BUDGET_FIELDS: readonly string[] = ['email', 'monthly'];
@@ -139,10 +140,6 @@ export function resolveBudget(input: BudgetInput): { result?: ResolvedBudget; pr
   return { result: { monthly: n as number, email: [...new Set(list as string[])].sort() }, problems };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The cost guard fields of the top-level x-beanstack. */
 export interface CostGuardOverrides {
   readonly sleep?: ResolvedSleep;
@@ -152,7 +149,7 @@ export interface CostGuardOverrides {
 /** Reads `x-beanstack.sleep` and `x-beanstack.budget`; problems are collected with their locations, not thrown. */
 export function parseCostGuard(project: ComposeProject, problems: ErrorDetail[]): CostGuardOverrides {
   const top = project.extensions['x-beanstack'];
-  if (!isRecord(top)) return {};
+  if (!isObject(top)) return {};
   const out: { sleep?: ResolvedSleep; budget?: ResolvedBudget } = {};
   const fail = (key: string, field: string, message: string) => {
     const shown = field === '' ? '' : field.split('/').map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('');
@@ -161,7 +158,7 @@ export function parseCostGuard(project: ComposeProject, problems: ErrorDetail[])
   const read = (key: string, fields: readonly string[], example: string): Record<string, unknown> | undefined => {
     if (!(key in top) || top[key] === null || top[key] === undefined) return undefined;
     const raw = top[key];
-    if (!isRecord(raw)) {
+    if (!isObject(raw)) {
       fail(key, '', `expected a mapping such as ${example}`);
       return undefined;
     }

@@ -18,6 +18,7 @@
 import type { ComposeProject } from '../compose/model';
 import type { ErrorDetail, SourceLocation } from '../errors';
 import { locate } from './locations';
+import { isObject } from '../util/json';
 
 /** The fields of the mapping form of `x-beanstack.domain`. */
 export const DOMAIN_FIELDS: readonly string[] = ['hosted_zone_id', 'hosted_zone_lookup', 'hosted_zone_name', 'name'];
@@ -74,14 +75,10 @@ export function domainForStage(override: DomainOverride | undefined, stage: stri
   return typeof override.name === 'string' ? override.name : Object.prototype.hasOwnProperty.call(override.name, stage) ? override.name[stage] : undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Whether the compose files write `x-beanstack.domain` at all (valid or not). */
 export function declaresDomain(project: ComposeProject): boolean {
   const top = project.extensions['x-beanstack'];
-  return isRecord(top) && 'domain' in top;
+  return isObject(top) && 'domain' in top;
 }
 
 /** Reads the top-level `x-beanstack.domain`; problems are collected, not thrown. */
@@ -116,7 +113,7 @@ export function parseDomainOverride(project: ComposeProject, problems: ErrorDeta
   if (!('name' in raw)) {
     fail(undefined, 'has no name; add name: shop.example.com (or a name per stage: name: { prod: shop.example.com })');
     ok = false;
-  } else if (isRecord(raw.name)) {
+  } else if (isObject(raw.name)) {
     const perStage: Record<string, string> = {};
     for (const stage of Object.keys(raw.name).sort()) {
       if (!STAGE_KEY.test(stage)) {

@@ -7,6 +7,7 @@
 import type { ComposeProject } from '../compose/model';
 import type { ErrorDetail } from '../errors';
 import { locate } from './locations';
+import { isObject } from '../util/json';
 
 /** `x-beanstack.scaling`. */
 export interface ScalingOverrides {
@@ -51,8 +52,6 @@ export const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 /** An SNS topic ARN. */
 export const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function reporter(project: ComposeProject, problems: ErrorDetail[], field: string) {
   const pointer = `/x-beanstack/${field}`;
   return (sub: string | undefined, message: string): void => {
@@ -79,7 +78,7 @@ function numeric(v: unknown): number | undefined {
 export function parseScaling(project: ComposeProject, raw: unknown, problems: ErrorDetail[]): ScalingOverrides | undefined {
   if (raw === undefined || raw === null) return undefined;
   const fail = reporter(project, problems, 'scaling');
-  if (!isRecord(raw)) {
+  if (!isObject(raw)) {
     fail(undefined, 'expected a mapping such as { min: 2, max: 4, cpu: 60 }');
     return undefined;
   }
@@ -114,7 +113,7 @@ export function parseScaling(project: ComposeProject, raw: unknown, problems: Er
 export function parseAlerts(project: ComposeProject, raw: unknown, problems: ErrorDetail[]): AlertsOverrides | undefined {
   if (raw === undefined || raw === null) return undefined;
   const fail = reporter(project, problems, 'alerts');
-  if (!isRecord(raw)) {
+  if (!isObject(raw)) {
     fail(undefined, 'expected a mapping such as { email: [ops@example.com] }');
     return undefined;
   }
@@ -139,7 +138,7 @@ export function parseAlerts(project: ComposeProject, raw: unknown, problems: Err
   }
   if ('thresholds' in raw) {
     const t = raw.thresholds;
-    if (!isRecord(t)) {
+    if (!isObject(t)) {
       fail('thresholds', `expected a mapping of alarm: threshold; the alarms are ${ALARM_THRESHOLD_FIELDS.join(', ')}`);
     } else {
       const thresholds: Partial<Record<AlarmThresholdField, number>> = {};

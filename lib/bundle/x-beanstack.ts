@@ -14,6 +14,7 @@ import { escapeSegment } from '../compose/pointer';
 import { parseCostGuard, ResolvedBudget, ResolvedSleep } from './x-beanstack-cost';
 import { DomainOverride, parseDomainOverride } from './x-beanstack-domain';
 import { AlertsOverrides, parseAlerts, parseScaling, ScalingOverrides } from './x-beanstack-ops';
+import { isObject } from '../util/json';
 
 export interface ServiceOverrides {
   /** Hard memory limit, MiB. */
@@ -114,10 +115,6 @@ class FieldReader {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function checkUnknown(raw: Record<string, unknown>, allowed: readonly string[], r: FieldReader): void {
   for (const key of Object.keys(raw).sort()) {
     if (!allowed.includes(key)) r.fail(key, `unknown field; the fields are ${allowed.join(', ')}`);
@@ -183,7 +180,7 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
   if (raw === undefined || raw === null) return {};
   const pointer = `/services/${escapeSegment(service)}/x-beanstack`;
   const r = new FieldReader(project, pointer, problems, `services.${service}.x-beanstack`);
-  if (!isRecord(raw)) {
+  if (!isObject(raw)) {
     problems.push({ message: `services.${service}.x-beanstack: expected a mapping of fields`, location: locate(project, pointer) });
     return {};
   }
@@ -201,7 +198,7 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
   if ('dockerfile' in raw) out.dockerfile = str(raw.dockerfile, 'dockerfile', r);
   if ('target' in raw) out.target = raw.target === null ? null : str(raw.target, 'target', r);
   if ('args' in raw) {
-    if (isRecord(raw.args)) {
+    if (isObject(raw.args)) {
       const args: Record<string, string> = dict();
       for (const [k, v] of Object.entries(raw.args)) {
         if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') args[k] = String(v);
@@ -289,7 +286,7 @@ export function parseProjectOverrides(project: ComposeProject, problems: ErrorDe
   if (raw === undefined || raw === null) return { exclude: [] };
   const pointer = '/x-beanstack';
   const r = new FieldReader(project, pointer, problems, 'x-beanstack');
-  if (!isRecord(raw)) {
+  if (!isObject(raw)) {
     problems.push({ message: 'x-beanstack: expected a mapping of fields', location: locate(project, pointer) });
     return { exclude: [] };
   }

@@ -13,6 +13,7 @@ import type { ErrorDetail } from '../errors';
 import { escapeSegment } from '../compose/pointer';
 import { locate } from './locations';
 import type { BundleTarget } from './types';
+import { isObject } from '../util/json';
 
 export const DOCKERRUN_EXTENSION = 'x-dockerrun';
 
@@ -72,7 +73,6 @@ export const DOCKERRUN_FIELDS_OF = {
 } as const satisfies Record<BundleTarget, readonly string[]>;
 
 type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Reader {
   constructor(private readonly project: ComposeProject, readonly pointer: string, private readonly problems: ErrorDetail[], private readonly label: string) {}
@@ -88,7 +88,7 @@ class Reader {
 
   /** A mapping of exactly string fields `keys`. */
   strings<K extends string>(value: unknown, field: string, keys: readonly K[]): Record<K, string> | undefined {
-    if (!isRecord(value)) {
+    if (!isObject(value)) {
       this.fail(field, `expected a mapping with ${keys.join(' and ')}, got ${JSON.stringify(value)}`);
       return undefined;
     }
@@ -129,7 +129,7 @@ export function parseServiceDockerrun(project: ComposeProject, service: string, 
   const raw = project.services[service]?.extensions[DOCKERRUN_EXTENSION];
   if (raw === undefined || raw === null) return undefined;
   const r = new Reader(project, `/services/${escapeSegment(service)}/${DOCKERRUN_EXTENSION}`, problems, `services.${service}.${DOCKERRUN_EXTENSION}`);
-  if (!isRecord(raw)) {
+  if (!isObject(raw)) {
     r.fail('', 'expected a mapping of Dockerrun fields (beanstack import writes it)');
     return undefined;
   }
@@ -139,8 +139,8 @@ export function parseServiceDockerrun(project: ComposeProject, service: string, 
   if ('mountPoints' in raw) {
     r.list(raw.mountPoints, 'mountPoints').forEach((m, i) => {
       const at = `mountPoints/${i}`;
-      const readOnly = isRecord(m) ? m.readOnly : undefined;
-      const mount = r.strings(isRecord(m) ? Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'readOnly')) : m, at, ['containerPath', 'sourceVolume'] as const);
+      const readOnly = isObject(m) ? m.readOnly : undefined;
+      const mount = r.strings(isObject(m) ? Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'readOnly')) : m, at, ['containerPath', 'sourceVolume'] as const);
       if (readOnly !== undefined && typeof readOnly !== 'boolean') r.fail(`${at}/readOnly`, `expected true or false, got ${JSON.stringify(readOnly)}`);
       if (!mount) return;
       if (!mount.sourceVolume.startsWith('awseb-logs-')) {
@@ -156,13 +156,13 @@ export function parseServiceDockerrun(project: ComposeProject, service: string, 
   }
   let linuxParameters: Json | undefined;
   if ('linuxParameters' in raw) {
-    if (isRecord(raw.linuxParameters)) linuxParameters = raw.linuxParameters;
+    if (isObject(raw.linuxParameters)) linuxParameters = raw.linuxParameters;
     else r.fail('linuxParameters', `expected a mapping of ECS linuxParameters fields, got ${JSON.stringify(raw.linuxParameters)}`);
   }
   let logSecretOptions: DockerrunSecretRef[] = [];
   if ('logConfiguration' in raw) {
     const lc = raw.logConfiguration;
-    if (!isRecord(lc)) r.fail('logConfiguration', `expected a mapping with secretOptions, got ${JSON.stringify(lc)}`);
+    if (!isObject(lc)) r.fail('logConfiguration', `expected a mapping with secretOptions, got ${JSON.stringify(lc)}`);
     else {
       for (const k of Object.keys(lc)) if (k !== 'secretOptions') r.fail(`logConfiguration/${k}`, 'unknown field; the fields are secretOptions (set the log driver and options with `logging`)');
       if ('secretOptions' in lc) logSecretOptions = r.refs(lc.secretOptions, 'logConfiguration/secretOptions');
@@ -171,7 +171,7 @@ export function parseServiceDockerrun(project: ComposeProject, service: string, 
   const portMappings: Json[] = [];
   if ('portMappings' in raw) {
     r.list(raw.portMappings, 'portMappings').forEach((p, i) => {
-      if (isRecord(p)) portMappings.push(p);
+      if (isObject(p)) portMappings.push(p);
       else r.fail(`portMappings/${i}`, `expected an ECS port mapping, got ${JSON.stringify(p)}`);
     });
   }
@@ -184,7 +184,7 @@ export function parseServiceDockerrun(project: ComposeProject, service: string, 
   }
   let v1NoUpdate = false;
   if ('Image' in raw) {
-    if (isRecord(raw.Image) && Object.keys(raw.Image).length === 1 && raw.Image.Update === 'false') v1NoUpdate = true;
+    if (isObject(raw.Image) && Object.keys(raw.Image).length === 1 && raw.Image.Update === 'false') v1NoUpdate = true;
     else r.fail('Image', `expected { Update: "false" }, got ${JSON.stringify(raw.Image)}`);
   }
   return {
@@ -198,7 +198,7 @@ export function parseProjectDockerrun(project: ComposeProject, problems: ErrorDe
   const raw = project.extensions[DOCKERRUN_EXTENSION];
   if (raw === undefined || raw === null) return undefined;
   const r = new Reader(project, `/${DOCKERRUN_EXTENSION}`, problems, DOCKERRUN_EXTENSION);
-  if (!isRecord(raw)) {
+  if (!isObject(raw)) {
     r.fail('', 'expected a mapping of Dockerrun fields (beanstack import writes it)');
     return undefined;
   }

@@ -47,6 +47,7 @@ import {
   parseFileMode,
   parseInteger,
 } from './units';
+import { isObject } from '../util/json';
 
 /** One variable read from an env file (the shape `parseDotEnv` returns). */
 export interface DotEnvEntry {
@@ -92,7 +93,6 @@ export interface NormalizedDocument {
   readonly extensions: Record<string, unknown>;
 }
 
-
 /** The location of `ptr`, or of its nearest ancestor that has one. */
 export function locate(
   locations: Readonly<Record<string, SourceLocation>>,
@@ -108,12 +108,7 @@ export function locate(
   }
 }
 
-
 type Obj = Record<string, unknown>;
-
-function isMap(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Keys of a service that map to typed fields (everything else goes to `other`). */
 const SERVICE_TYPED_KEYS = new Set([
@@ -156,7 +151,7 @@ class Normalizer {
     const data = this.input.data;
     const services: Record<string, ServiceConfig> = {};
     const rawServices = data.services;
-    if (rawServices !== undefined && rawServices !== null && !isMap(rawServices)) {
+    if (rawServices !== undefined && rawServices !== null && !isObject(rawServices)) {
       this.fail(toPointer(['services']), '`services` must be a mapping of service names to service definitions', 'write `services:` followed by indented `name:` entries');
     }
     for (const [name, raw] of Object.entries(rawServices ?? {})) {
@@ -304,7 +299,7 @@ class Normalizer {
 
   private map(v: unknown, ptr: string, what: string): Obj {
     if (v === undefined || v === null) return {};
-    if (!isMap(v)) this.fail(ptr, `${what} must be a mapping, not ${this.describe(v)}`, `write ${what} as indented \`key: value\` lines`);
+    if (!isObject(v)) this.fail(ptr, `${what} must be a mapping, not ${this.describe(v)}`, `write ${what} as indented \`key: value\` lines`);
     return v;
   }
 
@@ -342,7 +337,7 @@ class Normalizer {
       });
       return out;
     }
-    if (!isMap(v)) this.fail(ptr, `${what} must be a mapping or a list of "KEY${separator}VALUE" strings, not ${this.describe(v)}`, `write ${what} as \`KEY: value\` lines or \`- KEY${separator}value\` items`);
+    if (!isObject(v)) this.fail(ptr, `${what} must be a mapping or a list of "KEY${separator}VALUE" strings, not ${this.describe(v)}`, `write ${what} as \`KEY: value\` lines or \`- KEY${separator}value\` items`);
     for (const [k, val] of Object.entries(v)) {
       const p = ptr + '/' + escapeSegment(k);
       out.push([k, val === null || val === undefined ? null : this.scalar(val, p, `${what}.${k}`), p]);
@@ -418,7 +413,7 @@ class Normalizer {
     const ulimits: Record<string, UlimitConfig> = {};
     for (const [k, v] of Object.entries(this.map(s.ulimits, at('ulimits'), what('ulimits')))) {
       const p = at('ulimits') + '/' + escapeSegment(k);
-      if (isMap(v)) {
+      if (isObject(v)) {
         const soft = this.int(v.soft, p + '/soft', `${what('ulimits')}.${k}.soft`);
         const hard = this.int(v.hard, p + '/hard', `${what('ulimits')}.${k}.hard`);
         if (soft === undefined || hard === undefined) {
@@ -503,7 +498,7 @@ class Normalizer {
     if (other.mem_swappiness !== undefined && other.mem_swappiness !== null) {
       setKey(other, 'mem_swappiness', this.int(other.mem_swappiness, ptr + '/mem_swappiness', `${what}.mem_swappiness`, 0, 100));
     }
-    if (!isMap(other.blkio_config)) return;
+    if (!isObject(other.blkio_config)) return;
     const bp = ptr + '/blkio_config';
     const bw = `${what}.blkio_config`;
     const blkio: Obj = {};
@@ -515,7 +510,7 @@ class Normalizer {
       else if (Array.isArray(value) && ['weight_device', 'device_read_bps', 'device_write_bps', 'device_read_iops', 'device_write_iops'].includes(key)) {
         const field = key === 'weight_device' ? 'weight' : 'rate';
         typed = value.map((item, i) => {
-          if (!isMap(item) || item[field] === undefined || item[field] === null) return item;
+          if (!isObject(item) || item[field] === undefined || item[field] === null) return item;
           const ip = `${p}/${i}/${field}`;
           const iw = `${w}[${i}].${field}`;
           const n = key === 'weight_device' ? this.int(item[field], ip, iw, 10, 1000) : key.endsWith('_bps') ? this.bytes(item[field], ip, iw) : this.int(item[field], ip, iw, 0);
@@ -570,7 +565,7 @@ class Normalizer {
     const items = Array.isArray(v) ? v : [v];
     return items.map((item, i) => {
       const p = Array.isArray(v) ? ptr + '/' + i : ptr;
-      if (isMap(item)) {
+      if (isObject(item)) {
         if (item.path === undefined || item.path === null) {
           this.fail(p, `${what}[${i}] has no \`path\``, 'write `- path: ./app.env` (with optional `required: false` and `format: raw`)');
         }
@@ -664,7 +659,7 @@ class Normalizer {
     for (const seg of ptr.split('/').slice(1)) {
       const key = seg.replace(/~1/g, '/').replace(/~0/g, '~');
       if (Array.isArray(cur)) cur = cur[Number(key)];
-      else if (isMap(cur)) cur = cur[key];
+      else if (isObject(cur)) cur = cur[key];
       else return undefined;
     }
     return cur;
@@ -690,7 +685,7 @@ class Normalizer {
     this.list(v, ptr, what).forEach((item, i) => this.collect(() => {
       const p = ptr + '/' + i;
       const w = `${what}[${i}]`;
-      if (isMap(item)) {
+      if (isObject(item)) {
         const target = this.int(item.target, p + '/target', `${w}.target`, 0, 65535);
         if (target === undefined) this.fail(p, `${w} has no \`target\` (the container port)`, 'write `target: 80` (and `published: "8080"` to publish it)');
         const protocol = this.protocol(item.protocol, p + '/protocol', `${w}.protocol`);
@@ -806,7 +801,7 @@ class Normalizer {
     this.list(v, ptr, what).forEach((item, i) => this.collect(() => {
       const p = ptr + '/' + i;
       const w = `${what}[${i}]`;
-      out.push(isMap(item) ? this.longVolume(item, p, w) : this.shortVolume(this.scalar(item, p, w), p, w));
+      out.push(isObject(item) ? this.longVolume(item, p, w) : this.shortVolume(this.scalar(item, p, w), p, w));
     }));
     return out;
   }
@@ -932,7 +927,7 @@ class Normalizer {
   // ---- build
 
   private build(v: unknown, ptr: string, what: string): BuildConfig {
-    if (!isMap(v)) {
+    if (!isObject(v)) {
       const context = this.scalar(v, ptr, what);
       return this.buildFrom({ context }, ptr, what, true);
     }
@@ -957,7 +952,7 @@ class Normalizer {
       setKey(additionalContexts, k, val);
     }
     const ssh: string[] = [];
-    if (isMap(b.ssh)) {
+    if (isObject(b.ssh)) {
       for (const [k, val] of this.keyValues(b.ssh, at('ssh'), `${what}.ssh`)) ssh.push(val === null ? k : `${k}=${val}`);
     } else ssh.push(...this.stringOrList(b.ssh, at('ssh'), `${what}.ssh`));
     const other: Record<string, unknown> = {};
@@ -1057,7 +1052,7 @@ class Normalizer {
     // deploy.md#update_config, #rollback_config: `delay` and `monitor` are durations (kept as written)
     for (const key of ['update_config', 'rollback_config']) {
       const c = other[key];
-      if (!isMap(c)) continue;
+      if (!isObject(c)) continue;
       for (const field of ['delay', 'monitor']) this.duration(c[field], `${ptr}/${key}/${field}`, `${what}.${key}.${field}`);
     }
     const res = d.resources === undefined || d.resources === null ? undefined : this.map(d.resources, ptr + '/resources', `${what}.resources`);
@@ -1103,7 +1098,7 @@ class Normalizer {
       const p = ptr + '/' + i;
       const w = `${what}[${i}]`;
       let ref: ServiceFileRef;
-      if (isMap(item)) {
+      if (isObject(item)) {
         const source = this.optString(item.source, p + '/source', `${w}.source`);
         if (source === undefined || source === '') this.fail(p, `${w} has no \`source\``, `add \`source: <name of a top-level ${kind}>\``);
         ref = {
@@ -1187,7 +1182,7 @@ class Normalizer {
 
   private externalFlag(raw: Obj, ptr: string, what: string): { external: boolean; legacyName?: string } {
     const e = raw.external;
-    if (isMap(e)) {
+    if (isObject(e)) {
       // legacy `external: { name: x }` (compose file format 3.x)
       return { external: true, ...opt('legacyName', this.optString(e.name, ptr + '/external/name', `${what}.external.name`)) };
     }

@@ -19,6 +19,7 @@ import type { ComposeProject, DependsOnConfig, ServiceConfig } from './model';
 import { cleanTarget, locate, setKey } from './normalize';
 import { escapeSegment, humanPointer, toPointer } from './pointer';
 import { serviceProfiles } from './profiles';
+import { isObject } from '../util/json';
 
 export interface SemanticInput {
   /** The project after normalization, with only the enabled services. */
@@ -68,7 +69,7 @@ class ModelChecks {
 
   constructor(input: SemanticInput) {
     this.project = input.project;
-    this.rawServices = (isMap(input.data.services) ? input.data.services : {}) as Record<string, unknown>;
+    this.rawServices = (isObject(input.data.services) ? input.data.services : {}) as Record<string, unknown>;
     this.disabled = new Set(input.project.disabledServices);
   }
 
@@ -85,13 +86,13 @@ class ModelChecks {
   /** Pointer to the list item or mapping key of `key` in `service` that `match` accepts (the key itself when none does). */
   refPointer(service: string, key: string, match: (item: unknown) => boolean): string {
     const rawService = this.rawServices[service];
-    const raw = isMap(rawService) ? rawService[key] : undefined;
+    const raw = isObject(rawService) ? rawService[key] : undefined;
     const base = toPointer(['services', service, key]);
     if (Array.isArray(raw)) {
       const i = raw.findIndex(match);
       return i >= 0 ? `${base}/${i}` : base;
     }
-    if (isMap(raw)) {
+    if (isObject(raw)) {
       const k = Object.keys(raw).find((x) => match(x));
       return k !== undefined ? `${base}/${escapeSegment(k)}` : base;
     }
@@ -140,7 +141,7 @@ class ModelChecks {
 /** Whether a list item or key names service `name` (`db`, `db:alias`, `db=x`, `{ source: db }`). */
 const namesIt = (name: string) => (item: unknown) =>
   item === name || (typeof item === 'string' && (item.split(':')[0] === name || item.split('=')[0] === name)) ||
-  (isMap(item) && item.source === name);
+  (isObject(item) && item.source === name);
 
 /**
  * `depends_on`: every target must be an enabled service, except a `required: false` entry, which is
@@ -179,8 +180,8 @@ function checkImplicitDependencies(checks: ModelChecks, name: string, svc: Servi
     const target = serviceMode(value);
     if (target === undefined) continue;
     const rawService = checks.rawServices[name];
-    const raw = isMap(rawService) ? rawService.build : undefined;
-    const list = isMap(raw) && Array.isArray(raw.additional_contexts) ? raw.additional_contexts : undefined;
+    const raw = isObject(rawService) ? rawService.build : undefined;
+    const list = isObject(raw) && Array.isArray(raw.additional_contexts) ? raw.additional_contexts : undefined;
     const at = list ? list.findIndex((x) => typeof x === 'string' && x.startsWith(`${context}=`)) : -1;
     const ptr = list ? toPointer(['services', name, 'build', 'additional_contexts', ...(at >= 0 ? [at] : [])]) : toPointer(['services', name, 'build', 'additional_contexts', context]);
     checks.serviceRef(name, target, ptr, 'builds on the image of');
@@ -422,9 +423,9 @@ function consistency(name: string, svc: ServiceConfig, loc: (ptr: string) => Sou
     });
   }
   // develop.md#target: the sync actions copy `path` to `target` (compose-go requires it)
-  const watch = isMap(svc.develop) && Array.isArray(svc.develop.watch) ? svc.develop.watch : [];
+  const watch = isObject(svc.develop) && Array.isArray(svc.develop.watch) ? svc.develop.watch : [];
   watch.forEach((w, i) => {
-    if (!isMap(w) || typeof w.action !== 'string' || !w.action.startsWith('sync') || (typeof w.target === 'string' && w.target !== '')) return;
+    if (!isObject(w) || typeof w.action !== 'string' || !w.action.startsWith('sync') || (typeof w.target === 'string' && w.target !== '')) return;
     problems.push({
       code: 'compose/watch-without-target',
       message: `service "${name}": the \`develop.watch\` entry with \`action: ${w.action}\` has no \`target\``,
@@ -459,6 +460,3 @@ function sameKeys(a: object, b: object): boolean {
   return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -8,6 +8,7 @@
 import * as path from 'path';
 import { BeanstackError } from '../errors';
 import { assertTemplateShape } from './template-shape';
+import { isObject } from '../util/json';
 
 /** How the review reads an assembly; `bin/` passes one backed by the file system. */
 export interface AssemblyReader {
@@ -137,7 +138,6 @@ function parseJson(reader: AssemblyReader, file: string, what: string): unknown 
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fileDigests(reader: AssemblyReader, p: string): Record<string, string> {
   const out: Record<string, string> = {};

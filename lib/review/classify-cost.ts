@@ -7,9 +7,9 @@
 import type { StackDiffResult } from './stack-diff';
 import type { Note } from './types';
 import { awakeSchedules, AwakeShare } from './cost-sleep';
+import { isObject } from '../util/json';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function short(stack: string, p: string): string {
   return (p.startsWith(`${stack}/`) ? p.slice(stack.length + 1) : p).replace(/\/(Resource|Default)$/, '');

@@ -7,6 +7,7 @@
 import type { StackDiffResult, RawChange } from './stack-diff';
 import type { DangerClass, Note } from './types';
 import { render } from './values';
+import { isObject } from '../util/json';
 
 /**
  * The class of a change that moves the application's name away (a renamed, re-zoned or removed
@@ -18,8 +19,6 @@ const RECORD = 'AWS::Route53::RecordSet';
 const CERTIFICATE = 'AWS::CertificateManager::Certificate';
 const ADDRESS_TYPES = new Set(['A', 'AAAA', 'CNAME']);
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Whether a change is of an address record (A, AAAA, CNAME): `domainNotes` classifies its additions, removals and replacements; downtime.ts its in-place moves and the other records. */
 export function isAddressRecordChange(c: RawChange): boolean {

@@ -15,6 +15,7 @@ import { compareVersions } from '../util/order';
 import { costGuardNotes } from './classify-cost';
 import { downtimeNotes } from './downtime';
 import { operationsNotes } from './classify-ops';
+import { isObject } from '../util/json';
 
 /** Types that hold data: replacing or deleting them loses it. */
 export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
@@ -88,7 +89,6 @@ export const SENSITIVE_PORTS: Readonly<Record<number, string>> = {
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function what(c: RawChange): string {
   return STATEFUL_TYPES[c.type] ?? c.type;
@@ -129,7 +129,6 @@ export function majorVersion(engine: string, version: string): string | undefine
   if (/postgres/.test(engine) && Number(parts[0]) >= 10) return parts[0];
   return parts.length >= 2 ? `${parts[0]}.${parts[1]}` : parts[0];
 }
-
 
 interface Rule {
   readonly stack: string;

@@ -9,9 +9,9 @@ import type { Assembly, AssemblyReader, FileAsset, ImageAsset } from './assembly
 import type { StackDiffResult } from './stack-diff';
 import type { BundleReview, ContainerChange, EnvChange } from './types';
 import { HIDDEN, isSecret, render, shorten } from './values';
+import { isObject } from '../util/json';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A container in compose terms. */
 export interface ContainerModel {

@@ -8,6 +8,7 @@
  */
 import type { TemplateResource } from './assembly';
 import { awakeMinutes, hoursText, parseCron, parseSchedulerCron, WEEK_MINUTES, WeeklyTime } from '../util/sleep-schedule';
+import { isObject } from '../util/json';
 
 /** The share of the month a resource runs. */
 export interface AwakeShare {
@@ -17,8 +18,6 @@ export interface AwakeShare {
   readonly text: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function share(times: { time: WeeklyTime; awake: boolean }[]): AwakeShare | undefined {
   if (!times.some((t) => t.awake) || !times.some((t) => !t.awake)) return undefined;

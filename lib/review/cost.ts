@@ -9,6 +9,7 @@ import type { Assembly, Template, TemplateResource } from './assembly';
 import type { CostLine, CostReport, CostSide } from './types';
 import PRICES from './prices.json';
 import { awakeSchedules, AwakeShare } from './cost-sleep';
+import { isObject } from '../util/json';
 
 export interface RegionPrices {
   readonly ec2: Readonly<Record<string, number>>;
@@ -35,8 +36,6 @@ export interface PriceTable {
 
 export const PRICE_TABLE: PriceTable = PRICES as PriceTable;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function option(r: TemplateResource, ns: string, name: string): unknown {
   const opts = r.Properties?.OptionSettings;

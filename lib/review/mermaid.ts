@@ -7,9 +7,8 @@
 import type { StackArtifact, TemplateResource } from './assembly';
 import type { BundleModel } from './containers';
 import { mermaidLabel as label } from './markdown';
+import { isObject } from '../util/json';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface DiagramStack {
   readonly stack: StackArtifact;

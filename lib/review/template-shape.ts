@@ -16,9 +16,9 @@
 import { parseJsonWithLocations } from '../bundle/validate';
 import { BeanstackError, type ErrorDetail, type SourceLocation } from '../errors';
 import { toPointer } from '../compose/pointer';
+import { isObject } from '../util/json';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Deeper than any template CDK writes (about 15 levels); deep enough values would exhaust the stack. */
 export const MAX_TEMPLATE_DEPTH = 64;

@@ -1,5 +1,6 @@
 /** Dockerrun.aws.json v1 (one container on the Docker platform). */
-import { IssueList, arrayOf, describe, isObject, sortIssues, type ValidationIssue } from './issues';
+import { IssueList, describe, sortIssues, type ValidationIssue } from './issues';
+import { arrayOf, isObject } from '../../util/json';
 import { checkImage } from './references';
 import { runSchema, versionIssue } from './schema';
 import { validateDockerrunV2 } from './dockerrun-v2';

@@ -1,6 +1,7 @@
 /** Dockerrun.aws.json v2 (ECS platform): the schema and the cross-field rules a schema cannot express. */
 import * as path from 'path';
-import { EPHEMERAL_PORT_START, IssueList, MIN_CONTAINER_MEMORY_MIB, arrayOf, describe, formatPath, isObject, sortIssues, type Segment, type ValidationIssue } from './issues';
+import { EPHEMERAL_PORT_START, IssueList, MIN_CONTAINER_MEMORY_MIB, describe, formatPath, sortIssues, type Segment, type ValidationIssue } from './issues';
+import { arrayOf, isObject } from '../../util/json';
 import { isReservedHostPort, RESERVED_HOST_PORTS_TEXT } from '../keys';
 import { EXECUTION_ROLE_ARN, checkImage } from './references';
 import { runSchema, versionIssue } from './schema';

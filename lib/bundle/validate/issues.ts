@@ -83,14 +83,6 @@ export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[
 
 // ---- small helpers ----------------------------------------------------------------------------
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function arrayOf(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
@@ -107,5 +99,4 @@ export function valueAt(doc: unknown, segments: readonly Segment[]): unknown {
   }
   return cur;
 }
-
 

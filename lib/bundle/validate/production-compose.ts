@@ -1,5 +1,6 @@
 /** The production docker-compose.yml of the Docker platform, as docker-compose 1.29.2 and Compose v2 read it. */
-import { IssueList, arrayOf, describe, isObject, sortIssues, type Segment, type ValidationIssue } from './issues';
+import { IssueList, describe, sortIssues, type Segment, type ValidationIssue } from './issues';
+import { arrayOf, isObject } from '../../util/json';
 import { isValidImageReference } from './references';
 import { IMAGE_PLACEHOLDER_PREFIX } from '../types';
 import { suggest } from '../../util/suggest';

@@ -1,7 +1,8 @@
 /** The generated JSON-schema validators of Dockerrun v1 and v2, and their errors as readable issues. */
 import v1Schema from '../../../schemas/dockerrun-v1.schema.json';
 import v2Schema from '../../../schemas/dockerrun-v2.schema.json';
-import { IssueList, decodePointer, describe, formatPath, isObject, valueAt, type Segment, type ValidationIssue } from './issues';
+import { IssueList, decodePointer, describe, formatPath, valueAt, type Segment, type ValidationIssue } from './issues';
+import { isObject } from '../../util/json';
 import { schemaCheck } from '../../util/schema-check';
 import { suggest } from '../../util/suggest';
 
