@@ -254,6 +254,20 @@ describe('secret names', () => {
   test.each(['DB_HOST', 'PORT', 'NODE_ENV', 'PASSWORD_FILE', 'DB_PASSWORD_FILE', 'PASSPORT_STRATEGY', 'TOKEN_TYPE', 'KEYCLOAK_URL'])('%s is not secret', (n) => {
     expect(isSecretName(n)).toBe(false);
   });
+  test('the word rules say what the regular expressions they replaced said (generated names)', () => {
+    // the definition before: one case-insensitive expression per rule, on the whole name
+    const patterns = [/PASSWORD/i, /PASSWD/i, /(^|_)PASS($|_)/i, /(^|_)PWD($|_)/i, /SECRET/i, /TOKEN/i, /API_?KEY/i, /ACCESS_?KEY/i, /PRIVATE_?KEY/i, /SIGNING_?KEY/i,
+      /ENCRYPTION_?KEY/i, /(^|_)SALT($|_)/i, /CREDENTIAL/i, /(^|_)DSN($|_)/i, /SESSION_?KEY/i, /CLIENT_?KEY/i, /MASTER_?KEY/i, /LICENSE_?KEY/i, /WEBHOOK_?URL/i,
+      /(^|_)(APP|JWT|AUTH|HMAC|CRYPT|CRYPTO|ENC|SIGN|COOKIE|CSRF|OAUTH|WEBHOOK)_?KEY($|_)/i, /(^|_)PAT$/i];
+    const exempt = ['PASSWORD_FILE', 'TOKEN_TYPE', 'AUTH_TYPE', 'AUTH_MODE', 'SECRET_PATH'];
+    const reference = (n: string) => !(n.toUpperCase().endsWith('_FILE') || exempt.includes(n.toUpperCase())) && patterns.some((p) => p.test(n));
+    const pieces = ['PASS', 'pass', 'PASSWORD', 'PASSWD', 'PWD', 'SECRET', 'TOKEN', 'API', 'ACCESS', 'PRIVATE', 'SIGNING', 'ENCRYPTION', 'SALT', 'CREDENTIAL', 'DSN', 'SESSION',
+      'CLIENT', 'MASTER', 'LICENSE', 'WEBHOOK', 'URL', 'APP', 'Jwt', 'AUTH', 'HMAC', 'CRYPT', 'CRYPTO', 'ENC', 'SIGN', 'COOKIE', 'CSRF', 'OAUTH', 'KEY', 'key', 'PAT', 'pat',
+      'FILE', 'TYPE', 'MODE', 'PATH', 'DB', 'X', 'S', '_', '_', '__', '1'];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 6 }), fc.string({ maxLength: 3 }), (parts, noise) => {
+      for (const name of [parts.join(''), parts.join('_'), parts.join('') + noise, noise + parts.join('_')]) expect([name, isSecretName(name)]).toEqual([name, reference(name)]);
+    }), { numRuns: 3000 });
+  });
 });
 
 describe('x-beanstack values', () => {
