@@ -26,7 +26,7 @@ import { checkDomainSetting, Domain, domainSetting } from './domain';
 import { Database, DatabaseEngineName, DEFAULT_DATABASE_PORTS, ENGINE_VERSIONS, supportedMajors } from './database';
 import { environmentBundleFiles } from './https-redirect';
 import { alarmBundleFiles, Alerts, AlarmThresholds } from './alarms';
-import { resolveOperations } from './operations';
+import { resolveOperations, type ResolvedOperations } from './operations';
 import { scalingBundleFiles } from './scaling';
 import { EMAIL, TOPIC_ARN } from '../lib/bundle/x-beanstack-ops';
 import { InstanceSubnetPlacement, Network } from './network';
@@ -480,43 +480,11 @@ export class ComposeApplication extends Construct {
     this.alerts = alerts;
 
     // ---- the environment: its application version stages the bundle written here, which then lands once in the assembly ----
-    const outdir = Stage.of(this)?.outdir;
-    if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
-    const bundleFiles = { projectDirectory: this.project.projectDirectory, extraFiles: [
-      ...environmentBundleFiles({ certificateArn }),
-      ...scalingBundleFiles(operations.scaling.target),
-      ...(operations.alerts ? alarmBundleFiles({ environmentName, loadBalanced: prod, thresholds: operations.alerts.thresholds }) : []),
-    ] };
-    const written = path.join(outdir, 'beanstack-bundles', `${stack.artifactId}-${this.node.addr.slice(0, 12)}`);
-    const stagedAt = (environment: BeanstalkEnvironment) => path.resolve(outdir, environment.bundleAsset.assetPath);
-    this.environment = withStagingBundle(this.bundle, written, bundleFiles, (bundleDirectory) => new BeanstalkEnvironment(this, 'Beanstalk', {
-      vpc: this.network.vpc,
-      bundleDirectory,
-      appSecurityGroup: this.network.appSecurityGroup,
-      loadBalancerSecurityGroup: this.network.loadBalancerSecurityGroup,
-      instanceSubnets: this.network.instanceSubnets,
-      loadBalancerSubnets: this.network.loadBalancerSubnets,
-      associatePublicIpAddress: this.network.instancesNeedPublicIp,
-      loadBalanced: this.network.loadBalanced,
-      platform: target === 'ecs' ? 'ecs' : 'docker',
-      platformVersion: props.platformVersion,
-      applicationName: environmentName,
-      environmentName,
-      cnamePrefix: props.cnamePrefix,
-      instanceTypes,
-      minInstances: operations.scaling.min,
-      maxInstances: operations.scaling.max,
-      scalingTarget: operations.scaling.target,
-      alertTopicArn: alerts?.topic.topicArn,
-      healthCheckPath: props.healthCheckPath ?? this.bundle.healthCheckPath,
-      certificateArn,
-      environmentVariables: env.plainValues(),
-      environmentSecrets: env.secretValues(),
-      imageRepositoryArns: [...repositoryArns],
-      taskExecutionRoleName,
-      stage,
-    }), stagedAt);
-    this.bundleDirectory = stagedAt(this.environment);
+    const created = this.createEnvironment(props, {
+      stage, prod, target, instanceTypes, environmentName, certificateArn, operations, alerts, env, repositoryArns: [...repositoryArns], taskExecutionRoleName,
+    });
+    this.environment = created.environment;
+    this.bundleDirectory = created.bundleDirectory;
     alerts?.grantPublish(this.environment.serviceRole);
 
     // ---- cost guard: sleep schedule and budget ----
@@ -528,6 +496,63 @@ export class ComposeApplication extends Construct {
 
     this.warnings = sortDiagnostics(warnings);
     this.annotate();
+  }
+
+  /**
+   * The Beanstalk environment, its application version staging the bundle written into the cloud
+   * assembly (`withStagingBundle`: it then lands there once), and the staged copy's directory.
+   */
+  private createEnvironment(props: ComposeApplicationProps, o: {
+    readonly stage: DeploymentStage;
+    readonly prod: boolean;
+    readonly target: BundleTarget;
+    readonly instanceTypes: string;
+    readonly environmentName: string;
+    readonly certificateArn?: string;
+    readonly operations: ResolvedOperations;
+    readonly alerts?: Alerts;
+    readonly env: EnvironmentProperties;
+    readonly repositoryArns: readonly string[];
+    readonly taskExecutionRoleName?: string;
+  }): { environment: BeanstalkEnvironment; bundleDirectory: string } {
+    const { operations, environmentName, certificateArn } = o;
+    const outdir = Stage.of(this)?.outdir;
+    if (!outdir) throw new Error('ComposeApplication must be inside a CDK App or Stage');
+    const bundleFiles = { projectDirectory: this.project.projectDirectory, extraFiles: [
+      ...environmentBundleFiles({ certificateArn }),
+      ...scalingBundleFiles(operations.scaling.target),
+      ...(operations.alerts ? alarmBundleFiles({ environmentName, loadBalanced: o.prod, thresholds: operations.alerts.thresholds }) : []),
+    ] };
+    const written = path.join(outdir, 'beanstack-bundles', `${Stack.of(this).artifactId}-${this.node.addr.slice(0, 12)}`);
+    const stagedAt = (environment: BeanstalkEnvironment) => path.resolve(outdir, environment.bundleAsset.assetPath);
+    const environment = withStagingBundle(this.bundle, written, bundleFiles, (bundleDirectory) => new BeanstalkEnvironment(this, 'Beanstalk', {
+      vpc: this.network.vpc,
+      bundleDirectory,
+      appSecurityGroup: this.network.appSecurityGroup,
+      loadBalancerSecurityGroup: this.network.loadBalancerSecurityGroup,
+      instanceSubnets: this.network.instanceSubnets,
+      loadBalancerSubnets: this.network.loadBalancerSubnets,
+      associatePublicIpAddress: this.network.instancesNeedPublicIp,
+      loadBalanced: this.network.loadBalanced,
+      platform: o.target === 'ecs' ? 'ecs' : 'docker',
+      platformVersion: props.platformVersion,
+      applicationName: environmentName,
+      environmentName,
+      cnamePrefix: props.cnamePrefix,
+      instanceTypes: o.instanceTypes,
+      minInstances: operations.scaling.min,
+      maxInstances: operations.scaling.max,
+      scalingTarget: operations.scaling.target,
+      alertTopicArn: o.alerts?.topic.topicArn,
+      healthCheckPath: props.healthCheckPath ?? this.bundle.healthCheckPath,
+      certificateArn,
+      environmentVariables: o.env.plainValues(),
+      environmentSecrets: o.env.secretValues(),
+      imageRepositoryArns: [...o.repositoryArns],
+      taskExecutionRoleName: o.taskExecutionRoleName,
+      stage: o.stage,
+    }), stagedAt);
+    return { environment, bundleDirectory: stagedAt(environment) };
   }
 
   /**
