@@ -323,34 +323,8 @@ function describe(
   const value = valueAt(data, pointer);
   const location = nearest(locations, pointer);
   switch (error.keyword) {
-    case 'additionalProperties': {
-      const rawKey = String(error.params.additionalProperty);
-      const keyPointer = childPointer(pointer, rawKey);
-      // the key is the file's text: one printable line, shortened (the file may not be a compose file at all)
-      const key = printable(rawKey, 60);
-      const parentSchema = schemaAt(error.schemaPath.replace(/\/additionalProperties$/, ''), pointer);
-      const properties = Object.keys((parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-      const container = describeContainer(pointer, data);
-      const loc = keyLocations[keyPointer] ?? location;
-      if (properties.length === 0) {
-        const section = parsePointer(pointer)[0] ?? 'the top level';
-        return {
-          pointer: keyPointer,
-          location: loc,
-          message: `invalid name \`${key}\` in ${container}: names may contain only letters, digits, \`.\`, \`_\` and \`-\``,
-          fix: `rename \`${key}\` in \`${section}\` using only letters, digits, \`.\`, \`_\` and \`-\``,
-        };
-      }
-      const guess = suggest(key, properties);
-      return {
-        pointer: keyPointer,
-        location: loc,
-        message: `unknown key \`${key}\` ${container === 'the top level' ? 'at' : 'in'} ${container}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
-        fix: guess
-          ? `rename \`${key}\` to \`${guess}\``
-          : `remove \`${key}\`, or prefix it with \`x-\` to keep it as an extension field (allowed keys: ${properties.slice(0, 12).join(', ')}${properties.length > 12 ? ', …' : ''})`,
-      };
-    }
+    case 'additionalProperties':
+      return describeUnknownKey(error, data, pointer, keyLocations[childPointer(pointer, String(error.params.additionalProperty))] ?? location);
     case 'type': {
       const types = typeList(error.params.type).map(typeName);
       return {
@@ -427,6 +401,35 @@ function describe(
         fix: 'check the syntax of this attribute in the Compose Specification',
       };
   }
+}
+
+/** An unknown key (`additionalProperties`): a misspelt one with its likely meaning, or a name with characters a name may not have. */
+function describeUnknownKey(error: AjvError, data: unknown, pointer: string, location: SourceLocation | undefined): Omit<SchemaProblem, 'keyword' | 'value'> {
+  const rawKey = String(error.params.additionalProperty);
+  const keyPointer = childPointer(pointer, rawKey);
+  // the key is the file's text: one printable line, shortened (the file may not be a compose file at all)
+  const key = printable(rawKey, 60);
+  const parentSchema = schemaAt(error.schemaPath.replace(/\/additionalProperties$/, ''), pointer);
+  const properties = Object.keys((parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+  const container = describeContainer(pointer, data);
+  if (properties.length === 0) {
+    const section = parsePointer(pointer)[0] ?? 'the top level';
+    return {
+      pointer: keyPointer,
+      location,
+      message: `invalid name \`${key}\` in ${container}: names may contain only letters, digits, \`.\`, \`_\` and \`-\``,
+      fix: `rename \`${key}\` in \`${section}\` using only letters, digits, \`.\`, \`_\` and \`-\``,
+    };
+  }
+  const guess = suggest(key, properties);
+  return {
+    pointer: keyPointer,
+    location,
+    message: `unknown key \`${key}\` ${container === 'the top level' ? 'at' : 'in'} ${container}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
+    fix: guess
+      ? `rename \`${key}\` to \`${guess}\``
+      : `remove \`${key}\`, or prefix it with \`x-\` to keep it as an extension field (allowed keys: ${properties.slice(0, 12).join(', ')}${properties.length > 12 ? ', …' : ''})`,
+  };
 }
 
 function nearest(locations: Record<string, SourceLocation>, pointer: string): SourceLocation | undefined {
