@@ -107,6 +107,57 @@ function startOrder(defs: readonly ContainerDefinition[]): ContainerDefinition[]
   return order;
 }
 
+/** A container's mount points as bind mounts of this machine, and the host directories they need. */
+function containerMounts(d: ContainerDefinition, volumes: ReadonlyMap<string, string>, input: EcsPlanInput): { mounts: BindMount[]; hostDirectories: string[] } {
+  const hostDirectories: string[] = [];
+  const mounts: BindMount[] = (d.mountPoints ?? []).map((m) => {
+    let source = volumes.get(m.sourceVolume);
+    if (source === undefined && m.sourceVolume.startsWith('awseb-logs-')) {
+      source = `/var/log/containers/${m.sourceVolume.slice('awseb-logs-'.length)}`;
+    }
+    if (source === undefined) throw planError(`container ${d.name} mounts the volume "${m.sourceVolume}", which is not in volumes`, 'add it to volumes with a host.sourcePath');
+    for (const [what, p] of [['containerPath', m.containerPath], ['host.sourcePath', source]] as const) {
+      const why = unsafeMountPathReason(p);
+      if (why) throw planError(`container ${d.name} mounts ${what} ${JSON.stringify(p)}, which cannot be a mount path: ${why}`, 'use paths without `,` `=` `"` `:` or control characters');
+    }
+    const local = localHostPath(source, input.bundleDir, input.hostDir);
+    if (!local.startsWith(input.bundleDir)) hostDirectories.push(local);
+    return { source: local, target: m.containerPath, readOnly: m.readOnly === true };
+  });
+  return { mounts, hostDirectories };
+}
+
+/** A container's environment: its variables, its secrets' values (all must have one), the environment properties. */
+function containerEnvironment(d: ContainerDefinition, input: EcsPlanInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of d.environment ?? []) env[kv.name] = kv.value;
+  const missingSecrets: string[] = [];
+  for (const s of d.secrets ?? []) {
+    const v = input.secretValues[s.name];
+    if (v === undefined) missingSecrets.push(s.name);
+    else env[s.name] = v;
+  }
+  if (missingSecrets.length > 0) {
+    throw new LocalError(`container ${d.name} reads the secrets ${missingSecrets.join(', ')}, which have no value`, {
+      code: 'local/missing-secret',
+      fix: `pass them with --secret ${missingSecrets[0]}=VALUE (or set them in the environment of beanstack local)`,
+    });
+  }
+  Object.assign(env, input.environmentProperties);
+  return env;
+}
+
+/** A Dockerrun health check as the engine takes it. */
+function healthCheckOf(h: NonNullable<ContainerDefinition['healthCheck']>): NonNullable<ContainerSpec['healthCheck']> {
+  return {
+    command: h.command,
+    ...(h.interval !== undefined ? { intervalSeconds: h.interval } : {}),
+    ...(h.timeout !== undefined ? { timeoutSeconds: h.timeout } : {}),
+    ...(h.retries !== undefined ? { retries: h.retries } : {}),
+    ...(h.startPeriod !== undefined ? { startPeriodSeconds: h.startPeriod } : {}),
+  };
+}
+
 /** Plans every container of a Dockerrun v2 file. */
 export function planEcs(input: EcsPlanInput): EcsPlan {
   const { dockerrun } = input;
@@ -123,36 +174,8 @@ export function planEcs(input: EcsPlanInput): EcsPlan {
   const usedHostPorts = new Map<number, string>();
 
   const containers: PlannedContainer[] = defs.map((d) => {
-    const hostDirectories: string[] = [];
-    const mounts: BindMount[] = (d.mountPoints ?? []).map((m) => {
-      let source = volumes.get(m.sourceVolume);
-      if (source === undefined && m.sourceVolume.startsWith('awseb-logs-')) {
-        source = `/var/log/containers/${m.sourceVolume.slice('awseb-logs-'.length)}`;
-      }
-      if (source === undefined) throw planError(`container ${d.name} mounts the volume "${m.sourceVolume}", which is not in volumes`, 'add it to volumes with a host.sourcePath');
-      for (const [what, p] of [['containerPath', m.containerPath], ['host.sourcePath', source]] as const) {
-        const why = unsafeMountPathReason(p);
-        if (why) throw planError(`container ${d.name} mounts ${what} ${JSON.stringify(p)}, which cannot be a mount path: ${why}`, 'use paths without `,` `=` `"` `:` or control characters');
-      }
-      const local = localHostPath(source, input.bundleDir, input.hostDir);
-      if (!local.startsWith(input.bundleDir)) hostDirectories.push(local);
-      return { source: local, target: m.containerPath, readOnly: m.readOnly === true };
-    });
-    const env: Record<string, string> = {};
-    for (const kv of d.environment ?? []) env[kv.name] = kv.value;
-    const missingSecrets: string[] = [];
-    for (const s of d.secrets ?? []) {
-      const v = input.secretValues[s.name];
-      if (v === undefined) missingSecrets.push(s.name);
-      else env[s.name] = v;
-    }
-    if (missingSecrets.length > 0) {
-      throw new LocalError(`container ${d.name} reads the secrets ${missingSecrets.join(', ')}, which have no value`, {
-        code: 'local/missing-secret',
-        fix: `pass them with --secret ${missingSecrets[0]}=VALUE (or set them in the environment of beanstack local)`,
-      });
-    }
-    Object.assign(env, input.environmentProperties);
+    const { mounts, hostDirectories } = containerMounts(d, volumes, input);
+    const env = containerEnvironment(d, input);
     const ports: PortPublish[] = (d.portMappings ?? []).map((p) => {
       const wanted = p.hostPort ?? p.containerPort;
       if (wanted === 80 && p.hostPort !== undefined && (p.protocol ?? 'tcp') === 'tcp' && webContainer === undefined) {
@@ -196,17 +219,7 @@ export function planEcs(input: EcsPlanInput): EcsPlan {
       ...(d.readonlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
       ...(d.ulimits ? { ulimits: d.ulimits.map((u) => ({ name: u.name, soft: u.softLimit, hard: u.hardLimit })) } : {}),
       ...(d.stopTimeout !== undefined ? { stopTimeoutSeconds: d.stopTimeout } : {}),
-      ...(d.healthCheck
-        ? {
-          healthCheck: {
-            command: d.healthCheck.command,
-            ...(d.healthCheck.interval !== undefined ? { intervalSeconds: d.healthCheck.interval } : {}),
-            ...(d.healthCheck.timeout !== undefined ? { timeoutSeconds: d.healthCheck.timeout } : {}),
-            ...(d.healthCheck.retries !== undefined ? { retries: d.healthCheck.retries } : {}),
-            ...(d.healthCheck.startPeriod !== undefined ? { startPeriodSeconds: d.healthCheck.startPeriod } : {}),
-          },
-        }
-        : {}),
+      ...(d.healthCheck ? { healthCheck: healthCheckOf(d.healthCheck) } : {}),
       labels: { ...(d.dockerLabels ?? {}), ...input.labels, [LABEL_CONTAINER]: d.name },
     };
     return {
