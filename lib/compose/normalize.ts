@@ -410,22 +410,7 @@ class Normalizer {
     const networks = this.serviceNetworks(s.networks, at('networks'), what('networks'));
     if (s.networks === undefined && networkMode === undefined) networks.default = null;
 
-    const ulimits: Record<string, UlimitConfig> = {};
-    for (const [k, v] of Object.entries(this.map(s.ulimits, at('ulimits'), what('ulimits')))) {
-      const p = at('ulimits') + '/' + escapeSegment(k);
-      if (isObject(v)) {
-        const soft = this.int(v.soft, p + '/soft', `${what('ulimits')}.${k}.soft`);
-        const hard = this.int(v.hard, p + '/hard', `${what('ulimits')}.${k}.hard`);
-        if (soft === undefined || hard === undefined) {
-          this.fail(p, `${what('ulimits')}.${k} needs both \`soft\` and \`hard\``, `write \`${k}: { soft: 20000, hard: 40000 }\` or a single number`);
-        }
-        setKey(ulimits, k, { soft, hard });
-      } else {
-        const n = this.int(v, p, `${what('ulimits')}.${k}`);
-        if (n === undefined) this.fail(p, `${what('ulimits')}.${k} has no value`, `write \`${k}: 65535\` or \`${k}: { soft: 20000, hard: 40000 }\``);
-        setKey(ulimits, k, { soft: n, hard: n });
-      }
-    }
+    const ulimits = this.ulimits(s.ulimits, at('ulimits'), what('ulimits'));
 
     const service: ServiceConfig = {
       name,
@@ -486,6 +471,27 @@ class Normalizer {
       other,
     };
     return service;
+  }
+
+  /** `ulimits`: each limit a number (soft and hard alike) or `{ soft, hard }`, both given. */
+  private ulimits(raw: unknown, ptr: string, key: string): Record<string, UlimitConfig> {
+    const ulimits: Record<string, UlimitConfig> = {};
+    for (const [k, v] of Object.entries(this.map(raw, ptr, key))) {
+      const p = ptr + '/' + escapeSegment(k);
+      if (isObject(v)) {
+        const soft = this.int(v.soft, p + '/soft', `${key}.${k}.soft`);
+        const hard = this.int(v.hard, p + '/hard', `${key}.${k}.hard`);
+        if (soft === undefined || hard === undefined) {
+          this.fail(p, `${key}.${k} needs both \`soft\` and \`hard\``, `write \`${k}: { soft: 20000, hard: 40000 }\` or a single number`);
+        }
+        setKey(ulimits, k, { soft, hard });
+      } else {
+        const n = this.int(v, p, `${key}.${k}`);
+        if (n === undefined) this.fail(p, `${key}.${k} has no value`, `write \`${k}: 65535\` or \`${k}: { soft: 20000, hard: 40000 }\``);
+        setKey(ulimits, k, { soft: n, hard: n });
+      }
+    }
+    return ulimits;
   }
 
   /**
