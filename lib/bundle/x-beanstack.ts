@@ -174,6 +174,55 @@ export function splitCommand(text: string): string[] {
   return out;
 }
 
+/** `args`: a mapping of scalars, or a list of `NAME=value`; what is neither is reported. */
+function buildArgs(v: unknown, r: FieldReader): Record<string, string> | undefined {
+  const args: Record<string, string> = dict();
+  if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') args[k] = String(x);
+      else r.fail(`args/${k}`, `expected a string value, got ${JSON.stringify(x)}`);
+    }
+    return args;
+  }
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => {
+      if (typeof item === 'string' && item.includes('=')) args[item.slice(0, item.indexOf('='))] = item.slice(item.indexOf('=') + 1);
+      else r.fail(`args/${i}`, `expected NAME=value, got ${JSON.stringify(item)}`);
+    });
+    return args;
+  }
+  r.fail('args', 'expected a mapping of build args');
+  return undefined;
+}
+
+/** `keep_ports`: a list of container ports. */
+function keepPorts(v: unknown, r: FieldReader): number[] | undefined {
+  if (!Array.isArray(v)) {
+    r.fail('keep_ports', 'expected a list of container ports (e.g. [9229])');
+    return undefined;
+  }
+  const ports: number[] = [];
+  v.forEach((p, i) => {
+    const n = port(p, `keep_ports/${i}`, r);
+    if (n !== undefined) ports.push(n);
+  });
+  return ports;
+}
+
+/** `connects_to`: other services of the project, sorted, each once. */
+function connectsTo(v: unknown, project: ComposeProject, service: string, r: FieldReader): string[] | undefined {
+  if (!(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+    r.fail('connects_to', 'expected a list of service names (e.g. [api, cache])');
+    return undefined;
+  }
+  const known = Object.keys(project.services);
+  v.forEach((name, i) => {
+    if (name === service) r.fail(`connects_to/${i}`, 'a service does not need a link to itself');
+    else if (!hasOwn(project.services, name)) r.fail(`connects_to/${i}`, `no service named "${name}"; the services are ${known.sort().join(', ')}`);
+  });
+  return [...new Set(v as string[])].sort();
+}
+
 /** Reads `services.<name>.x-beanstack`; problems are collected, not thrown. */
 export function parseServiceOverrides(project: ComposeProject, service: string, problems: ErrorDetail[]): ServiceOverrides {
   const raw = project.services[service]?.extensions['x-beanstack'];
@@ -197,25 +246,8 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
   if ('essential' in raw) out.essential = bool(raw.essential, 'essential', r);
   if ('dockerfile' in raw) out.dockerfile = str(raw.dockerfile, 'dockerfile', r);
   if ('target' in raw) out.target = raw.target === null ? null : str(raw.target, 'target', r);
-  if ('args' in raw) {
-    if (isObject(raw.args)) {
-      const args: Record<string, string> = dict();
-      for (const [k, v] of Object.entries(raw.args)) {
-        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') args[k] = String(v);
-        else r.fail(`args/${k}`, `expected a string value, got ${JSON.stringify(v)}`);
-      }
-      out.args = args;
-    } else if (Array.isArray(raw.args)) {
-      const args: Record<string, string> = dict();
-      raw.args.forEach((item, i) => {
-        if (typeof item === 'string' && item.includes('=')) args[item.slice(0, item.indexOf('='))] = item.slice(item.indexOf('=') + 1);
-        else r.fail(`args/${i}`, `expected NAME=value, got ${JSON.stringify(item)}`);
-      });
-      out.args = args;
-    } else {
-      r.fail('args', 'expected a mapping of build args');
-    }
-  }
+  const args = 'args' in raw ? buildArgs(raw.args, r) : undefined;
+  if (args) out.args = args;
   if ('host_port' in raw) out.hostPort = port(raw.host_port, 'host_port', r);
   if ('container_port' in raw) out.containerPort = port(raw.container_port, 'container_port', r);
   if ('database' in raw) {
@@ -232,19 +264,8 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string' && x.startsWith('/'))) out.keepMounts = v as string[];
     else r.fail('keep_mounts', 'expected true or a list of container paths (e.g. ["/code/src"])');
   }
-  if ('keep_ports' in raw) {
-    const v = raw.keep_ports;
-    if (Array.isArray(v)) {
-      const ports: number[] = [];
-      v.forEach((p, i) => {
-        const n = port(p, `keep_ports/${i}`, r);
-        if (n !== undefined) ports.push(n);
-      });
-      out.keepPorts = ports;
-    } else {
-      r.fail('keep_ports', 'expected a list of container ports (e.g. [9229])');
-    }
-  }
+  const ports = 'keep_ports' in raw ? keepPorts(raw.keep_ports, r) : undefined;
+  if (ports) out.keepPorts = ports;
   if ('health_check_path' in raw) {
     const v = str(raw.health_check_path, 'health_check_path', r);
     if (v !== undefined && !v.startsWith('/')) r.fail('health_check_path', `expected a path starting with "/", got ${JSON.stringify(v)}`);
@@ -258,19 +279,8 @@ export function parseServiceOverrides(project: ComposeProject, service: string, 
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out.command = v as string[];
     else r.fail('command', 'expected a string, a list of strings or null');
   }
-  if ('connects_to' in raw) {
-    const v = raw.connects_to;
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
-      const known = Object.keys(project.services);
-      v.forEach((name, i) => {
-        if (name === service) r.fail(`connects_to/${i}`, 'a service does not need a link to itself');
-        else if (!hasOwn(project.services, name)) r.fail(`connects_to/${i}`, `no service named "${name}"; the services are ${known.sort().join(', ')}`);
-      });
-      out.connectsTo = [...new Set(v as string[])].sort();
-    } else {
-      r.fail('connects_to', 'expected a list of service names (e.g. [api, cache])');
-    }
-  }
+  const links = 'connects_to' in raw ? connectsTo(raw.connects_to, project, service, r) : undefined;
+  if (links) out.connectsTo = links;
   if ('schema_init' in raw) out.schemaInit = bool(raw.schema_init, 'schema_init', r);
   if ('public' in raw) {
     const v = raw.public;
