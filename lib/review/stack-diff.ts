@@ -174,6 +174,77 @@ function tableRows(rows: string[][]): string[] {
   return rows.slice(1).map((r) => r.map((c) => c.replace(ANSI, '').replace(/\s*\n\s*/g, ' ')).filter((c, i) => i === 0 || c.length > 0).join(' '));
 }
 
+/** One changed resource: its property and other changes as the review shows them, and the raw values for the classifiers. */
+function resourceChange(name: string, logicalId: string, c: ResourceDifference, path: string, explain: HashExplainer): RawChange {
+  const type = c.newResourceType ?? c.oldResourceType ?? 'unknown';
+  const action = actionOf(c);
+  const props: Record<string, { impact: 'replace' | 'may-replace' | 'update'; old: unknown; new: unknown }> = {};
+  const views: PropertyChange[] = [];
+  let allAsset = true;
+  let any = false;
+  if (c.isUpdate) {
+    for (const [prop, pd] of Object.entries(c.propertyUpdates).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (!pd.isDifferent) continue;
+      const impact = c.resourceTypeChanged ? 'replace' : impactOf(pd.changeImpact);
+      props[prop] = { impact, old: pd.oldValue, new: pd.newValue };
+      const v = propertyViews(prop, 'property', impact, pd.oldValue, pd.newValue, explain);
+      views.push(...v.views);
+      allAsset = allAsset && v.assetOnly;
+      any = true;
+    }
+  }
+  const others: string[] = [];
+  if (c.isUpdate) {
+    for (const [key, od] of Object.entries(c.otherChanges).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (!od.isDifferent) continue;
+      others.push(key);
+      const v = propertyViews(key, 'other', 'update', od.oldValue, od.newValue, explain);
+      views.push(...v.views);
+      allAsset = allAsset && (key === 'Metadata' || v.assetOnly);
+      any = true;
+    }
+  }
+  const view: ResourceChange = {
+    logicalId,
+    path,
+    type,
+    action,
+    properties: views,
+    assetOnly: c.isUpdate && any && allAsset,
+  };
+  return {
+    stack: name,
+    logicalId,
+    path: view.path,
+    type,
+    action,
+    ...(c.oldValue ? { old: c.oldValue as TemplateResource } : {}),
+    ...(c.newValue ? { new: c.newValue as TemplateResource } : {}),
+    props,
+    others,
+    view,
+  };
+}
+
+/** Changes outside Resources: parameters, outputs, conditions, mappings and rules, one line each. */
+function otherChanges(diff: TemplateDiff): string[] {
+  const other: string[] = [];
+  const section = (title: string, coll: TemplateDiff['outputs']): void => {
+    for (const id of [...coll.logicalIds].sort()) {
+      const d = coll.get(id);
+      if (!d || !d.isDifferent) continue;
+      const what = d.isAddition ? 'added' : d.isRemoval ? 'removed' : `${display(id, d.oldValue, 80)} → ${display(id, d.newValue, 80)}`;
+      other.push(`${title}.${id}: ${what}`);
+    }
+  };
+  section('Parameters', diff.parameters);
+  section('Outputs', diff.outputs);
+  section('Conditions', diff.conditions);
+  section('Mappings', diff.mappings);
+  section('Rules', diff.unknown);
+  return other;
+}
+
 /** Diffs one stack. `base` or `head` is undefined when the stack is added or removed. */
 export function diffStack(name: string, base: StackArtifact | undefined, head: StackArtifact | undefined, explain: HashExplainer): StackDiffResult {
   const oldT = stripNoise(base?.template);
@@ -196,75 +267,16 @@ export function diffStack(name: string, base: StackArtifact | undefined, head: S
   for (const logicalId of diff.resources.logicalIds.sort()) {
     const c = diff.resources.get(logicalId);
     if (!c || !c.isDifferent) continue;
-    const type = c.newResourceType ?? c.oldResourceType ?? 'unknown';
-    const action = actionOf(c);
-    const props: Record<string, { impact: 'replace' | 'may-replace' | 'update'; old: unknown; new: unknown }> = {};
-    const views: PropertyChange[] = [];
-    let allAsset = true;
-    let any = false;
-    if (c.isUpdate) {
-      for (const [prop, pd] of Object.entries(c.propertyUpdates).sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (!pd.isDifferent) continue;
-        const impact = c.resourceTypeChanged ? 'replace' : impactOf(pd.changeImpact);
-        props[prop] = { impact, old: pd.oldValue, new: pd.newValue };
-        const v = propertyViews(prop, 'property', impact, pd.oldValue, pd.newValue, explain);
-        views.push(...v.views);
-        allAsset = allAsset && v.assetOnly;
-        any = true;
-      }
-    }
-    const others: string[] = [];
-    if (c.isUpdate) {
-      for (const [key, od] of Object.entries(c.otherChanges).sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (!od.isDifferent) continue;
-        others.push(key);
-        const v = propertyViews(key, 'other', 'update', od.oldValue, od.newValue, explain);
-        views.push(...v.views);
-        allAsset = allAsset && (key === 'Metadata' || v.assetOnly);
-        any = true;
-      }
-    }
+    const change = resourceChange(name, logicalId, c, paths[logicalId] ?? logicalId, explain);
+    const action = change.action;
     if (action === 'add') counts.add++;
     else if (action === 'remove' || action === 'orphan') counts.remove++;
     else if (action === 'replace') counts.replace++;
     else counts.update++;
-    const view: ResourceChange = {
-      logicalId,
-      path: paths[logicalId] ?? logicalId,
-      type,
-      action,
-      properties: views,
-      assetOnly: c.isUpdate && any && allAsset,
-    };
-    changes.push({
-      stack: name,
-      logicalId,
-      path: view.path,
-      type,
-      action,
-      ...(c.oldValue ? { old: c.oldValue as TemplateResource } : {}),
-      ...(c.newValue ? { new: c.newValue as TemplateResource } : {}),
-      props,
-      others,
-      view,
-    });
+    changes.push(change);
   }
 
-  const other: string[] = [];
-  const section = (title: string, coll: TemplateDiff['outputs']): void => {
-    for (const id of [...coll.logicalIds].sort()) {
-      const d = coll.get(id);
-      if (!d || !d.isDifferent) continue;
-      const what = d.isAddition ? 'added' : d.isRemoval ? 'removed' : `${display(id, d.oldValue, 80)} → ${display(id, d.newValue, 80)}`;
-      other.push(`${title}.${id}: ${what}`);
-    }
-  };
-  section('Parameters', diff.parameters);
-  section('Outputs', diff.outputs);
-  section('Conditions', diff.conditions);
-  section('Mappings', diff.mappings);
-  section('Rules', diff.unknown);
-
+  const other = otherChanges(diff);
   const iam = diff.iamChanges.hasChanges ? [...tableRows(diff.iamChanges.summarizeStatements()), ...tableRows(diff.iamChanges.summarizeManagedPolicies())] : [];
   const securityGroups = diff.securityGroupChanges.hasChanges ? tableRows(diff.securityGroupChanges.summarize()) : [];
 
