@@ -109,6 +109,54 @@ export interface AppSettings {
   readonly operations: OperationsSettings;
 }
 
+/**
+ * The stack's account and region: context, else CDK_DEFAULT_ACCOUNT/REGION; the example alone falls
+ * back to a placeholder (`placeholderEnv`) so it synthesizes without credentials.
+ */
+function accountAndRegion(str: (key: string) => string | undefined, env: Readonly<Record<string, string | undefined>>, isExample: boolean): { account?: string; region?: string; placeholderEnv: boolean } {
+  // CDK_DEFAULT_ACCOUNT/REGION come as a pair from the CDK CLI's credentials; the CLI sets
+  // CDK_DEFAULT_REGION alone (us-east-1) when there are none, which must not move the example.
+  const envAccount = env.CDK_DEFAULT_ACCOUNT || undefined;
+  let account = str('account') ?? envAccount;
+  let region = str('region') ?? (envAccount !== undefined || !isExample ? env.CDK_DEFAULT_REGION || undefined : undefined);
+  let placeholderEnv = false;
+  if (isExample && account === undefined) {
+    account = EXAMPLE_ENV.account;
+    placeholderEnv = true;
+  }
+  if (isExample && region === undefined) {
+    region = EXAMPLE_ENV.region;
+    placeholderEnv = true;
+  }
+  if (account !== undefined && !/^\d{12}$/.test(account)) {
+    throw new BeanstackError(`account '${account}' is not a 12-digit AWS account id`, { code: 'app/account', fix: 'pass -c account=<12 digits> or set CDK_DEFAULT_ACCOUNT' });
+  }
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new BeanstackError(`region '${region}' is not an AWS region name`, { code: 'app/region', fix: 'pass -c region=eu-west-1 (for example) or set CDK_DEFAULT_REGION' });
+  }
+  return { account, region, placeholderEnv };
+}
+
+/** Context `env.<NAME>`: plain environment properties, sorted by name; a secret is refused. */
+function contextEnvironmentVariables(context: Readonly<Record<string, unknown>>): Record<string, string> {
+  const environmentVariables: Record<string, string> = {};
+  for (const key of Object.keys(context).sort()) {
+    if (!key.startsWith('env.')) continue;
+    const name = key.slice(4);
+    const value = String(context[key]);
+    // an environment property is plain text in the template, tree.json and the console: never a secret
+    const secret = secretReason(name, value);
+    if (secret !== undefined) {
+      throw new BeanstackError(`context ${key} is a secret (${secret === 'its name' ? 'by its name' : secret}); an environment property is written in plain text into the template, tree.json and the Elastic Beanstalk console`, {
+        code: 'app/secret-property',
+        fix: `declare ${name} in the compose file's environment (e.g. \`${name}:\` without a value): the stack then creates it as an environment secret in Secrets Manager, and \`beanstack secrets\`/docs/deploy.md say how to set its value`,
+      });
+    }
+    environmentVariables[name] = value;
+  }
+  return environmentVariables;
+}
+
 /** Reads the settings from CDK context (`context`) and environment variables (`env`). */
 export function readSettings(rawContext: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): AppSettings {
   // the stage's own settings (cdk.json beanstack.stages.<stage>) applied over the flat keys
@@ -140,41 +188,8 @@ export function readSettings(rawContext: Readonly<Record<string, unknown>>, env:
   if (instanceSubnets !== undefined && instanceSubnets !== 'public' && instanceSubnets !== 'private') {
     throw new BeanstackError(`context instanceSubnets '${instanceSubnets}' is not valid`, { code: 'app/instance-subnets', fix: 'use -c instanceSubnets=public (no NAT) or private (NAT gateways)' });
   }
-  // CDK_DEFAULT_ACCOUNT/REGION come as a pair from the CDK CLI's credentials; the CLI sets
-  // CDK_DEFAULT_REGION alone (us-east-1) when there are none, which must not move the example.
-  const envAccount = env.CDK_DEFAULT_ACCOUNT || undefined;
-  let account = str('account') ?? envAccount;
-  let region = str('region') ?? (envAccount !== undefined || !isExample ? env.CDK_DEFAULT_REGION || undefined : undefined);
-  let placeholderEnv = false;
-  if (isExample && account === undefined) {
-    account = EXAMPLE_ENV.account;
-    placeholderEnv = true;
-  }
-  if (isExample && region === undefined) {
-    region = EXAMPLE_ENV.region;
-    placeholderEnv = true;
-  }
-  if (account !== undefined && !/^\d{12}$/.test(account)) {
-    throw new BeanstackError(`account '${account}' is not a 12-digit AWS account id`, { code: 'app/account', fix: 'pass -c account=<12 digits> or set CDK_DEFAULT_ACCOUNT' });
-  }
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw new BeanstackError(`region '${region}' is not an AWS region name`, { code: 'app/region', fix: 'pass -c region=eu-west-1 (for example) or set CDK_DEFAULT_REGION' });
-  }
-  const environmentVariables: Record<string, string> = {};
-  for (const key of Object.keys(context).sort()) {
-    if (!key.startsWith('env.')) continue;
-    const name = key.slice(4);
-    const value = String(context[key]);
-    // an environment property is plain text in the template, tree.json and the console: never a secret
-    const secret = secretReason(name, value);
-    if (secret !== undefined) {
-      throw new BeanstackError(`context ${key} is a secret (${secret === 'its name' ? 'by its name' : secret}); an environment property is written in plain text into the template, tree.json and the Elastic Beanstalk console`, {
-        code: 'app/secret-property',
-        fix: `declare ${name} in the compose file's environment (e.g. \`${name}:\` without a value): the stack then creates it as an environment secret in Secrets Manager, and \`beanstack secrets\`/docs/deploy.md say how to set its value`,
-      });
-    }
-    environmentVariables[name] = value;
-  }
+  const { account, region, placeholderEnv } = accountAndRegion(str, env, isExample);
+  const environmentVariables = contextEnvironmentVariables(context);
   const flag = (key: string): boolean | undefined => {
     const v = context[key] ?? str(key);
     if (v === undefined) return undefined;
